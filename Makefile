@@ -1,0 +1,67 @@
+# councildash: two commands for a newcomer, `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+CH := bash .ci/clickhouse.sh
+BIN := bin/councildash
+ADDR ?= :8080
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: run demo test test-short bench soak fuzz build clickhouse clickhouse-stop fmt vet check-go clean
+
+## run: start ClickHouse (installing it if missing), migrate, fill the dashboard (live crawl when online, local demo web when offline) and serve it on http://localhost:8080
+run: build clickhouse
+	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) serve --addr $(ADDR) --crawl auto
+
+## demo: like run, but always the offline demo web
+demo: build clickhouse
+	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) serve --addr $(ADDR) --crawl demo
+
+## test: go vet, gofmt and the whole suite with -race against a real ClickHouse
+test: check-go clickhouse
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) COUNCILDASH_REQUIRE_CLICKHOUSE=1 \
+		$(GO) test -race -count=1 -timeout 25m ./...
+
+## bench: one scoreboard: crawl, scoring, dashboard, review posts and ClickHouse inserts, each beside its baseline
+bench: build clickhouse
+	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) bench --out bench/results.json
+
+## soak: the long reliability run (10 minutes)
+soak: build clickhouse
+	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) COUNCILDASH_REQUIRE_CLICKHOUSE=1 COUNCILDASH_SOAK=10m \
+		$(GO) test -count=1 -timeout 30m -run Soak -v ./cmd/councildash/
+
+## fuzz: run every fuzz target for FUZZTIME (default 20s each)
+FUZZTIME ?= 20s
+fuzz: check-go
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list 'Fuzz.*' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+build: check-go
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/councildash
+
+## clickhouse: make sure a ClickHouse server answers (reuses a running one)
+clickhouse:
+	@$(CH) ensure >/dev/null
+
+## clickhouse-stop: stop the project-local ClickHouse that make started
+clickhouse-stop:
+	@$(CH) stop
+
+check-go:
+	@command -v $(GO) >/dev/null || { echo "Go is not installed: see https://go.dev/doc/install (Go 1.26 or later)"; exit 1; }
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+vet:
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin

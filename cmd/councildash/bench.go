@@ -1,0 +1,480 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/councildash/councildash/crawler"
+	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/scoring"
+)
+
+// benchResult is one measured line of the scoreboard.
+type benchResult struct {
+	Phase    string             `json:"phase"`
+	Subject  string             `json:"subject"`
+	Metrics  map[string]float64 `json:"metrics"`
+	PeakRSSM float64            `json:"peak_rss_mb,omitempty"`
+	Note     string             `json:"note,omitempty"`
+}
+
+type benchReport struct {
+	When    time.Time     `json:"when"`
+	Machine string        `json:"machine"`
+	Go      string        `json:"go"`
+	CH      string        `json:"clickhouse"`
+	Results []benchResult `json:"results"`
+	Ratios  []benchRatio  `json:"ratios"`
+	Elapsed string        `json:"elapsed"`
+}
+
+type benchRatio struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Target string  `json:"target"`
+	Met    bool    `json:"met"`
+}
+
+// benchFlags shape the scoreboard.
+type benchFlags struct {
+	sites, pages int
+	parallel     int
+	loadFor      time.Duration
+	conns        int
+	reviews      int
+	out          string
+	doc          string
+	only         string
+}
+
+func cmdBench(ctx context.Context, env *Env, args []string) error {
+	var db dbFlags
+	var bf benchFlags
+	fs := newFlags(env, "bench", "bench [--sites 400] [--pages 100] [--load-for 30s] [--out bench/results.json]")
+	db.bind(fs, env)
+	fs.IntVar(&bf.sites, "sites", 400, "sites in the loopback web")
+	fs.IntVar(&bf.pages, "pages", 100, "pages per site")
+	fs.IntVar(&bf.parallel, "parallel", 64, "sites crawled at once (both crawlers)")
+	fs.DurationVar(&bf.loadFor, "load-for", 30*time.Second, "duration of each dashboard load test")
+	fs.IntVar(&bf.conns, "conns", 200, "concurrent connections of the dashboard load test")
+	fs.IntVar(&bf.reviews, "reviews", 2000, "review posts in the review load test")
+	fs.StringVar(&bf.out, "out", "bench/results.json", "where to write the JSON results")
+	fs.StringVar(&bf.doc, "doc", "docs/PERFORMANCE.md", "where to write the Markdown scoreboard (empty: nowhere)")
+	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,scoring,insert,dashboard,reviews)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	start := time.Now()
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	// A database of its own, dropped at the end, so the bench never touches real data.
+	benchDB := fmt.Sprintf("councildash_bench_%d", time.Now().Unix())
+	rep := benchReport{When: time.Now().UTC(), Machine: machineDesc(), Go: runtime.Version()}
+	phases := []string{"crawl-bare", "crawl-full", "parse", "score", "insert", "dashboard", "reviews"}
+	want := func(p string) bool {
+		if bf.only == "" {
+			return true
+		}
+		for _, o := range strings.Split(bf.only, ",") {
+			if strings.HasPrefix(p, o) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range phases {
+		if !want(p) {
+			continue
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		fmt.Fprintf(env.Stderr, "bench: %s ...\n", p)
+		res, err := runPhase(ctx, self, db, benchDB, bf, p, env)
+		if err != nil {
+			return fmt.Errorf("phase %s: %w", p, err)
+		}
+		rep.Results = append(rep.Results, res...)
+	}
+	if s, err := data.Open(ctx, data.Config{Addr: db.addr, Database: benchDB}); err == nil {
+		rep.CH, _ = s.ServerVersion(ctx)
+		_ = s.DropDatabase(context.WithoutCancel(ctx))
+		s.Close()
+	}
+	rep.Ratios = benchRatios(rep.Results)
+	rep.Elapsed = time.Since(start).Round(time.Second).String()
+	printBench(env.Stdout, rep)
+	if bf.out != "" {
+		if err := os.MkdirAll(filepath.Dir(bf.out), 0o755); err != nil {
+			return err
+		}
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		if err := os.WriteFile(bf.out, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "\nwritten %s\n", bf.out)
+	}
+	if bf.doc != "" && bf.only == "" {
+		if err := os.WriteFile(bf.doc, []byte(benchMarkdown(rep, bf)), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "written %s\n", bf.doc)
+	}
+	return nil
+}
+
+// benchMarkdown renders the scoreboard for docs/PERFORMANCE.md.
+func benchMarkdown(rep benchReport, bf benchFlags) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Performance\n\nThe latest `make bench` scoreboard (written by `councildash bench`; raw numbers in `bench/results.json`).\n\n")
+	fmt.Fprintf(&b, "- when: %s\n- machine: %s\n- %s, ClickHouse %s\n- took: %s\n", rep.When.Format(time.RFC3339), rep.Machine, rep.Go, rep.CH, rep.Elapsed)
+	fmt.Fprintf(&b, "- settings: %d sites x %d pages, %d sites at once; dashboard load %s at %d connections; %d review posts\n\n", bf.sites, bf.pages, bf.parallel, bf.loadFor, bf.conns, bf.reviews)
+	b.WriteString("| phase | subject | metrics | peak RSS |\n|---|---|---|---|\n")
+	for _, r := range rep.Results {
+		keys := make([]string, 0, len(r.Metrics))
+		for k := range r.Metrics {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%s=%s", k, fmtNum(r.Metrics[k])))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f MB |\n", r.Phase, r.Subject, strings.Join(parts, ", "), r.PeakRSSM)
+	}
+	b.WriteString("\n| comparison (measured in the same run) | value | target | met |\n|---|---|---|---|\n")
+	for _, r := range rep.Ratios {
+		fmt.Fprintf(&b, "| %s | %s | %s | %v |\n", r.Name, fmtNum(r.Value), r.Target, r.Met)
+	}
+	b.WriteString("\nEach phase runs in its own child process, so peak RSS is that phase's alone. Scoring and parsing run with GOMAXPROCS=1.\n")
+	return b.String()
+}
+
+// runPhase runs one phase in a child process and adds the child's peak RSS.
+func runPhase(ctx context.Context, self string, db dbFlags, benchDB string, bf benchFlags, phase string, env *Env) ([]benchResult, error) {
+	args := []string{"bench-phase", "--phase", phase, "--clickhouse", db.addr, "--database", benchDB,
+		"--sites", fmt.Sprint(bf.sites), "--pages", fmt.Sprint(bf.pages), "--parallel", fmt.Sprint(bf.parallel),
+		"--load-for", bf.loadFor.String(), "--conns", fmt.Sprint(bf.conns), "--reviews", fmt.Sprint(bf.reviews)}
+	cmd := exec.CommandContext(ctx, self, args...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = env.Stderr
+	cmd.Env = append(os.Environ(), "COUNCILDASH_LOG_LEVEL=warn")
+	if phase == "parse" || phase == "score" {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS=1") // "on one core"
+	}
+	if err := cmd.Run(); err != nil {
+		return nil, err
+	}
+	var res []benchResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		return nil, fmt.Errorf("bad phase output: %v", err)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		for i := range res {
+			if res[i].PeakRSSM == 0 {
+				res[i].PeakRSSM = float64(ru.Maxrss) / 1024 // Linux: KiB
+			}
+		}
+	}
+	return res, nil
+}
+
+func machineDesc() string {
+	model := ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "model name") {
+				model = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int64
+		fmt.Sscanf(strings.SplitN(string(b), "\n", 2)[0], "MemTotal: %d kB", &kb)
+		mem = fmt.Sprintf("%.0f GiB", float64(kb)/1024/1024)
+	}
+	return fmt.Sprintf("%d cores (%s), %s, %s/%s", runtime.NumCPU(), model, mem, runtime.GOOS, runtime.GOARCH)
+}
+
+func findResult(rs []benchResult, phase string) (benchResult, bool) {
+	for _, r := range rs {
+		if r.Phase == phase {
+			return r, true
+		}
+	}
+	return benchResult{}, false
+}
+
+func benchRatios(rs []benchResult) []benchRatio {
+	var out []benchRatio
+	if full, ok := findResult(rs, "crawl-full"); ok {
+		if bare, ok := findResult(rs, "crawl-bare"); ok && bare.Metrics["pages_per_s"] > 0 {
+			v := full.Metrics["pages_per_s"] / bare.Metrics["pages_per_s"]
+			out = append(out, benchRatio{"crawl+score+store vs bare colly (pages/s)", v, ">= 0.8", v >= 0.8})
+		}
+		out = append(out, benchRatio{"crawl+score+store peak RSS (MB)", full.PeakRSSM, "< 300", full.PeakRSSM < 300})
+	}
+	if sc, ok := findResult(rs, "score"); ok {
+		if pa, ok := findResult(rs, "parse"); ok && sc.Metrics["pages_per_s"] > 0 {
+			v := pa.Metrics["pages_per_s"] / sc.Metrics["pages_per_s"]
+			out = append(out, benchRatio{"scoring cost vs bare parse (time per page)", v, "<= 2", v <= 2})
+		}
+	}
+	if rv, ok := findResult(rs, "reviews"); ok {
+		eq := rv.Metrics["accepted"] == rv.Metrics["stored"]
+		out = append(out, benchRatio{"reviews accepted == stored", b2f(eq), "1", eq})
+	}
+	for _, r := range rs {
+		if r.Phase == "dashboard" {
+			p99 := r.Metrics["p99_ms"]
+			out = append(out, benchRatio{"dashboard p99 ms: " + r.Subject, p99, "< 100", p99 < 100})
+		}
+	}
+	return out
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func printBench(w io.Writer, rep benchReport) {
+	fmt.Fprintf(w, "councildash bench, %s\nmachine: %s; %s; ClickHouse %s; took %s\n\n", rep.When.Format(time.RFC3339), rep.Machine, rep.Go, rep.CH, rep.Elapsed)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PHASE\tSUBJECT\tMETRICS\tPEAK RSS")
+	for _, r := range rep.Results {
+		keys := make([]string, 0, len(r.Metrics))
+		for k := range r.Metrics {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%s=%s", k, fmtNum(r.Metrics[k])))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f MB\n", r.Phase, r.Subject, strings.Join(parts, " "), r.PeakRSSM)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMPARISON\tVALUE\tTARGET\tMET")
+	for _, r := range rep.Ratios {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", r.Name, fmtNum(r.Value), r.Target, r.Met)
+	}
+	tw.Flush()
+}
+
+func fmtNum(v float64) string {
+	switch {
+	case v == float64(int64(v)) && v < 1e12:
+		return fmt.Sprintf("%d", int64(v))
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	default:
+		return fmt.Sprintf("%.2f", v)
+	}
+}
+
+// cmdBenchPhase is the child side of runPhase: it runs one phase and prints
+// its results as JSON on stdout.
+func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
+	var db dbFlags
+	var bf benchFlags
+	var phase string
+	fs := newFlags(env, "bench-phase", "bench-phase --phase NAME (internal: used by bench)")
+	db.bind(fs, env)
+	fs.StringVar(&phase, "phase", "", "phase")
+	fs.IntVar(&bf.sites, "sites", 400, "")
+	fs.IntVar(&bf.pages, "pages", 100, "")
+	fs.IntVar(&bf.parallel, "parallel", 64, "")
+	fs.DurationVar(&bf.loadFor, "load-for", 30*time.Second, "")
+	fs.IntVar(&bf.conns, "conns", 200, "")
+	fs.IntVar(&bf.reviews, "reviews", 2000, "")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var res []benchResult
+	var err error
+	switch phase {
+	case "crawl-bare":
+		res, err = benchCrawlBare(ctx, bf)
+	case "crawl-full":
+		res, err = benchCrawlFull(ctx, env, db, bf)
+	case "parse", "score":
+		res, err = benchScoring(phase)
+	case "insert":
+		res, err = benchInsert(ctx, env, db)
+	case "dashboard":
+		res, err = benchDashboard(ctx, env, db, bf)
+	case "reviews":
+		res, err = benchReviews(ctx, env, db, bf)
+	default:
+		return fmt.Errorf("unknown phase %q", phase)
+	}
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(env.Stdout).Encode(res)
+}
+
+func benchWeb(bf benchFlags) (*crawltest.Web, error) {
+	shared := crawltest.SharedPagesDir()
+	if _, err := os.Stat(shared); err != nil {
+		shared = ""
+	}
+	return crawltest.NewWeb(crawltest.Options{Sites: bf.sites, PagesPerSite: bf.pages, Seed: 7, SharedDir: shared})
+}
+
+func benchCrawlBare(ctx context.Context, bf benchFlags) ([]benchResult, error) {
+	web, err := benchWeb(bf)
+	if err != nil {
+		return nil, err
+	}
+	defer web.Close()
+	start := time.Now()
+	pages, bytes, err := crawltest.BareCollyCrawl(ctx, web.Sites, web.Resolve, bf.parallel)
+	if err != nil {
+		return nil, err
+	}
+	el := time.Since(start).Seconds()
+	return []benchResult{{Phase: "crawl-bare", Subject: fmt.Sprintf("bare colly, %d sites x %d pages, fetch only", bf.sites, bf.pages),
+		Metrics: map[string]float64{"pages": float64(pages), "pages_per_s": float64(pages) / el, "mb_per_s": float64(bytes) / 1e6 / el, "seconds": el}}}, nil
+}
+
+func benchCrawlFull(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]benchResult, error) {
+	web, err := benchWeb(bf)
+	if err != nil {
+		return nil, err
+	}
+	defer web.Close()
+	store, _, err := db.open(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	cfg := crawler.DefaultConfig()
+	cfg.Resolve = web.Resolve
+	cfg.Delay = 0
+	cfg.Parallel = bf.parallel
+	cfg.MaxPages = bf.pages
+	cfg.MaxDepth = 100 // reach every page, as the bare crawler does
+	cfg.MaxLinkChecks = 0
+	cfg.ExternalLinkSample = 0
+	cfg.SearchQueries = nil
+	start := time.Now()
+	_, stats, err := runCrawl(ctx, env, store, crawlJob{sites: web.Sites, cfg: cfg, label: "bench"})
+	if err != nil {
+		return nil, err
+	}
+	el := time.Since(start).Seconds()
+	return []benchResult{{Phase: "crawl-full", Subject: fmt.Sprintf("councildash crawl+score+store, %d sites x %d pages", bf.sites, bf.pages),
+		Metrics: map[string]float64{"pages": float64(stats.Pages), "pages_per_s": float64(stats.Pages) / el, "mb_per_s": float64(stats.Bytes) / 1e6 / el, "seconds": el}}}, nil
+}
+
+// benchScoring times the bare goquery parse (the floor) or the full page
+// scorer over the real shared pages, on one core.
+func benchScoring(phase string) ([]benchResult, error) {
+	dir := crawltest.SharedPagesDir()
+	pages, err := crawltest.LoadSharedPages(dir)
+	if err != nil || len(pages) == 0 {
+		return nil, fmt.Errorf("the scoring bench needs the real pages in %s: %v", dir, err)
+	}
+	bodies := make([][]byte, 0, len(pages))
+	var total int64
+	for _, p := range pages {
+		b, err := os.ReadFile(p.File)
+		if err != nil {
+			return nil, err
+		}
+		bodies = append(bodies, b)
+		total += int64(len(b))
+	}
+	engine := scoring.NewEngine(scoring.CurrentMethod())
+	const passes = 5
+	start := time.Now()
+	for range passes {
+		for i, b := range bodies {
+			if phase == "parse" {
+				if _, err := goquery.NewDocumentFromReader(bytes.NewReader(b)); err != nil {
+					return nil, err
+				}
+			} else {
+				engine.ScorePage(scoring.PageInput{URL: fmt.Sprintf("https://bench.example/%d", i), FinalURL: fmt.Sprintf("https://bench.example/%d", i),
+					Status: 200, IsHTML: true, ContentType: "text/html", Body: b, Bytes: int64(len(b))})
+			}
+		}
+	}
+	el := time.Since(start).Seconds()
+	n := float64(passes * len(bodies))
+	subject := "bare goquery parse of the real pages (floor), 1 core"
+	if phase == "score" {
+		subject = "full page scoring of the real pages, 1 core"
+	}
+	return []benchResult{{Phase: phase, Subject: subject, Metrics: map[string]float64{
+		"pages_per_s": n / el, "mb_per_s": float64(total*passes) / 1e6 / el, "pages": n}}}, nil
+}
+
+func benchInsert(ctx context.Context, env *Env, db dbFlags) ([]benchResult, error) {
+	store, _, err := db.open(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	run, err := store.CreateRun(ctx, "bench", "{}", "bench insert", 0, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	w := store.NewWriter(data.WriterOptions{FlushRows: 50000})
+	sink := data.NewRunSink(w, run.ID, "bench")
+	const n = 1_000_000
+	batch := make([]scoring.Finding, 0, 1000)
+	start := time.Now()
+	for i := range n {
+		batch = append(batch, scoring.Finding{CheckID: "lgd-ampersand", Category: scoring.CatContent, Severity: scoring.SevWarning,
+			URL: fmt.Sprintf("https://c%d.example/p/%d", i%400, i), Snippet: "Planning & building control", Matched: []string{"&"}})
+		if len(batch) == cap(batch) {
+			if err := sink.Findings(ctx, fmt.Sprintf("B%03d", i%400), batch); err != nil {
+				return nil, err
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	el := time.Since(start).Seconds()
+	counts, err := store.FindingCounts(ctx, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	if counts["lgd-ampersand"] != n {
+		return nil, fmt.Errorf("inserted %d findings, read back %d", n, counts["lgd-ampersand"])
+	}
+	return []benchResult{{Phase: "insert", Subject: "ClickHouse: 1M findings in batches of 50k, read back and counted",
+		Metrics: map[string]float64{"rows": n, "rows_per_s": n / el, "seconds": el}}}, nil
+}
+
+var errPhaseNotReady = errors.New("phase not available yet")

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/councildash/councildash/crawler"
+	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/data"
+)
+
+// demoOptions shape the offline demo.
+type demoOptions struct {
+	sites    int           // councils in the demo web (0: every council with a shared page, else 80)
+	pages    int           // pages per site
+	runs     int           // crawl runs, spaced `interval` apart ending now
+	interval time.Duration // between runs
+	reviews  int           // demo reviews to seed
+}
+
+func defaultDemoOptions() demoOptions {
+	return demoOptions{pages: 30, runs: 2, interval: 28 * 24 * time.Hour, reviews: 400}
+}
+
+// demoWeb starts a loopback web of council sites mapped onto the register:
+// one site per council with a real page in ../shared/data/pages (its home
+// page), or synthetic sites labelled with register councils when that folder
+// is absent (a user's clone). seed varies the generated pages between runs.
+func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*crawltest.Web, []crawler.Site, error) {
+	byCode := map[string]data.Council{}
+	for _, c := range reg {
+		byCode[c.Code] = c
+	}
+	shared := crawltest.SharedPagesDir()
+	if _, err := os.Stat(shared); err != nil {
+		shared = ""
+	}
+	n := opts.sites
+	if n == 0 {
+		n = 80
+		if shared != "" {
+			if sp, err := crawltest.LoadSharedPages(shared); err == nil {
+				n = len(sp)
+			}
+		}
+	}
+	web, err := crawltest.NewWeb(crawltest.Options{Sites: n, PagesPerSite: opts.pages, Seed: seed, SharedDir: shared})
+	if err != nil {
+		return nil, nil, err
+	}
+	var sites []crawler.Site
+	used := map[string]bool{}
+	var unlabeled []crawler.Site
+	for _, s := range web.Sites {
+		if c, ok := byCode[s.Council]; ok && !used[c.Code] {
+			used[c.Code] = true
+			s.Name = c.Name
+			sites = append(sites, s)
+		} else if shared == "" {
+			unlabeled = append(unlabeled, s)
+		}
+		// A shared page of a council no longer in the register (abolished) is left out.
+	}
+	// Synthetic sites take the names of register councils, in register order.
+	i := 0
+	for _, s := range unlabeled {
+		for i < len(reg) && used[reg[i].Code] {
+			i++
+		}
+		if i == len(reg) {
+			break
+		}
+		s.Council, s.Name = reg[i].Code, reg[i].Name
+		used[reg[i].Code] = true
+		sites = append(sites, s)
+	}
+	if len(sites) == 0 {
+		web.Close()
+		return nil, nil, errors.New("demo web has no council sites")
+	}
+	return web, sites, nil
+}
+
+// loadDemo crawls the demo web opts.runs times (the first back-dated so
+// trends and "change since last crawl" show) and seeds demo reviews.
+func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions, onStart func(data.Run, *crawler.Crawler)) error {
+	start := time.Now()
+	for r := 0; r < opts.runs; r++ {
+		web, sites, err := demoWeb(reg, opts, int64(r+1))
+		if err != nil {
+			return err
+		}
+		cfg := crawler.DefaultConfig()
+		cfg.SearchQueries = searchQueries()
+		cfg.Resolve = web.Resolve
+		cfg.Delay = 0 // our own loopback web: no one to be polite to
+		cfg.Parallel = 32
+		cfg.MaxPages = opts.pages
+		cfg.Timeout = 10 * time.Second
+		startedAt := time.Time{}
+		if back := time.Duration(opts.runs-1-r) * opts.interval; back > 0 {
+			startedAt = time.Now().Add(-back)
+		}
+		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: fmt.Sprintf("demo run %d (local web)", r+1),
+			startedAt: startedAt, onStart: onStart})
+		web.Close()
+		if err != nil {
+			return err
+		}
+		env.Logger.Info("demo run stored", "run", run.ID, "sites", stats.SitesDone, "pages", stats.Pages)
+	}
+	if err := seedDemoReviews(ctx, env, store, reg, opts); err != nil {
+		return fmt.Errorf("seeding demo reviews: %w", err)
+	}
+	env.Logger.Info("demo data loaded", "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func cmdDemo(ctx context.Context, env *Env, args []string) error {
+	var db dbFlags
+	opts := defaultDemoOptions()
+	fs := newFlags(env, "demo", "demo [--sites N] [--pages 30] [--runs 2]")
+	db.bind(fs, env)
+	fs.IntVar(&opts.sites, "sites", 0, "council sites in the demo web (0: one per council with a shared page, else 80)")
+	fs.IntVar(&opts.pages, "pages", opts.pages, "pages per site")
+	fs.IntVar(&opts.runs, "runs", opts.runs, "crawl runs (the earlier ones back-dated)")
+	fs.IntVar(&opts.reviews, "reviews", opts.reviews, "demo reviews to seed")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if opts.runs < 1 || opts.pages < 1 {
+		return errors.New("--runs and --pages must be at least 1")
+	}
+	store, reg, err := db.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := loadDemo(ctx, env, store, reg, opts, nil); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "demo data loaded; run `councildash serve` (or `make run`) and open http://localhost:8080")
+	return nil
+}
+
+// seedDemoReviews is filled in once reviews land.
+func seedDemoReviews(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions) error {
+	return nil
+}

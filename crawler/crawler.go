@@ -1,0 +1,222 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// ErrRunning is returned when Run is called while another Run is active.
+var ErrRunning = errors.New("crawler: already running")
+
+// Crawler crawls many council sites concurrently. Create with New.
+type Crawler struct {
+	cfg  Config
+	sink Sink
+	base *http.Transport
+
+	running      atomic.Bool
+	started      atomic.Int64 // unix nanos
+	sitesTotal   atomic.Int64
+	sitesSkipped atomic.Int64
+	sitesDone    atomic.Int64
+	pages        atomic.Int64
+	pageErrors   atomic.Int64
+	bytes        atomic.Int64
+	linksChecked atomic.Int64
+	linksBroken  atomic.Int64
+	sinkErrors   atomic.Int64
+	finished     atomic.Int64 // unix nanos, 0 while running
+}
+
+// New validates cfg and returns a Crawler that delivers to sink.
+func New(cfg Config, sink Sink) (*Crawler, error) {
+	if sink == nil {
+		return nil, fmt.Errorf("%w: nil sink", ErrConfig)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cfg.Resolve = maps.Clone(cfg.Resolve)
+	cfg.Skip = maps.Clone(cfg.Skip)
+	cfg.SearchQueries = append([]string(nil), cfg.SearchQueries...)
+	d := &dialer{d: net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}, resolve: cfg.Resolve}
+	base := &http.Transport{
+		DialContext:            d.DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           cfg.Parallel * 2,
+		MaxIdleConnsPerHost:    2,
+		IdleConnTimeout:        30 * time.Second,
+		TLSHandshakeTimeout:    cfg.Timeout,
+		ResponseHeaderTimeout:  cfg.Timeout,
+		ExpectContinueTimeout:  time.Second,
+		DisableCompression:     true, // siteTransport decompresses with caps
+		MaxResponseHeaderBytes: 256 << 10,
+	}
+	if cfg.TLSClientConfig != nil {
+		base.TLSClientConfig = cfg.TLSClientConfig.Clone()
+	}
+	return &Crawler{cfg: cfg, sink: sink, base: base}, nil
+}
+
+// Progress returns the live counters; safe for concurrent use.
+func (c *Crawler) Progress() Stats {
+	s := Stats{
+		SitesTotal:   int(c.sitesTotal.Load()),
+		SitesSkipped: int(c.sitesSkipped.Load()),
+		SitesDone:    int(c.sitesDone.Load()),
+		Pages:        c.pages.Load(),
+		PageErrors:   c.pageErrors.Load(),
+		Bytes:        c.bytes.Load(),
+		LinksChecked: c.linksChecked.Load(),
+		LinksBroken:  c.linksBroken.Load(),
+		SinkErrors:   c.sinkErrors.Load(),
+	}
+	if st := c.started.Load(); st != 0 {
+		s.Started = time.Unix(0, st)
+		end := time.Now()
+		if f := c.finished.Load(); f != 0 {
+			end = time.Unix(0, f)
+		}
+		s.Elapsed = end.Sub(s.Started)
+	}
+	return s
+}
+
+// Run crawls sites (minus Config.Skip) and returns when all are done or ctx
+// is cancelled. Everything fetched has been delivered to the Sink when Run
+// returns. The error is ctx.Err() when cancelled.
+func (c *Crawler) Run(ctx context.Context, sites []Site) (Stats, error) {
+	if !c.running.CompareAndSwap(false, true) {
+		return c.Progress(), ErrRunning
+	}
+	defer c.running.Store(false)
+	for _, a := range []*atomic.Int64{&c.sitesTotal, &c.sitesSkipped, &c.sitesDone, &c.pages, &c.pageErrors,
+		&c.bytes, &c.linksChecked, &c.linksBroken, &c.sinkErrors, &c.finished} {
+		a.Store(0)
+	}
+	c.started.Store(time.Now().UnixNano())
+
+	todo := make([]Site, 0, len(sites))
+	for _, s := range sites {
+		if c.cfg.Skip[s.Council] {
+			c.sitesSkipped.Add(1)
+			continue
+		}
+		todo = append(todo, s)
+	}
+	c.sitesTotal.Store(int64(len(todo)))
+	log := c.cfg.Logger
+	log.Info("crawl started", "sites", len(todo), "skipped", c.sitesSkipped.Load(), "parallel", c.cfg.Parallel)
+
+	stopProgress := c.startProgress()
+	jobs := make(chan Site)
+	var wg sync.WaitGroup
+	for range min(c.cfg.Parallel, len(todo)) {
+		wg.Go(func() {
+			for s := range jobs {
+				c.crawlSite(ctx, s)
+			}
+		})
+	}
+feed:
+	for _, s := range todo {
+		select {
+		case jobs <- s:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	c.base.CloseIdleConnections()
+	c.finished.Store(time.Now().UnixNano())
+	stopProgress()
+	st := c.Progress()
+	log.Info("crawl finished", "sites_done", st.SitesDone, "pages", st.Pages, "errors", st.PageErrors,
+		"bytes", st.Bytes, "links_checked", st.LinksChecked, "elapsed", st.Elapsed.Round(time.Millisecond))
+	return st, ctx.Err()
+}
+
+// startProgress renders a live bar on a terminal, or plain periodic log
+// lines on any other writer. The returned func stops it.
+func (c *Crawler) startProgress() func() {
+	w := c.cfg.Progress
+	if w == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar := progressbar.NewOptions64(max(c.sitesTotal.Load(), 1),
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription("sites"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionSetWidth(30),
+		)
+		update := func() {
+			s := c.Progress()
+			bar.Describe(fmt.Sprintf("pages %d, errors %d, %.1f pages/s", s.Pages, s.PageErrors, s.PagesPerSecond()))
+			_ = bar.Set64(int64(s.SitesDone))
+		}
+		wg.Go(func() {
+			t := time.NewTicker(250 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-t.C:
+					update()
+				case <-done:
+					update()
+					_ = bar.Finish()
+					_, _ = io.WriteString(w, "\n")
+					return
+				}
+			}
+		})
+	} else {
+		log := slog.New(slog.NewTextHandler(w, nil))
+		line := func(msg string) {
+			s := c.Progress()
+			eta := time.Duration(0)
+			if s.SitesDone > 0 && s.SitesTotal > s.SitesDone {
+				eta = time.Duration(float64(s.Elapsed) / float64(s.SitesDone) * float64(s.SitesTotal-s.SitesDone))
+			}
+			log.Info(msg, "sites_done", s.SitesDone, "sites_total", s.SitesTotal, "pages", s.Pages,
+				"errors", s.PageErrors, "pages_per_s", fmt.Sprintf("%.1f", s.PagesPerSecond()),
+				"eta", eta.Round(time.Second))
+		}
+		wg.Go(func() {
+			t := time.NewTicker(c.cfg.ProgressEvery)
+			defer t.Stop()
+			for {
+				select {
+				case <-t.C:
+					line("crawl progress")
+				case <-done:
+					line("crawl progress final")
+					return
+				}
+			}
+		})
+	}
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}

@@ -1,0 +1,178 @@
+// Package crawltest is a loopback test web for the crawler: one listener
+// serving many virtual council sites by Host header (generated on the fly
+// from templates, home pages taken from the real shared pages when present),
+// plus hostile sites that misbehave in the ways real servers do.
+package crawltest
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/councildash/councildash/crawler"
+)
+
+// Options shape a test web.
+type Options struct {
+	Sites        int   // number of generated council sites
+	PagesPerSite int   // distinct HTML pages per site (home and fixed pages included); min 8
+	Seed         int64 // makes content deterministic
+	// SharedDir holds real council pages used as home pages; "" means
+	// synthetic home pages only. Use SharedPagesDir() to find them.
+	SharedDir string
+	// Hostile lists hostile site kinds to add (see HostileKinds).
+	Hostile []string
+	// Listen is the address to listen on (e.g. "127.0.0.1:8081" for a demo);
+	// "" picks a free loopback port.
+	Listen string
+	// Handlers adds extra virtual hosts (host -> handler), e.g. for one-off
+	// test sites; they are reachable through Resolve["*"].
+	Handlers map[string]http.Handler
+}
+
+// Web is a running loopback web. Close it when done.
+type Web struct {
+	Server  *httptest.Server
+	Sites   []crawler.Site // generated sites, then hostile ones
+	Resolve map[string]string
+	// HostileSites maps a hostile kind to its site.
+	HostileSites map[string]crawler.Site
+
+	hosts    map[string]http.Handler
+	requests sync.Map // host -> *atomic.Int64 (requests other than robots.txt)
+	closers  []func()
+}
+
+// NewWeb starts a web with the given options.
+func NewWeb(opts Options) (*Web, error) {
+	if opts.PagesPerSite < minPages {
+		opts.PagesPerSite = minPages
+	}
+	w := &Web{hosts: map[string]http.Handler{}, HostileSites: map[string]crawler.Site{}}
+	var shared []SharedPage
+	if opts.SharedDir != "" {
+		var err error
+		if shared, err = LoadSharedPages(opts.SharedDir); err != nil {
+			return nil, fmt.Errorf("crawltest: loading shared pages: %w", err)
+		}
+	}
+	gz := newGzipPool()
+	for i := 0; i < opts.Sites; i++ {
+		gs := &genSite{idx: i, pages: opts.PagesPerSite, seed: opts.Seed, gz: gz}
+		if len(shared) > 0 {
+			sp := shared[i%len(shared)]
+			gs.slug, gs.council, gs.name, gs.homeFile = sp.Slug, sp.Council, sp.Name, sp.File
+			if i >= len(shared) {
+				gs.slug = fmt.Sprintf("%s-%d", sp.Slug, i/len(shared))
+				gs.council = fmt.Sprintf("%s-%d", sp.Council, i/len(shared))
+			}
+		} else {
+			gs.slug = fmt.Sprintf("council-%03d", i)
+			gs.council = fmt.Sprintf("T%08d", i)
+			gs.name = fmt.Sprintf("Testshire %03d Council", i)
+		}
+		gs.host = "www." + gs.slug + ".gov.uk"
+		w.hosts[gs.host] = gs
+		w.hosts[gs.slug+".gov.uk"] = http.RedirectHandler("http://"+gs.host+"/", http.StatusMovedPermanently)
+		w.Sites = append(w.Sites, crawler.Site{Council: gs.council, Name: gs.name, HomeURL: "http://" + gs.host + "/"})
+	}
+	for host, h := range opts.Handlers {
+		w.hosts[strings.ToLower(host)] = h
+	}
+	w.Resolve = map[string]string{}
+	var hostile []hostileSite
+	for _, kind := range opts.Hostile {
+		h, err := newHostile(kind)
+		if err != nil {
+			return nil, err
+		}
+		hostile = append(hostile, h)
+	}
+	w.Server = httptest.NewUnstartedServer(http.HandlerFunc(w.route))
+	if opts.Listen != "" {
+		ln, err := net.Listen("tcp", opts.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("crawltest: listen: %w", err)
+		}
+		_ = w.Server.Listener.Close()
+		w.Server.Listener = ln
+	}
+	w.Server.Start()
+	w.Resolve["*"] = w.Server.Listener.Addr().String()
+	for _, h := range hostile {
+		site := crawler.Site{Council: "H-" + h.kind, Name: "Hostile " + h.kind, HomeURL: "http://" + h.host + "/"}
+		switch h.kind {
+		case KindRefused:
+			addr, err := closedPort()
+			if err != nil {
+				w.Close()
+				return nil, err
+			}
+			w.Resolve[h.host] = addr
+		case KindNXDomain:
+			w.Resolve[h.host] = "nxdomain"
+		}
+		if h.handler != nil {
+			w.hosts[h.host] = h.handler
+		}
+		if h.close != nil {
+			w.closers = append(w.closers, h.close)
+		}
+		w.Sites = append(w.Sites, site)
+		w.HostileSites[h.kind] = site
+	}
+	return w, nil
+}
+
+// Close stops the server (hanging handlers are released first).
+func (w *Web) Close() {
+	for _, c := range w.closers {
+		c()
+	}
+	w.closers = nil
+	if w.Server != nil {
+		w.Server.CloseClientConnections()
+		w.Server.Close()
+	}
+}
+
+// PageRequests counts requests to host other than /robots.txt.
+func (w *Web) PageRequests(host string) int64 {
+	if v, ok := w.requests.Load(strings.ToLower(host)); ok {
+		return v.(*atomic.Int64).Load()
+	}
+	return 0
+}
+
+func (w *Web) route(rw http.ResponseWriter, r *http.Request) {
+	host := strings.ToLower(r.Host)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if r.URL.Path != "/robots.txt" {
+		v, _ := w.requests.LoadOrStore(host, new(atomic.Int64))
+		v.(*atomic.Int64).Add(1)
+	}
+	h, ok := w.hosts[host]
+	if !ok {
+		// Any other host stands in for the wider web (external links).
+		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = fmt.Fprint(rw, "<!doctype html><title>External site</title><p>External placeholder.</p>")
+		return
+	}
+	h.ServeHTTP(rw, r)
+}
+
+// closedPort returns a loopback address nothing listens on.
+func closedPort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	addr := ln.Addr().String()
+	return addr, ln.Close()
+}

@@ -1,0 +1,284 @@
+package crawler
+
+import (
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+var (
+	errTooManyRedirects = errors.New("too many redirects")
+	errRedirectLoop     = errors.New("redirect loop")
+	errTooLarge         = errors.New("body over size cap")
+	errDecompression    = errors.New("decompression failed or over cap")
+	errBadContent       = errors.New("content claims HTML but is binary")
+	errRobots           = errors.New("disallowed by robots.txt")
+)
+
+// classify maps a fetch error to one of the Err* classes.
+func classify(err error) string {
+	if err == nil {
+		return ErrNone
+	}
+	var dnsErr *net.DNSError
+	var recErr tls.RecordHeaderError
+	var certErr *tls.CertificateVerificationError
+	var uaErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invErr x509.CertificateInvalidError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, errRedirectLoop):
+		return ErrRedirectLoop
+	case errors.Is(err, errTooManyRedirects):
+		return ErrTooManyRedirects
+	case errors.Is(err, errTooLarge):
+		return ErrTooLarge
+	case errors.Is(err, errDecompression):
+		return ErrDecompression
+	case errors.Is(err, errBadContent):
+		return ErrBadContent
+	case errors.Is(err, errRobots):
+		return ErrRobotsDisallowed
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsTimeout {
+			return ErrTimeout
+		}
+		return ErrDNS
+	case errors.As(err, &recErr), errors.As(err, &certErr), errors.As(err, &uaErr),
+		errors.As(err, &hostErr), errors.As(err, &invErr):
+		return ErrTLS
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):
+		return ErrTimeout
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return ErrTimeout
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return ErrRefused
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return ErrReset
+	case strings.Contains(err.Error(), "tls: "), strings.Contains(err.Error(), "x509: "):
+		return ErrTLS
+	}
+	return ErrOther
+}
+
+// statusClass maps an HTTP status to an error class.
+func statusClass(status int) string {
+	switch {
+	case status >= 500:
+		return ErrHTTP5xx
+	case status >= 400:
+		return ErrHTTP4xx
+	}
+	return ErrNone
+}
+
+type hop struct {
+	url    string
+	status int
+}
+
+// fetchState collects transport-level facts about one fetch (all its hops).
+type fetchState struct {
+	mu          sync.Mutex
+	start       time.Time
+	ttfb        time.Duration
+	hops        []hop
+	header      http.Header // original headers of the last response
+	contentType string      // original Content-Type of the last response
+	wire        int64       // bytes read from the network (last response)
+	decoded     int64       // bytes delivered after decompression
+	tooLarge    bool
+	bomb        bool
+	maxBody     int64
+	ratio       int64
+}
+
+func newFetchState(maxBody, ratio int64) *fetchState {
+	return &fetchState{start: time.Now(), maxBody: maxBody, ratio: ratio}
+}
+
+func (st *fetchState) capErr() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	switch {
+	case st.bomb:
+		return errDecompression
+	case st.tooLarge:
+		return errTooLarge
+	}
+	return nil
+}
+
+func (st *fetchState) snapshot() (ttfb time.Duration, hops []hop, header http.Header, ct string, wire int64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.ttfb, append([]hop(nil), st.hops...), st.header, st.contentType, st.wire
+}
+
+// siteTransport wraps the shared transport for one site: it asks for gzip,
+// decompresses with caps, caps bodies, records hops and timings into the
+// current fetchState. A site makes one request at a time.
+type siteTransport struct {
+	base http.RoundTripper
+	cur  atomic.Pointer[fetchState]
+}
+
+func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	st := t.cur.Load()
+	if st == nil {
+		return t.base.RoundTrip(req)
+	}
+	if req.Header.Get("Accept-Encoding") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	res, err := t.base.RoundTrip(req)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.ttfb = time.Since(st.start)
+	if err != nil {
+		st.hops = append(st.hops, hop{url: req.URL.String()})
+		return nil, err
+	}
+	st.hops = append(st.hops, hop{url: req.URL.String(), status: res.StatusCode})
+	st.header = res.Header.Clone()
+	st.contentType = res.Header.Get("Content-Type")
+	st.wire, st.decoded, st.tooLarge, st.bomb = 0, 0, false, false
+	// Keep colly from re-decoding charsets: the crawler decodes itself.
+	if mt, params, perr := mime.ParseMediaType(st.contentType); perr == nil && len(params) > 0 {
+		res.Header.Set("Content-Type", mt)
+	} else if perr != nil && st.contentType != "" {
+		mt, _, _ := strings.Cut(st.contentType, ";")
+		res.Header.Set("Content-Type", strings.TrimSpace(mt))
+	}
+	b := &cappedBody{raw: res.Body, st: st}
+	b.wire = &countingReader{r: res.Body, st: st}
+	if strings.EqualFold(strings.TrimSpace(res.Header.Get("Content-Encoding")), "gzip") {
+		b.gzipped = true
+		res.Header.Del("Content-Encoding")
+		res.Header.Del("Content-Length")
+		res.ContentLength = -1
+	}
+	// Colly must never decompress on its own (it would do so uncapped).
+	res.Uncompressed = true
+	res.Body = b
+	return res, nil
+}
+
+type countingReader struct {
+	r  io.Reader
+	st *fetchState
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.st.mu.Lock()
+	c.st.wire += int64(n)
+	c.st.mu.Unlock()
+	return n, err
+}
+
+// cappedBody delivers at most st.maxBody (decompressed) bytes, then reports
+// EOF and flags the fetch as too large (or a decompression bomb).
+type cappedBody struct {
+	raw     io.ReadCloser
+	wire    *countingReader
+	gzipped bool
+	gz      *gzip.Reader
+	st      *fetchState
+	err     error
+}
+
+func (b *cappedBody) source() (io.Reader, error) {
+	if !b.gzipped {
+		return b.wire, nil
+	}
+	if b.gz == nil {
+		gz, err := gzip.NewReader(b.wire)
+		if err != nil {
+			return nil, err
+		}
+		b.gz = gz
+	}
+	return b.gz, nil
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	src, err := b.source()
+	if err != nil {
+		b.err = b.mapErr(err)
+		return 0, b.err
+	}
+	b.st.mu.Lock()
+	remaining := b.st.maxBody - b.st.decoded
+	b.st.mu.Unlock()
+	if remaining <= 0 {
+		// At the cap: is there more?
+		var one [1]byte
+		for {
+			n, err := src.Read(one[:])
+			if n > 0 {
+				b.st.mu.Lock()
+				if b.gzipped && b.st.wire > 0 && (b.st.decoded+1)/b.st.wire >= b.st.ratio {
+					b.st.bomb = true
+				} else {
+					b.st.tooLarge = true
+				}
+				b.st.mu.Unlock()
+				b.err = io.EOF
+				return 0, io.EOF
+			}
+			if err != nil {
+				b.err = b.mapErr(err)
+				return 0, b.err
+			}
+		}
+	}
+	if int64(len(p)) > remaining {
+		p = p[:remaining]
+	}
+	n, err := src.Read(p)
+	b.st.mu.Lock()
+	b.st.decoded += int64(n)
+	b.st.mu.Unlock()
+	if err != nil {
+		b.err = b.mapErr(err)
+		return n, b.err
+	}
+	return n, nil
+}
+
+func (b *cappedBody) mapErr(err error) error {
+	if err == io.EOF {
+		return io.EOF
+	}
+	var corrupt flate.CorruptInputError
+	if b.gzipped && (errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)) {
+		return errors.Join(errDecompression, err)
+	}
+	return err
+}
+
+func (b *cappedBody) Close() error {
+	if b.gz != nil {
+		_ = b.gz.Close()
+	}
+	return b.raw.Close()
+}

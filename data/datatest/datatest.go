@@ -1,0 +1,81 @@
+// Package datatest gives tests a migrated ClickHouse database of their own on
+// the real server. There are no database mocks in councildash.
+package datatest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/councildash/councildash/data"
+)
+
+// Addr is the server tests use: COUNCILDASH_CLICKHOUSE_ADDR, or the
+// project-local server that `make test` starts.
+func Addr() string {
+	if a := os.Getenv("COUNCILDASH_CLICKHOUSE_ADDR"); a != "" {
+		return a
+	}
+	return "127.0.0.1:19000"
+}
+
+// Required reports whether a missing server must fail tests rather than skip
+// them: under CI=true and under `make test` (COUNCILDASH_REQUIRE_CLICKHOUSE=1).
+func Required() bool {
+	return os.Getenv("CI") == "true" || os.Getenv("COUNCILDASH_REQUIRE_CLICKHOUSE") == "1"
+}
+
+// Config returns a store configuration for a fresh, uniquely named database.
+func Config(t testing.TB) data.Config {
+	name := strings.ToLower(strings.NewReplacer("/", "_", "-", "_", " ", "_").Replace(t.Name()))
+	if len(name) > 30 {
+		name = name[:30]
+	}
+	return data.Config{Addr: Addr(), Database: fmt.Sprintf("cdtest_%s_%s", name, strings.ReplaceAll(uuid.NewString()[:8], "-", ""))}
+}
+
+// Open connects to the test server with a fresh database, without migrating.
+// The database is dropped when the test ends.
+func Open(t testing.TB) *data.Store {
+	t.Helper()
+	return OpenConfig(t, Config(t))
+}
+
+// OpenConfig is Open with a given configuration.
+func OpenConfig(t testing.TB, cfg data.Config) *data.Store {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := data.Open(ctx, cfg)
+	if err != nil {
+		msg := fmt.Sprintf("ClickHouse is not reachable at %s (%v). Run `make test` (it starts a project-local server) or set COUNCILDASH_CLICKHOUSE_ADDR.", cfg.Addr, err)
+		if Required() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = s.DropDatabase(ctx)
+		_ = s.Close()
+	})
+	return s
+}
+
+// Store returns a migrated store on a fresh database.
+func Store(t testing.TB) *data.Store {
+	t.Helper()
+	s := Open(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}

@@ -1,0 +1,96 @@
+package data
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestEmbeddedRegister(t *testing.T) {
+	cs := EmbeddedRegister()
+	if len(cs) != 382 {
+		t.Fatalf("embedded register has %d councils, want 382", len(cs))
+	}
+	nations := map[string]int{}
+	for _, c := range cs {
+		nations[c.Nation]++
+	}
+	// Counts from the register itself (../shared/data/councils.csv).
+	want := map[string]int{"England": 317, "Scotland": 32, "Wales": 22, "Northern Ireland": 11}
+	for n, w := range want {
+		if nations[n] != w {
+			t.Errorf("%s: %d councils, want %d", n, nations[n], w)
+		}
+	}
+	wales := FilterCouncils(cs, CouncilFilter{Nation: "wales", Tier: "unitary"})
+	if len(wales) != 22 {
+		t.Errorf("filter nation=wales tier=unitary: %d, want 22", len(wales))
+	}
+	if got := FilterCouncils(cs, CouncilFilter{Search: "adur"}); len(got) != 1 || got[0].Code != "E07000223" {
+		t.Errorf("search adur: %+v", got)
+	}
+}
+
+func TestParseRegisterRejectsBadRows(t *testing.T) {
+	header := "code,name,type,tier,nation,homepage_url\n"
+	good := "X001,Good Parish Council,Parish,parish,England,https://good.example/\n"
+	cases := []struct {
+		name, body, wantLine, wantText string
+	}{
+		{"empty code", good + ",No Code,Parish,parish,England,https://x.example/\n", "line 3", "code is empty"},
+		{"bad tier", good + "X002,Bad Tier,Parish,galactic,England,https://x.example/\n", "line 3", "tier"},
+		{"bad nation", "X002,Bad Nation,Parish,parish,Narnia,https://x.example/\n", "line 2", "nation"},
+		{"bad url", good + good[:0] + "X003,Bad URL,Parish,parish,Wales,ftp://x.example/\n", "line 3", "homepage_url"},
+		{"duplicate", good + good, "line 3", "already used on line 2"},
+		{"no name", "X004,,Parish,parish,Wales,https://x.example/\n", "line 2", "name is empty"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cs, err := ParseRegister(strings.NewReader(header+c.body), "mine.csv")
+			if err == nil {
+				t.Fatalf("accepted %d councils, want an error", len(cs))
+			}
+			if cs != nil {
+				t.Errorf("returned %d councils with the error; nothing may be half-loaded", len(cs))
+			}
+			if !errors.Is(err, ErrRegister) || !strings.Contains(err.Error(), "mine.csv "+c.wantLine) || !strings.Contains(err.Error(), c.wantText) {
+				t.Errorf("error %q: want ErrRegister naming %q and %q", err, c.wantLine, c.wantText)
+			}
+		})
+	}
+	if _, err := ParseRegister(strings.NewReader("code,name\nX,Y\n"), "short.csv"); err == nil || !strings.Contains(err.Error(), "missing column") {
+		t.Errorf("missing columns: %v", err)
+	}
+}
+
+func TestMergeRegisterOverrides(t *testing.T) {
+	base := EmbeddedRegister()
+	extra, err := ParseRegister(strings.NewReader("code,name,type,tier,nation,homepage_url\n"+
+		"E07000223,Adur (renamed),Non-metropolitan district,district,England,https://adur.example/\n"+
+		"P0001,Lewes Town Council,Town council,town,England,https://lewes-tc.example/\n"), "extra.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged := MergeRegister(base, extra)
+	if len(merged) != 383 {
+		t.Fatalf("merged %d, want 383", len(merged))
+	}
+	got := FilterCouncils(merged, CouncilFilter{Codes: []string{"E07000223"}})
+	if len(got) != 1 || got[0].Name != "Adur (renamed)" || got[0].Source != "extra.csv" {
+		t.Errorf("override not applied: %+v", got)
+	}
+}
+
+func FuzzParseRegister(f *testing.F) {
+	f.Add("code,name,type,tier,nation,homepage_url\nX,Y,Z,parish,England,https://a.example/\n")
+	f.Add("code,name\n\"unterminated")
+	f.Fuzz(func(t *testing.T, s string) {
+		cs, err := ParseRegister(strings.NewReader(s), "fuzz")
+		if err == nil && len(cs) == 0 {
+			t.Fatal("no error and no councils")
+		}
+		if err != nil && cs != nil {
+			t.Fatal("councils returned with an error")
+		}
+	})
+}

@@ -1,0 +1,51 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/councildash/councildash/scoring"
+)
+
+const sqlRunCheckStats = `SELECT council_code, check_id, argMax(category, created_at), argMax(pages_total, created_at),
+       argMax(pages_affected, created_at), argMax(findings, created_at)
+FROM check_stats
+WHERE run_id = ? AND (run_id, council_code, attempt) IN (` + sqlCompletedAttempts + `)
+GROUP BY council_code, check_id
+ORDER BY council_code, check_id`
+
+// RunCheckStats returns, per council, the stored per-check statistics of a
+// run's completed sites: all a method needs to score them again.
+func (s *Store) RunCheckStats(ctx context.Context, runID string) (map[string][]scoring.CheckStat, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlRunCheckStats, runID, runID)
+	if err != nil {
+		return nil, fmt.Errorf("check stats: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]scoring.CheckStat{}
+	for rows.Next() {
+		var council string
+		var st scoring.CheckStat
+		var total, affected, findings uint32
+		if err := rows.Scan(&council, &st.CheckID, &st.Category, &total, &affected, &findings); err != nil {
+			return nil, err
+		}
+		st.PagesTotal, st.PagesAffected, st.Findings = int(total), int(affected), int(findings)
+		out[council] = append(out[council], st)
+	}
+	return out, rows.Err()
+}
+
+// WriteScores stores scores of a run's council (re-scoring).
+func (s *Store) WriteScores(ctx context.Context, runID, council string, scores []scoring.Score) error {
+	if len(scores) == 0 {
+		return nil
+	}
+	if err := s.insertRows(ctx, sqlInsertScores, scoreRows(runID, council, scores, time.Now().UTC())...); err != nil {
+		return fmt.Errorf("%w: write scores: %v", ErrUnavailable, err)
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Run is one crawl run.
+type Run struct {
+	ID            string    `json:"run_id"`
+	Status        string    `json:"status"`
+	StartedAt     time.Time `json:"started_at"`
+	FinishedAt    time.Time `json:"finished_at"`
+	MethodVersion string    `json:"method_version"`
+	Settings      string    `json:"settings"`
+	Label         string    `json:"label"`
+	SitesTotal    int       `json:"sites_total"`
+	SitesDone     int       `json:"sites_done"`
+}
+
+// Run statuses.
+const (
+	RunRunning     = "running"
+	RunFinished    = "finished"
+	RunInterrupted = "interrupted"
+	RunFailed      = "failed"
+)
+
+const (
+	sqlInsertRun = `INSERT INTO crawl_runs (run_id, status, started_at, finished_at, method_version, settings, label, sites_total, version)`
+	sqlRuns      = `SELECT r.run_id, r.status, r.started_at, r.finished_at, r.method_version, r.settings, r.label, r.sites_total, ifNull(d.done, 0)
+FROM (
+    SELECT run_id, argMax(status, version) AS status, min(started_at) AS started_at, argMax(finished_at, version) AS finished_at,
+           argMax(method_version, version) AS method_version, argMax(settings, version) AS settings,
+           argMax(label, version) AS label, argMax(sites_total, version) AS sites_total
+    FROM crawl_runs GROUP BY run_id
+) AS r
+LEFT JOIN (SELECT run_id, uniqExact(council_code) AS done FROM site_reports GROUP BY run_id) AS d ON r.run_id = d.run_id
+ORDER BY r.started_at DESC, r.run_id
+LIMIT 1000`
+	sqlFinishedSites = `SELECT council_code, argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? GROUP BY council_code`
+)
+
+// CreateRun records a new run as running and returns it. startedAt lets the
+// demo back-date runs; zero means now.
+func (s *Store) CreateRun(ctx context.Context, methodVersion, settings, label string, sitesTotal int, startedAt time.Time) (Run, error) {
+	if startedAt.IsZero() {
+		startedAt = time.Now().UTC()
+	}
+	r := Run{ID: uuid.NewString(), Status: RunRunning, StartedAt: startedAt.UTC().Truncate(time.Second),
+		MethodVersion: methodVersion, Settings: settings, Label: label, SitesTotal: sitesTotal}
+	if err := s.putRun(ctx, r); err != nil {
+		return Run{}, err
+	}
+	return r, nil
+}
+
+// putRun appends a version of a run. The version is a nanosecond clock made
+// strictly increasing within the process, so two updates in the same second
+// (or a back-dated demo run) still order correctly.
+func (s *Store) putRun(ctx context.Context, r Run) error {
+	if err := s.insertRows(ctx, sqlInsertRun, []any{r.ID, r.Status, r.StartedAt, r.FinishedAt, r.MethodVersion,
+		r.Settings, r.Label, uint32(r.SitesTotal), s.nextVersion()}); err != nil {
+		return fmt.Errorf("%w: record run: %v", ErrUnavailable, err)
+	}
+	return nil
+}
+
+// SetRunStatus appends a status change for a run. finishedAt zero means now.
+func (s *Store) SetRunStatus(ctx context.Context, runID, status string, finishedAt time.Time) error {
+	r, err := s.GetRun(ctx, runID)
+	if err != nil {
+		return err
+	}
+	if finishedAt.IsZero() {
+		finishedAt = time.Now().UTC()
+	}
+	r.Status = status
+	r.FinishedAt = finishedAt.UTC().Truncate(time.Second)
+	return s.putRun(ctx, r)
+}
+
+// Runs lists runs, newest first.
+func (s *Store) Runs(ctx context.Context) ([]Run, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlRuns)
+	if err != nil {
+		return nil, fmt.Errorf("runs: %w", err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		var total uint32
+		var done uint64
+		if err := rows.Scan(&r.ID, &r.Status, &r.StartedAt, &r.FinishedAt, &r.MethodVersion, &r.Settings, &r.Label, &total, &done); err != nil {
+			return nil, err
+		}
+		r.SitesTotal, r.SitesDone = int(total), int(done)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// GetRun returns one run.
+func (s *Store) GetRun(ctx context.Context, runID string) (Run, error) {
+	runs, err := s.Runs(ctx)
+	if err != nil {
+		return Run{}, err
+	}
+	for _, r := range runs {
+		if r.ID == runID {
+			return r, nil
+		}
+	}
+	return Run{}, fmt.Errorf("run %q: %w", runID, ErrNotFound)
+}
+
+// FinishedSites returns, for a run, the councils whose crawl completed, with
+// the attempt that completed them. A resumed run skips these.
+func (s *Store) FinishedSites(ctx context.Context, runID string) (map[string]string, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlFinishedSites, runID)
+	if err != nil {
+		return nil, fmt.Errorf("finished sites: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var code, attempt string
+		if err := rows.Scan(&code, &attempt); err != nil {
+			return nil, err
+		}
+		out[code] = attempt
+	}
+	return out, rows.Err()
+}
+
+const sqlFindingCounts = `SELECT check_id, count() FROM findings WHERE run_id = ? GROUP BY check_id ORDER BY check_id`
+
+// FindingCounts counts a run's findings per check (all attempts).
+func (s *Store) FindingCounts(ctx context.Context, runID string) (map[string]uint64, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlFindingCounts, runID)
+	if err != nil {
+		return nil, fmt.Errorf("finding counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]uint64{}
+	for rows.Next() {
+		var id string
+		var n uint64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// RunCounts counts what a run stored for the sites it completed. Rows of
+// abandoned attempts (a site interrupted and crawled again on resume) are not
+// counted, exactly as the dashboard ignores them.
+type RunCounts struct {
+	SitesDone     int
+	Pages         uint64
+	Findings      uint64
+	OverallScores uint64 // "overall" score rows (one per completed site and method)
+	// DuplicateScores counts (council, method) pairs with more than one
+	// overall score row: must be 0 after a resumed run.
+	DuplicateScores uint64
+}
+
+const (
+	sqlCompletedAttempts = `SELECT run_id, council_code, argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? GROUP BY run_id, council_code`
+	sqlRunPages          = `SELECT count() FROM pages WHERE run_id = ? AND (run_id, council_code, attempt) IN (` + sqlCompletedAttempts + `)`
+	sqlRunFindings       = `SELECT count() FROM findings WHERE run_id = ? AND (run_id, council_code, attempt) IN (` + sqlCompletedAttempts + `)`
+	sqlRunOverall        = `SELECT count(), countIf(n > 1) FROM (SELECT council_code, method_version, count() AS n FROM scores WHERE run_id = ? AND category = 'overall' GROUP BY council_code, method_version)`
+)
+
+// CountRun returns RunCounts for a run.
+func (s *Store) CountRun(ctx context.Context, runID string) (RunCounts, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	var rc RunCounts
+	done, err := s.FinishedSites(ctx, runID)
+	if err != nil {
+		return rc, err
+	}
+	rc.SitesDone = len(done)
+	if err := s.conn.QueryRow(ctx, sqlRunPages, runID, runID).Scan(&rc.Pages); err != nil {
+		return rc, fmt.Errorf("count pages: %w", err)
+	}
+	if err := s.conn.QueryRow(ctx, sqlRunFindings, runID, runID).Scan(&rc.Findings); err != nil {
+		return rc, fmt.Errorf("count findings: %w", err)
+	}
+	var sites, dups uint64
+	if err := s.conn.QueryRow(ctx, sqlRunOverall, runID).Scan(&sites, &dups); err != nil {
+		return rc, fmt.Errorf("count scores: %w", err)
+	}
+	rc.OverallScores, rc.DuplicateScores = sites, dups
+	return rc, nil
+}

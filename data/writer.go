@@ -1,0 +1,273 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// table is one destination of batched rows. Flush order follows the order of
+// tables in the writer: site_reports, the marker that a site's attempt is
+// complete, is flushed last so it never lands before the rows it vouches for.
+type table struct {
+	name   string
+	insert string
+	rows   [][]any
+}
+
+// WriterOptions tune the batching writer.
+type WriterOptions struct {
+	FlushRows     int           // flush when this many rows are buffered in all (default 5000)
+	FlushInterval time.Duration // and at least this often (default 1s)
+	MaxBuffered   int           // Add blocks (back-pressure) above this many rows (default 200000)
+	RetryMax      time.Duration // give up retrying a failed flush after this long (default 15 min)
+	Logger        *slog.Logger
+}
+
+// Writer batches inserts into ClickHouse. When ClickHouse is unreachable it
+// keeps the rows, retries with exponential backoff and, once MaxBuffered rows
+// are waiting, blocks Add so producers (the crawler) pause instead of losing
+// data. Safe for concurrent use.
+type Writer struct {
+	s      *Store
+	opts   WriterOptions
+	mu     sync.Mutex
+	cond   *sync.Cond
+	tables []*table
+	byName map[string]*table
+	n      int // rows buffered
+	err    error
+	kick   chan struct{}
+	done   chan struct{}
+	closed bool
+
+	flushMu  sync.Mutex // one flush at a time keeps the table order
+	statsMu  sync.Mutex
+	written  map[string]int64
+	failures int64
+}
+
+// Tables, in flush order.
+const (
+	tPages       = "pages"
+	tLinks       = "links"
+	tFindings    = "findings"
+	tCheckStats  = "check_stats"
+	tScores      = "scores"
+	tSiteReports = "site_reports"
+)
+
+const (
+	sqlInsertPages    = `INSERT INTO pages (run_id, council_code, attempt, url, final_url, redirect_chain, depth, status, content_type, bytes, ttfb_ms, total_ms, error_class, title, is_html, fetched_at)`
+	sqlInsertLinks    = `INSERT INTO links (run_id, council_code, attempt, from_url, to_url, internal, method, status, error_class, total_ms, checked_at)`
+	sqlInsertFindings = `INSERT INTO findings (run_id, council_code, attempt, url, check_id, category, severity, selector, snippet, matched, message, task, method_version, created_at)`
+	sqlInsertStats    = `INSERT INTO check_stats (run_id, council_code, attempt, check_id, category, pages_total, pages_affected, findings, created_at)`
+	sqlInsertScores   = `INSERT INTO scores (run_id, council_code, method_version, category, check_id, score, scored_at)`
+	sqlInsertSites    = `INSERT INTO site_reports (run_id, council_code, attempt, home_url, final_home_url, home_status, home_error_class, https, http_redirects_https, robots_status, robots_bytes, robots_parsed, robots_disallow_all, crawl_delay_ms, sitemaps, sitemap_urls, sitemap_parsed, not_found_url, not_found_status, search_form_action, pages_fetched, pages_errored, pdfs, links_checked, links_broken, started_at, finished_at)`
+)
+
+// NewWriter starts a batching writer. Close it to flush.
+func (s *Store) NewWriter(opts WriterOptions) *Writer {
+	if opts.FlushRows <= 0 {
+		opts.FlushRows = 5000
+	}
+	if opts.FlushInterval <= 0 {
+		opts.FlushInterval = time.Second
+	}
+	if opts.MaxBuffered <= 0 {
+		opts.MaxBuffered = 200000
+	}
+	if opts.RetryMax <= 0 {
+		opts.RetryMax = 15 * time.Minute
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	w := &Writer{s: s, opts: opts, byName: map[string]*table{}, kick: make(chan struct{}, 1),
+		done: make(chan struct{}), written: map[string]int64{}}
+	w.cond = sync.NewCond(&w.mu)
+	for _, t := range []struct{ name, sql string }{
+		{tPages, sqlInsertPages}, {tLinks, sqlInsertLinks}, {tFindings, sqlInsertFindings},
+		{tCheckStats, sqlInsertStats}, {tScores, sqlInsertScores}, {tSiteReports, sqlInsertSites},
+	} {
+		tb := &table{name: t.name, insert: t.sql}
+		w.tables = append(w.tables, tb)
+		w.byName[t.name] = tb
+	}
+	go w.loop()
+	return w
+}
+
+// ErrWriterClosed is returned by Add after Close.
+var ErrWriterClosed = errors.New("writer closed")
+
+// add buffers rows for one table, blocking while the buffer is full.
+func (w *Writer) add(ctx context.Context, name string, rows ...[]any) error {
+	w.mu.Lock()
+	for w.n >= w.opts.MaxBuffered && !w.closed && w.err == nil && ctx.Err() == nil {
+		w.cond.Wait()
+	}
+	switch {
+	case w.err != nil:
+		err := w.err
+		w.mu.Unlock()
+		return err
+	case w.closed:
+		w.mu.Unlock()
+		return ErrWriterClosed
+	}
+	t := w.byName[name]
+	t.rows = append(t.rows, rows...)
+	w.n += len(rows)
+	full := w.n >= w.opts.FlushRows
+	w.mu.Unlock()
+	if full {
+		select {
+		case w.kick <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+func (w *Writer) loop() {
+	defer close(w.done)
+	tick := time.NewTicker(w.opts.FlushInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+		case <-w.kick:
+		}
+		w.mu.Lock()
+		closed := w.closed
+		w.mu.Unlock()
+		w.flushAll()
+		if closed {
+			return
+		}
+	}
+}
+
+// flushAll sends every buffered table, retrying with backoff while
+// ClickHouse is away.
+func (w *Writer) flushAll() {
+	w.flushMu.Lock()
+	defer w.flushMu.Unlock()
+	w.mu.Lock()
+	if w.err != nil {
+		w.mu.Unlock()
+		return
+	}
+	// Take the current rows; new ones accumulate meanwhile.
+	batches := make([][][]any, len(w.tables))
+	for i, t := range w.tables {
+		batches[i], t.rows = t.rows, nil
+	}
+	w.mu.Unlock()
+
+	sent := 0
+	for i, rows := range batches {
+		if len(rows) == 0 {
+			continue
+		}
+		if err := w.sendWithRetry(w.tables[i], rows); err != nil {
+			w.mu.Lock()
+			w.err = err
+			w.cond.Broadcast()
+			w.mu.Unlock()
+			return
+		}
+		sent += len(rows)
+	}
+	w.mu.Lock()
+	w.n -= sent
+	w.cond.Broadcast()
+	w.mu.Unlock()
+}
+
+func (w *Writer) sendWithRetry(t *table, rows [][]any) error {
+	start := time.Now()
+	backoff := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := w.send(t, rows)
+		if err == nil {
+			if attempt > 1 {
+				w.opts.Logger.Info("clickhouse is back; buffered rows written", "rows", len(rows), "attempts", attempt)
+			}
+			return nil
+		}
+		w.statsMu.Lock()
+		w.failures++
+		w.statsMu.Unlock()
+		if time.Since(start) > w.opts.RetryMax {
+			return fmt.Errorf("%w: gave up after %s: %v", ErrUnavailable, time.Since(start).Round(time.Second), err)
+		}
+		w.opts.Logger.Warn("clickhouse write failed; will retry", "table", t.name, "rows", len(rows), "backoff", backoff, "err", err)
+		time.Sleep(backoff)
+		if backoff < 10*time.Second {
+			backoff *= 2
+		}
+	}
+}
+
+func (w *Writer) send(t *table, rows [][]any) error {
+	if err := w.s.insertRows(context.Background(), t.insert, rows...); err != nil {
+		return err
+	}
+	w.statsMu.Lock()
+	w.written[t.name] += int64(len(rows))
+	w.statsMu.Unlock()
+	return nil
+}
+
+// Flush writes everything buffered so far and waits for it.
+func (w *Writer) Flush() error {
+	w.flushAll()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// Written returns the rows written per table so far.
+func (w *Writer) Written() map[string]int64 {
+	w.statsMu.Lock()
+	defer w.statsMu.Unlock()
+	out := make(map[string]int64, len(w.written))
+	for k, v := range w.written {
+		out[k] = v
+	}
+	return out
+}
+
+// Failures counts failed write attempts (each retried).
+func (w *Writer) Failures() int64 {
+	w.statsMu.Lock()
+	defer w.statsMu.Unlock()
+	return w.failures
+}
+
+// Close flushes what is buffered and stops the writer.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		<-w.done
+		return w.err
+	}
+	w.closed = true
+	w.cond.Broadcast()
+	w.mu.Unlock()
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+	<-w.done
+	w.flushAll() // rows added between the last flush and close
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}

@@ -1,0 +1,152 @@
+package scoring
+
+// Rule texts. The LocalGov Digital Content Standard is cited by section
+// ("LGD 1.4"); its published home is LGDStandardURL.
+const (
+	LGDStandardURL  = "https://localgovdigital.info/content-standard/"
+	wcagURL         = "https://www.w3.org/WAI/WCAG22/Understanding/"
+	govukStyleURL   = "https://www.gov.uk/guidance/style-guide/a-to-z"
+	govukWritingURL = "https://www.gov.uk/guidance/content-design/writing-for-gov-uk"
+	psbarURL        = "https://www.legislation.gov.uk/uksi/2018/952/regulation/7"
+	betterConnURL   = "https://www.socitm.net/better-connected/"
+)
+
+// checkDef is a check with the function that runs it.
+type checkDef struct {
+	Check
+	english bool                                  // judges English text: skipped for Welsh/Gaelic
+	page    func(e *Engine, p *page, em *emitter) // page-level
+	site    func(s *siteEval)                     // site-level
+}
+
+func lgd(sec string) string { return LGDStandardURL + "#" + sec }
+
+// checkDefs is the table of all checks, in catalogue order.
+func checkDefs() []checkDef {
+	c := func(id, cat, level, ref, url, desc string) Check {
+		return Check{ID: id, Category: cat, Level: level, Description: desc, RuleURL: url, RuleRef: ref}
+	}
+	P, S := LevelPage, LevelSite
+	return []checkDef{
+		// content
+		{Check: c("lgd-title-length", CatContent, P, "LGD 1.13", lgd("page-titles"), "Page title is missing, longer than 8 words or longer than 65 characters"), page: chkTitleLength},
+		{Check: c("lgd-title-etc", CatContent, P, "LGD golden rule 4", lgd("golden-rules"), "Page title contains \"etc\": be precise, nobody searches for etc"), page: chkTitleEtc, english: true},
+		{Check: c("lgd-title-special-chars", CatContent, P, "LGD 1.5", lgd("ampersands"), "Page title contains & or other special characters"), page: chkTitleSpecial},
+		{Check: c("lgd-title-unique", CatContent, S, "GOV.UK", govukWritingURL, "Several different pages share the same title"), site: siteTitleUnique},
+		{Check: c("lgd-meta-description", CatContent, P, "LGD 1.13", lgd("meta-description"), "Meta description is missing, repeats the title, is over 160 characters or has full stops"), page: chkMetaDesc},
+		{Check: c("lgd-click-here", CatContent, P, "LGD 1.4; WCAG 2.4.4", lgd("links"), "Link text says nothing on its own (\"click here\", \"read more\")"), page: chkClickHere, english: true},
+		{Check: c("lgd-repeated-link", CatContent, P, "LGD 1.4", lgd("links"), "The same page is linked more than once from the body text"), page: chkRepeatedLink},
+		{Check: c("lgd-email-link", CatContent, P, "LGD 1.4", lgd("links"), "Email address not written in full, in lower case, as a link whose text is the address"), page: chkEmailLink},
+		{Check: c("lgd-telephone-label", CatContent, P, "LGD 1.4", lgd("telephone-numbers"), "\"Tel:\" or \"Mob:\" used instead of \"Telephone:\" or \"Mobile:\""), page: chkTelephone, english: true},
+		{Check: c("lgd-ampersand", CatContent, P, "LGD 1.5", lgd("ampersands"), "Ampersand (&) used in body text instead of \"and\""), page: chkAmpersand, english: true},
+		{Check: c("lgd-block-capitals", CatContent, P, "LGD 1.6", lgd("capital-letters"), "Three or more words in a row in block capitals"), page: chkBlockCaps, english: true},
+		{Check: c("lgd-council-capital", CatContent, P, "LGD 1.6", lgd("capital-letters"), "\"the Council\" capitalised when it is not the formal name"), page: chkCouncilCapital, english: true},
+		{Check: c("lgd-council-plural", CatContent, P, "LGD 1.1", lgd("you-and-us"), "The council treated as plural (\"the council are\")"), page: chkCouncilPlural, english: true},
+		{Check: c("lgd-abbreviation-stops", CatContent, P, "LGD 1.2, 1.9", lgd("abbreviations"), "Full stops in abbreviations (B.B.C., e.g., i.e.)"), page: chkAbbrevStops, english: true},
+		{Check: c("lgd-form-codes", CatContent, P, "LGD 1.2", lgd("abbreviations"), "Form named by its code (\"Form 21B\") instead of a friendly name"), page: chkFormCodes, english: true},
+		{Check: c("lgd-time-format", CatContent, P, "LGD 1.7", lgd("dates-and-times"), "Time written as 24-hour (\"1730hrs\", \"17:30\") or as a dashed range (\"10-11am\")"), page: chkTimeFormat, english: true},
+		{Check: c("lgd-date-ordinals", CatContent, P, "LGD 1.7", lgd("dates-and-times"), "Dates written with st, nd, rd or th (\"1st June\")"), page: chkDateOrdinals, english: true},
+		{Check: c("lgd-year-range", CatContent, P, "LGD 1.7", lgd("dates-and-times"), "Financial years written \"2012-13\" instead of 2012/13 or \"2012 to 2013\""), page: chkYearRange, english: true},
+		{Check: c("lgd-number-range-dash", CatContent, P, "LGD 1.11", lgd("numbers"), "Number range with a dash (\"200-400\") instead of \"200 to 400\""), page: chkNumberRange, english: true},
+		{Check: c("lgd-money-format", CatContent, P, "LGD 1.11", lgd("money"), "Money written with needless pence (\"£75.00\") or as fractions of millions (\"£0.7million\")"), page: chkMoney, english: true},
+		{Check: c("lgd-small-numbers", CatContent, P, "LGD 1.11", lgd("numbers"), "Numbers up to ten written as digits in prose (write \"three\")"), page: chkSmallNumbers, english: true},
+		{Check: c("lgd-italics-underline", CatContent, P, "LGD general advice", lgd("golden-rules"), "Italics or underlining used in body text"), page: chkItalics},
+		{Check: c("lgd-bold-overuse", CatContent, P, "LGD general advice", lgd("golden-rules"), "Too much bold text in the body"), page: chkBold},
+		{Check: c("lgd-text-blocks", CatContent, P, "LGD golden rule 2", lgd("golden-rules"), "Paragraph over 100 words: break it up"), page: chkTextBlocks},
+		{Check: c("lgd-e-prefix", CatContent, P, "LGD 1.8", lgd("e-as-a-prefix"), "\"e\" prefix written \"eBusiness\" or \"E-mail\" instead of \"e-business\", \"email\""), page: chkEPrefix, english: true},
+		{Check: c("lgd-compass-caps", CatContent, P, "LGD 1.10", lgd("geography-and-regions"), "Compass directions capitalised outside names (\"the North\")"), page: chkCompass, english: true},
+
+		// accessibility
+		{Check: c("a11y-document-title", CatAccessibility, P, "WCAG 2.4.2", wcagURL+"page-titled", "Page has no title, or an empty one"), page: chkDocTitle},
+		{Check: c("a11y-html-lang", CatAccessibility, P, "WCAG 3.1.1", wcagURL+"language-of-page", "Page does not declare a valid language (<html lang>)"), page: chkHTMLLang},
+		{Check: c("a11y-image-alt", CatAccessibility, P, "WCAG 1.1.1", wcagURL+"non-text-content", "Image without alternative text (alt)"), page: chkImageAlt},
+		{Check: c("a11y-link-name", CatAccessibility, P, "WCAG 2.4.4, 4.1.2", wcagURL+"link-purpose-in-context", "Link with no text a screen reader can announce"), page: chkLinkName},
+		{Check: c("a11y-button-name", CatAccessibility, P, "WCAG 4.1.2", wcagURL+"name-role-value", "Button with no text a screen reader can announce"), page: chkButtonName},
+		{Check: c("a11y-label", CatAccessibility, P, "WCAG 1.3.1, 4.1.2", wcagURL+"info-and-relationships", "Form field with no label"), page: chkLabel},
+		{Check: c("a11y-duplicate-id", CatAccessibility, P, "WCAG 4.1.2", wcagURL+"name-role-value", "The same id used on several elements"), page: chkDuplicateID},
+		{Check: c("a11y-heading-order", CatAccessibility, P, "WCAG 1.3.1", wcagURL+"info-and-relationships", "Heading levels skipped, no main heading (h1) or several"), page: chkHeadingOrder},
+		{Check: c("a11y-empty-heading", CatAccessibility, P, "WCAG 2.4.6", wcagURL+"headings-and-labels", "Heading with no text"), page: chkEmptyHeading},
+		{Check: c("a11y-skip-link", CatAccessibility, P, "WCAG 2.4.1", wcagURL+"bypass-blocks", "No early \"skip to main content\" link"), page: chkSkipLink},
+		{Check: c("a11y-meta-viewport", CatAccessibility, P, "WCAG 1.4.4", wcagURL+"resize-text", "No mobile viewport, or zooming disabled"), page: chkViewport},
+		{Check: c("a11y-meta-refresh", CatAccessibility, P, "WCAG 2.2.1", wcagURL+"timing-adjustable", "Page refreshes or redirects itself after a delay"), page: chkRefresh},
+		{Check: c("a11y-tabindex", CatAccessibility, P, "WCAG 2.4.3", wcagURL+"focus-order", "Positive tabindex changes the keyboard order"), page: chkTabindex},
+		{Check: c("a11y-new-window", CatAccessibility, P, "WCAG 3.2.5", wcagURL+"change-on-request", "Link opens a new window without saying so"), page: chkNewWindow},
+		{Check: c("a11y-table-headers", CatAccessibility, P, "WCAG 1.3.1", wcagURL+"info-and-relationships", "Data table without header cells (th)"), page: chkTableHeaders},
+		{Check: c("a11y-landmarks", CatAccessibility, P, "WCAG 1.3.1", wcagURL+"info-and-relationships", "No main landmark (<main>)"), page: chkLandmarks},
+		{Check: c("a11y-pdf-links", CatAccessibility, P, "GDS; Better Connected", "https://www.gov.uk/guidance/publishing-accessible-documents", "Link to a PDF or Office document (forms as PDF count double)"), page: chkPDFLinks},
+
+		// readability
+		{Check: c("read-flesch", CatReadability, P, "GOV.UK; Flesch", govukWritingURL, "Reading age of the main text above 11 (Flesch reading ease)"), page: chkFlesch, english: true},
+		{Check: c("read-long-sentences", CatReadability, P, "GOV.UK", govukWritingURL, "Sentence over 25 words"), page: chkLongSentences, english: true},
+		{Check: c("read-words-to-avoid", CatReadability, P, "GOV.UK style guide", govukStyleURL+"#words-to-avoid", "Word from the GOV.UK \"words to avoid\" list"), page: chkWordsToAvoid, english: true},
+		{Check: c("read-passive", CatReadability, P, "GOV.UK", govukWritingURL, "Passive voice (candidate: \"is provided\", \"was decided\")"), page: chkPassive, english: true},
+
+		// technical
+		{Check: c("tech-https", CatTechnical, S, "Sitemorse", "https://www.ncsc.gov.uk/collection/protecting-internet-services", "Home page not on HTTPS, or HTTP not redirected to HTTPS"), site: siteHTTPS},
+		{Check: c("tech-status", CatTechnical, P, "Sitemorse", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status", "Page answers with an error (4xx/5xx) or a chain of over 2 redirects"), page: chkStatus},
+		{Check: c("tech-broken-links", CatTechnical, S, "Sitemorse; Silktide", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/404", "Links that lead to an error page"), site: siteBrokenLinks},
+		{Check: c("tech-response-time", CatTechnical, P, "Sitemorse", "https://web.dev/articles/ttfb", "Page slow to start (time to first byte) or to download"), page: chkResponseTime},
+		{Check: c("tech-page-weight", CatTechnical, P, "sitespeed.io", "https://www.sitespeed.io/documentation/", "Heavy page: large HTML or many images, scripts and styles"), page: chkPageWeight},
+		{Check: c("tech-robots-sitemap", CatTechnical, S, "robots.txt; sitemaps.org", "https://www.sitemaps.org/protocol.html", "robots.txt or XML sitemap missing or unreadable"), site: siteRobots},
+		{Check: c("tech-404-page", CatTechnical, S, "HTTP", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/404", "A missing page does not answer 404, or offers no search or navigation"), site: site404},
+		{Check: c("tech-mixed-content", CatTechnical, P, "WCAG none; browsers", "https://developer.mozilla.org/en-US/docs/Web/Security/Mixed_content", "Secure page loads images, scripts or styles over plain http://"), page: chkMixed},
+
+		// statement
+		{Check: c("stmt-present", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "No accessibility statement found, linked from the home page or footer"), site: siteStmtPresent},
+		{Check: c("stmt-compliance", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "Accessibility statement does not say whether the site is fully, partially or not compliant"), site: siteStmtCompliance},
+		{Check: c("stmt-contact", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "Accessibility statement gives no way to report a problem"), site: siteStmtContact},
+		{Check: c("stmt-enforcement", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "Accessibility statement does not name the enforcement procedure (EHRC or ECNI)"), site: siteStmtEnforcement},
+		{Check: c("stmt-reviewed", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "Accessibility statement not prepared or reviewed in the last 12 months"), site: siteStmtReviewed},
+
+		// findability
+		{Check: c("task-home-link", CatFindability, S, "Better Connected", betterConnURL, "Home page has no link to the task in the words residents use"), site: siteTaskHome},
+		{Check: c("task-reachable", CatFindability, S, "Better Connected", betterConnURL, "No page about the task within 3 clicks of the home page"), site: siteTaskReachable},
+		{Check: c("task-site-search", CatFindability, S, "Better Connected", betterConnURL, "The site's own search does not list the task's page in its top 5"), site: siteTaskSearch},
+		{Check: c("task-a-to-z", CatFindability, S, "Better Connected", betterConnURL, "The A to Z does not list the task"), site: siteTaskAToZ},
+	}
+}
+
+// Catalog returns every check, in a stable order.
+func Catalog() []Check {
+	defs := checkDefs()
+	out := make([]Check, len(defs))
+	for i, d := range defs {
+		out[i] = d.Check
+	}
+	return out
+}
+
+// Categories returns the categories in display order.
+func Categories() []string {
+	return []string{CatContent, CatAccessibility, CatReadability, CatTechnical, CatStatement, CatFindability}
+}
+
+// Task is one of the top tasks residents come to a council website for, with
+// the words they use for it.
+type Task struct {
+	ID    string
+	Name  string
+	Words []string
+}
+
+// Tasks returns the 16 top tasks (Council Usability Dashboard list).
+func Tasks() []Task {
+	return []Task{
+		{"pay-council-tax", "Pay council tax", []string{"council tax", "pay council tax"}},
+		{"bin-collection-day", "Find bin collection day", []string{"bins", "bin collection", "bin day", "rubbish", "recycling", "waste collection", "collection day"}},
+		{"report-missed-bin", "Report a missed bin", []string{"missed bin", "missed bins", "missed collection", "missed collections"}},
+		{"apply-blue-badge", "Apply for a blue badge", []string{"blue badge", "blue badges", "disabled parking"}},
+		{"report-street-light", "Report a street light", []string{"street light", "street lights", "streetlight", "street lighting", "lamp post"}},
+		{"book-bulky-waste", "Book bulky waste", []string{"bulky waste", "bulky items", "bulky item", "bulky collection", "large items"}},
+		{"apply-housing-benefit", "Apply for housing benefit", []string{"housing benefit", "benefits", "benefit"}},
+		{"find-recycling-centre", "Find a recycling centre (tip)", []string{"recycling centre", "recycling centres", "tip", "tips", "household waste recycling", "hwrc", "dump"}},
+		{"find-councillor", "Find my councillor", []string{"councillor", "councillors", "find my councillor", "your councillor"}},
+		{"register-death", "Register a death", []string{"register a death", "death", "deaths", "bereavement"}},
+		{"foi-request", "Make a freedom of information request", []string{"freedom of information", "foi", "information request"}},
+		{"report-housing-repair", "Report a housing repair", []string{"housing repair", "housing repairs", "repair", "repairs"}},
+		{"register-to-vote", "Register to vote", []string{"register to vote", "electoral register", "electoral registration", "voting", "elections"}},
+		{"report-child-concern", "Report concern about a child", []string{"concern about a child", "worried about a child", "child protection", "safeguarding children", "safeguarding"}},
+		{"pay-parking-fine", "Pay a parking fine", []string{"parking fine", "parking fines", "penalty charge", "pcn", "parking ticket"}},
+		{"school-term-dates", "School term dates", []string{"term dates", "school term", "school holidays", "term times"}},
+	}
+}

@@ -1,0 +1,328 @@
+package scoring
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// page builds a page with body text inside <main>, wrapped in a site header,
+// navigation and footer that the text checks must ignore.
+func testPage(head, main string) PageInput {
+	if head == "" {
+		head = `<title>Bin collections</title><meta name="description" content="When your bins are collected"><meta name="viewport" content="width=device-width, initial-scale=1">`
+	}
+	body := `<!DOCTYPE html><html lang="en"><head>` + head + `</head><body>` +
+		`<a href="#main">Skip to main content</a><header><nav><a href="/">HOME &amp; AWAY SECTION LINKS</a> <a href="/x">click here</a></nav></header>` +
+		`<main id="main"><h1>Bin collections</h1>` + main + `</main>` +
+		`<footer>Copyright THE COUNCIL ARE GREAT 2012-13 <a href="/accessibility">Accessibility statement</a></footer></body></html>`
+	return PageInput{URL: "https://www.example.gov.uk/bins", Status: 200, IsHTML: true, Body: []byte(body)}
+}
+
+func countOf(t *testing.T, e *Engine, in PageInput, id string) (int, PageResult) {
+	t.Helper()
+	r := e.ScorePage(in)
+	n, ok := r.Summary.Counts[id]
+	if !ok {
+		t.Fatalf("%s not applied: %v", id, r.NotApplied)
+	}
+	return n, r
+}
+
+func TestTextChecks(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	cases := []struct {
+		id   string
+		text string // inside <main>
+		want int
+	}{
+		// LGD 1.1: the council is singular
+		{"lgd-council-plural", "<p>Council X are launching a new service.</p>", 1},
+		{"lgd-council-plural", "<p>Council X is launching a new service.</p>", 0},
+		{"lgd-council-plural", "<p>The council have decided to close the road.</p>", 1},
+		{"lgd-council-plural", "<p>Council tenants are asked to pay rent on Monday.</p>", 0},
+		{"lgd-council-plural", "<p>Council Members are elected every four years.</p>", 0},
+		// LGD 1.11 money
+		{"lgd-money-format", "<p>The fee is £75.00 a year.</p>", 1},
+		{"lgd-money-format", "<p>The fee is £75.50 a year.</p>", 0},
+		{"lgd-money-format", "<p>The fee is £75 a year.</p>", 0},
+		{"lgd-money-format", "<p>We spent £0.7million on roads.</p>", 1},
+		{"lgd-money-format", "<p>We spent £700,000 on roads and £138 million on schools.</p>", 0},
+		{"lgd-money-format", "<p>We spent £138m on schools.</p>", 1},
+		// LGD 1.7 times
+		{"lgd-time-format", "<p>The office closes at 1730hrs.</p>", 1},
+		{"lgd-time-format", "<p>The office closes at 5:30pm.</p>", 0},
+		{"lgd-time-format", "<p>The office closes at 17:30 each day.</p>", 1},
+		{"lgd-time-format", "<p>Open 10-11am on Mondays.</p>", 1},
+		{"lgd-time-format", "<p>Open 10am to 11am, Monday to Friday, 9am to 5pm.</p>", 0},
+		// LGD 1.7 dates
+		{"lgd-date-ordinals", "<p>Collections restart on 2nd January.</p>", 1},
+		{"lgd-date-ordinals", "<p>He lived in the 19th century.</p>", 0},
+		{"lgd-date-ordinals", "<p>Collections restart on 2 January.</p>", 0},
+		{"lgd-year-range", "<p>Funding is available for 2012-13.</p>", 1},
+		{"lgd-year-range", "<p>Funding is available for 2012-2013.</p>", 1},
+		{"lgd-year-range", "<p>Funding is available for 2012/13.</p>", 0},
+		{"lgd-year-range", "<p>Tax year 2012 to 2013, captured 2019-12-30.</p>", 0},
+		// LGD 1.11 numbers
+		{"lgd-number-range-dash", "<p>We expect 200-400 people.</p>", 1},
+		{"lgd-number-range-dash", "<p>We expect 200 to 400 people.</p>", 0},
+		{"lgd-number-range-dash", "<p>Write to 14-20 High Street or call 01234 567-890.</p>", 0},
+		{"lgd-small-numbers", "<p>We have 3 recycling centres.</p>", 1},
+		{"lgd-small-numbers", "<p>We have three recycling centres, 12 bins and 1 April is the start. See section 5.</p>", 0},
+		{"lgd-small-numbers", "<p>The fee is £5 and it is 10% more.</p>", 0},
+		// LGD 1.2, 1.9 abbreviations
+		{"lgd-abbreviation-stops", "<p>Bring proof, e.g. a bill.</p>", 1},
+		{"lgd-abbreviation-stops", "<p>Watch the B.B.C. news.</p>", 1},
+		{"lgd-abbreviation-stops", "<p>Bring proof, eg a bill, from www.gov.uk.</p>", 0},
+		{"lgd-form-codes", "<p>Fill in Form 21B and send it.</p>", 1},
+		{"lgd-form-codes", "<p>Fill in the form to apply for a parking permit.</p>", 0},
+		// LGD 1.4
+		{"lgd-telephone-label", "<p>Tel: 01234 567890</p>", 1},
+		{"lgd-telephone-label", "<p>Telephone: 01234 567890</p>", 0},
+		{"lgd-click-here", `<p>To apply <a href="/apply">click here</a>.</p>`, 1},
+		{"lgd-click-here", `<p><a href="/apply">Apply for a bin</a>.</p>`, 0},
+		{"lgd-email-link", `<p>Email <a href="mailto:bins@example.gov.uk">bins@example.gov.uk</a>.</p>`, 0},
+		{"lgd-email-link", `<p>Email <a href="mailto:bins@example.gov.uk">the bins team</a>.</p>`, 1},
+		{"lgd-email-link", `<p>Email bins@example.gov.uk today.</p>`, 1},
+		{"lgd-email-link", `<p>Email <a href="mailto:Bins@Example.gov.uk">Bins@Example.gov.uk</a>.</p>`, 1},
+		{"lgd-repeated-link", `<p><a href="/a">A</a> and <a href="/a#x">A again</a>.</p>`, 1},
+		{"lgd-repeated-link", `<p><a href="/a">A</a> and <a href="/b">B</a>.</p>`, 0},
+		// LGD 1.5, 1.6
+		{"lgd-ampersand", "<p>Roads &amp; transport</p>", 1},
+		{"lgd-ampersand", "<p>Roads and transport, near M&amp;S</p>", 0},
+		{"lgd-block-capitals", "<p>PLEASE DO NOT PARK HERE</p>", 1},
+		{"lgd-block-capitals", "<p>Please do not park here (NHS UK GP)</p>", 0},
+		{"lgd-council-capital", "<p>Contact the Council for help.</p>", 1},
+		{"lgd-council-capital", "<p>Contact the council about the Council Tax.</p>", 0},
+		// LGD 1.8, 1.10
+		{"lgd-e-prefix", "<p>Sign up for eBilling or send an E-mail.</p>", 2},
+		{"lgd-e-prefix", "<p>Sign up for e-billing or send an email.</p>", 0},
+		{"lgd-compass-caps", "<p>Homes in the North of the county.</p>", 1},
+		{"lgd-compass-caps", "<p>Homes in the north, near North Yorkshire and the West Midlands.</p>", 0},
+		// general advice
+		{"lgd-italics-underline", "<p>This is <em>important</em>.</p>", 1},
+		{"lgd-italics-underline", `<p>This is <strong>important</strong>. <i class="icon"></i></p>`, 0},
+		{"lgd-text-blocks", "<p>" + strings.Repeat("word ", 101) + "</p>", 1},
+		{"lgd-text-blocks", "<p>" + strings.Repeat("word ", 99) + "</p>", 0},
+		{"lgd-bold-overuse", "<p><b>" + strings.Repeat("bold ", 30) + "</b>" + strings.Repeat("plain ", 60) + "</p>", 1},
+		{"lgd-bold-overuse", "<p><b>bold</b> " + strings.Repeat("plain ", 60) + "</p>", 0},
+		// readability
+		{"read-words-to-avoid", "<p>We will leverage our partners and facilitate change going forward.</p>", 3},
+		{"read-words-to-avoid", "<p>Your child is in Key Stage 2. We deliver post and foster children. This has an impact.</p>", 0},
+		{"read-words-to-avoid", "<p>Roadworks will impact traffic. Lost your key? Key issues are listed.</p>", 2},
+		{"read-passive", "<p>Your bins will be collected on Monday.</p>", 1},
+		{"read-passive", "<p>We will collect your bins on Monday.</p>", 0},
+		{"read-long-sentences", "<p>" + strings.Repeat("word ", 30) + ".</p>", 1},
+		{"read-long-sentences", "<p>" + strings.Repeat("word ", 20) + ".</p>", 0},
+	}
+	for _, c := range cases {
+		n, r := countOf(t, e, testPage("", c.text), c.id)
+		if n != c.want {
+			t.Errorf("%s on %q: %d findings, want %d: %+v", c.id, c.text, n, c.want, findingsOf(r, c.id))
+		}
+	}
+}
+
+func findingsOf(r PageResult, id string) []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.CheckID == id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func TestPageChecks(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	vp := `<meta name="viewport" content="width=device-width">`
+	cases := []struct {
+		id         string
+		head, main string
+		want       int
+	}{
+		{"lgd-title-length", "<title>Bins</title>", "", 0},
+		{"lgd-title-length", "<title>Applying for and obtaining a licence for a firearm in this district</title>", "", 1},
+		{"lgd-title-length", "<title></title>", "", 1},
+		{"lgd-title-etc", "<title>Bins, boxes etc</title>", "", 1},
+		{"lgd-title-etc", "<title>Bins and boxes</title>", "", 0},
+		{"lgd-title-special-chars", "<title>Roads &amp; transport</title>", "", 1},
+		{"lgd-title-special-chars", "<title>Roads and transport | Example Council</title>", "", 0},
+		{"lgd-meta-description", "<title>Bins</title>", "", 1},
+		{"lgd-meta-description", `<title>Bins</title><meta name="description" content="Bins">`, "", 1},
+		{"lgd-meta-description", `<title>Bins</title><meta name="description" content="Find your day. Report a missed bin.">`, "", 1},
+		{"lgd-meta-description", `<title>Bins</title><meta name="description" content="Find your bin day, report a missed bin - and order a new one">`, "", 0},
+		{"a11y-document-title", "<title> </title>", "", 1},
+		{"a11y-document-title", "<title>Bins</title>", "", 0},
+		{"a11y-image-alt", "", `<img src="a.png"><img src="b.png" alt=""><img src="c.png" role="presentation"><img src="d.png" aria-hidden="true">`, 1},
+		{"a11y-image-alt", "", `<input type="image" src="go.png"><map><area href="/x"></map>`, 2},
+		{"a11y-link-name", "", `<a href="/a"></a><a href="/b"><img src="x.png" alt="Bins"></a><a href="/c" aria-label="Council tax"></a>`, 1},
+		{"a11y-button-name", "", `<button></button><button>Search</button><button aria-label="Close"></button><input type="button"><input type="submit">`, 2},
+		{"a11y-label", "", `<input name="q"><label for="p">Postcode</label><input id="p"><label>Name <input name="n"></label><input aria-label="x"><select name="s"></select><input type="hidden" name="h">`, 2},
+		{"a11y-duplicate-id", "", `<div id="a"></div><div id="a"></div><div id="b"></div>`, 1},
+		{"a11y-heading-order", "", `<h2>Two</h2><h4>Four</h4>`, 1},
+		{"a11y-heading-order", "", `<h2>Two</h2><h3>Three</h3>`, 0},
+		{"a11y-empty-heading", "", `<h2></h2><h3><img src="x" alt="Bins"></h3>`, 1},
+		{"a11y-meta-viewport", "<title>x</title>", "", 1},
+		{"a11y-meta-viewport", `<title>x</title><meta name="viewport" content="width=device-width, user-scalable=no">`, "", 1},
+		{"a11y-meta-viewport", `<title>x</title><meta name="viewport" content="width=device-width, maximum-scale=1.0">`, "", 1},
+		{"a11y-meta-viewport", `<title>x</title>` + vp, "", 0},
+		{"a11y-meta-refresh", `<title>x</title><meta http-equiv="refresh" content="30">`, "", 1},
+		{"a11y-meta-refresh", `<title>x</title><meta http-equiv="refresh" content="0; url=/new">`, "", 0},
+		{"a11y-tabindex", "", `<div tabindex="1"></div><div tabindex="0"></div><a href="/" tabindex="-1">x</a>`, 1},
+		{"a11y-new-window", "", `<a href="/a" target="_blank">Apply</a><a href="/b" target="_blank">Apply (opens in new window)</a>`, 1},
+		{"a11y-table-headers", "", `<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>`, 1},
+		{"a11y-table-headers", "", `<table><tr><th>a</th><th>b</th></tr><tr><td>c</td><td>d</td></tr></table><table role="presentation"><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>`, 0},
+		{"a11y-pdf-links", "", `<a href="/docs/plan.pdf">Local plan</a><a href="/docs/apply-form.pdf">Application form</a><a href="/page">Page</a>`, 3},
+		{"tech-mixed-content", "", `<img src="http://cdn.example.com/a.png" alt=""><img src="https://cdn.example.com/b.png" alt=""><a href="http://example.com">x</a>`, 1},
+	}
+	for _, c := range cases {
+		n, r := countOf(t, e, testPage(c.head, c.main), c.id)
+		if n != c.want {
+			t.Errorf("%s on %q %q: %d findings, want %d: %+v", c.id, c.head, c.main, n, c.want, findingsOf(r, c.id))
+		}
+	}
+}
+
+func TestNoMainLandmarkAndSkipLink(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	in := PageInput{URL: "https://x.gov.uk/", Status: 200, IsHTML: true, Body: []byte(`<html lang="en"><head><title>x</title></head><body><div><a href="/a">A</a></div><p>Text</p></body></html>`)}
+	r := e.ScorePage(in)
+	if r.Summary.Counts["a11y-landmarks"] != 1 || r.Summary.Counts["a11y-skip-link"] != 1 {
+		t.Errorf("landmarks %d skip-link %d, want 1 and 1", r.Summary.Counts["a11y-landmarks"], r.Summary.Counts["a11y-skip-link"])
+	}
+	r = e.ScorePage(testPage("", "<p>x</p>"))
+	if r.Summary.Counts["a11y-landmarks"] != 0 || r.Summary.Counts["a11y-skip-link"] != 0 {
+		t.Errorf("landmarks %d skip-link %d, want 0 and 0", r.Summary.Counts["a11y-landmarks"], r.Summary.Counts["a11y-skip-link"])
+	}
+}
+
+func TestHTMLLang(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	for lang, want := range map[string]int{`lang="en-GB"`: 0, `lang="en"`: 0, ``: 1, `lang=""`: 1, `lang="english language"`: 1} {
+		in := PageInput{URL: "https://x.gov.uk/", IsHTML: true, Body: []byte(`<html ` + lang + `><head><title>x</title></head><body><main><p>hi</p></main></body></html>`)}
+		if n, _ := countOf(t, e, in, "a11y-html-lang"); n != want {
+			t.Errorf("%s: %d findings, want %d", lang, n, want)
+		}
+	}
+}
+
+// Text in menus, headers, footers and cookie banners is not judged.
+func TestMainContentOnly(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	r := e.ScorePage(testPage("", `<p>Plain words.</p><div class="cookie-banner">WE USE COOKIES ON THIS SITE &amp; MORE</div>`))
+	for _, id := range []string{"lgd-block-capitals", "lgd-ampersand", "lgd-council-plural", "lgd-year-range", "lgd-click-here"} {
+		if r.Summary.Counts[id] != 0 {
+			t.Errorf("%s judged chrome text: %+v", id, findingsOf(r, id))
+		}
+	}
+	// without <main>: body minus header, nav, footer
+	in := PageInput{URL: "https://x.gov.uk/", IsHTML: true, Body: []byte(`<html lang="en"><body><nav>ROADS &amp; TRAVEL</nav><div>Roads &amp; travel</div><footer>A &amp; B</footer></body></html>`)}
+	if n, r := countOf(t, e, in, "lgd-ampersand"); n != 1 {
+		t.Errorf("ampersand outside main: %d, want 1: %+v", n, findingsOf(r, "lgd-ampersand"))
+	}
+}
+
+func TestWelshNotJudged(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	// whole page in Welsh
+	in := PageInput{URL: "https://x.gov.uk/", IsHTML: true, Body: []byte(`<html lang="cy"><head><title>Biniau</title></head><body><main><p>Mae'r Cyngor are ar 2012-13 &amp; 1730hrs.</p></main></body></html>`)}
+	r := e.ScorePage(in)
+	if _, ok := r.Summary.Counts["lgd-ampersand"]; ok {
+		t.Error("English rule applied to a Welsh page")
+	}
+	found := false
+	for _, na := range r.NotApplied {
+		if strings.HasPrefix(na, "lgd-ampersand:") && strings.Contains(na, "cy") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("NotApplied does not name lgd-ampersand and cy: %v", r.NotApplied)
+	}
+	if _, ok := r.Summary.Counts["a11y-image-alt"]; !ok {
+		t.Error("language-independent check not applied to a Welsh page")
+	}
+	// a bilingual page: the Welsh part is skipped, the English part judged
+	r = e.ScorePage(testPage("", `<p lang="cy">Ffyrdd &amp; trafnidiaeth</p><p>Roads &amp; transport</p><div lang="gd"><p>Rathaidean &amp; còmhdhail</p><p lang="en">Back &amp; forth</p></div>`))
+	if n := r.Summary.Counts["lgd-ampersand"]; n != 2 {
+		t.Errorf("bilingual page: %d ampersands, want 2 (English only): %+v", n, findingsOf(r, "lgd-ampersand"))
+	}
+	if !strings.Contains(r.LangNote, "cy") {
+		t.Errorf("LangNote %q does not mention cy", r.LangNote)
+	}
+}
+
+func TestEvidence(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	r := e.ScorePage(testPage("", `<div class="x"><p id="fee">The fee is £75.00 a year.</p></div><p>Second <img src="a.png"></p>`))
+	f := findingsOf(r, "lgd-money-format")
+	if len(f) != 1 || f[0].Selector != "#fee" || !strings.Contains(f[0].Snippet, "£75.00") || len(f[0].Matched) != 1 || f[0].Matched[0] != "£75.00" || f[0].URL == "" {
+		t.Errorf("money evidence: %+v", f)
+	}
+	im := findingsOf(r, "a11y-image-alt")
+	if len(im) != 1 || im[0].Selector != "#main > p:nth-child(3) > img:nth-child(1)" || im[0].Snippet != "a.png" {
+		t.Errorf("image evidence: %+v", im)
+	}
+	if got := r.Summary.Title; got != "Bin collections" {
+		t.Errorf("title %q", got)
+	}
+}
+
+func TestTechPageChecks(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	in := testPage("", "<p>x</p>")
+	in.Status, in.RedirectHops, in.TTFB, in.Total = 404, 3, 2*time.Second, 5*time.Second
+	r := e.ScorePage(in)
+	if r.Summary.Counts["tech-status"] != 2 || r.Summary.Counts["tech-response-time"] != 2 {
+		t.Errorf("status %d response %d, want 2, 2", r.Summary.Counts["tech-status"], r.Summary.Counts["tech-response-time"])
+	}
+	if _, ok := r.Summary.Counts["lgd-ampersand"]; ok {
+		t.Error("content checks ran on an error page")
+	}
+	in = testPage("", "<p>x</p>")
+	r = e.ScorePage(in)
+	if _, ok := r.Summary.Counts["tech-response-time"]; ok {
+		t.Error("response time judged without timings")
+	}
+	in.Body = append(in.Body, []byte(strings.Repeat("<!-- padding -->", 30000))...)
+	if n, _ := countOf(t, e, in, "tech-page-weight"); n != 1 {
+		t.Errorf("page weight: %d, want 1", n)
+	}
+	r = e.ScorePage(PageInput{URL: "https://x.gov.uk/a.pdf", Status: 200, ContentType: "application/pdf", Body: []byte("%PDF")})
+	if len(r.Findings) != 0 || len(r.NotApplied) == 0 {
+		t.Errorf("non-HTML page: findings %v, not applied %d", r.Findings, len(r.NotApplied))
+	}
+}
+
+func TestCatalogue(t *testing.T) {
+	cat := Catalog()
+	seen := map[string]bool{}
+	cats := map[string]bool{}
+	for _, c := range cat {
+		if seen[c.ID] || c.ID == "" || c.Description == "" || c.RuleURL == "" || c.RuleRef == "" || (c.Level != LevelPage && c.Level != LevelSite) {
+			t.Errorf("bad or duplicate check %+v", c)
+		}
+		seen[c.ID] = true
+		cats[c.Category] = true
+	}
+	if len(cat) != 64 || len(cats) != 6 {
+		t.Errorf("%d checks in %d categories, want 64 in 6", len(cat), len(cats))
+	}
+	for _, d := range checkDefs() {
+		if (d.page == nil) == (d.site == nil) || (d.page != nil) != (d.Level == LevelPage) {
+			t.Errorf("%s: level %s does not match its function", d.ID, d.Level)
+		}
+	}
+	ts := Tasks()
+	ids := map[string]bool{}
+	for _, tk := range ts {
+		if ids[tk.ID] || len(tk.Words) == 0 {
+			t.Errorf("bad task %+v", tk)
+		}
+		ids[tk.ID] = true
+	}
+	if len(ts) != 16 || !ids["pay-council-tax"] {
+		t.Errorf("%d tasks", len(ts))
+	}
+}

@@ -1,0 +1,355 @@
+package scoring
+
+import (
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// Engine scores pages and sites under one Method. Everything it needs is
+// compiled once in NewEngine; it holds no mutable state, so ScorePage is safe
+// for concurrent use.
+type Engine struct {
+	m       Method
+	defs    []checkDef
+	byID    map[string]int
+	rx      *regexps
+	avoid   []avoidWord
+	tasks   []taskMatcher
+	english map[string]bool
+	pre     map[*regexp.Regexp]func(*textBlock) bool
+	// avoidIndex maps the first word of each words-to-avoid form to the
+	// forms (as word lists) starting with it.
+	avoidIndex map[string][][]string
+}
+
+type taskMatcher struct {
+	Task
+	re *regexp.Regexp
+}
+
+// NewEngine compiles the checks for method m.
+func NewEngine(m Method) *Engine {
+	e := &Engine{m: m, defs: checkDefs(), byID: map[string]int{}, rx: newRegexps(), english: map[string]bool{}}
+	for i, d := range e.defs {
+		e.byID[d.ID] = i
+		if d.english {
+			e.english[d.ID] = true
+		}
+	}
+	e.avoid = avoidWords()
+	e.pre = prefilters(e.rx)
+	e.avoidIndex = map[string][][]string{}
+	for _, a := range e.avoid {
+		for _, f := range a.forms {
+			ws := strings.Fields(f)
+			e.avoidIndex[ws[0]] = append(e.avoidIndex[ws[0]], ws)
+		}
+	}
+	for _, t := range Tasks() {
+		e.tasks = append(e.tasks, taskMatcher{Task: t, re: wordsRegexp(t.Words)})
+	}
+	return e
+}
+
+// Method returns the engine's method.
+func (e *Engine) Method() Method { return e.m }
+
+func wordsRegexp(words []string) *regexp.Regexp {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = strings.ReplaceAll(regexp.QuoteMeta(w), " ", `[\s\-]+`)
+	}
+	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(q, "|") + `)\b`)
+}
+
+// PageResult is the outcome of scoring one page.
+type PageResult struct {
+	URL        string
+	Title      string
+	Lang       string // <html lang>
+	Findings   []Finding
+	NotApplied []string // "check-id: reason" for checks that were not run on this page
+	LangNote   string   // text skipped as Welsh/Gaelic, when only part of the page is
+	Summary    PageSummary
+}
+
+// LinkSummary is a link's text and resolved address.
+type LinkSummary struct {
+	Text string
+	Href string
+}
+
+// StatementFacts are what an accessibility statement page says.
+type StatementFacts struct {
+	Compliance  string    // "full", "partial", "non" or ""
+	Contact     bool      // email, telephone or form to report problems
+	Enforcement bool      // names EHRC / ECNI / Equality Advisory Service
+	Reviewed    time.Time // latest preparation or review date found (zero if none)
+	ReviewText  string    // the text the date was found in
+}
+
+// PageSummary is the small part of a page result that site-level checks and
+// site statistics need. It holds no body.
+type PageSummary struct {
+	URL          string
+	FinalURL     string
+	Depth        int
+	Status       int
+	IsHTML       bool
+	Title        string
+	H1           string
+	Counts       map[string]int // check id -> findings (weighted), for checks applied to this page
+	Words        int            // words of main content
+	Flesch       float64        // Flesch reading ease (0 when not measured)
+	ReadingAge   int
+	PDFLinks     int
+	Tasks        []string // ids of top tasks the page is about
+	HomeLinks    []LinkSummary
+	HasSearch    bool   // page has a search form
+	A11yLink     string // href of a link to an accessibility page/statement, if any
+	A11yInFooter bool   // that link sits in the footer
+	IsStatement  bool
+	Statement    StatementFacts
+	IsAToZ       bool
+	AToZLinks    []string
+}
+
+// emitter collects the findings of one page.
+type emitter struct {
+	e        *Engine
+	p        *page
+	cur      string
+	cat      string
+	findings []Finding
+	counts   map[string]int
+	stored   int
+	skip     map[string]string
+}
+
+func (em *emitter) add(sev string, n *html.Node, snippet string, matched []string, msg string) {
+	em.addW(1, sev, n, snippet, matched, msg)
+}
+
+// addW adds a finding that counts w times in the statistics.
+func (em *emitter) addW(w int, sev string, n *html.Node, snippet string, matched []string, msg string) {
+	em.counts[em.cur] += w
+	if em.stored >= em.e.m.Thresholds.MaxFindingsPerCheck {
+		return
+	}
+	em.stored++
+	f := Finding{CheckID: em.cur, Category: em.cat, Severity: sev, URL: em.p.pageURL(), Snippet: trimSnippet(snippet, 160), Matched: matched, Message: msg}
+	if n != nil {
+		f.Selector = em.p.selector(n)
+	}
+	em.findings = append(em.findings, f)
+}
+
+// notApplied marks the current check as not applied to this page.
+func (em *emitter) notApplied(reason string) { em.skip[em.cur] = reason }
+
+func (p *page) pageURL() string {
+	if p.in.URL != "" {
+		return p.in.URL
+	}
+	return p.in.FinalURL
+}
+
+var techAlways = map[string]bool{"tech-status": true, "tech-response-time": true}
+
+// ScorePage runs every page-level check on one page.
+func (e *Engine) ScorePage(in PageInput) PageResult {
+	em := &emitter{e: e, counts: map[string]int{}, skip: map[string]string{}}
+	var p *page
+	htmlOK := (in.IsHTML || in.ContentType == "" || strings.Contains(strings.ToLower(in.ContentType), "html")) && len(in.Body) > 0
+	if htmlOK {
+		p = parsePage(in)
+	} else {
+		p = newPage(in)
+		p.doc = nil
+	}
+	em.p = p
+	wholeLang := langSkipped(p.htmlLang)
+	for _, d := range e.defs {
+		if d.page == nil {
+			continue
+		}
+		switch {
+		case !htmlOK && !techAlways[d.ID]:
+			em.skip[d.ID] = "not an HTML page"
+			continue
+		case in.Status >= 400 && !techAlways[d.ID]:
+			em.skip[d.ID] = "error page (status " + strconv.Itoa(in.Status) + ")"
+			continue
+		case d.english && wholeLang:
+			em.skip[d.ID] = "page language is " + p.htmlLang + ": English rules not applied"
+			continue
+		}
+		em.cur, em.cat, em.stored = d.ID, d.Category, 0
+		em.counts[d.ID] = 0
+		d.page(e, p, em)
+		if _, ok := em.skip[d.ID]; ok {
+			delete(em.counts, d.ID)
+		}
+	}
+	r := PageResult{URL: p.pageURL(), Title: p.title, Lang: p.htmlLang, Findings: em.findings}
+	for _, d := range e.defs {
+		if why, ok := em.skip[d.ID]; ok {
+			r.NotApplied = append(r.NotApplied, d.ID+": "+why)
+		}
+	}
+	if p.langWords > 0 && !wholeLang {
+		r.LangNote = strconv.Itoa(p.langWords) + " words in " + p.langSeen + " not judged by English rules"
+	}
+	r.Summary = e.summarise(p, em.counts)
+	return r
+}
+
+func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
+	in := p.in
+	s := PageSummary{URL: in.URL, FinalURL: in.FinalURL, Depth: in.Depth, Status: in.Status, IsHTML: p.doc != nil,
+		Title: p.title, H1: collapse(p.h1Text), Counts: counts, Words: p.mainWords}
+	if s.FinalURL == "" {
+		s.FinalURL = s.URL
+	}
+	if p.doc == nil {
+		return s
+	}
+	fl := fleschOf(p, e.rx.sentenceEnd)
+	if fl.words >= e.m.Thresholds.MinWordsReadability {
+		s.Flesch = round1(fl.ease)
+		s.ReadingAge = fl.age
+	}
+	s.PDFLinks = counts["a11y-pdf-links"]
+	// what the page is about: title, main heading and address
+	about := p.title + " \n " + s.H1
+	if p.base != nil {
+		about += " \n " + strings.NewReplacer("-", " ", "_", " ", "/", " ", ".", " ").Replace(p.base.Path)
+	}
+	for _, t := range e.tasks {
+		if t.re.MatchString(about) {
+			s.Tasks = append(s.Tasks, t.ID)
+		}
+	}
+	for _, l := range p.links {
+		if l.hidden {
+			continue
+		}
+		name := linkName(l)
+		if !containsFold(name, "accessibility") {
+			continue
+		}
+		if s.A11yLink == "" {
+			s.A11yLink = l.abs
+			s.A11yInFooter = l.zone&zFooter != 0
+		} else if !s.A11yInFooter && l.zone&zFooter != 0 {
+			s.A11yLink = l.abs
+			s.A11yInFooter = true
+		}
+	}
+	if in.Depth == 0 {
+		for _, l := range p.links {
+			if l.hidden || l.abs == "" {
+				continue
+			}
+			s.HomeLinks = append(s.HomeLinks, LinkSummary{Text: trimSnippet(linkName(l), 80), Href: l.abs})
+		}
+	}
+	s.HasSearch = p.hasSearch
+	head := p.title + " " + s.H1
+	if e.rx.stmtTitle.MatchString(head) || (e.rx.a11yWord.MatchString(head) && e.rx.stmtBody.MatchString(p.mainText)) {
+		s.IsStatement = true
+		s.Statement = e.statementFacts(p)
+	}
+	if e.rx.aToZ.MatchString(head) {
+		s.IsAToZ = true
+		seen := map[string]bool{}
+		for _, l := range p.links {
+			if !p.inMain(l.zone) || l.hidden {
+				continue
+			}
+			t := trimSnippet(linkName(l), 80)
+			if t != "" && !seen[t] {
+				seen[t] = true
+				s.AToZLinks = append(s.AToZLinks, t)
+			}
+		}
+	}
+	return s
+}
+
+// linkName is the accessible name of a link, as far as static HTML tells.
+func linkName(l linkInfo) string {
+	switch {
+	case strings.TrimSpace(l.aria) != "":
+		return collapse(l.aria)
+	case l.text != "":
+		return l.text
+	case l.imgAlt != "":
+		return l.imgAlt
+	}
+	return collapse(l.title)
+}
+
+// containsFold reports whether s contains the lower-case ASCII word sub,
+// ignoring case.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+n], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func round1(f float64) float64 {
+	if f < 0 {
+		return -round1(-f)
+	}
+	return float64(int64(f*10+0.5)) / 10
+}
+
+// ScoreSinglePage scores one page on its own: its findings, and scores
+// computed from the page-level checks alone.
+func (e *Engine) ScoreSinglePage(in PageInput) (PageResult, []Score) {
+	r := e.ScorePage(in)
+	var stats []CheckStat
+	for _, d := range e.defs {
+		if d.page == nil {
+			continue
+		}
+		n, ok := r.Summary.Counts[d.ID]
+		if !ok {
+			continue
+		}
+		st := CheckStat{CheckID: d.ID, Category: d.Category, PagesTotal: 1, Findings: n}
+		if n > 0 {
+			st.PagesAffected = 1
+		}
+		stats = append(stats, st)
+	}
+	return r, e.m.Score(stats)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func hostOf(u string) string {
+	x, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(x.Hostname()), "www.")
+}

@@ -1,0 +1,291 @@
+package scoring
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// Bounds turn a check's statistics into a score from 0 to 100. Two measures
+// are scored linearly between a best value (100) and a worst value (0), and
+// mixed: the share of pages affected, and findings per page.
+type Bounds struct {
+	ShareWeight  float64 // weight of the share of pages affected; 1-ShareWeight goes to findings per page
+	ShareBest    float64 // share of pages affected that still scores 100
+	ShareWorst   float64 // share that scores 0
+	PerPageBest  float64 // findings per page that still score 100
+	PerPageWorst float64 // findings per page that score 0
+}
+
+// Thresholds are the limits the checks themselves use.
+type Thresholds struct {
+	TitleMaxWords       int
+	TitleMaxChars       int
+	MetaDescMaxChars    int
+	ParagraphMaxWords   int
+	SentenceMaxWords    int
+	BoldMaxShare        float64
+	MinWordsBold        int
+	MinWordsReadability int
+	ReadingAgeMax       int
+	SkipLinkWithin      int
+	MaxRedirectHops     int
+	TTFBMax             time.Duration
+	TotalMax            time.Duration
+	HTMLMaxBytes        int64
+	MaxResources        int
+	TaskMaxDepth        int
+	SearchTop           int
+	MaxFindingsPerCheck int // findings kept as evidence per check and page (all are counted)
+}
+
+// Method is the whole scoring method: weights, bounds and thresholds. Its
+// Version is stored with every score, so stored statistics can be re-scored
+// under a later method.
+type Method struct {
+	Version         string
+	CategoryWeights map[string]float64
+	CheckWeights    map[string]float64 // checks not listed weigh 1
+	DefaultBounds   Bounds
+	CheckBounds     map[string]Bounds // per-check overrides of DefaultBounds
+	Thresholds      Thresholds
+}
+
+// CurrentMethod returns the method in force. Every call returns a fresh value.
+func CurrentMethod() Method {
+	return Method{
+		Version: "2026.1",
+		CategoryWeights: map[string]float64{
+			CatContent:       1,
+			CatAccessibility: 2,
+			CatReadability:   1,
+			CatTechnical:     1,
+			CatStatement:     1,
+			CatFindability:   2,
+		},
+		CheckWeights: map[string]float64{
+			"a11y-image-alt":      2,
+			"a11y-link-name":      2,
+			"a11y-label":          2,
+			"a11y-html-lang":      2,
+			"a11y-document-title": 2,
+			"a11y-meta-viewport":  2,
+			"lgd-click-here":      2,
+			"read-flesch":         2,
+			"tech-https":          3,
+			"tech-status":         2,
+			"tech-broken-links":   2,
+			"stmt-present":        3,
+			"task-reachable":      2,
+			"task-home-link":      2,
+			"lgd-bold-overuse":    0.5,
+			"lgd-compass-caps":    0.5,
+			"lgd-e-prefix":        0.5,
+			"a11y-new-window":     0.5,
+			"a11y-duplicate-id":   0.5,
+			"read-passive":        0.5,
+		},
+		DefaultBounds: Bounds{ShareWeight: 0.5, ShareBest: 0, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 5},
+		CheckBounds: map[string]Bounds{
+			// calibrated on the shared sample of council pages: most pages have
+			// some of these, so the scale starts higher
+			"read-passive":        {ShareWeight: 0.5, ShareBest: 0.2, ShareWorst: 1, PerPageBest: 1, PerPageWorst: 15},
+			"read-long-sentences": {ShareWeight: 0.5, ShareBest: 0.2, ShareWorst: 1, PerPageBest: 0.5, PerPageWorst: 10},
+			"read-flesch":         {ShareWeight: 1, ShareBest: 0.25, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 1},
+			"lgd-small-numbers":   {ShareWeight: 0.5, ShareBest: 0.1, ShareWorst: 1, PerPageBest: 0.5, PerPageWorst: 10},
+			"lgd-repeated-link":   {ShareWeight: 0.5, ShareBest: 0.1, ShareWorst: 1, PerPageBest: 0.5, PerPageWorst: 8},
+			"lgd-title-length":    {ShareWeight: 1, ShareBest: 0.1, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 1},
+			"a11y-pdf-links":      {ShareWeight: 0.5, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 10},
+			"a11y-new-window":     {ShareWeight: 0.5, ShareBest: 0.1, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 10},
+			"a11y-skip-link":      {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.5, PerPageBest: 0, PerPageWorst: 1},
+			"a11y-duplicate-id":   {ShareWeight: 0.5, ShareBest: 0, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 10},
+			"tech-broken-links":   {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.05, PerPageBest: 0, PerPageWorst: 1},
+			"tech-status":         {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.1, PerPageBest: 0, PerPageWorst: 1},
+			"tech-page-weight":    {ShareWeight: 1, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 2},
+			"tech-response-time":  {ShareWeight: 1, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 2},
+			"lgd-title-unique":    {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.3, PerPageBest: 0, PerPageWorst: 1},
+		},
+		Thresholds: Thresholds{
+			TitleMaxWords:       8,
+			TitleMaxChars:       65,
+			MetaDescMaxChars:    160,
+			ParagraphMaxWords:   100,
+			SentenceMaxWords:    25,
+			BoldMaxShare:        0.10,
+			MinWordsBold:        50,
+			MinWordsReadability: 100,
+			ReadingAgeMax:       11,
+			SkipLinkWithin:      5,
+			MaxRedirectHops:     2,
+			TTFBMax:             1 * time.Second,
+			TotalMax:            3 * time.Second,
+			HTMLMaxBytes:        300 * 1024,
+			MaxResources:        80,
+			TaskMaxDepth:        3,
+			SearchTop:           5,
+			MaxFindingsPerCheck: 50,
+		},
+	}
+}
+
+// CategoryOverall is the Category of the site's overall score.
+const CategoryOverall = "overall"
+
+func (m Method) bounds(id string) Bounds {
+	if b, ok := m.CheckBounds[id]; ok {
+		return b
+	}
+	return m.DefaultBounds
+}
+
+func (m Method) checkWeight(id string) float64 {
+	if w, ok := m.CheckWeights[id]; ok {
+		return w
+	}
+	return 1
+}
+
+// linear maps x to 100 at best and 0 at worst, clamped.
+func linear(x, best, worst float64) float64 {
+	if worst == best {
+		if x <= best {
+			return 100
+		}
+		return 0
+	}
+	v := 100 * (worst - x) / (worst - best)
+	return math.Max(0, math.Min(100, v))
+}
+
+// CheckScore scores one check's statistics; ok is false when the check did
+// not apply to anything (no score).
+func (m Method) CheckScore(st CheckStat) (score float64, ok bool) {
+	if st.PagesTotal <= 0 {
+		return 0, false
+	}
+	b := m.bounds(st.CheckID)
+	share := float64(st.PagesAffected) / float64(st.PagesTotal)
+	per := float64(st.Findings) / float64(st.PagesTotal)
+	w := math.Max(0, math.Min(1, b.ShareWeight))
+	v := w*linear(share, b.ShareBest, b.ShareWorst) + (1-w)*linear(per, b.PerPageBest, b.PerPageWorst)
+	return math.Round(v*10) / 10, true
+}
+
+// Score computes per-check, per-category and overall scores from stored
+// statistics alone. Checks that applied to nothing get no score; categories
+// with no scored check get none; the overall score is the weighted mean of
+// the categories that have one.
+func (m Method) Score(stats []CheckStat) []Score {
+	var out []Score
+	sum := map[string]float64{}
+	wsum := map[string]float64{}
+	var extraCats []string
+	known := map[string]bool{}
+	for _, c := range Categories() {
+		known[c] = true
+	}
+	for _, st := range stats {
+		v, ok := m.CheckScore(st)
+		if !ok {
+			continue
+		}
+		out = append(out, Score{Category: st.Category, CheckID: st.CheckID, Score: v, MethodVersion: m.Version})
+		w := m.checkWeight(st.CheckID)
+		if w <= 0 {
+			continue
+		}
+		if !known[st.Category] {
+			known[st.Category] = true
+			extraCats = append(extraCats, st.Category)
+		}
+		sum[st.Category] += w * v
+		wsum[st.Category] += w
+	}
+	var osum, owsum float64
+	for _, c := range append(Categories(), extraCats...) {
+		if wsum[c] <= 0 {
+			continue
+		}
+		v := math.Round(sum[c]/wsum[c]*10) / 10
+		out = append(out, Score{Category: c, Score: v, MethodVersion: m.Version})
+		cw, ok := m.CategoryWeights[c]
+		if !ok {
+			cw = 1
+		}
+		osum += cw * v
+		owsum += cw
+	}
+	if owsum > 0 {
+		out = append(out, Score{Category: CategoryOverall, Score: math.Round(osum/owsum*10) / 10, MethodVersion: m.Version})
+	}
+	return out
+}
+
+// MethodMarkdown explains the method in plain English. docs/METHOD.md is
+// generated from it.
+func MethodMarkdown(m Method) string {
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	p("# How councildash scores council websites\n\n")
+	p("<!-- Generated from scoring.CurrentMethod() by `go test ./scoring -update`. Do not edit by hand. -->\n\n")
+	p("Method version: **%s**. Every stored score carries the version of the method that produced it. ", m.Version)
+	p("Scores are computed from stored check statistics alone (pages checked, pages affected, findings), so a past crawl can be re-scored under a new method without fetching the sites again.\n\n")
+	p("## From findings to scores\n\n")
+	p("Each check looks at every page (or, for site checks, at the site once, or once per top task) and records findings, each with its evidence.\n")
+	p("For each check and site we keep three numbers: how many pages (or tasks) it applied to, how many had at least one finding, and how many findings there were.\n\n")
+	p("**Check score (0 to 100).** Two measures are each put on a 0 to 100 scale: the *share of pages affected*, and the *findings per page*. ")
+	p("Each scale is a straight line between a *best* value (scores 100, or better) and a *worst* value (scores 0, or worse). ")
+	p("The check score mixes the two, by the check's share weight. A check that applied to no page has no score, and is left out rather than counted as 0.\n\n")
+	p("**Category score.** The weighted mean of the scores of the category's checks (weights below; a check not listed weighs 1).\n\n")
+	p("**Site score.** The weighted mean of the category scores. It is always shown with each category score beside it, never alone.\n\n")
+	p("## Category weights\n\n| category | weight |\n|---|---|\n")
+	for _, c := range Categories() {
+		w, ok := m.CategoryWeights[c]
+		if !ok {
+			w = 1
+		}
+		p("| %s | %s |\n", c, num(w))
+	}
+	d := m.DefaultBounds
+	p("\n## Default bounds\n\nUnless a check says otherwise below: share weight %s; share of pages affected scores 100 at %s and 0 at %s; findings per page score 100 at %s and 0 at %s.\n\n",
+		num(d.ShareWeight), pct(d.ShareBest), pct(d.ShareWorst), num(d.PerPageBest), num(d.PerPageWorst))
+	p("## Checks\n\n| check | category | level | what it looks for | weight | share weight | share best to worst | per page best to worst |\n|---|---|---|---|---|---|---|---|\n")
+	for _, c := range Catalog() {
+		bd := m.bounds(c.ID)
+		mark := ""
+		if _, ok := m.CheckBounds[c.ID]; ok {
+			mark = " *"
+		}
+		p("| %s | %s | %s | %s | %s | %s%s | %s to %s | %s to %s |\n", c.ID, c.Category, c.Level, strings.ReplaceAll(c.Description, "|", "\\|"), num(m.checkWeight(c.ID)),
+			num(bd.ShareWeight), mark, pct(bd.ShareBest), pct(bd.ShareWorst), num(bd.PerPageBest), num(bd.PerPageWorst))
+	}
+	p("\n\\* bounds set for this check, calibrated on a sample of real council pages (most pages have some of these findings, so the scale is shifted).\n\n")
+	t := m.Thresholds
+	p("## Limits used by the checks\n\n")
+	p("- A page title should have at most %d words and %d characters.\n", t.TitleMaxWords, t.TitleMaxChars)
+	p("- A meta description should have at most %d characters.\n", t.MetaDescMaxChars)
+	p("- A paragraph should have at most %d words; a sentence at most %d words.\n", t.ParagraphMaxWords, t.SentenceMaxWords)
+	p("- Bold text should be at most %s of the words of the main content (judged on pages of %d words or more).\n", pct(t.BoldMaxShare), t.MinWordsBold)
+	p("- Reading age (20 minus the Flesch reading ease divided by 10, rounded down) should be at most %d; it is measured on pages with at least %d words of prose.\n", t.ReadingAgeMax, t.MinWordsReadability)
+	p("- A skip link should be among the first %d links of the page.\n", t.SkipLinkWithin)
+	p("- At most %d redirects to reach a page.\n", t.MaxRedirectHops)
+	p("- Time to first byte at most %s; whole download at most %s.\n", t.TTFBMax, t.TotalMax)
+	p("- HTML at most %d KB; at most %d images, scripts and styles referenced.\n", t.HTMLMaxBytes/1024, t.MaxResources)
+	p("- A top task's page should be within %d clicks of the home page, and in the top %d results of the site's own search.\n", t.TaskMaxDepth, t.SearchTop)
+	p("- Up to %d findings per check and page are kept as evidence; all are counted.\n", t.MaxFindingsPerCheck)
+	p("\n## Text and language\n\n")
+	p("Text checks read the page's main content (the `main` element, `role=main` or `article`; otherwise the body without header, navigation, footer and cookie banners), not menus. ")
+	p("Text in Welsh or Gaelic (`lang=\"cy\"` or `lang=\"gd\"`) is not judged by English rules, and the page's record says which rules were not applied and why.\n\n")
+	p("## Top tasks\n\n| task | words residents use |\n|---|---|\n")
+	for _, tk := range Tasks() {
+		p("| %s | %s |\n", tk.Name, strings.Join(tk.Words, ", "))
+	}
+	return b.String()
+}
+
+func num(f float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
+}
+
+func pct(f float64) string { return num(f*100) + "%" }

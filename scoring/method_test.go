@@ -1,0 +1,109 @@
+package scoring
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var methodDoc = filepath.Join("..", "docs", "METHOD.md")
+
+// TestMethodDoc fails when docs/METHOD.md is not what MethodMarkdown
+// generates; `go test ./scoring -run TestMethodDoc -update` regenerates it.
+func TestMethodDoc(t *testing.T) {
+	want := MethodMarkdown(CurrentMethod())
+	if *update {
+		if err := os.WriteFile(methodDoc, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(methodDoc)
+	if err != nil {
+		t.Fatalf("%v (run: go test ./scoring -run TestMethodDoc -update)", err)
+	}
+	if string(got) != want {
+		t.Errorf("%s is out of date with CurrentMethod(): run go test ./scoring -run TestMethodDoc -update", methodDoc)
+	}
+}
+
+func TestMethodValue(t *testing.T) {
+	m := CurrentMethod()
+	if m.Version == "" {
+		t.Fatal("no version")
+	}
+	// a fresh value each call: changing one does not change the next
+	m.CategoryWeights[CatContent] = 99
+	if CurrentMethod().CategoryWeights[CatContent] == 99 {
+		t.Error("CurrentMethod shares its maps between calls")
+	}
+	ids := map[string]bool{}
+	for _, c := range Catalog() {
+		ids[c.ID] = true
+	}
+	m = CurrentMethod()
+	for id, b := range m.CheckBounds {
+		if !ids[id] {
+			t.Errorf("bounds for unknown check %s", id)
+		}
+		if b.ShareBest >= b.ShareWorst || b.PerPageBest >= b.PerPageWorst || b.ShareWeight < 0 || b.ShareWeight > 1 {
+			t.Errorf("%s: bad bounds %+v", id, b)
+		}
+	}
+	for id := range m.CheckWeights {
+		if !ids[id] {
+			t.Errorf("weight for unknown check %s", id)
+		}
+	}
+}
+
+func scoreOf(ss []Score, cat, id string) (float64, bool) {
+	for _, s := range ss {
+		if s.Category == cat && s.CheckID == id {
+			return s.Score, true
+		}
+	}
+	return 0, false
+}
+
+func TestScoreFromStats(t *testing.T) {
+	m := CurrentMethod()
+	m.CheckBounds = nil
+	m.CheckWeights = map[string]float64{"b": 3}
+	m.CategoryWeights = map[string]float64{CatContent: 1, CatTechnical: 3}
+	stats := []CheckStat{
+		{CheckID: "a", Category: CatContent, PagesTotal: 10, PagesAffected: 0, Findings: 0},   // 100
+		{CheckID: "b", Category: CatContent, PagesTotal: 10, PagesAffected: 10, Findings: 50}, // 0
+		{CheckID: "c", Category: CatTechnical, PagesTotal: 4, PagesAffected: 2, Findings: 10}, // 0.5*50 + 0.5*(100*(5-2.5)/5)=25+25=50
+		{CheckID: "d", Category: CatTechnical, PagesTotal: 0},                                 // not applicable: no score
+	}
+	ss := m.Score(stats)
+	for _, c := range []struct {
+		cat, id string
+		want    float64
+	}{{CatContent, "a", 100}, {CatContent, "b", 0}, {CatTechnical, "c", 50}, {CatContent, "", 25}, {CatTechnical, "", 50}, {CategoryOverall, "", 43.8}} {
+		got, ok := scoreOf(ss, c.cat, c.id)
+		if !ok || math.Abs(got-c.want) > 0.05 {
+			t.Errorf("%s/%s = %v (found %v), want %v", c.cat, c.id, got, ok, c.want)
+		}
+	}
+	if _, ok := scoreOf(ss, CatTechnical, "d"); ok {
+		t.Error("check that applied to nothing was scored")
+	}
+	for _, s := range ss {
+		if s.MethodVersion != m.Version || s.Score < 0 || s.Score > 100 {
+			t.Errorf("bad score %+v", s)
+		}
+	}
+	// re-scoring under another method changes scores and their version
+	m2 := m
+	m2.Version = "test-2"
+	m2.DefaultBounds.PerPageWorst = 10
+	s2 := m2.Score(stats)
+	if v, _ := scoreOf(s2, CatTechnical, "c"); v != 62.5 || s2[0].MethodVersion != "test-2" {
+		t.Errorf("re-scored c = %v (%s), want 62.5", v, s2[0].MethodVersion)
+	}
+	if len(m.Score(nil)) != 0 {
+		t.Error("scores from no stats")
+	}
+}

@@ -1,0 +1,853 @@
+package scoring
+
+import (
+	"bytes"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+)
+
+// zone bits say where in the page an element sits.
+const (
+	zMain        = 1 << iota // inside <main>
+	zRoleMain                // inside [role=main]
+	zArticle                 // inside <article>
+	zChrome                  // inside header, nav, footer, aside or a cookie banner
+	zFooter                  // inside <footer> or [role=contentinfo]
+	zLangSkip                // inside an element in Welsh or Gaelic
+	zChromeClass             // inside an element whose class or id names navigation, menus or footers
+)
+
+// maxDepth bounds the DOM depth walked, so hostile input cannot exhaust the
+// stack; deeper nodes are ignored.
+const maxDepth = 400
+
+// textBlock is the text of one block-level element (or the run of text
+// between two blocks), as a reader sees it.
+type textBlock struct {
+	node      *html.Node
+	tag       string
+	text      string
+	zone      int
+	boldWords int
+	flags     uint16
+	spans     [][2]int // word spans, computed on first use
+}
+
+type linkInfo struct {
+	node      *html.Node
+	href      string // raw attribute
+	abs       string // resolved, without fragment ("" when unresolvable)
+	text      string // visible text
+	aria      string // aria-label / aria-labelledby present
+	title     string
+	imgAlt    string // alt text of images inside
+	target    string
+	zone      int
+	hidden    bool
+	isMailto  bool
+	ariaLabel bool
+}
+
+type elemInfo struct {
+	node   *html.Node
+	tag    string
+	text   string
+	zone   int
+	hidden bool
+	level  int // heading level
+}
+
+type tableInfo struct {
+	node      *html.Node
+	rows      int
+	maxCells  int
+	cellsRow  int
+	headers   int
+	presented bool
+	hidden    bool
+}
+
+// page is everything the checks need, gathered in one walk of the DOM.
+type page struct {
+	in        PageInput
+	base      *url.URL
+	https     bool
+	doc       *goquery.Document
+	title     string
+	hasTitle  bool
+	htmlLang  string
+	metaDesc  string
+	hasDesc   bool
+	viewport  string
+	hasVP     bool
+	refresh   string
+	hasMain   bool // <main> or role=main present
+	mainMode  int  // zone bit used to pick main content, 0 = body minus chrome
+	blocks    []textBlock
+	links     []linkInfo
+	headings  []elemInfo
+	imgs      []elemInfo // img, area, input[type=image] lacking an accessible name
+	imgTotal  int
+	buttons   []elemInfo // without an accessible name
+	controls  []elemInfo // form controls without a label
+	ids       map[string][]*html.Node
+	labelFor  map[string]bool
+	ariaRefs  map[string]bool
+	tabindex  []elemInfo
+	tables    []*tableInfo
+	styled    []elemInfo // i, em, u with text
+	resources []string   // src/href of sub-resources
+	langWords int        // words skipped as Welsh/Gaelic
+	langSeen  string     // first skipped language
+	h1Text    string
+	selCache  map[*html.Node]string
+	// main content, derived once
+	mainBlocks []textBlock
+	mainText   string
+	mainWords  int
+	fl         *fleschStats
+	hasSearch  bool
+	useClass   bool // mainMode 0: class names mark chrome too
+}
+
+// frame accumulates the text of an element of interest while walking.
+type frame struct {
+	node *html.Node
+	sb   strings.Builder
+	alt  strings.Builder
+}
+
+type walker struct {
+	p         *page
+	frames    []*frame
+	buf       strings.Builder
+	bufBold   int
+	blockNode *html.Node
+	blockTag  string
+	blockZone int
+	bold      int
+	labelDep  int
+	tables    []*tableInfo
+	linkIdx   []int // open link indices into p.links
+	headIdx   []int
+	btnOpen   []elemInfo
+	btnFrames []*frame
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func attrv(n *html.Node, key string) string {
+	v, _ := attr(n, key)
+	return v
+}
+
+var blockTags = map[string]bool{
+	"p": true, "li": true, "td": true, "th": true, "dd": true, "dt": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"blockquote": true, "div": true, "section": true, "article": true, "main": true,
+	"caption": true, "figcaption": true, "pre": true, "address": true, "legend": true,
+	"summary": true, "ul": true, "ol": true, "dl": true, "table": true, "tr": true,
+	"header": true, "footer": true, "nav": true, "aside": true, "form": true,
+	"fieldset": true, "details": true, "figure": true, "body": true, "label": true,
+	"hr": true, "br": false, "option": true, "button": true, "tbody": true, "thead": true,
+}
+
+var skipTags = map[string]bool{
+	"script": true, "style": true, "noscript": true, "template": true,
+	"select": true, "textarea": true, "iframe": true, "object": true, "svg": true,
+	"canvas": true, "video": true, "audio": true, "math": true,
+}
+
+// classifyChrome says from an element's id and class whether it is a cookie
+// banner (2), probably navigation, menus or a footer (1), or neither (0).
+func classifyChrome(id, class string) int {
+	s := strings.ToLower(id + " " + class)
+	if strings.Contains(s, "cookie") || strings.Contains(s, "consent") || strings.Contains(s, "gdpr") {
+		return 2
+	}
+	for _, k := range [...]string{"nav", "menu", "breadcrumb", "footer", "masthead", "accesskey", "skiplink", "skip-link"} {
+		if strings.Contains(s, k) {
+			return 1
+		}
+	}
+	for _, f := range strings.Fields(s) {
+		if f == "header" || f == "site-header" || f == "sidebar" {
+			return 1
+		}
+	}
+	return 0
+}
+
+// langSkipped reports whether a lang value is Welsh or Gaelic.
+func langSkipped(l string) bool {
+	l = strings.ToLower(strings.TrimSpace(l))
+	return l == "cy" || l == "gd" || strings.HasPrefix(l, "cy-") || strings.HasPrefix(l, "gd-")
+}
+
+func newPage(in PageInput) *page {
+	p := &page{in: in, ids: map[string][]*html.Node{}, labelFor: map[string]bool{}, ariaRefs: map[string]bool{}, selCache: map[*html.Node]string{}}
+	u := in.FinalURL
+	if u == "" {
+		u = in.URL
+	}
+	if b, err := url.Parse(u); err == nil {
+		p.base = b
+		p.https = strings.EqualFold(b.Scheme, "https")
+	}
+	return p
+}
+
+// parsePage parses the body once and walks it once.
+func parsePage(in PageInput) *page {
+	p := newPage(in)
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(in.Body))
+	if err != nil || doc == nil || len(doc.Nodes) == 0 {
+		doc = goquery.NewDocumentFromNode(&html.Node{Type: html.DocumentNode})
+	}
+	p.doc = doc
+	w := &walker{p: p}
+	w.walk(doc.Nodes[0], 0, 0, false, false)
+	w.flush()
+	p.finish()
+	return p
+}
+
+func (w *walker) flush() {
+	if w.buf.Len() == 0 {
+		return
+	}
+	t := collapse(w.buf.String())
+	if t != "" && w.blockZone&zLangSkip == 0 {
+		tag := w.blockTag
+		w.p.blocks = append(w.p.blocks, textBlock{node: w.blockNode, tag: tag, text: t, zone: w.blockZone, boldWords: w.bufBold})
+	}
+	w.buf.Reset()
+	w.bufBold = 0
+}
+
+func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
+	if depth > maxDepth {
+		return
+	}
+	switch n.Type {
+	case html.TextNode:
+		if hidden {
+			return
+		}
+		t := n.Data
+		if zone&zLangSkip != 0 {
+			w.p.langWords += countWords(t)
+		} else {
+			w.buf.WriteString(t)
+			if w.bold > 0 {
+				w.bufBold += countWords(t)
+			}
+		}
+		for _, f := range w.frames {
+			f.sb.WriteString(t)
+		}
+		return
+	case html.DocumentNode:
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			w.walk(c, depth+1, zone, hidden, inLink)
+		}
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	tag := n.Data
+	p := w.p
+	if n.Namespace != "" { // svg / math content
+		if tag == "title" {
+			for _, f := range w.frames {
+				f.alt.WriteString(textOf(n))
+			}
+		}
+		return
+	}
+	// one pass over the attributes
+	var id, class, lang, role string
+	hasLang, hid := false, false
+	for _, a := range n.Attr {
+		if a.Namespace != "" {
+			continue
+		}
+		switch a.Key {
+		case "id":
+			id = a.Val
+		case "class":
+			class = a.Val
+		case "lang":
+			lang, hasLang = a.Val, true
+		case "role":
+			role = strings.ToLower(strings.TrimSpace(a.Val))
+		case "hidden":
+			hid = true
+		case "aria-hidden":
+			hid = hid || strings.EqualFold(strings.TrimSpace(a.Val), "true")
+		case "style":
+			if strings.Contains(a.Val, "none") || strings.Contains(a.Val, "hidden") {
+				st := strings.ToLower(strings.ReplaceAll(a.Val, " ", ""))
+				hid = hid || strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")
+			}
+		case "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns":
+			for _, r := range strings.Fields(a.Val) {
+				p.ariaRefs[r] = true
+			}
+		}
+	}
+	if id != "" {
+		p.ids[id] = append(p.ids[id], n)
+	}
+	if !hidden && (hid || tag == "input" && strings.EqualFold(attrv(n, "type"), "hidden")) {
+		hidden = true
+	}
+	if hasLang {
+		l := lang
+		if tag == "html" {
+			p.htmlLang = strings.TrimSpace(l)
+		}
+		if langSkipped(l) {
+			zone |= zLangSkip
+			if p.langSeen == "" {
+				p.langSeen = strings.ToLower(strings.TrimSpace(l))
+			}
+		} else if strings.TrimSpace(l) != "" {
+			zone &^= zLangSkip
+		}
+	}
+	switch {
+	case tag == "main" || role == "main":
+		if tag == "main" {
+			zone |= zMain
+		} else {
+			zone |= zRoleMain
+		}
+		if !hidden {
+			p.hasMain = true
+		}
+	case tag == "article":
+		zone |= zArticle
+	case tag == "header" || tag == "nav" || tag == "aside" || role == "navigation" || role == "banner" || role == "search" || role == "complementary":
+		zone |= zChrome
+	case tag == "footer" || role == "contentinfo":
+		zone |= zChrome | zFooter
+	}
+	if role == "search" || tag == "form" && strings.Contains(strings.ToLower(attrv(n, "action")), "search") {
+		p.hasSearch = true
+	}
+	if tag == "input" {
+		nm := strings.ToLower(attrv(n, "name") + " " + attrv(n, "id"))
+		if strings.EqualFold(attrv(n, "type"), "search") || strings.TrimSpace(nm) == "q" || strings.HasPrefix(nm, "q ") || strings.Contains(nm, "search") {
+			p.hasSearch = true
+		}
+	}
+	if tag != "body" && tag != "html" && (id != "" || class != "") {
+		switch classifyChrome(id, class) {
+		case 2:
+			zone |= zChrome
+		case 1:
+			zone |= zChromeClass
+		}
+	}
+
+	switch tag {
+	case "title":
+		if !p.hasTitle && n.Parent != nil && n.Parent.Data != "svg" {
+			p.hasTitle = true
+			p.title = collapse(textOf(n))
+		}
+		return
+	case "meta":
+		name := strings.ToLower(attrv(n, "name"))
+		switch {
+		case name == "description" && !p.hasDesc:
+			p.hasDesc = true
+			p.metaDesc = collapse(attrv(n, "content"))
+		case name == "viewport" && !p.hasVP:
+			p.hasVP = true
+			p.viewport = attrv(n, "content")
+		case strings.EqualFold(attrv(n, "http-equiv"), "refresh") && p.refresh == "":
+			p.refresh = strings.TrimSpace(attrv(n, "content"))
+			if p.refresh == "" {
+				p.refresh = "0"
+			}
+		}
+		return
+	case "link":
+		rel := strings.ToLower(attrv(n, "rel"))
+		if strings.Contains(rel, "stylesheet") || strings.Contains(rel, "icon") || strings.Contains(rel, "preload") {
+			if h := attrv(n, "href"); h != "" {
+				p.resources = append(p.resources, h)
+			}
+		}
+		return
+	case "script", "iframe", "embed", "source", "track", "audio", "video":
+		if s := attrv(n, "src"); s != "" {
+			p.resources = append(p.resources, s)
+		}
+	case "object":
+		if s := attrv(n, "data"); s != "" {
+			p.resources = append(p.resources, s)
+		}
+	}
+	if skipTags[tag] {
+		if tag == "select" || tag == "textarea" {
+			w.control(n, zone, hidden)
+		}
+		if tag == "svg" {
+			// an svg's <title> names its parent link or button
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && c.Data == "title" {
+					for _, f := range w.frames {
+						f.alt.WriteString(textOf(c))
+					}
+				}
+			}
+		}
+		return
+	}
+
+	isBlock := blockTags[tag]
+	var prevNode *html.Node
+	var prevTag string
+	var prevZone int
+	if isBlock {
+		w.flush()
+		prevNode, prevTag, prevZone = w.blockNode, w.blockTag, w.blockZone
+		w.blockNode, w.blockTag, w.blockZone = n, tag, zone
+	}
+	if tag == "br" {
+		w.buf.WriteString("\n")
+	}
+
+	var fr *frame
+	linkPos, headPos := -1, -1
+	isButton := false
+	switch tag {
+	case "a":
+		if h, ok := attr(n, "href"); ok {
+			fr = &frame{node: n}
+			p.links = append(p.links, linkInfo{node: n, href: h, target: attrv(n, "target"), zone: zone, hidden: hidden || role == "presentation" && false})
+			linkPos = len(p.links) - 1
+		}
+	case "h1", "h2", "h3", "h4", "h5", "h6":
+		fr = &frame{node: n}
+		p.headings = append(p.headings, elemInfo{node: n, tag: tag, zone: zone, hidden: hidden, level: int(tag[1] - '0')})
+		headPos = len(p.headings) - 1
+	case "button":
+		fr = &frame{node: n}
+		isButton = true
+	case "img":
+		p.imgTotal++
+		alt, hasAlt := attr(n, "alt")
+		for _, f := range w.frames {
+			f.alt.WriteString(" " + alt + " " + attrv(n, "aria-label") + " " + attrv(n, "title"))
+		}
+		if s := attrv(n, "src"); s != "" {
+			p.resources = append(p.resources, s)
+		}
+		if !hasAlt && !hidden && !presentational(n) && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" {
+			p.imgs = append(p.imgs, elemInfo{node: n, tag: tag, zone: zone})
+		}
+	case "area":
+		if _, ok := attr(n, "href"); ok && !hidden {
+			if strings.TrimSpace(attrv(n, "alt")) == "" && !hasAriaName(n) {
+				p.imgs = append(p.imgs, elemInfo{node: n, tag: tag, zone: zone})
+			}
+		}
+	case "input":
+		typ := strings.ToLower(strings.TrimSpace(attrv(n, "type")))
+		switch typ {
+		case "image":
+			if strings.TrimSpace(attrv(n, "alt")) == "" && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" && !hidden {
+				p.imgs = append(p.imgs, elemInfo{node: n, tag: tag, zone: zone})
+			}
+			if s := attrv(n, "src"); s != "" {
+				p.resources = append(p.resources, s)
+			}
+		case "button":
+			if !hidden && strings.TrimSpace(attrv(n, "value")) == "" && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" {
+				p.buttons = append(p.buttons, elemInfo{node: n, tag: tag, zone: zone})
+			}
+		case "submit", "reset", "hidden":
+		default:
+			w.control(n, zone, hidden)
+		}
+	case "label":
+		if f := attrv(n, "for"); f != "" {
+			p.labelFor[f] = true
+		}
+		w.labelDep++
+		defer func() { w.labelDep-- }()
+	case "b", "strong":
+		w.bold++
+		defer func() { w.bold-- }()
+	case "i", "em", "u":
+		if !hidden {
+			t := collapse(textOf(n))
+			if t != "" && zone&zLangSkip == 0 {
+				p.styled = append(p.styled, elemInfo{node: n, tag: tag, text: t, zone: zone})
+			}
+		}
+	case "table":
+		t := &tableInfo{node: n, presented: role == "presentation" || role == "none", hidden: hidden}
+		p.tables = append(p.tables, t)
+		w.tables = append(w.tables, t)
+		defer func() { w.tables = w.tables[:len(w.tables)-1] }()
+	case "tr":
+		if k := len(w.tables); k > 0 {
+			t := w.tables[k-1]
+			t.rows++
+			t.cellsRow = 0
+		}
+	case "td", "th":
+		if k := len(w.tables); k > 0 {
+			t := w.tables[k-1]
+			t.cellsRow++
+			if t.cellsRow > t.maxCells {
+				t.maxCells = t.cellsRow
+			}
+			if tag == "th" {
+				t.headers++
+			}
+		}
+	}
+	if role == "columnheader" || role == "rowheader" {
+		if k := len(w.tables); k > 0 {
+			w.tables[k-1].headers++
+		}
+	}
+	if role == "button" && tag != "button" && tag != "input" && fr == nil {
+		fr = &frame{node: n}
+		isButton = true
+	}
+	if tv, ok := attr(n, "tabindex"); ok {
+		if v, err := strconv.Atoi(strings.TrimSpace(tv)); err == nil && v > 0 {
+			p.tabindex = append(p.tabindex, elemInfo{node: n, tag: tag, zone: zone, level: v})
+		}
+	}
+
+	if fr != nil {
+		w.frames = append(w.frames, fr)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w.walk(c, depth+1, zone, hidden, inLink || tag == "a")
+	}
+	if fr != nil {
+		w.frames = w.frames[:len(w.frames)-1]
+		text := collapse(fr.sb.String())
+		alt := collapse(fr.alt.String())
+		switch {
+		case linkPos >= 0:
+			l := &p.links[linkPos]
+			l.text = text
+			l.imgAlt = alt
+			l.title = attrv(n, "title")
+			l.ariaLabel = hasAriaName(n)
+			if l.ariaLabel {
+				l.aria = attrv(n, "aria-label")
+			}
+		case headPos >= 0:
+			h := &p.headings[headPos]
+			h.text = strings.TrimSpace(text + " " + alt)
+			if h.text == "" && hasAriaName(n) {
+				h.text = attrv(n, "aria-label") + "(aria)"
+			}
+			if tag == "h1" && p.h1Text == "" && !hidden {
+				p.h1Text = text
+			}
+		case isButton:
+			if !hidden && text == "" && alt == "" && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" {
+				p.buttons = append(p.buttons, elemInfo{node: n, tag: tag, zone: zone})
+			}
+		}
+	}
+	if isBlock {
+		w.flush()
+		w.blockNode, w.blockTag, w.blockZone = prevNode, prevTag, prevZone
+	}
+}
+
+func (w *walker) control(n *html.Node, zone int, hidden bool) {
+	if hidden || presentational(n) {
+		return
+	}
+	if w.labelDep > 0 || hasAriaName(n) || strings.TrimSpace(attrv(n, "title")) != "" || strings.TrimSpace(attrv(n, "placeholder")) != "" {
+		return
+	}
+	// label[for] may come later in the document: decided in finish.
+	w.p.controls = append(w.p.controls, elemInfo{node: n, tag: n.Data, zone: zone})
+}
+
+func presentational(n *html.Node) bool {
+	r := strings.ToLower(strings.TrimSpace(attrv(n, "role")))
+	return r == "presentation" || r == "none"
+}
+
+func hasAriaName(n *html.Node) bool {
+	return strings.TrimSpace(attrv(n, "aria-label")) != "" || strings.TrimSpace(attrv(n, "aria-labelledby")) != ""
+}
+
+// finish resolves what needs the whole page: labels declared after their
+// control, resolved link URLs, and the main content.
+func (p *page) finish() {
+	kept := p.controls[:0]
+	for _, c := range p.controls {
+		if id := attrv(c.node, "id"); id != "" && p.labelFor[id] {
+			continue
+		}
+		kept = append(kept, c)
+	}
+	p.controls = kept
+	for i := range p.links {
+		l := &p.links[i]
+		h := strings.TrimSpace(l.href)
+		if strings.HasPrefix(strings.ToLower(h), "mailto:") {
+			l.isMailto = true
+		}
+		if p.base != nil {
+			if u, err := p.base.Parse(h); err == nil {
+				u.Fragment = ""
+				l.abs = u.String()
+			}
+		}
+	}
+	switch {
+	case p.zoneUsed(zMain):
+		p.mainMode = zMain
+	case p.zoneUsed(zRoleMain):
+		p.mainMode = zRoleMain
+	case p.zoneUsed(zArticle):
+		p.mainMode = zArticle
+	}
+	if p.mainMode == 0 {
+		// guess chrome from class names, unless that leaves little text
+		all, kept := 0, 0
+		for _, b := range p.blocks {
+			if b.zone&zChrome == 0 {
+				n := len(b.text)
+				all += n
+				if b.zone&zChromeClass == 0 {
+					kept += n
+				}
+			}
+		}
+		p.useClass = kept*4 >= all
+	}
+	var sb strings.Builder
+	for _, b := range p.blocks {
+		if p.inMain(b.zone) {
+			b.flags = blockFlags(b.text)
+			p.mainBlocks = append(p.mainBlocks, b)
+			sb.WriteString(b.text)
+			sb.WriteString("\n")
+			p.mainWords += countWords(b.text)
+		}
+	}
+	p.mainText = sb.String()
+}
+
+func (p *page) zoneUsed(z int) bool {
+	for _, b := range p.blocks {
+		if b.zone&z != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// inMain reports whether something in zone z belongs to the main content.
+func (p *page) inMain(z int) bool {
+	if z&zChrome != 0 || p.useClass && z&zChromeClass != 0 {
+		return false
+	}
+	if p.mainMode == 0 {
+		return true
+	}
+	return z&p.mainMode != 0
+}
+
+func textOf(n *html.Node) string {
+	var sb strings.Builder
+	var f func(*html.Node, int)
+	f = func(n *html.Node, d int) {
+		if d > maxDepth {
+			return
+		}
+		if n.Type == html.TextNode {
+			sb.WriteString(n.Data)
+			return
+		}
+		if n.Type == html.ElementNode && (n.Data == "script" || n.Data == "style") {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			f(c, d+1)
+		}
+	}
+	f(n, 0)
+	return sb.String()
+}
+
+// collapse trims and folds runs of white space into one space.
+func collapse(s string) string {
+	if s == "" || collapsed(s) {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '\u00a0' {
+			space = true
+			continue
+		}
+		if space && sb.Len() > 0 {
+			sb.WriteByte(' ')
+		}
+		space = false
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// collapsed reports whether s has no white space to fold or trim.
+func collapsed(s string) bool {
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		case c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c >= 0x80:
+			return false // let the full loop judge non-ASCII spaces
+		default:
+			prevSpace = false
+		}
+	}
+	return true
+}
+
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if !in {
+				n++
+			}
+			in = true
+		} else if r != '\'' && r != '’' && r != '-' {
+			in = false
+		}
+	}
+	return n
+}
+
+// trimSnippet shortens s to about max runes, on a word boundary.
+func trimSnippet(s string, max int) string {
+	s = collapse(s)
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	cut := max
+	for i := max; i > max*2/3; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimSpace(string(r[:cut])) + "…"
+}
+
+// around returns the text around s[i:j], trimmed to about 80 runes.
+func around(s string, i, j int) string {
+	lo, hi := i-40, j+40
+	if lo < 0 {
+		lo = 0
+	}
+	if hi > len(s) {
+		hi = len(s)
+	}
+	for lo > 0 && !utf8.RuneStart(s[lo]) {
+		lo--
+	}
+	for hi < len(s) && !utf8.RuneStart(s[hi]) {
+		hi++
+	}
+	out := collapse(s[lo:hi])
+	if lo > 0 {
+		out = "…" + out
+	}
+	if hi < len(s) {
+		out += "…"
+	}
+	return out
+}
+
+// selector returns a CSS selector for n: a path of nth-child steps up to the
+// nearest ancestor with a unique id.
+func (p *page) selector(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	if s, ok := p.selCache[n]; ok {
+		return s
+	}
+	var parts []string
+	cur := n
+	for d := 0; cur != nil && cur.Type == html.ElementNode && d < maxDepth; d++ {
+		if id := attrv(cur, "id"); id != "" && len(p.ids[id]) == 1 && cssIdent(id) {
+			parts = append(parts, "#"+id)
+			break
+		}
+		if cur.Data == "html" || cur.Data == "body" || cur.Data == "head" {
+			parts = append(parts, cur.Data)
+			break
+		}
+		idx := 1
+		for s := cur.PrevSibling; s != nil; s = s.PrevSibling {
+			if s.Type == html.ElementNode {
+				idx++
+			}
+		}
+		parts = append(parts, cur.Data+":nth-child("+strconv.Itoa(idx)+")")
+		cur = cur.Parent
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	s := strings.Join(parts, " > ")
+	p.selCache[n] = s
+	return s
+}
+
+func cssIdent(s string) bool {
+	for i, r := range s {
+		if !(r == '-' || r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
+			return false
+		}
+	}
+	return s != "" && !(s[0] == '-' && len(s) > 1 && s[1] >= '0' && s[1] <= '9')
+}
