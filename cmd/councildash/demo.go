@@ -2,9 +2,20 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"math/big"
+	"net"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/councildash/councildash/crawler"
@@ -84,6 +95,72 @@ func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*crawltest.Web, 
 	return web, sites, nil
 }
 
+// demoHTTPS serves the demo web over HTTPS too, on a second loopback
+// listener that the crawler trusts: real council pages link to their own
+// site with https:// URLs, which would otherwise all fail the TLS handshake
+// against the plain-HTTP listener and show up as broken links.
+func demoHTTPS(web *crawltest.Web, sites []crawler.Site, cfg *crawler.Config) (closeFn func(), err error) {
+	resolve := make(map[string]string, len(web.Resolve)+2*len(sites))
+	for k, v := range web.Resolve {
+		resolve[k] = v
+	}
+	var hosts []string
+	for _, s := range sites {
+		if u, err := url.Parse(s.HomeURL); err == nil && u.Hostname() != "" {
+			h := strings.ToLower(u.Hostname())
+			hosts = append(hosts, h, strings.TrimPrefix(h, "www."))
+		}
+	}
+	cert, pool, err := demoCertificate(hosts)
+	if err != nil {
+		return nil, err
+	}
+	srv := httptest.NewUnstartedServer(web.Server.Config.Handler)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	for _, h := range hosts {
+		resolve[h+":443"] = srv.Listener.Addr().String()
+	}
+	cfg.Resolve = resolve
+	cfg.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	}, nil
+}
+
+// demoCertificate makes a throwaway self-signed certificate for the demo
+// hosts and a pool trusting only it.
+func demoCertificate(hosts []string) (tls.Certificate, *x509.CertPool, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: "councildash demo web"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              hosts,
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
+}
+
 // loadDemo crawls the demo web opts.runs times (the first back-dated so
 // trends and "change since last crawl" show) and seeds demo reviews.
 func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions, onStart func(data.Run, *crawler.Crawler)) error {
@@ -96,7 +173,13 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		cfg := crawler.DefaultConfig()
 		cfg.SearchQueries = searchQueries()
 		cfg.Resolve = web.Resolve
-		cfg.Delay = 0 // our own loopback web: no one to be polite to
+		closeTLS, err := demoHTTPS(web, sites, &cfg)
+		if err != nil {
+			web.Close()
+			return fmt.Errorf("demo web over https: %w", err)
+		}
+		cfg.Delay = 0              // our own loopback web: no one to be polite to
+		cfg.ExternalLinkSample = 0 // other hosts are not in the local web: checking them offline only finds "broken" links
 		cfg.Parallel = 32
 		cfg.MaxPages = opts.pages
 		cfg.Timeout = 10 * time.Second
@@ -106,6 +189,7 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		}
 		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: fmt.Sprintf("demo run %d (local web)", r+1),
 			startedAt: startedAt, onStart: onStart})
+		closeTLS()
 		web.Close()
 		if err != nil {
 			return err
