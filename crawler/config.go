@@ -39,6 +39,10 @@ type Config struct {
 
 	// Timeout is the per-request timeout (connect to last body byte).
 	Timeout time.Duration
+	// MaxConsecutiveFailures: a site whose pages (or internal link checks)
+	// fail at the network level (timeout, refused, reset, dns, tls) this many
+	// times in a row is given up (SiteReport.GaveUp). 0 means 5.
+	MaxConsecutiveFailures int
 	// MaxRedirects caps the redirect chain of one fetch.
 	MaxRedirects int
 	// MaxBody caps a page body in bytes (received, and again decompressed);
@@ -92,26 +96,27 @@ type Config struct {
 // DefaultConfig returns the polite production defaults.
 func DefaultConfig() Config {
 	return Config{
-		UserAgent:             DefaultUserAgent,
-		Parallel:              64,
-		MaxPages:              100,
-		MaxDepth:              3,
-		MaxQueryVariants:      10,
-		Delay:                 time.Second,
-		MaxCrawlDelay:         10 * time.Second,
-		Timeout:               20 * time.Second,
-		MaxRedirects:          10,
-		MaxBody:               5 << 20,
-		MaxDecompressionRatio: 100,
-		MaxRobotsBytes:        500 << 10,
-		MaxSitemapBytes:       50 << 20,
-		MaxSitemaps:           20,
-		MaxSitemapURLs:        50000,
-		MaxNotFoundBody:       64 << 10,
-		MaxLinkChecks:         200,
-		ExternalLinkSample:    20,
-		SearchQueries:         []string{"council tax", "bin collection"},
-		ProgressEvery:         10 * time.Second,
+		UserAgent:              DefaultUserAgent,
+		Parallel:               64,
+		MaxPages:               100,
+		MaxDepth:               3,
+		MaxQueryVariants:       10,
+		Delay:                  time.Second,
+		MaxCrawlDelay:          10 * time.Second,
+		Timeout:                20 * time.Second,
+		MaxConsecutiveFailures: 5,
+		MaxRedirects:           10,
+		MaxBody:                5 << 20,
+		MaxDecompressionRatio:  100,
+		MaxRobotsBytes:         500 << 10,
+		MaxSitemapBytes:        50 << 20,
+		MaxSitemaps:            20,
+		MaxSitemapURLs:         50000,
+		MaxNotFoundBody:        64 << 10,
+		MaxLinkChecks:          200,
+		ExternalLinkSample:     20,
+		SearchQueries:          []string{"council tax", "bin collection"},
+		ProgressEvery:          10 * time.Second,
 	}
 }
 
@@ -135,6 +140,9 @@ func (c *Config) validate() error {
 	}
 	if c.UserAgent == "" {
 		c.UserAgent = DefaultUserAgent
+	}
+	if c.MaxConsecutiveFailures < 1 {
+		c.MaxConsecutiveFailures = 5
 	}
 	if c.MaxQueryVariants < 1 {
 		c.MaxQueryVariants = 1
@@ -161,15 +169,18 @@ func (c *Config) validate() error {
 type Stats struct {
 	SitesTotal   int // sites to crawl (after Skip)
 	SitesSkipped int
-	SitesDone    int
-	Pages        int64 // fetch attempts delivered as Pages
-	PageErrors   int64 // pages with an error class
-	Bytes        int64 // bytes received for pages
-	LinksChecked int64
-	LinksBroken  int64
-	SinkErrors   int64
-	Started      time.Time
-	Elapsed      time.Duration
+	SitesDone    int // sites finished (not interrupted)
+	// SitesInterrupted counts sites cut off by cancellation (their partial
+	// reports were delivered with Interrupted set).
+	SitesInterrupted int
+	Pages            int64 // fetch attempts delivered as Pages
+	PageErrors       int64 // pages with an error class
+	Bytes            int64 // bytes received for pages
+	LinksChecked     int64
+	LinksBroken      int64
+	SinkErrors       int64
+	Started          time.Time
+	Elapsed          time.Duration
 }
 
 // PagesPerSecond is the page rate over Elapsed.

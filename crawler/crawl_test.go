@@ -389,6 +389,9 @@ func TestCancelStopsAndDeliversEverything(t *testing.T) {
 	if reports > 3 || interrupted == 0 {
 		t.Errorf("reports %d interrupted %d: sites not started must not report", reports, interrupted)
 	}
+	if st.SitesInterrupted != interrupted || st.SitesDone+st.SitesInterrupted != reports {
+		t.Errorf("stats: done %d interrupted %d, reports %d (%d interrupted)", st.SitesDone, st.SitesInterrupted, reports, interrupted)
+	}
 	time.Sleep(100 * time.Millisecond)
 	sink.mu.Lock()
 	late := sink.late

@@ -23,22 +23,27 @@ var ErrRunning = errors.New("crawler: already running")
 
 // Crawler crawls many council sites concurrently. Create with New.
 type Crawler struct {
-	cfg  Config
-	sink Sink
-	base *http.Transport
+	cfg   Config
+	sink  Sink
+	base  *http.Transport
+	gates *hostGates
+	// extLinks remembers external link checks for the run: councils link
+	// to the same outside pages (GOV.UK, social media), checked once.
+	extLinks *linkCache
 
-	running      atomic.Bool
-	started      atomic.Int64 // unix nanos
-	sitesTotal   atomic.Int64
-	sitesSkipped atomic.Int64
-	sitesDone    atomic.Int64
-	pages        atomic.Int64
-	pageErrors   atomic.Int64
-	bytes        atomic.Int64
-	linksChecked atomic.Int64
-	linksBroken  atomic.Int64
-	sinkErrors   atomic.Int64
-	finished     atomic.Int64 // unix nanos, 0 while running
+	running          atomic.Bool
+	started          atomic.Int64 // unix nanos
+	sitesTotal       atomic.Int64
+	sitesSkipped     atomic.Int64
+	sitesDone        atomic.Int64
+	sitesInterrupted atomic.Int64
+	pages            atomic.Int64
+	pageErrors       atomic.Int64
+	bytes            atomic.Int64
+	linksChecked     atomic.Int64
+	linksBroken      atomic.Int64
+	sinkErrors       atomic.Int64
+	finished         atomic.Int64 // unix nanos, 0 while running
 }
 
 // New validates cfg and returns a Crawler that delivers to sink.
@@ -68,21 +73,22 @@ func New(cfg Config, sink Sink) (*Crawler, error) {
 	if cfg.TLSClientConfig != nil {
 		base.TLSClientConfig = cfg.TLSClientConfig.Clone()
 	}
-	return &Crawler{cfg: cfg, sink: sink, base: base}, nil
+	return &Crawler{cfg: cfg, sink: sink, base: base, gates: newHostGates(), extLinks: newLinkCache(50000)}, nil
 }
 
 // Progress returns the live counters; safe for concurrent use.
 func (c *Crawler) Progress() Stats {
 	s := Stats{
-		SitesTotal:   int(c.sitesTotal.Load()),
-		SitesSkipped: int(c.sitesSkipped.Load()),
-		SitesDone:    int(c.sitesDone.Load()),
-		Pages:        c.pages.Load(),
-		PageErrors:   c.pageErrors.Load(),
-		Bytes:        c.bytes.Load(),
-		LinksChecked: c.linksChecked.Load(),
-		LinksBroken:  c.linksBroken.Load(),
-		SinkErrors:   c.sinkErrors.Load(),
+		SitesTotal:       int(c.sitesTotal.Load()),
+		SitesSkipped:     int(c.sitesSkipped.Load()),
+		SitesDone:        int(c.sitesDone.Load()),
+		SitesInterrupted: int(c.sitesInterrupted.Load()),
+		Pages:            c.pages.Load(),
+		PageErrors:       c.pageErrors.Load(),
+		Bytes:            c.bytes.Load(),
+		LinksChecked:     c.linksChecked.Load(),
+		LinksBroken:      c.linksBroken.Load(),
+		SinkErrors:       c.sinkErrors.Load(),
 	}
 	if st := c.started.Load(); st != 0 {
 		s.Started = time.Unix(0, st)
@@ -103,11 +109,12 @@ func (c *Crawler) Run(ctx context.Context, sites []Site) (Stats, error) {
 		return c.Progress(), ErrRunning
 	}
 	defer c.running.Store(false)
-	for _, a := range []*atomic.Int64{&c.sitesTotal, &c.sitesSkipped, &c.sitesDone, &c.pages, &c.pageErrors,
+	for _, a := range []*atomic.Int64{&c.sitesTotal, &c.sitesSkipped, &c.sitesDone, &c.sitesInterrupted, &c.pages, &c.pageErrors,
 		&c.bytes, &c.linksChecked, &c.linksBroken, &c.sinkErrors, &c.finished} {
 		a.Store(0)
 	}
 	c.started.Store(time.Now().UnixNano())
+	c.extLinks.reset()
 
 	todo := make([]Site, 0, len(sites))
 	for _, s := range sites {
@@ -157,9 +164,16 @@ func (c *Crawler) startProgress() func() {
 	if w == nil {
 		return func() {}
 	}
+	f, ok := w.(*os.File)
+	return c.progressTo(w, ok && term.IsTerminal(int(f.Fd())), c.cfg.ProgressEvery)
+}
+
+// progressTo renders progress on w: a live bar when tty, else a plain line
+// every period. The returned func stops it after a final update.
+func (c *Crawler) progressTo(w io.Writer, tty bool, every time.Duration) func() {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if tty {
 		bar := progressbar.NewOptions64(max(c.sitesTotal.Load(), 1),
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription("sites"),
@@ -171,7 +185,7 @@ func (c *Crawler) startProgress() func() {
 		)
 		update := func() {
 			s := c.Progress()
-			bar.Describe(fmt.Sprintf("pages %d, errors %d, %.1f pages/s", s.Pages, s.PageErrors, s.PagesPerSecond()))
+			bar.Describe(fmt.Sprintf("sites: pages %d, errors %d, %.1f pages/s", s.Pages, s.PageErrors, s.PagesPerSecond()))
 			_ = bar.Set64(int64(s.SitesDone))
 		}
 		wg.Go(func() {
@@ -182,9 +196,17 @@ func (c *Crawler) startProgress() func() {
 				case <-t.C:
 					update()
 				case <-done:
+					// The bar throttles renders: end with a summary line
+					// that always shows the final counts.
 					update()
-					_ = bar.Finish()
-					_, _ = io.WriteString(w, "\n")
+					s := c.Progress()
+					if int64(s.SitesDone) >= c.sitesTotal.Load() {
+						_ = bar.Finish()
+					} else {
+						_ = bar.Exit()
+					}
+					_, _ = fmt.Fprintf(w, "\ncrawl: sites %d/%d (%d interrupted), pages %d, errors %d, %.1f pages/s, %s\n",
+						s.SitesDone, s.SitesTotal, s.SitesInterrupted, s.Pages, s.PageErrors, s.PagesPerSecond(), s.Elapsed.Round(time.Second))
 					return
 				}
 			}
@@ -197,12 +219,12 @@ func (c *Crawler) startProgress() func() {
 			if s.SitesDone > 0 && s.SitesTotal > s.SitesDone {
 				eta = time.Duration(float64(s.Elapsed) / float64(s.SitesDone) * float64(s.SitesTotal-s.SitesDone))
 			}
-			log.Info(msg, "sites_done", s.SitesDone, "sites_total", s.SitesTotal, "pages", s.Pages,
+			log.Info(msg, "sites_done", s.SitesDone, "sites_total", s.SitesTotal, "sites_interrupted", s.SitesInterrupted, "pages", s.Pages,
 				"errors", s.PageErrors, "pages_per_s", fmt.Sprintf("%.1f", s.PagesPerSecond()),
 				"eta", eta.Round(time.Second))
 		}
 		wg.Go(func() {
-			t := time.NewTicker(c.cfg.ProgressEvery)
+			t := time.NewTicker(every)
 			defer t.Stop()
 			for {
 				select {

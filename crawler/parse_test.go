@@ -321,3 +321,44 @@ func FuzzParseResolve(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseRobots(f *testing.F) {
+	f.Add(200, []byte("User-agent: *\nDisallow: /private\nCrawl-delay: 2\nSitemap: http://a/s.xml\n"))
+	f.Add(200, []byte("User-agent: councildash\nAllow: /\nDisallow: /*?month=*$\n\nUser-agent: *\nDisallow: /\n"))
+	f.Add(503, []byte(nil))
+	f.Add(200, []byte("\xef\xbb\xbfUser-agent:*\r\nCrawl-delay: 1e308\r\nDisallow:\x00\xff/\n"))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		data, err := parseRobots(status, body)
+		if err != nil || data == nil {
+			return
+		}
+		_ = data.TestAgent("/a/b?c=d", UserAgentToken)
+		_ = data.TestAgent("", UserAgentToken)
+		if g := data.FindGroup(UserAgentToken); g != nil && g.CrawlDelay < 0 {
+			t.Logf("negative crawl delay %v", g.CrawlDelay) // clamped by the caller's max compare
+		}
+	})
+}
+
+func FuzzRefreshAndURLKey(f *testing.F) {
+	f.Add("0; url='/next'", "http://www.a.gov.uk:80/p?q=1#f")
+	f.Add("5,URL=http://x", "https://A.gov.uk./")
+	f.Add("url=", "http://[::1]:8080/%zz")
+	f.Fuzz(func(t *testing.T, content, raw string) {
+		_ = refreshURL(content)
+		base, err := url.Parse(raw)
+		if err != nil {
+			return
+		}
+		_ = urlKey(base)
+		if abs := resolveRef(base, refreshURL(content)); abs != "" {
+			u, err := url.Parse(abs)
+			if err != nil || u.Host == "" || u.Fragment != "" {
+				t.Fatalf("resolveRef gave %q", abs)
+			}
+			if urlKey(u) == "" {
+				t.Fatal("empty url key")
+			}
+		}
+	})
+}

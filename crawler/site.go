@@ -33,7 +33,28 @@ type fetchResult struct {
 }
 
 type robotsInfo struct {
-	data *robotstxt.RobotsData // nil: allow all
+	data  *robotstxt.RobotsData // nil: allow all
+	class string                // error class of the robots.txt fetch
+}
+
+// unreachable: the robots.txt fetch failed at the network level, so RFC 9309
+// says the crawler must assume complete disallow.
+func (r *robotsInfo) unreachable() bool {
+	switch r.class {
+	case ErrTimeout, ErrReset, ErrRefused, ErrDNS, ErrTLS, ErrOther:
+		return true
+	}
+	return false
+}
+
+// networkFailure reports whether an error class means the server could not
+// be talked to at all (as opposed to an answer we did not like).
+func networkFailure(class string) bool {
+	switch class {
+	case ErrTimeout, ErrReset, ErrRefused, ErrDNS, ErrTLS:
+		return true
+	}
+	return false
 }
 
 // siteRun is the state of one site's crawl; it runs on one goroutine and
@@ -55,7 +76,9 @@ type siteRun struct {
 	hosts   map[string]bool
 	domain  string
 	robots  map[string]*robotsInfo
+	homeKey string // robots cache key of the home URL (the one reported)
 	delay   time.Duration
+	fails   int // consecutive network failures (pages and internal link checks)
 	lastReq time.Time
 
 	visited   map[string]bool
@@ -90,8 +113,11 @@ func (c *Crawler) crawlSite(ctx context.Context, site Site) {
 		pdfs:     map[string]bool{},
 		report:   SiteReport{Council: site.Council, HomeURL: site.HomeURL, Started: time.Now()},
 	}
-	s.rt = &siteTransport{base: c.base}
-	s.client = &http.Client{Transport: s.rt, CheckRedirect: s.checkRedirect, Timeout: c.cfg.Timeout}
+	s.rt = &siteTransport{base: c.base, gates: c.gates, timeout: c.cfg.Timeout}
+	s.rt.delay.Store(int64(s.delay))
+	// No client-wide timeout: siteTransport times each hop once it is past
+	// the host gate (MaxRedirects bounds the hops).
+	s.client = &http.Client{Transport: s.rt, CheckRedirect: s.checkRedirect}
 	s.col = colly.NewCollector(
 		colly.UserAgent(c.cfg.UserAgent),
 		colly.StdlibContext(ctx),
@@ -102,7 +128,7 @@ func (c *Crawler) crawlSite(ctx context.Context, site Site) {
 		colly.Headers(map[string]string{"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", "Accept-Language": "en-GB,en;q=0.8"}),
 	)
 	s.col.WithTransport(s.rt)
-	s.col.SetRequestTimeout(c.cfg.Timeout)
+	s.col.SetRequestTimeout(0) // per hop, in siteTransport
 	s.col.SetRedirectHandler(s.checkRedirect)
 	s.col.OnResponseHeaders(func(r *colly.Response) {
 		if st := s.rt.cur.Load(); st != nil {
@@ -129,7 +155,11 @@ func (s *siteRun) finish() {
 		s.c.sinkErrors.Add(1)
 		s.log.Warn("sink SiteDone failed", "err", err)
 	}
-	s.c.sitesDone.Add(1)
+	if s.report.Interrupted {
+		s.c.sitesInterrupted.Add(1)
+	} else {
+		s.c.sitesDone.Add(1)
+	}
 	s.log.Info("site done", "home", s.report.HomeURL, "home_status", s.report.HomeStatus,
 		"home_error", s.report.HomeErrorClass, "pages", s.report.PagesFetched, "page_errors", s.report.PagesErrored,
 		"links_checked", s.report.LinksChecked, "links_broken", s.report.LinksBroken,
@@ -149,6 +179,7 @@ func (s *siteRun) run() {
 	s.domain = hostKey(home.Hostname())
 
 	// robots.txt of the home host first: it may disallow everything.
+	s.homeKey = robotsKey(home)
 	rb := s.robotsFor(home)
 	if rb.data != nil && !rb.data.TestAgent("/", UserAgentToken) {
 		s.report.RobotsDisallowAll = true
@@ -177,6 +208,20 @@ func (s *siteRun) run() {
 	switch homePage.ErrorClass {
 	case ErrDNS, ErrTLS, ErrTimeout, ErrRefused, ErrReset, ErrRobotsDisallowed:
 		return // the site is unreachable (or closed to us): do not hammer it
+	}
+	if rb.unreachable() {
+		// robots.txt failed at the network level, yet the home page (fetched
+		// once, to record the site's state) answered: try robots.txt again.
+		// If it still fails, assume complete disallow (RFC 9309 2.3.1.4).
+		delete(s.robots, s.homeKey)
+		if rb = s.robotsFor(home); rb.unreachable() {
+			rb.data = robotsDisallowAll()
+			s.report.RobotsDisallowAll = true
+			return
+		}
+		if rb.data != nil && !rb.data.TestAgent("/", UserAgentToken) {
+			s.report.RobotsDisallowAll = true
+		}
 	}
 
 	s.seedSitemaps(origin)
@@ -256,15 +301,23 @@ func (s *siteRun) wait() bool {
 	return s.ctx.Err() == nil
 }
 
+func robotsKey(u *url.URL) string { return u.Scheme + "://" + strings.ToLower(u.Host) }
+
+// robotsDisallowAll is the rule set for an unreachable robots.txt.
+func robotsDisallowAll() *robotstxt.RobotsData {
+	d, _ := robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
+	return d
+}
+
 // robotsFor fetches (once per scheme+host) and caches robots.txt.
 func (s *siteRun) robotsFor(u *url.URL) *robotsInfo {
-	key := u.Scheme + "://" + strings.ToLower(u.Host)
+	key := robotsKey(u)
 	if r, ok := s.robots[key]; ok {
 		return r
 	}
 	info := &robotsInfo{}
 	s.robots[key] = info
-	first := len(s.robots) == 1
+	first := key == s.homeKey
 	var body []byte
 	st, status, _, err := s.get(http.MethodGet, key+"/robots.txt", s.cfg.MaxRobotsBytes, func(r io.Reader) error {
 		var rerr error
@@ -272,6 +325,9 @@ func (s *siteRun) robotsFor(u *url.URL) *robotsInfo {
 		return rerr
 	})
 	capped := errors.Is(err, errTooLarge) || errors.Is(err, errDecompression)
+	if !capped {
+		info.class = classify(err)
+	}
 	var parsed bool
 	if err == nil || capped {
 		data, perr := parseRobots(status, body)
@@ -288,6 +344,7 @@ func (s *siteRun) robotsFor(u *url.URL) *robotsInfo {
 				}
 				if cd > s.delay {
 					s.delay = cd
+					s.rt.delay.Store(int64(cd))
 				}
 			}
 		}
@@ -544,11 +601,30 @@ func (s *siteRun) crawlFrontier() {
 			s.report.PagesDisallowed++
 			continue
 		}
-		if s.fetchQueued(q) == nil {
+		p := s.fetchQueued(q)
+		if p == nil {
 			return
+		}
+		if s.failed(p.ErrorClass) {
+			break
 		}
 	}
 	s.frontier = nil
+}
+
+// failed counts consecutive network failures; true when the site is given
+// up (a slow or dead server must not cost MaxPages x Timeout).
+func (s *siteRun) failed(class string) bool {
+	if !networkFailure(class) {
+		s.fails = 0
+		return false
+	}
+	s.fails++
+	if s.fails >= s.cfg.MaxConsecutiveFailures && !s.report.GaveUp {
+		s.report.GaveUp = true
+		s.log.Warn("site given up", "consecutive_failures", s.fails, "last_error", class)
+	}
+	return s.report.GaveUp
 }
 
 // seedSitemaps reads robots Sitemap: lines and /sitemap.xml (following
@@ -815,23 +891,42 @@ func (s *siteRun) checkLinks() {
 				record(lc)
 				continue
 			}
-			if internal && !s.allowed(u) {
+			if internal && (s.report.GaveUp || !s.allowed(u)) {
 				continue
+			}
+			var claim *linkEntry
+			if !internal {
+				r, ok, mine := s.c.extLinks.lookup(s.ctx, ref.to)
+				if ok {
+					lc.Method, lc.Status, lc.ErrorClass, lc.Total = r.method, r.status, r.class, r.total
+					record(lc) // another site checked it this run
+					continue
+				}
+				if s.ctx.Err() != nil {
+					flush()
+					return
+				}
+				claim = mine
 			}
 			start := time.Now()
 			lc.Method = http.MethodHead
 			_, status, _, err := s.get(http.MethodHead, ref.to, 64<<10, nil)
 			if s.ctx.Err() != nil {
+				s.c.extLinks.finish(ref.to, claim, linkResult{}, false)
 				flush()
 				return
 			}
-			if err != nil || status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented || status == http.StatusForbidden {
+			// GET again when HEAD is refused or the answer was odd, but not
+			// when the server cannot be reached at all (that would double
+			// the cost of a dead or slow host).
+			if (err != nil && !networkFailure(classify(err))) || status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented || status == http.StatusForbidden {
 				lc.Method = http.MethodGet
 				_, status, _, err = s.get(http.MethodGet, ref.to, 64<<10, nil)
 				if errors.Is(err, errTooLarge) || errors.Is(err, errDecompression) {
 					err = nil // a link check only needs the status
 				}
 				if s.ctx.Err() != nil {
+					s.c.extLinks.finish(ref.to, claim, linkResult{}, false)
 					flush()
 					return
 				}
@@ -840,6 +935,11 @@ func (s *siteRun) checkLinks() {
 			lc.ErrorClass = classify(err)
 			if lc.ErrorClass == ErrNone {
 				lc.ErrorClass = statusClass(status)
+			}
+			if internal {
+				s.failed(lc.ErrorClass)
+			} else {
+				s.c.extLinks.finish(ref.to, claim, linkResult{method: lc.Method, status: lc.Status, class: lc.ErrorClass, total: lc.Total}, true)
 			}
 			record(lc)
 		}

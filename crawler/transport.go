@@ -133,24 +133,60 @@ func (st *fetchState) snapshot() (ttfb time.Duration, hops []hop, header http.He
 // decompresses with caps, caps bodies, records hops and timings into the
 // current fetchState. A site makes one request at a time.
 type siteTransport struct {
-	base http.RoundTripper
-	cur  atomic.Pointer[fetchState]
+	base  http.RoundTripper
+	cur   atomic.Pointer[fetchState]
+	gates *hostGates   // shared by all sites; nil: no per-host gate
+	delay atomic.Int64 // the site's current delay (nanoseconds), used at the host gate
+	// timeout bounds each hop from the moment the host gate is passed to
+	// the last body byte; time queued at the gate behind other sites does
+	// not count (a popular host must not make our requests time out).
+	timeout time.Duration
+}
+
+// gate waits for the request's host to be free (see hostGates).
+func (t *siteTransport) gate(req *http.Request) (func(), error) {
+	if t.gates == nil {
+		return func() {}, nil
+	}
+	return t.gates.acquire(req.Context(), req.URL.Hostname(), time.Duration(t.delay.Load()))
 }
 
 func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	release, err := t.gate(req)
+	if err != nil {
+		return nil, err
+	}
+	if t.timeout > 0 {
+		ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+		req = req.WithContext(ctx)
+		free := release
+		release = func() { cancel(); free() }
+	}
 	st := t.cur.Load()
 	if st == nil {
-		return t.base.RoundTrip(req)
+		res, err := t.base.RoundTrip(req)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		res.Body = &releaseBody{ReadCloser: res.Body, release: release}
+		return res, nil
 	}
 	if req.Header.Get("Accept-Encoding") == "" {
 		req = req.Clone(req.Context())
 		req.Header.Set("Accept-Encoding", "gzip")
 	}
+	st.mu.Lock()
+	if len(st.hops) == 0 {
+		st.start = time.Now() // time at the host gate is not the server's
+	}
+	st.mu.Unlock()
 	res, err := t.base.RoundTrip(req)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.ttfb = time.Since(st.start)
 	if err != nil {
+		release()
 		st.hops = append(st.hops, hop{url: req.URL.String()})
 		return nil, err
 	}
@@ -165,7 +201,7 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		mt, _, _ := strings.Cut(st.contentType, ";")
 		res.Header.Set("Content-Type", strings.TrimSpace(mt))
 	}
-	b := &cappedBody{raw: res.Body, st: st}
+	b := &cappedBody{raw: res.Body, st: st, release: release}
 	b.wire = &countingReader{r: res.Body, st: st}
 	if strings.EqualFold(strings.TrimSpace(res.Header.Get("Content-Encoding")), "gzip") {
 		b.gzipped = true
@@ -201,6 +237,19 @@ type cappedBody struct {
 	gz      *gzip.Reader
 	st      *fetchState
 	err     error
+	release func() // frees the host gate; nil in unit tests
+}
+
+// releaseBody frees the host gate when the body is closed.
+type releaseBody struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *releaseBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.release()
+	return err
 }
 
 func (b *cappedBody) source() (io.Reader, error) {
@@ -280,5 +329,9 @@ func (b *cappedBody) Close() error {
 	if b.gz != nil {
 		_ = b.gz.Close()
 	}
-	return b.raw.Close()
+	err := b.raw.Close()
+	if b.release != nil {
+		b.release()
+	}
+	return err
 }

@@ -108,8 +108,13 @@ type SiteReport struct {
 	Started          time.Time
 	Finished         time.Time
 	// Interrupted is true when the run was cancelled before this site was
-	// finished: the report covers only what was fetched so far.
+	// finished: the report covers only what was fetched so far, and a
+	// resumed run should crawl the site again (do not store it as finished).
 	Interrupted bool
+	// GaveUp is true when the crawl of the site stopped early after
+	// Config.MaxConsecutiveFailures network failures in a row (a dead or
+	// very slow server).
+	GaveUp bool
 }
 
 // Sink receives everything the crawler produces. Implementations must be

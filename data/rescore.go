@@ -49,3 +49,27 @@ func (s *Store) WriteScores(ctx context.Context, runID, council string, scores [
 	}
 	return nil
 }
+
+const sqlScoredCouncils = `SELECT DISTINCT council_code FROM scores WHERE run_id = ? AND method_version = ? AND category = 'overall'`
+
+// ScoredCouncils returns the councils of a run that already have scores
+// under the given method version (re-scoring them again would only repeat
+// the same rows).
+func (s *Store) ScoredCouncils(ctx context.Context, runID, methodVersion string) (map[string]bool, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlScoredCouncils, runID, methodVersion)
+	if err != nil {
+		return nil, fmt.Errorf("scored councils: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out[c] = true
+	}
+	return out, rows.Err()
+}

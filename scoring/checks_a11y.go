@@ -30,7 +30,7 @@ func chkImageAlt(e *Engine, p *page, em *emitter) {
 		if im.tag == "area" {
 			src = attrv(im.node, "href")
 		}
-		em.add(SevError, im.node, src, nil, "Image has no alt text: describe it, or use alt=\"\" if it is decorative")
+		em.add(SevError, im.node, src, []string{"<" + im.tag + ">"}, "Image has no alt text: describe it, or use alt=\"\" if it is decorative")
 	}
 }
 
@@ -91,9 +91,9 @@ func chkHeadingOrder(e *Engine, p *page, em *emitter) {
 	}
 	switch {
 	case h1 == 0:
-		em.add(SevWarning, nil, "", nil, "The page has no main heading (h1)")
+		em.add(SevWarning, nil, "", []string{"no h1"}, "The page has no main heading (h1)")
 	case h1 > 1:
-		em.add(SevInfo, nil, "", nil, "The page has "+strconv.Itoa(h1)+" main headings (h1): use one")
+		em.add(SevInfo, nil, "", []string{strconv.Itoa(h1) + " h1"}, "The page has "+strconv.Itoa(h1)+" main headings (h1): use one")
 	}
 }
 

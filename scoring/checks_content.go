@@ -25,6 +25,7 @@ type regexps struct {
 	yearRange                               *regexp.Regexp
 	numRange                                *regexp.Regexp
 	moneyPence, moneyFraction, moneyAbbrev  *regexp.Regexp
+	pence                                   *regexp.Regexp
 	smallNum                                *regexp.Regexp
 	ePrefix                                 *regexp.Regexp
 	compass                                 *regexp.Regexp
@@ -64,11 +65,12 @@ func newRegexps() *regexps {
 		timeHrs:       m(`(?i)\b\d{1,2}[:.]?\d{2}\s?hrs?\b|\b\d{3,4}\s?(?:hrs|hours)\b`),
 		timeRange:     m(`(?i)\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)?\s?[\-–—]\s?\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b`),
 		dateOrdinal:   m(`\b\d{1,2}(?:st|nd|rd|th)\s+(?:of\s+)?` + monthRe + `\b|\b` + monthRe + `\s+\d{1,2}(?:st|nd|rd|th)\b`),
-		yearRange:     m(`\b((?:19|20)\d{2})\s?[\-–—]\s?(\d{1,4})\b`),
+		yearRange:     m(`\b((?:19|20)\d{2})(?:\s?[\-–—]\s?|/)(\d{1,4})\b`),
 		numRange:      m(`\d[\d,]*(?:\.\d+)?\s?[\-–—]\s?£?\d[\d,]*(?:\.\d+)?`),
 		moneyPence:    m(`£\s?\d[\d,]*\.00\b`),
 		moneyFraction: m(`(?i)£\s?0\.\d+\s?(?:m|million|bn|billion)\b`),
 		moneyAbbrev:   m(`£\s?\d[\d,]*(?:\.\d+)?\s?(?:m|bn|k)\b`),
+		pence:         m(`\b\d{1,2}p\b`),
 		smallNum:      m(`\b(?:[1-9]|10)\b`),
 		ePrefix:       m(`\b[Ee][\- ][Mm]ail\b|\b[Ee]-?[A-Z][a-z]{2,}\b|\bE-[a-z]{3,}\b`),
 		compass:       m(`\b(?:North|South|East|West)(?:[\s\-](?:East|West))?\b`),
@@ -130,8 +132,11 @@ func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 		},
 		r.timeRange: func(b *textBlock) bool {
 			return b.flags&fDigitDash != 0 || b.flags&fDigit != 0 && (containsFold(b.text, "am") || containsFold(b.text, "pm"))
-		}, r.dateOrdinal: flag(fOrdinal), r.yearRange: flag(fDigitDash), r.numRange: flag(fDigitDash),
-		r.moneyPence: flag(fPound), r.moneyFraction: flag(fPound), r.moneyAbbrev: flag(fPound), r.smallNum: flag(fDigit),
+		}, r.dateOrdinal: flag(fOrdinal), r.yearRange: func(b *textBlock) bool {
+			return b.flags&fDigitDash != 0 || b.flags&fDigit != 0 && strings.Contains(b.text, "/")
+		}, r.numRange: flag(fDigitDash),
+		r.moneyPence: flag(fPound), r.moneyFraction: flag(fPound), r.moneyAbbrev: flag(fPound),
+		r.pence: func(b *textBlock) bool { return b.flags&fDigit != 0 && digitThenP(b.text) }, r.smallNum: flag(fDigit),
 		r.compass: has("North", "South", "East", "West"), r.telLabel: has("Tel", "tel", "Mob", "mob", "TEL", "MOB"),
 		r.ePrefix: has("mail", "Mail", "e-", "E-", "eA", "eB", "eC", "eD", "eE", "eF", "eG", "eH", "eI", "eL", "eM", "eN", "eP", "eR", "eS", "eT", "eV", "eW"),
 	}
@@ -176,6 +181,21 @@ func textRule(p *page, em *emitter, re *regexp.Regexp, sev string, keep func(s s
 			em.add(sev, b.node, around(b.text, i, j), []string{strings.TrimSpace(b.text[i:j])}, msg)
 		}
 	}
+}
+
+// digitThenP reports whether s has a digit followed by "p" ("4p").
+func digitThenP(s string) bool {
+	for i := strings.IndexByte(s, 'p'); i >= 0; {
+		if i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], 'p')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+	}
+	return false
 }
 
 func always(msg string) func(string, []int) (bool, string) {
@@ -429,6 +449,9 @@ func yearRangeAt(s string, m []int) bool {
 	}
 	y1, _ := strconv.Atoi(s[m[2]:m[3]])
 	y2s := s[m[4]:m[5]]
+	if strings.Contains(s[m[3]:m[4]], "/") && len(y2s) != 1 {
+		return false // 2012/13 is the house style; 2012/2013 is left alone
+	}
 	y2, _ := strconv.Atoi(y2s)
 	switch len(y2s) {
 	case 1:
@@ -492,6 +515,13 @@ func chkMoney(e *Engine, p *page, em *emitter) {
 			return false, ""
 		}
 		return true, "Write the word: £138 million"
+	})
+	// LGD 1.11 Money: "Write out 'pence' in full, eg: 4 pence per minute"
+	textRule(p, em, e.rx.pence, SevInfo, func(s string, m []int) (bool, string) {
+		if b := runeBefore(s, m[0]); b == '£' || b == '.' || b == ',' || b == '-' || b == '/' {
+			return false, ""
+		}
+		return true, "Write pence in full: 4 pence"
 	})
 }
 
@@ -598,11 +628,21 @@ func chkEPrefix(e *Engine, p *page, em *emitter) {
 	textRule(p, em, e.rx.ePrefix, SevInfo, func(s string, m []int) (bool, string) {
 		w := s[m[0]:m[1]]
 		lw := strings.ToLower(w)
-		if lw == "ebay" || strings.HasPrefix(w, "E-") && sentenceStart(s, m[0]) && !strings.Contains(lw, "mail") {
+		if lw == "ebay" {
 			return false, ""
 		}
 		if strings.Contains(lw, "mail") {
 			return true, "Write \"email\""
+		}
+		if strings.HasPrefix(w, "e-") {
+			// LGD 1.8: "e-Business" is right at the start of a sentence only
+			if sentenceStart(s, m[0]) {
+				return false, ""
+			}
+			return true, "Write the e prefix in lower case with a hyphen, and the word after it in lower case: e-business"
+		}
+		if sentenceStart(s, m[0]) {
+			return true, "At the start of a sentence, capitalise the word after the e, not the e: e-Business"
 		}
 		return true, "Write the e prefix in lower case with a hyphen: e-business"
 	})

@@ -178,7 +178,8 @@ func avoidWords() []avoidWord {
 		w("foster", `child|children|carer|care|fostering|family|families|adopt`, "", "foster", "fosters", "fostered", "fostering"),
 		w("going forward", "", "from now on", "going forward"),
 		{word: "impact", forms: []string{"impact", "impacts", "impacted", "impacting"}, verb: true},
-		{word: "key", forms: []string{"key"}, fine: fine(`^key (?:stage|worker|holder|safe|fob|box|ring|cutting|code|card)`)},
+		w("initiate", "", "start", "initiate", "initiates", "initiated", "initiating"),
+		{word: "key", forms: []string{"key"}, fine: fine(`^key (?:stage|worker|holder|safe|fob|box|ring|cutting|code|card)`), instead: "important"},
 		{word: "land", forms: []string{"land", "landed", "landing"}, verb: true},
 		w("leverage", `financ|loan|debt|borrow|capital|fund|invest`, "", "leverage", "leverages", "leveraged", "leveraging"),
 		w("liaise", "", "work with", "liaise", "liaises", "liaised", "liaising"),
@@ -271,8 +272,11 @@ func chkWordsToAvoid(e *Engine, p *page, em *emitter) {
 			}
 		}
 		msg := "\"" + a.word + "\" is on the GOV.UK words to avoid list"
-		if a.instead != "" {
+		switch {
+		case strings.HasPrefix(a.instead, "say "):
 			msg += ": " + a.instead
+		case a.instead != "":
+			msg += ": try \"" + a.instead + "\""
 		}
 		return true, msg
 	})

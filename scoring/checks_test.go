@@ -49,6 +49,8 @@ func TestTextChecks(t *testing.T) {
 		{"lgd-money-format", "<p>We spent £0.7million on roads.</p>", 1},
 		{"lgd-money-format", "<p>We spent £700,000 on roads and £138 million on schools.</p>", 0},
 		{"lgd-money-format", "<p>We spent £138m on schools.</p>", 1},
+		{"lgd-money-format", "<p>Calls cost 4p per minute from a landline.</p>", 1},
+		{"lgd-money-format", "<p>Calls cost 4 pence per minute from a landline.</p>", 0},
 		// LGD 1.7 times
 		{"lgd-time-format", "<p>The office closes at 1730hrs.</p>", 1},
 		{"lgd-time-format", "<p>The office closes at 5:30pm.</p>", 0},
@@ -62,6 +64,8 @@ func TestTextChecks(t *testing.T) {
 		{"lgd-year-range", "<p>Funding is available for 2012-13.</p>", 1},
 		{"lgd-year-range", "<p>Funding is available for 2012-2013.</p>", 1},
 		{"lgd-year-range", "<p>Funding is available for 2012/13.</p>", 0},
+		{"lgd-year-range", "<p>Funding is available for 2012-3 and 2012/3.</p>", 2},
+		{"lgd-year-range", "<p>Seasons 2012/2013 and dates 2012/3/4 are left alone.</p>", 0},
 		{"lgd-year-range", "<p>Tax year 2012 to 2013, captured 2019-12-30.</p>", 0},
 		// LGD 1.11 numbers
 		{"lgd-number-range-dash", "<p>We expect 200-400 people.</p>", 1},
@@ -97,6 +101,8 @@ func TestTextChecks(t *testing.T) {
 		// LGD 1.8, 1.10
 		{"lgd-e-prefix", "<p>Sign up for eBilling or send an E-mail.</p>", 2},
 		{"lgd-e-prefix", "<p>Sign up for e-billing or send an email.</p>", 0},
+		{"lgd-e-prefix", "<p>Try e-Learning today. E-learning is free.</p>", 2},
+		{"lgd-e-prefix", "<p>Try e-learning today. e-Learning is free. Email us.</p>", 0},
 		{"lgd-compass-caps", "<p>Homes in the North of the county.</p>", 1},
 		{"lgd-compass-caps", "<p>Homes in the north, near North Yorkshire and the West Midlands.</p>", 0},
 		// general advice
@@ -110,6 +116,7 @@ func TestTextChecks(t *testing.T) {
 		{"read-words-to-avoid", "<p>We will leverage our partners and facilitate change going forward.</p>", 3},
 		{"read-words-to-avoid", "<p>Your child is in Key Stage 2. We deliver post and foster children. This has an impact.</p>", 0},
 		{"read-words-to-avoid", "<p>Roadworks will impact traffic. Lost your key? Key issues are listed.</p>", 2},
+		{"read-words-to-avoid", "<p>We will initiate a review.</p>", 1},
 		{"read-passive", "<p>Your bins will be collected on Monday.</p>", 1},
 		{"read-passive", "<p>We will collect your bins on Monday.</p>", 0},
 		{"read-long-sentences", "<p>" + strings.Repeat("word ", 30) + ".</p>", 1},

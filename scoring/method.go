@@ -239,6 +239,14 @@ func MethodMarkdown(m Method) string {
 	p("The check score mixes the two, by the check's share weight. A check that applied to no page has no score, and is left out rather than counted as 0.\n\n")
 	p("**Category score.** The weighted mean of the scores of the category's checks (weights below; a check not listed weighs 1).\n\n")
 	p("**Site score.** The weighted mean of the category scores. It is always shown with each category score beside it, never alone.\n\n")
+	p("In symbols, for a check with *n* pages checked, *a* pages affected and *f* findings, share weight *w*, and bounds (best, worst):\n\n")
+	p("    line(x, best, worst) = 100 × (worst − x) / (worst − best), kept between 0 and 100\n")
+	p("    check score          = w × line(a / n, share best, share worst) + (1 − w) × line(f / n, per page best, per page worst)\n")
+	p("    category score       = Σ (check weight × check score) / Σ check weight, over the category's scored checks\n")
+	p("    site score           = Σ (category weight × category score) / Σ category weight, over the scored categories\n\n")
+	p("Each is rounded to one decimal place. Site checks judged once (HTTPS, robots.txt, the 404 page, each statement check) count as one page; ")
+	p("per-task checks (findability) count each top task as one page; broken links count each link checked; ")
+	p("a check that could not be judged (for example the site's search when the home page has no GET search form) has no score.\n\n")
 	p("## Category weights\n\n| category | weight |\n|---|---|\n")
 	for _, c := range Categories() {
 		w, ok := m.CategoryWeights[c]
@@ -281,7 +289,38 @@ func MethodMarkdown(m Method) string {
 	for _, tk := range Tasks() {
 		p("| %s | %s |\n", tk.Name, strings.Join(tk.Words, ", "))
 	}
+	p("\nA page is about a task when its title, main heading or address contains one of the task's words. ")
+	p("The site's own search is the GET search form found on the home page; it is asked the first word of each task, at the crawler's polite rate like any other fetch, and passes when a page about the task is among its first %d results.\n", t.SearchTop)
+	p("\n## Where councildash follows the standard rather than the checks catalogue\n\n")
+	for _, d := range standardNotes {
+		p("- %s\n", d)
+	}
+	p("\n## Parts of the standard not checked automatically\n\n")
+	for _, d := range notChecked {
+		p("- %s\n", d)
+	}
 	return b.String()
+}
+
+// standardNotes are the places where the checks follow the LocalGov Digital
+// Content Standard where the checks catalogue says less or otherwise.
+var standardNotes = []string{
+	"**lgd-year-range** also flags \"2012/3\": the standard (1.7) names 2012-13, 2012-3, 2012/3 and 2012-2013 as wrong; 2012/13 is right.",
+	"**lgd-money-format** also flags pence written as \"4p\": the standard (1.11, Money) asks for \"4 pence\".",
+	"**lgd-e-prefix** follows the standard (1.8): \"e-business\" in a sentence, \"e-Business\" at the start of one, and \"email\" always; \"E-business\", \"eBusiness\" and \"E-mail\" are flagged wherever they are.",
+	"**lgd-title-length**: the standard (1.13) asks for about eight words; the 65-character limit is GOV.UK's and the catalogue's.",
+	"**lgd-meta-description**: the standard (1.13) says about 150 characters is best; descriptions over 160 are flagged, as the catalogue says.",
+	"**read-words-to-avoid** uses every word of the catalogue's words-to-avoid.tsv (a test keeps the coded list and the file in step), with each word's exception (\"agenda\" for a meeting, \"foster\" for children, \"impact\" and \"progress\" as nouns, \"key\" for things that unlock).",
+}
+
+// notChecked are the parts of the standard no check judges, and why.
+var notChecked = []string{
+	"Spaces in telephone numbers (1.4, \"use spaces between the dialling code and the local exchange\"): the catalogue has no check id for it, and widening lgd-telephone-label would change that id's meaning.",
+	"Comma separators in numbers over 1,000 (1.11, \"1,962 not 1962\"): a four-digit number cannot be told from a year without judgement.",
+	"\"Percent\" in full in text (1.11): \"%\" is allowed in tables and graphs, which a static check cannot always tell from prose.",
+	"You and us (1.1), bullet point punctuation (1.3), people and teams (1.4), and whether an image is worth having (1.12): these need a reader's judgement; reviewers settle them.",
+	"Alt text quality (1.12): a11y-image-alt checks that alt text is there, not that it describes the image.",
+	"The guidance by type of content (section 2: forms, services, events, statutory content...): it needs judgement, and is left to human review.",
 }
 
 func num(f float64) string {

@@ -272,9 +272,16 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	tag := n.Data
 	p := w.p
 	if n.Namespace != "" { // svg / math content
-		if tag == "title" {
+		if tag == "svg" && !strings.EqualFold(strings.TrimSpace(attrv(n, "aria-hidden")), "true") {
+			// an svg's <title> (or aria-label) names its parent link or button
+			name := attrv(n, "aria-label")
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && c.Data == "title" {
+					name += " " + textOf(c)
+				}
+			}
 			for _, f := range w.frames {
-				f.alt.WriteString(textOf(n))
+				f.alt.WriteString(" " + name)
 			}
 		}
 		return
@@ -409,16 +416,6 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		if tag == "select" || tag == "textarea" {
 			w.control(n, zone, hidden)
 		}
-		if tag == "svg" {
-			// an svg's <title> names its parent link or button
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				if c.Type == html.ElementNode && c.Data == "title" {
-					for _, f := range w.frames {
-						f.alt.WriteString(textOf(c))
-					}
-				}
-			}
-		}
 		return
 	}
 
@@ -442,7 +439,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	case "a":
 		if h, ok := attr(n, "href"); ok {
 			fr = &frame{node: n}
-			p.links = append(p.links, linkInfo{node: n, href: h, target: attrv(n, "target"), zone: zone, hidden: hidden || role == "presentation" && false})
+			p.links = append(p.links, linkInfo{node: n, href: h, target: attrv(n, "target"), zone: zone, hidden: hidden})
 			linkPos = len(p.links) - 1
 		}
 	case "h1", "h2", "h3", "h4", "h5", "h6":
@@ -484,7 +481,12 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			if !hidden && strings.TrimSpace(attrv(n, "value")) == "" && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" {
 				p.buttons = append(p.buttons, elemInfo{node: n, tag: tag, zone: zone})
 			}
-		case "submit", "reset", "hidden":
+		case "submit", "reset":
+			// without a value they are named "Submit"/"Reset"; an empty value names them nothing
+			if v, ok := attr(n, "value"); ok && !hidden && strings.TrimSpace(v) == "" && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" {
+				p.buttons = append(p.buttons, elemInfo{node: n, tag: tag, zone: zone})
+			}
+		case "hidden":
 		default:
 			w.control(n, zone, hidden)
 		}

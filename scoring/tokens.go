@@ -180,7 +180,9 @@ func ePrefixMatches(s string, spans [][2]int) [][]int {
 		w := s[sp[0]:sp[1]]
 		switch {
 		case len(w) >= 4 && (w[0] == 'e' || w[0] == 'E') && w[1] == '-':
-			if strings.EqualFold(w[2:], "mail") || w[0] == 'E' && len(w) >= 5 && w[2] >= 'a' && w[2] <= 'z' {
+			// "E-mail", "E-business"; "e-Business" (right only at the start
+			// of a sentence: chkEPrefix decides)
+			if strings.EqualFold(w[2:], "mail") || len(w) >= 5 && (w[0] == 'E' && w[2] >= 'a' && w[2] <= 'z' || w[0] == 'e' && w[2] >= 'A' && w[2] <= 'Z' && w[3] >= 'a' && w[3] <= 'z') {
 				out = append(out, []int{sp[0], sp[1]})
 			}
 		case len(w) >= 4 && w[0] == 'e' && w[1] >= 'A' && w[1] <= 'Z' && w[2] >= 'a' && w[2] <= 'z':

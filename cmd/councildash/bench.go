@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,7 +89,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	// A database of its own, dropped at the end, so the bench never touches real data.
 	benchDB := fmt.Sprintf("councildash_bench_%d", time.Now().Unix())
 	rep := benchReport{When: time.Now().UTC(), Machine: machineDesc(), Go: runtime.Version()}
-	phases := []string{"crawl-bare", "crawl-full", "parse", "score", "insert", "dashboard", "reviews"}
+	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "parse", "score", "insert", "dashboard", "reviews"}
 	want := func(p string) bool {
 		if bf.only == "" {
 			return true
@@ -235,6 +236,12 @@ func benchRatios(rs []benchResult) []benchRatio {
 		}
 		out = append(out, benchRatio{"crawl+score+store peak RSS (MB)", full.PeakRSSM, "< 300", full.PeakRSSM < 300})
 	}
+	if po, ok := findResult(rs, "crawl-polite"); ok {
+		v := po.Metrics["x_page_bound"]
+		out = append(out, benchRatio{"polite crawl time vs politeness bound (pages/site x delay)", v, "report (>= 1 by construction)", v >= 1})
+		v = po.Metrics["x_request_bound"]
+		out = append(out, benchRatio{"polite crawl time vs request bound (requests/site x delay)", v, "<= 1.2", v <= 1.2})
+	}
 	if sc, ok := findResult(rs, "score"); ok {
 		if pa, ok := findResult(rs, "parse"); ok && sc.Metrics["pages_per_s"] > 0 {
 			v := pa.Metrics["pages_per_s"] / sc.Metrics["pages_per_s"]
@@ -323,6 +330,8 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 		res, err = benchCrawlBare(ctx, bf)
 	case "crawl-full":
 		res, err = benchCrawlFull(ctx, env, db, bf)
+	case "crawl-polite":
+		res, err = benchCrawlPolite(ctx)
 	case "parse", "score":
 		res, err = benchScoring(phase)
 	case "insert":
@@ -393,6 +402,49 @@ func benchCrawlFull(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([
 	return []benchResult{{Phase: "crawl-full", Subject: fmt.Sprintf("councildash crawl+score+store, %d sites x %d pages", bf.sites, bf.pages),
 		Metrics: map[string]float64{"pages": float64(stats.Pages), "pages_per_s": float64(stats.Pages) / el, "mb_per_s": float64(stats.Bytes) / 1e6 / el, "seconds": el}}}, nil
 }
+
+// benchCrawlPolite measures how close a polite crawl (default 1 s delay per
+// host) comes to its bound: with one request at a time per host, a site of N
+// requests cannot take less than N x delay. 8 sites of 10 pages behind 50 ms
+// of simulated network latency.
+func benchCrawlPolite(ctx context.Context) ([]benchResult, error) {
+	const sites, pages = 8, 10
+	web, err := crawltest.NewWeb(crawltest.Options{Sites: sites, PagesPerSite: pages, Seed: 7, Latency: 50 * time.Millisecond})
+	if err != nil {
+		return nil, err
+	}
+	defer web.Close()
+	cfg := crawler.DefaultConfig()
+	cfg.Resolve = web.Resolve
+	cfg.Parallel = sites
+	cfg.MaxPages = pages
+	c, err := crawler.New(cfg, nopSink{})
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.Run(ctx, web.Sites)
+	if err != nil {
+		return nil, err
+	}
+	var reqs int64
+	for _, s := range web.Sites {
+		if u, err := url.Parse(s.HomeURL); err == nil {
+			reqs += web.Requests(u.Hostname())
+		}
+	}
+	el := st.Elapsed.Seconds()
+	pageBound := float64(st.Pages) / sites * cfg.Delay.Seconds()
+	reqBound := float64(reqs) / sites * cfg.Delay.Seconds()
+	return []benchResult{{Phase: "crawl-polite", Subject: fmt.Sprintf("polite crawl, %d sites x %d pages, %s delay per host, 50 ms latency", sites, pages, cfg.Delay),
+		Metrics: map[string]float64{"seconds": el, "requests_per_site": float64(reqs) / sites, "x_page_bound": el / pageBound, "x_request_bound": el / reqBound}}}, nil
+}
+
+// nopSink discards what the crawler hands over.
+type nopSink struct{}
+
+func (nopSink) Page(context.Context, *crawler.Page) error           { return nil }
+func (nopSink) Links(context.Context, []crawler.LinkCheck) error    { return nil }
+func (nopSink) SiteDone(context.Context, *crawler.SiteReport) error { return nil }
 
 // benchScoring times the bare goquery parse (the floor) or the full page
 // scorer over the real shared pages, on one core.

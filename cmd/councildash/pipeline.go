@@ -79,6 +79,15 @@ func (k *scoringSink) Links(ctx context.Context, checks []crawler.LinkCheck) err
 }
 
 func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error {
+	if r.Interrupted {
+		// Cut off mid-crawl: not finished, so no site report is stored and
+		// --resume crawls the site again (its partial pages never count).
+		k.mu.Lock()
+		delete(k.sites, r.Council)
+		delete(k.broken, r.Council)
+		k.mu.Unlock()
+		return nil
+	}
 	acc := k.site(r.Council)
 	k.mu.Lock()
 	delete(k.sites, r.Council)

@@ -218,6 +218,11 @@ func TestInterruptThenResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Sites cut off by the interrupt are not finished: only the crawler's
+	// finished sites are stored as done, so --resume crawls the others again.
+	if before.SitesDone != first.SitesDone {
+		t.Fatalf("stored %d finished sites, the crawler finished %d (interrupted %d)", before.SitesDone, first.SitesDone, first.SitesInterrupted)
+	}
 
 	job.resume, job.onStart = run.ID, nil
 	_, second, err := runCrawl(context.Background(), testEnv(t), store, job)

@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,7 +22,8 @@ import (
 	"github.com/councildash/councildash/scoring"
 )
 
-const scoreUsage = `Usage: councildash score FILE.html|URL [flags]
+const scoreUsage = `Usage: councildash score FILE.html|URL [--json] [flags]
+       councildash score --run RUN_ID [flags]
 
 Scores one page against the councildash checks (LocalGov Digital Content
 Standard, accessibility, readability, technical) and prints its findings,
@@ -29,17 +32,34 @@ starting with http:// or https:// is fetched once (user agent "councildash").
 Site-level checks (statement, top tasks, broken links...) need a crawl and
 are not run here.
 
+With --run, recomputes the scores of a stored crawl run under the current
+scoring method, from the per-check statistics stored with the run, without
+fetching anything again (needs ClickHouse: --clickhouse, --database).
+
 Flags:
 `
 
-// cmdScore implements "councildash score".
+// cmdScore implements "councildash score" for callers that have no Env:
+// database settings come from the process environment.
 func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: os.Getenv,
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	return cmdScoreEnv(ctx, env, args)
+}
+
+// cmdScoreEnv implements "councildash score": one page from a file or URL,
+// or a stored run re-scored (--run).
+func cmdScoreEnv(ctx context.Context, env *Env, args []string) error {
+	stdout, stderr := env.Stdout, env.Stderr
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	timeout := fs.Duration("timeout", 30*time.Second, "time limit for fetching a URL")
 	maxBytes := fs.Int64("max-bytes", 10<<20, "largest page accepted, in bytes")
 	depth := fs.Int("depth", 0, "clicks from the home page, recorded on the page (0 = home page)")
+	runID := fs.String("run", "", "re-score this stored crawl run under the current method (no page argument)")
+	var db dbFlags
+	db.bind(fs, env)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), scoreUsage)
 		fs.PrintDefaults()
@@ -49,25 +69,37 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return err
+		return errUsage
 	}
 	rest := fs.Args()
-	if len(rest) == 0 {
-		fs.Usage()
-		return errors.New("score: give a saved HTML file or a URL")
-	}
-	target := rest[0]
-	if err := fs.Parse(rest[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
+	target := ""
+	if len(rest) > 0 {
+		target = rest[0]
+		if err := fs.Parse(rest[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return errUsage
 		}
-		return err
+		if fs.NArg() > 0 {
+			return fmt.Errorf("one page at a time (extra arguments: %s)", strings.Join(fs.Args(), " "))
+		}
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("score: one page at a time (extra arguments: %s)", strings.Join(fs.Args(), " "))
+	if *runID != "" {
+		if target != "" {
+			return fmt.Errorf("give a page or --run RUN_ID, not both")
+		}
+		if *asJSON {
+			return fmt.Errorf("--json applies to a page, not to --run")
+		}
+		return rescoreRun(ctx, env, db, *runID)
+	}
+	if target == "" {
+		fs.Usage()
+		return errors.New("give a saved HTML file, a URL, or --run RUN_ID")
 	}
 	if *maxBytes <= 0 {
-		return errors.New("score: --max-bytes must be positive")
+		return errors.New("--max-bytes must be positive")
 	}
 
 	var in scoring.PageInput
@@ -119,15 +151,15 @@ func nonNil(f []scoring.Finding) []scoring.Finding {
 func readSavedPage(path string, maxBytes int64) (scoring.PageInput, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return scoring.PageInput{}, fmt.Errorf("score: %w", err)
+		return scoring.PageInput{}, err
 	}
 	defer f.Close()
 	body, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
 	if err != nil {
-		return scoring.PageInput{}, fmt.Errorf("score: reading %s: %w", path, err)
+		return scoring.PageInput{}, fmt.Errorf("reading %s: %w", path, err)
 	}
 	if int64(len(body)) > maxBytes {
-		return scoring.PageInput{}, fmt.Errorf("score: %s is larger than %d bytes", path, maxBytes)
+		return scoring.PageInput{}, fmt.Errorf("%s is larger than %d bytes", path, maxBytes)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -148,24 +180,24 @@ func fetchPage(ctx context.Context, rawURL string, timeout time.Duration, maxByt
 	}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return scoring.PageInput{}, fmt.Errorf("score: %w", err)
+		return scoring.PageInput{}, err
 	}
 	req.Header.Set("User-Agent", "councildash")
 	req.Header.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return scoring.PageInput{}, fmt.Errorf("score: fetching %s: %w", rawURL, err)
+		return scoring.PageInput{}, fmt.Errorf("fetching %s: %w", rawURL, err)
 	}
 	defer resp.Body.Close()
 	ttfb := time.Since(start)
 	ct := resp.Header.Get("Content-Type")
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
 	if err != nil {
-		return scoring.PageInput{}, fmt.Errorf("score: reading %s: %w", rawURL, err)
+		return scoring.PageInput{}, fmt.Errorf("reading %s: %w", rawURL, err)
 	}
 	if int64(len(raw)) > maxBytes {
-		return scoring.PageInput{}, fmt.Errorf("score: %s is larger than %d bytes", rawURL, maxBytes)
+		return scoring.PageInput{}, fmt.Errorf("%s is larger than %d bytes", rawURL, maxBytes)
 	}
 	total := time.Since(start)
 	isHTML := ct == "" || strings.Contains(strings.ToLower(ct), "html")
@@ -201,16 +233,16 @@ func printScore(w io.Writer, e *scoring.Engine, in scoring.PageInput, res scorin
 	sort.SliceStable(fs, func(i, j int) bool { return order[fs[i].CheckID] < order[fs[j].CheckID] })
 	fmt.Fprintf(w, "\nFindings (%d shown):\n", len(fs))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CHECK\tSEVERITY\tWHERE\tMESSAGE")
+	fmt.Fprintln(tw, "CHECK\tSEVERITY\tFOUND\tWHERE\tMESSAGE")
 	for _, f := range fs {
-		where := f.Selector
-		if f.Snippet != "" {
-			if where != "" {
-				where += "  "
-			}
-			where += "\"" + f.Snippet + "\""
+		found := f.Snippet
+		if len(f.Matched) > 0 {
+			found = strings.Join(f.Matched, ", ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.CheckID, f.Severity, oneLine(clip(where, 90)), oneLine(f.Message))
+		if found != "" {
+			found = strconv.Quote(clip(oneLine(found), 50))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.CheckID, f.Severity, found, clipLeft(f.Selector, 60), oneLine(f.Message))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -241,6 +273,15 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// clipLeft keeps the end of a long selector, where the element is named.
+func clipLeft(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return "…" + string(r[len(r)-n+1:])
 }
 
 func oneLine(s string) string {

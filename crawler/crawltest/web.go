@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/councildash/councildash/crawler"
 )
@@ -32,6 +33,8 @@ type Options struct {
 	// Handlers adds extra virtual hosts (host -> handler), e.g. for one-off
 	// test sites; they are reachable through Resolve["*"].
 	Handlers map[string]http.Handler
+	// Latency delays every answer (simulated network and server time).
+	Latency time.Duration
 }
 
 // Web is a running loopback web. Close it when done.
@@ -44,6 +47,8 @@ type Web struct {
 
 	hosts    map[string]http.Handler
 	requests sync.Map // host -> *atomic.Int64 (requests other than robots.txt)
+	all      sync.Map // host -> *atomic.Int64 (every request)
+	latency  time.Duration
 	closers  []func()
 }
 
@@ -52,7 +57,7 @@ func NewWeb(opts Options) (*Web, error) {
 	if opts.PagesPerSite < minPages {
 		opts.PagesPerSite = minPages
 	}
-	w := &Web{hosts: map[string]http.Handler{}, HostileSites: map[string]crawler.Site{}}
+	w := &Web{hosts: map[string]http.Handler{}, HostileSites: map[string]crawler.Site{}, latency: opts.Latency}
 	var shared []SharedPage
 	if opts.SharedDir != "" {
 		var err error
@@ -140,6 +145,14 @@ func (w *Web) Close() {
 	}
 }
 
+// Requests counts every request to host (robots.txt included).
+func (w *Web) Requests(host string) int64 {
+	if v, ok := w.all.Load(strings.ToLower(host)); ok {
+		return v.(*atomic.Int64).Load()
+	}
+	return 0
+}
+
 // PageRequests counts requests to host other than /robots.txt.
 func (w *Web) PageRequests(host string) int64 {
 	if v, ok := w.requests.Load(strings.ToLower(host)); ok {
@@ -156,6 +169,17 @@ func (w *Web) route(rw http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/robots.txt" {
 		v, _ := w.requests.LoadOrStore(host, new(atomic.Int64))
 		v.(*atomic.Int64).Add(1)
+	}
+	v, _ := w.all.LoadOrStore(host, new(atomic.Int64))
+	v.(*atomic.Int64).Add(1)
+	if w.latency > 0 {
+		t := time.NewTimer(w.latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
 	}
 	h, ok := w.hosts[host]
 	if !ok {
