@@ -229,8 +229,3 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintln(env.Stdout, "demo data loaded; run `councildash serve` (or `make run`) and open http://localhost:8080")
 	return nil
 }
-
-// seedDemoReviews is filled in once reviews land.
-func seedDemoReviews(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions) error {
-	return nil
-}

@@ -2,10 +2,87 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/scoring"
 )
 
-// Placeholder until the dashboard lands (the dashboard helper replaces this file).
+// cmdExport writes the same files as GET /export/{what}.{format}: the
+// writer is shared (dashboard.Export).
 func cmdExport(ctx context.Context, env *Env, args []string) error {
-	return errors.New("export: not built yet")
+	var db dbFlags
+	var req dashboard.ExportRequest
+	var out string
+	fs := newFlags(env, "export", "export --what scores|findings|reviews --format csv|json [--run RUN_ID|latest] [--council CODE] [--check ID] [--out FILE]")
+	db.bind(fs, env)
+	fs.StringVar(&req.Kind, "what", "scores", "scores, findings or reviews")
+	fs.StringVar(&req.Format, "format", "csv", "csv or json")
+	fs.StringVar(&req.RunID, "run", "", "only this crawl run (latest: the newest run with scores; empty: every run)")
+	fs.StringVar(&req.Council, "council", "", "only this council code")
+	fs.StringVar(&req.CheckID, "check", "", "only this check (findings)")
+	fs.StringVar(&out, "out", "", "file to write (default: standard output)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if !slices.Contains(dashboard.ExportKinds, req.Kind) {
+		return fmt.Errorf("--what %q: choose scores, findings or reviews", req.Kind)
+	}
+	if !slices.Contains(dashboard.ExportFormats, req.Format) {
+		return fmt.Errorf("--format %q: choose csv or json", req.Format)
+	}
+	req.MethodVersion = scoring.CurrentMethod().Version
+
+	store, reg, err := db.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if req.RunID == "latest" {
+		run, ok, err := dashboard.LatestScoredRun(ctx, store)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("--run latest: no crawl run has scores yet")
+		}
+		req.RunID = run.ID
+	}
+	var rev dashboard.Reviews
+	if req.Kind == "reviews" {
+		if rev, err = openReviews(env, store, reg); err != nil {
+			return err
+		}
+	}
+
+	var w io.Writer = env.Stdout
+	var tmp *os.File
+	if out != "" && out != "-" {
+		// Write beside the target and rename at the end: a failed export
+		// never leaves a truncated file under the name asked for.
+		tmp, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		w = tmp
+	}
+	if err := dashboard.Export(ctx, w, store, rev, req); err != nil {
+		return err
+	}
+	if tmp != nil {
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp.Name(), out); err != nil {
+			return err
+		}
+		env.Logger.Info("export written", "file", out, "what", req.Kind, "format", req.Format)
+	}
+	return nil
 }

@@ -3,9 +3,308 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/reviews"
+	"github.com/councildash/councildash/reviews/web"
 )
 
-// Placeholder until the dashboard lands (the dashboard helper replaces this file).
+// Background crawl modes of `serve --crawl`.
+const (
+	crawlNone = "none"
+	crawlAuto = "auto" // live when council hostnames resolve, else demo
+	crawlLive = "live"
+	crawlDemo = "demo"
+)
+
+// demoLabelPrefix marks runs made by loadDemo (see demo.go).
+const demoLabelPrefix = "demo run"
+
 func cmdServe(ctx context.Context, env *Env, args []string) error {
-	return errors.New("serve: not built yet")
+	var db dbFlags
+	var cf crawlFlags
+	var addr, mode, adminToken, methodFile string
+	var cacheTTL time.Duration
+	fs := newFlags(env, "serve", "serve [--addr :8080] [--crawl none|auto|live|demo] [--admin-token TOKEN] [crawl flags]")
+	db.bind(fs, env)
+	cf.bind(fs, env)
+	fs.StringVar(&addr, "addr", envOr(env, "COUNCILDASH_ADDR", ":8080"), "address to serve on (env COUNCILDASH_ADDR)")
+	fs.StringVar(&mode, "crawl", envOr(env, "COUNCILDASH_CRAWL", crawlNone), "background crawl while serving: none, live (every council), demo (local demo web), or auto (live when online, else demo)")
+	fs.StringVar(&adminToken, "admin-token", env.Getenv("COUNCILDASH_ADMIN_TOKEN"), "token for the moderation pages (env COUNCILDASH_ADMIN_TOKEN; empty: moderation sign-in disabled)")
+	fs.StringVar(&methodFile, "method", "docs/METHOD.md", "Markdown shown on /method (the scoring method's own text when the file is missing)")
+	fs.DurationVar(&cacheTTL, "cache-ttl", 30*time.Second, "how long query results are cached (negative: no cache)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch mode {
+	case crawlNone, crawlAuto, crawlLive, crawlDemo:
+	default:
+		return fmt.Errorf("--crawl %q: choose none, auto, live or demo", mode)
+	}
+	res, err := cf.resolveMap()
+	if err != nil {
+		return err
+	}
+	cf.cfg.Resolve = res
+
+	store, reg, err := db.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	handler, err := buildDashboard(env, store, reg, adminToken, readMethod(methodFile), cacheTTL)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		IdleTimeout: 2 * time.Minute, ErrorLog: nil}
+	env.Logger.Info("dashboard serving", "url", "http://"+displayAddr(ln.Addr()), "database", store.Database(), "crawl", mode)
+	fmt.Fprintf(env.Stdout, "councildash dashboard on http://%s (Ctrl-C to stop)\n", displayAddr(ln.Addr()))
+
+	// The background crawl stops with the server; it flushes what it
+	// fetched and marks its run interrupted (resumable).
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		backgroundCrawl(bg, env, store, reg, cf, mode)
+	}()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+		env.Logger.Info("shutting down")
+		shCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		err = srv.Shutdown(shCtx)
+		cancel()
+	}
+	stopBG()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// buildDashboard wires the dashboard (and the review pages, when built in)
+// over the store.
+func buildDashboard(env *Env, store *data.Store, reg []data.Council, adminToken, methodMD string, cacheTTL time.Duration) (http.Handler, error) {
+	d := dashboard.Deps{Source: store, Councils: dashboardCouncils(reg), Logger: env.Logger,
+		NotFound: []error{data.ErrNotFound}, Unavailable: []error{data.ErrUnavailable},
+		MethodMarkdown: methodMD, CacheTTL: cacheTTL}
+	if err := wireReviews(env, store, reg, adminToken, &d); err != nil {
+		return nil, err
+	}
+	srv, err := dashboard.New(d)
+	if err != nil {
+		return nil, err
+	}
+	return srv.Handler(), nil
+}
+
+// dashboardCouncils converts the register for the dashboard.
+func dashboardCouncils(reg []data.Council) []dashboard.Council {
+	out := make([]dashboard.Council, len(reg))
+	for i, c := range reg {
+		out[i] = dashboard.Council{Code: c.Code, Name: c.Name, Type: c.Type, Tier: c.Tier, Nation: c.Nation,
+			Region: c.Region, HomepageURL: c.HomepageURL}
+	}
+	return out
+}
+
+// readMethod returns docs/METHOD.md, or "" (the dashboard then renders the
+// scoring method's own text) when it is not there: a binary run outside
+// the repository still has a method page.
+func readMethod(path string) string {
+	if path == "" {
+		return ""
+	}
+	b, err := os.ReadFile(filepath.Clean(path))
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func displayAddr(a net.Addr) string {
+	s := a.String()
+	if strings.HasPrefix(s, "[::]:") {
+		return "localhost:" + strings.TrimPrefix(s, "[::]:")
+	}
+	if strings.HasPrefix(s, "0.0.0.0:") {
+		return "localhost:" + strings.TrimPrefix(s, "0.0.0.0:")
+	}
+	return s
+}
+
+// backgroundCrawl fills the dashboard while it serves.
+func backgroundCrawl(ctx context.Context, env *Env, store *data.Store, reg []data.Council, cf crawlFlags, mode string) {
+	log := env.Logger
+	if mode == crawlAuto {
+		hosts := probeHosts(reg, 3)
+		if ok, why := online(ctx, hosts, 3*time.Second); ok {
+			log.Info("crawl mode auto: online, starting a live crawl of every council", "why", why)
+			mode = crawlLive
+		} else {
+			log.Info("crawl mode auto: offline, loading the local demo web instead", "why", why)
+			mode = crawlDemo
+		}
+	}
+	switch mode {
+	case crawlDemo:
+		present, err := demoPresent(ctx, store)
+		if err != nil {
+			log.Error("cannot check for demo data", "err", err)
+			return
+		}
+		if present {
+			log.Info("demo data already loaded: not crawling the demo web again")
+			return
+		}
+		if err := loadDemo(ctx, env, store, reg, defaultDemoOptions(), nil); err != nil && ctx.Err() == nil {
+			log.Error("demo load failed", "err", err)
+		}
+	case crawlLive:
+		sites, err := cf.selectSites(reg)
+		if err != nil {
+			log.Error("live crawl: no sites", "err", err)
+			return
+		}
+		label := cf.label
+		if label == "" {
+			label = "live crawl (serve)"
+		}
+		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: label})
+		switch {
+		case ctx.Err() != nil:
+			log.Info("live crawl interrupted; continue it with `councildash crawl --resume`", "run", run.ID, "sites_done", stats.SitesDone)
+		case err != nil:
+			log.Error("live crawl failed", "run", run.ID, "err", err)
+		}
+	}
+}
+
+// demoPresent reports whether a demo run has already been stored.
+func demoPresent(ctx context.Context, store *data.Store) (bool, error) {
+	runs, err := store.Runs(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range runs {
+		if strings.HasPrefix(r.Label, demoLabelPrefix) && r.Status == data.RunFinished {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// probeHosts picks a few council hostnames to look up.
+func probeHosts(reg []data.Council, n int) []string {
+	var out []string
+	for _, c := range reg {
+		u, err := url.Parse(c.HomepageURL)
+		if err != nil || u.Hostname() == "" {
+			continue
+		}
+		out = append(out, u.Hostname())
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
+// online reports whether any of hosts resolves within timeout.
+func online(ctx context.Context, hosts []string, timeout time.Duration) (bool, string) {
+	if len(hosts) == 0 {
+		return false, "no council hostnames to look up"
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type answer struct {
+		host string
+		err  error
+	}
+	ch := make(chan answer, len(hosts))
+	for _, h := range hosts {
+		go func() {
+			_, err := net.DefaultResolver.LookupHost(ctx, h)
+			ch <- answer{h, err}
+		}()
+	}
+	var errs []string
+	for range hosts {
+		a := <-ch
+		if a.err == nil {
+			return true, "DNS lookup of " + a.host + " succeeded"
+		}
+		errs = append(errs, a.host+": "+a.err.Error())
+	}
+	return false, "DNS lookups failed (" + strings.Join(errs, "; ") + ")"
+}
+
+// wireReviews builds the reviews service and its web pages (see
+// reviewsSetup) and adds them to the dashboard's dependencies: one renderer
+// holds the dashboard's and the review pages' templates.
+func wireReviews(env *Env, store *data.Store, reg []data.Council, adminToken string, d *dashboard.Deps) error {
+	r, err := dashboard.NewRenderer(env.Logger, web.Templates)
+	if err != nil {
+		return err
+	}
+	svc, pages, err := reviewsSetup(withAdminToken(env, adminToken), store, reg, r)
+	if err != nil {
+		return fmt.Errorf("reviews: %w", err)
+	}
+	d.Renderer, d.ReviewPages, d.Reviews = r, pages, reviewsAdapter{svc}
+	d.NotFound = append(d.NotFound, reviews.ErrNotFound)
+	d.Unavailable = append(d.Unavailable, reviews.ErrUnavailable)
+	return nil
+}
+
+// withAdminToken lets --admin-token stand in for COUNCILDASH_ADMIN_TOKEN.
+func withAdminToken(env *Env, token string) *Env {
+	if token == "" {
+		return env
+	}
+	e := *env
+	e.Getenv = func(k string) string {
+		if k == "COUNCILDASH_ADMIN_TOKEN" {
+			return token
+		}
+		return env.Getenv(k)
+	}
+	return &e
+}
+
+// openReviews returns the reviews service as the dashboard reads it (for
+// `export --what reviews`), built the same way serve builds it.
+func openReviews(env *Env, store *data.Store, reg []data.Council) (dashboard.Reviews, error) {
+	r, err := dashboard.NewRenderer(env.Logger, web.Templates)
+	if err != nil {
+		return nil, err
+	}
+	svc, _, err := reviewsSetup(env, store, reg, r)
+	if err != nil {
+		return nil, fmt.Errorf("reviews: %w", err)
+	}
+	return reviewsAdapter{svc}, nil
 }

@@ -1,0 +1,241 @@
+package dashboard_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/reviews"
+	"github.com/councildash/councildash/reviews/web"
+)
+
+// chromiumPath finds the browser: Debian's chromium, or COUNCILDASH_CHROMIUM.
+func chromiumPath() string {
+	if p := os.Getenv("COUNCILDASH_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+type axeResult struct {
+	Violations []struct {
+		ID     string `json:"id"`
+		Impact string `json:"impact"`
+		Help   string `json:"help"`
+		Nodes  []struct {
+			Target []any  `json:"target"`
+			HTML   string `json:"html"`
+		} `json:"nodes"`
+	} `json:"violations"`
+	Passes []struct {
+		ID string `json:"id"`
+	} `json:"passes"`
+}
+
+// TestBrowserAccessibility loads the dashboard's main pages in headless
+// Chromium, runs axe-core on each (any violation fails), scores the
+// rendered page with councildash's own engine (accessibility and content
+// at least 95) and saves screenshots in testdata/screenshots.
+func TestBrowserAccessibility(t *testing.T) {
+	bin := chromiumPath()
+	if bin == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed (apt-get install chromium): the browser test must run in CI")
+		}
+		t.Skip("chromium not found: install Debian's chromium (or set COUNCILDASH_CHROMIUM) to run the browser test")
+	}
+	axe, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	hs := f.serveWithReviewPages(t)
+	shots := filepath.Join("testdata", "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	bctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("chromium does not start: %v", err)
+		}
+		t.Skipf("chromium does not start: %v", err)
+	}
+
+	first, second, third := f.councils[0], f.councils[1], f.councils[2]
+	pages := []struct{ name, path string }{
+		{"home", "/"},
+		{"council", "/councils/" + first.Code},
+		{"compare", "/compare?c=" + first.Code + "&c=" + second.Code + "&c=" + third.Code},
+		{"compare-error", "/compare?c=" + first.Code},
+		{"tasks", "/tasks"},
+		{"check", "/checks/a11y-skip-link"},
+		{"data", "/data"},
+		{"review-form", "/councils/" + first.Code + "/review"},
+		{"review-form-task", "/councils/" + second.Code + "/review?task=pay-council-tax"},
+	}
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			var res axeResult
+			err := chromedp.Do(ctx,
+				chromedp.EmulateViewport(1280, 900),
+				chromedp.Navigate(hs.URL+p.path),
+				chromedp.WaitReady(chromedp.CSS("body")),
+				// Charts draw after the deferred scripts; give them a moment.
+				chromedp.Sleep(500*time.Millisecond),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The screenshot first: axe's checks may disturb the page.
+			start := time.Now()
+			png, err := fullPage(ctx, 1280)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shotTime := time.Since(start)
+			start = time.Now()
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
+				t.Fatal(err)
+			}
+			raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ['violations', 'passes']}).then(r => JSON.stringify(r))`, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("screenshot %s, axe %s", shotTime.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+			html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(raw), &res); err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Passes) == 0 {
+				t.Error("axe reports no passing rule: did it run?")
+			}
+			for _, v := range res.Violations {
+				var nodes []string
+				for _, n := range v.Nodes {
+					nodes = append(nodes, fmt.Sprintf("%v %s", n.Target, n.HTML))
+				}
+				t.Errorf("axe %s (%s): %s\n    %s", v.ID, v.Impact, v.Help, strings.Join(nodes, "\n    "))
+			}
+			if err := os.WriteFile(filepath.Join(shots, p.name+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(p.name, "review") { // reviews/web checks its own pages' writing
+				checkOwnScore(t, p.name+" (rendered)", []byte(html))
+			}
+			// Charts are drawn by echarts on pages that have them.
+			if p.name == "council" || p.name == "tasks" {
+				drawn, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.app-chart svg').length`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if drawn == 0 {
+					t.Errorf("%s: no chart drawn", p.name)
+				}
+			}
+		})
+	}
+	// Phone-sized screenshots of the two busiest pages.
+	for _, p := range pages[:2] {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+			chromedp.Navigate(hs.URL+p.path), chromedp.WaitReady(chromedp.CSS("body")), chromedp.Sleep(500*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		png, err := fullPage(ctx, 390)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, p.name+"-mobile.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// fullPage screenshots the whole page by growing the viewport to the
+// page's height (Chrome's capture beyond the viewport draws SVG charts
+// below the fold squashed).
+func fullPage(ctx context.Context, width int64) ([]byte, error) {
+	h, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollHeight`))
+	if err != nil {
+		return nil, err
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, min(h, 16000)), chromedp.Sleep(200*time.Millisecond)); err != nil {
+		return nil, err
+	}
+	return chromedp.Run(ctx, chromedp.CaptureScreenshot())
+}
+
+// serveWithReviewPages serves the dashboard with the real review pages
+// (reviews/web over the reviews service and the fixture's store) rendered
+// through the dashboard's renderer, as cmd/councildash wires them.
+func (f *fixture) serveWithReviewPages(t *testing.T) *httptest.Server {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r, err := dashboard.NewRenderer(log, web.Templates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := reviews.DefaultConfig()
+	cfg.Secret = []byte("browser-test-secret-0123456789abcdef")
+	svc, err := reviews.New(data.NewReviewStore(f.store), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wc []web.Council
+	for _, c := range f.councils {
+		wc = append(wc, web.Council{Code: c.Code, Name: c.Name, HomepageURL: c.HomepageURL})
+	}
+	pages, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: wc, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := dashboard.New(dashboard.Deps{Source: f.store, Councils: f.councils, Renderer: r, ReviewPages: pages,
+		Reviews: newStaticReviews(f.codes()), NotFound: []error{data.ErrNotFound}, Unavailable: []error{data.ErrUnavailable}, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(hs.Close)
+	return hs
+}

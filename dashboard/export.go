@@ -1,0 +1,391 @@
+package dashboard
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// ExportRequest says what to export.
+type ExportRequest struct {
+	Kind    string // scores, findings or reviews
+	Format  string // csv or json
+	RunID   string
+	Council string
+	CheckID string
+	// MethodVersion is the scoring method current when exporting (rows
+	// carry the method that produced each of them).
+	MethodVersion string
+}
+
+// Export kinds and formats.
+var (
+	ExportKinds   = []string{"scores", "findings", "reviews"}
+	ExportFormats = []string{"csv", "json"}
+)
+
+// table is a stream of rows with named columns.
+type table struct {
+	cols   []string
+	stream func(ctx context.Context, emit func(row []any) error) error
+}
+
+var scoreCols = []string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at"}
+
+var findingCols = []string{"run_id", "method_version", "council_code", "check_id", "category", "severity", "url",
+	"selector", "snippet", "matched", "message", "task", "created_at"}
+
+// columnMeaning documents export columns (the data dictionary; docs/DATA.md
+// says the same at more length).
+var columnMeaning = map[string]string{
+	"run_id":         "Identifier of the crawl run",
+	"method_version": "Version of the scoring method that produced the row",
+	"council_code":   "Council code from the register (GSS code where there is one)",
+	"category":       "Scoring category, or overall for the site score",
+	"check_id":       "Check identifier; empty on category and overall scores",
+	"score":          "Score from 0 (worst) to 100 (best)",
+	"scored_at":      "When the score was computed (UTC)",
+	"severity":       "info, warning or error",
+	"url":            "Page the finding is on (the home page for site checks)",
+	"selector":       "CSS selector of the element, when there is one",
+	"snippet":        "Text or HTML found, trimmed",
+	"matched":        "The words or characters matched, separated by a vertical bar in CSV",
+	"message":        "What is wrong, in one line",
+	"task":           "Top task identifier for findability findings",
+	"created_at":     "When the finding was stored (UTC)",
+}
+
+func (s *Server) dictionary() []columnGroup {
+	doc := func(name string, cols []string) columnGroup {
+		g := columnGroup{Export: name}
+		for _, c := range cols {
+			g.Columns = append(g.Columns, columnDoc{Name: c, Meaning: columnMeaning[c]})
+		}
+		return g
+	}
+	out := []columnGroup{doc("scores", scoreCols), doc("findings", findingCols)}
+	if s.reviews != nil {
+		out = append(out, doc("reviews", s.reviews.ExportColumns()))
+	}
+	return out
+}
+
+func (req ExportRequest) validate() error {
+	ok := false
+	for _, k := range ExportKinds {
+		ok = ok || k == req.Kind
+	}
+	if !ok {
+		return fmt.Errorf("%w: export %q: choose scores, findings or reviews", ErrNotFound, req.Kind)
+	}
+	if req.Format != "csv" && req.Format != "json" {
+		return fmt.Errorf("%w: format %q: choose csv or json", ErrNotFound, req.Format)
+	}
+	for _, v := range []string{req.RunID, req.Council, req.CheckID} {
+		if len(v) > 200 {
+			return fmt.Errorf("%w: filter too long", ErrBadRequest)
+		}
+	}
+	return nil
+}
+
+func exportTable(src Source, rev Reviews, req ExportRequest) (table, error) {
+	switch req.Kind {
+	case "scores":
+		return table{cols: scoreCols, stream: func(ctx context.Context, emit func([]any) error) error {
+			return src.StreamScores(ctx, ScoreFilter{RunID: req.RunID, Council: req.Council}, func(r ScoreExport) error {
+				return emit([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt})
+			})
+		}}, nil
+	case "findings":
+		return table{cols: findingCols, stream: func(ctx context.Context, emit func([]any) error) error {
+			return src.StreamFindings(ctx, FindingFilter{RunID: req.RunID, Council: req.Council, CheckID: req.CheckID}, func(f Finding) error {
+				m := f.Matched
+				if m == nil {
+					m = []string{}
+				}
+				return emit([]any{f.RunID, f.MethodVersion, f.Council, f.CheckID, f.Category, f.Severity, f.URL,
+					f.Selector, f.Snippet, m, f.Message, f.Task, f.CreatedAt})
+			})
+		}}, nil
+	case "reviews":
+		if rev == nil {
+			return table{}, fmt.Errorf("%w: reviews are not enabled", ErrNotFound)
+		}
+		return table{cols: rev.ExportColumns(), stream: func(ctx context.Context, emit func([]any) error) error {
+			return rev.ExportReviews(ctx, func(row []any) error {
+				if req.Council != "" && len(row) > 0 {
+					// The reviews export filters by council on its first
+					// column named council_code, when there is one.
+					for i, c := range rev.ExportColumns() {
+						if c == "council_code" && i < len(row) && fmt.Sprint(row[i]) != req.Council {
+							return nil
+						}
+					}
+				}
+				return emit(row)
+			})
+		}}, nil
+	}
+	return table{}, fmt.Errorf("%w: export %q", ErrNotFound, req.Kind)
+}
+
+// Export writes an export to w, row by row. It is what both GET /export/...
+// and `councildash export` use.
+func Export(ctx context.Context, w io.Writer, src Source, rev Reviews, req ExportRequest) error {
+	if err := req.validate(); err != nil {
+		return err
+	}
+	t, err := exportTable(src, rev, req)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if req.Format == "csv" {
+		err = writeCSV(ctx, bw, t)
+	} else {
+		err = writeJSON(ctx, bw, t, req)
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func cell(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case time.Time:
+		if x.IsZero() {
+			return ""
+		}
+		return x.UTC().Format(time.RFC3339)
+	case []string:
+		return strings.Join(x, " | ")
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// csvSafe defuses spreadsheet formula injection: evidence snippets come
+// from crawled pages.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return "'" + s
+		}
+	}
+	return s
+}
+
+func writeCSV(ctx context.Context, w *bufio.Writer, t table) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(t.cols); err != nil {
+		return err
+	}
+	rec := make([]string, len(t.cols))
+	n := 0
+	err := t.stream(ctx, func(row []any) error {
+		for i := range rec {
+			rec[i] = ""
+			if i < len(row) {
+				rec[i] = csvSafe(cell(row[i]))
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+		n++
+		if n%1000 == 0 {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return err
+			}
+			return w.Flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeJSON(ctx context.Context, w *bufio.Writer, t table, req ExportRequest) error {
+	// No timestamp in the metadata: the same data exports to the same bytes,
+	// from the web or from the command line.
+	meta := map[string]any{"export": req.Kind, "method_version": req.MethodVersion,
+		"columns": t.cols, "filter": map[string]string{"run": req.RunID, "council": req.Council, "check": req.CheckID}}
+	mb, err := json.Marshal(meta)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(w, "{\"meta\":%s,\"rows\":[", mb); err != nil {
+		return err
+	}
+	first := true
+	n := 0
+	obj := make(map[string]any, len(t.cols))
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	err = t.stream(ctx, func(row []any) error {
+		if !first {
+			if err := w.WriteByte(','); err != nil {
+				return err
+			}
+		}
+		first = false
+		for i, c := range t.cols {
+			var v any
+			if i < len(row) {
+				v = row[i]
+			}
+			if tm, ok := v.(time.Time); ok {
+				v = tm.UTC().Format(time.RFC3339)
+			}
+			obj[c] = v
+		}
+		if err := enc.Encode(orderedRow{cols: t.cols, m: obj}); err != nil {
+			return err
+		}
+		n++
+		if n%1000 == 0 {
+			return w.Flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = w.WriteString("]}\n")
+	return err
+}
+
+// orderedRow marshals a row as an object with keys in column order.
+type orderedRow struct {
+	cols []string
+	m    map[string]any
+}
+
+func (o orderedRow) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, c := range o.cols {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(c)
+		v, err := json.Marshal(o.m[c])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
+// export serves GET /export/{scores,findings,reviews}.{csv,json}.
+func (s *Server) export(c *gin.Context) {
+	name := c.Param("file")
+	kind, format, ok := strings.Cut(name, ".")
+	if !ok {
+		s.fail(c, ErrNotFound)
+		return
+	}
+	req := ExportRequest{Kind: kind, Format: format, RunID: c.Query("run"), Council: c.Query("council"), CheckID: c.Query("check"),
+		MethodVersion: s.method}
+	if req.RunID == "latest" {
+		run, ok, err := s.latestRun(c.Request.Context())
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if ok {
+			req.RunID = run.ID
+		}
+	}
+	if err := req.validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if req.Kind == "reviews" && s.reviews == nil {
+		s.fail(c, ErrNotFound)
+		return
+	}
+	// Wait for an export slot.
+	select {
+	case s.exports <- struct{}{}:
+		defer func() { <-s.exports }()
+	case <-c.Request.Context().Done():
+		c.Abort()
+		return
+	}
+	ct := "text/csv; charset=utf-8"
+	if format == "json" {
+		ct = "application/json; charset=utf-8"
+	}
+	c.Header("Content-Type", ct)
+	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "councildash-"+name))
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Councildash-Method-Version", s.method)
+	c.Status(http.StatusOK)
+	// Headers are sent with the first row; an error after that can only cut
+	// the stream short (logged), which a CSV/JSON reader notices.
+	if err := Export(c.Request.Context(), c.Writer, s.src, s.reviews, req); err != nil {
+		if !c.Writer.Written() {
+			for _, h := range []string{"Content-Type", "Content-Disposition", "X-Councildash-Method-Version"} {
+				c.Writer.Header().Del(h)
+			}
+			s.fail(c, err)
+			return
+		}
+		s.log.Error("export cut short", "export", name, "err", err)
+	}
+}
+
+// LatestScoredRun returns the newest run with scores among the recent runs:
+// what run=latest means in exports, on the web and on the command line.
+func LatestScoredRun(ctx context.Context, src Source) (Run, bool, error) {
+	runs, err := src.DashboardRuns(ctx)
+	if err != nil {
+		return Run{}, false, err
+	}
+	if len(runs) > maxRuns {
+		runs = runs[:maxRuns]
+	}
+	ids := make([]string, len(runs))
+	for i, r := range runs {
+		ids[i] = r.ID
+	}
+	rows, err := src.CategoryScores(ctx, ids)
+	if err != nil {
+		return Run{}, false, err
+	}
+	scored := map[string]bool{}
+	for _, r := range rows {
+		scored[r.RunID] = true
+	}
+	for _, r := range runs {
+		if scored[r.ID] {
+			return r, true, nil
+		}
+	}
+	return Run{}, false, nil
+}

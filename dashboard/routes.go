@@ -1,0 +1,163 @@
+package dashboard
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// Handler returns the whole dashboard as an http.Handler: the route table,
+// gzip, metrics and recovery.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.CustomRecovery(func(c *gin.Context, _ any) {
+		s.log.Error("panic in handler", "path", c.Request.URL.Path)
+		c.AbortWithStatus(http.StatusInternalServerError)
+	}))
+	r.Use(s.metrics.middleware, securityHeaders)
+	s.routes(r)
+	r.NoRoute(func(c *gin.Context) { s.fail(c, ErrNotFound) })
+	return gzhttp.GzipHandler(r)
+}
+
+// routes is the one route table of the dashboard, review pages included.
+func (s *Server) routes(r *gin.Engine) {
+	// Pages.
+	r.GET("/", s.cached(s.home))
+	r.GET("/councils/:code", s.cached(s.council))
+	r.GET("/compare", s.cached(s.compare))
+	r.GET("/checks", s.cached(s.checksPage))
+	r.GET("/checks/:id", s.cached(s.check))
+	r.GET("/tasks", s.cached(s.tasksPage))
+	r.GET("/method", s.cached(s.methodPage))
+	r.GET("/data", s.cached(s.dataPage))
+
+	// Review forms, peer sign-in and moderation (reviews/web).
+	if p := s.pages; p != nil {
+		r.GET("/councils/:code/review", p.Form)
+		r.POST("/councils/:code/review", p.Submit)
+		r.GET("/councils/:code/review/thanks", p.Thanks)
+		r.GET("/review/random", p.Random)
+		r.GET("/peer/signin", p.PeerSignIn)
+		r.GET("/peer", p.PeerHome)
+		r.POST("/peer/signout", p.PeerSignOut)
+		r.POST("/councils/:code/responses", p.Respond)
+		r.GET("/moderation", p.Moderation)
+		r.POST("/moderation/signin", p.AdminSignIn)
+		r.POST("/moderation/:id", p.Moderate)
+	}
+
+	// Exports (streamed).
+	r.GET("/export/:file", s.export)
+
+	// JSON API.
+	api := r.Group("/api/v1")
+	api.GET("/councils", s.apiCouncils)
+	api.GET("/councils/:code", s.apiCouncil)
+	api.GET("/councils/:code/reviews", s.apiCouncilReviews)
+	api.GET("/runs", s.apiRuns)
+	api.GET("/scores", s.apiScores)
+	api.GET("/checks", s.apiChecks)
+	api.GET("/findings", s.apiFindings)
+	api.GET("/tasks", s.apiTasks)
+
+	// Operations.
+	r.GET("/healthz", s.healthz)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
+
+	// Static assets, embedded.
+	sub, _ := fs.Sub(staticFS, "static")
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	r.GET("/static/*file", func(c *gin.Context) {
+		if strings.HasPrefix(c.Param("file"), "/vendor/") {
+			c.Header("Cache-Control", "public, max-age=604800")
+		} else {
+			c.Header("Cache-Control", "public, max-age=3600")
+		}
+		files.ServeHTTP(c.Writer, c.Request)
+	})
+	r.GET("/favicon.ico", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=604800")
+		c.Status(http.StatusNoContent)
+	})
+}
+
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	c.Next()
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.src.Ping(ctx); err != nil {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "clickhouse": "down"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "clickhouse": "up", "method_version": s.method})
+}
+
+// captureWriter copies what a handler writes, for the page cache.
+type captureWriter struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *captureWriter) WriteString(s string) (int, error) {
+	w.buf.WriteString(s)
+	return w.ResponseWriter.WriteString(s)
+}
+
+// cached serves a page from the page cache, or renders it and keeps it
+// when it rendered fine. Long query strings (searches) are not kept.
+func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
+	if s.pageCache == nil {
+		return h
+	}
+	return func(c *gin.Context) {
+		key := c.Request.URL.RequestURI()
+		if len(key) > 256 {
+			h(c)
+			return
+		}
+		if p, ok := s.pageCache.get(key); ok {
+			h := c.Writer.Header()
+			h.Set("Cache-Control", "no-cache")
+			h.Set("Vary", "Accept-Encoding")
+			if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+				h.Set("Content-Encoding", "gzip") // gzhttp passes it through
+				c.Data(http.StatusOK, p.contentType, p.gz)
+				return
+			}
+			c.Data(http.StatusOK, p.contentType, p.body)
+			return
+		}
+		cw := &captureWriter{ResponseWriter: c.Writer}
+		c.Writer = cw
+		h(c)
+		c.Writer = cw.ResponseWriter
+		if cw.Status() == http.StatusOK && !c.IsAborted() {
+			s.pageCache.put(key, cw.buf.Bytes(), cw.Header().Get("Content-Type"))
+		}
+	}
+}

@@ -1,0 +1,356 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/councildash/councildash/dashboard"
+)
+
+// The dashboard's queries. Every read is bounded by a LIMIT and by readCtx,
+// except the two export streams, which are bounded by exportTimeout and read
+// row by row so a full export never sits in memory.
+
+var _ dashboard.Source = (*Store)(nil)
+
+// exportTimeout bounds one streamed export.
+const exportTimeout = 30 * time.Minute
+
+// completeAttempts selects, per run and council, the attempt a site report
+// marks complete (the latest one when a site was re-crawled).
+const completeAttempts = `SELECT run_id, council_code, argMax(attempt, finished_at) FROM site_reports`
+
+const (
+	sqlDashCategoryScores = `SELECT run_id, council_code, category, argMax(score, scored_at) AS s, argMax(method_version, scored_at) AS mv
+FROM scores
+WHERE check_id = '' AND has(?, run_id)
+GROUP BY run_id, council_code, category
+LIMIT 1000000`
+
+	sqlDashCheckResults = `SELECT st.council_code, st.check_id, st.category, st.pages_total, st.pages_affected, st.findings, sc.has, sc.score
+FROM (
+    SELECT council_code, check_id, argMax(category, created_at) AS category, argMax(pages_total, created_at) AS pages_total,
+           argMax(pages_affected, created_at) AS pages_affected, argMax(findings, created_at) AS findings
+    FROM check_stats
+    WHERE run_id = ? AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
+      AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? AND (? = '' OR council_code = ?) GROUP BY run_id, council_code)
+    GROUP BY council_code, check_id
+) AS st
+LEFT JOIN (
+    SELECT council_code AS sc_council, check_id AS sc_check, 1 AS has, argMax(score, scored_at) AS score
+    FROM scores
+    WHERE run_id = ? AND check_id != '' AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
+    GROUP BY council_code, check_id
+) AS sc ON st.council_code = sc.sc_council AND st.check_id = sc.sc_check
+ORDER BY st.council_code, st.check_id
+LIMIT 200000`
+
+	findingCols = `run_id, method_version, council_code, check_id, category, toString(severity), url, selector, snippet, matched, message, task, created_at`
+
+	sqlDashEvidence = `SELECT ` + findingCols + `
+FROM findings
+WHERE run_id = ? AND council_code = ?
+  AND attempt IN (SELECT argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? AND council_code = ?)
+ORDER BY check_id, severity DESC, url
+LIMIT ? BY check_id
+LIMIT 20000`
+
+	sqlDashWorstPages = `SELECT check_id, url, count() AS n
+FROM findings
+WHERE run_id = ? AND council_code = ?
+  AND attempt IN (SELECT argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? AND council_code = ?)
+GROUP BY check_id, url
+ORDER BY check_id, n DESC, url
+LIMIT ? BY check_id
+LIMIT 20000`
+
+	sqlDashTaskChecks = `SELECT council_code, task, check_id, count() AS n
+FROM findings
+WHERE run_id = ? AND task != ''
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? GROUP BY run_id, council_code)
+GROUP BY council_code, task, check_id
+ORDER BY council_code, task, check_id
+LIMIT 500000`
+
+	sqlDashFindingsPage = `SELECT ` + findingCols + `
+FROM findings
+WHERE run_id = ? AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? GROUP BY run_id, council_code)
+ORDER BY council_code, check_id, url, created_at
+LIMIT ? OFFSET ?`
+
+	sqlDashStreamFindings = `SELECT ` + findingCols + `
+FROM findings
+WHERE (? = '' OR run_id = ?) AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE (? = '' OR run_id = ?) GROUP BY run_id, council_code)`
+
+	// sqlDashRunPages counts pages stored so far by the given (running) runs.
+	sqlDashRunPages = `SELECT run_id, count(), countIf(error_class != '' OR status >= 400)
+FROM pages
+WHERE has(?, run_id)
+GROUP BY run_id
+LIMIT 1000`
+
+	sqlDashStreamScores = `SELECT run_id, method_version, council_code, category, check_id, argMax(score, scored_at), max(scored_at)
+FROM scores
+WHERE (? = '' OR run_id = ?) AND (? = '' OR council_code = ?)
+GROUP BY run_id, method_version, council_code, category, check_id
+ORDER BY run_id, council_code, method_version, category, check_id`
+)
+
+const sqlDashCountScores = `SELECT count() FROM (
+    SELECT 1 FROM scores WHERE (? = '' OR run_id = ?)
+    GROUP BY run_id, method_version, council_code, category, check_id
+)`
+
+// CountScoreRows counts the rows the scores export of a run ("" for every
+// run) holds: one per run, method, council, category and check.
+func (s *Store) CountScoreRows(ctx context.Context, runID string) (uint64, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	var n uint64
+	if err := s.conn.QueryRow(ctx, sqlDashCountScores, runID, runID).Scan(&n); err != nil {
+		return 0, wrapRead(fmt.Errorf("count scores: %w", err))
+	}
+	return n, nil
+}
+
+// DashboardRuns lists runs, newest first.
+func (s *Store) DashboardRuns(ctx context.Context) ([]dashboard.Run, error) {
+	runs, err := s.Runs(ctx)
+	if err != nil {
+		return nil, wrapRead(err)
+	}
+	out := make([]dashboard.Run, len(runs))
+	var running []string
+	for i, r := range runs {
+		out[i] = dashboard.Run{ID: r.ID, Status: r.Status, Label: r.Label, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+			MethodVersion: r.MethodVersion, SitesTotal: r.SitesTotal, SitesDone: r.SitesDone}
+		if r.Status == RunRunning {
+			running = append(running, r.ID)
+		}
+	}
+	if len(running) == 0 {
+		return out, nil
+	}
+	// Progress of running crawls: pages stored so far.
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlDashRunPages, running)
+	if err != nil {
+		return nil, wrapRead(fmt.Errorf("run progress: %w", err))
+	}
+	defer rows.Close()
+	pages := map[string][2]int{}
+	for rows.Next() {
+		var id string
+		var n, bad uint64
+		if err := rows.Scan(&id, &n, &bad); err != nil {
+			return nil, err
+		}
+		pages[id] = [2]int{int(n), int(bad)}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapRead(err)
+	}
+	for i := range out {
+		if p, ok := pages[out[i].ID]; ok {
+			out[i].Pages, out[i].PageErrors = p[0], p[1]
+		}
+	}
+	return out, nil
+}
+
+// wrapRead marks a failed read as the database being unavailable, so the
+// dashboard answers 503 rather than 500.
+func wrapRead(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %v", ErrUnavailable, err)
+}
+
+// CategoryScores returns category and overall scores for the given runs.
+func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]dashboard.ScoreRow, error) {
+	if len(runIDs) == 0 {
+		return nil, nil
+	}
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlDashCategoryScores, runIDs)
+	if err != nil {
+		return nil, wrapRead(fmt.Errorf("category scores: %w", err))
+	}
+	defer rows.Close()
+	out := make([]dashboard.ScoreRow, 0, 512)
+	for rows.Next() {
+		var r dashboard.ScoreRow
+		if err := rows.Scan(&r.RunID, &r.Council, &r.Category, &r.Score, &r.MethodVersion); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, wrapRead(rows.Err())
+}
+
+// CheckResults returns per-check statistics and scores in a run.
+func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string) ([]dashboard.CheckResult, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlDashCheckResults,
+		runID, council, council, checkID, checkID, runID, council, council,
+		runID, council, council, checkID, checkID)
+	if err != nil {
+		return nil, wrapRead(fmt.Errorf("check results: %w", err))
+	}
+	defer rows.Close()
+	var out []dashboard.CheckResult
+	for rows.Next() {
+		var r dashboard.CheckResult
+		var total, affected, n uint32
+		var has uint8
+		if err := rows.Scan(&r.Council, &r.CheckID, &r.Category, &total, &affected, &n, &has, &r.Score); err != nil {
+			return nil, err
+		}
+		r.PagesTotal, r.PagesAffected, r.Findings, r.HasScore = int(total), int(affected), int(n), has == 1
+		out = append(out, r)
+	}
+	return out, wrapRead(rows.Err())
+}
+
+func scanFinding(rows interface{ Scan(...any) error }) (dashboard.Finding, error) {
+	var f dashboard.Finding
+	err := rows.Scan(&f.RunID, &f.MethodVersion, &f.Council, &f.CheckID, &f.Category, &f.Severity, &f.URL,
+		&f.Selector, &f.Snippet, &f.Matched, &f.Message, &f.Task, &f.CreatedAt)
+	return f, err
+}
+
+func bound(n, lo, hi int) int { return min(max(n, lo), hi) }
+
+// Evidence returns up to perCheck findings of each check for a council.
+func (s *Store) Evidence(ctx context.Context, runID, council string, perCheck int) ([]dashboard.Finding, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlDashEvidence, runID, council, runID, council, bound(perCheck, 1, 100))
+	if err != nil {
+		return nil, wrapRead(fmt.Errorf("evidence: %w", err))
+	}
+	defer rows.Close()
+	var out []dashboard.Finding
+	for rows.Next() {
+		f, err := scanFinding(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, wrapRead(rows.Err())
+}
+
+// WorstPages returns per check the pages with most findings.
+func (s *Store) WorstPages(ctx context.Context, runID, council string, perCheck int) ([]dashboard.PageCount, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlDashWorstPages, runID, council, runID, council, bound(perCheck, 1, 100))
+	if err != nil {
+		return nil, wrapRead(fmt.Errorf("worst pages: %w", err))
+	}
+	defer rows.Close()
+	var out []dashboard.PageCount
+	for rows.Next() {
+		var p dashboard.PageCount
+		var n uint64
+		if err := rows.Scan(&p.CheckID, &p.URL, &n); err != nil {
+			return nil, err
+		}
+		p.N = int(n)
+		out = append(out, p)
+	}
+	return out, wrapRead(rows.Err())
+}
+
+// TaskChecks counts per-task findability findings in a run.
+func (s *Store) TaskChecks(ctx context.Context, runID string) ([]dashboard.TaskCheck, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlDashTaskChecks, runID, runID)
+	if err != nil {
+		return nil, wrapRead(fmt.Errorf("task checks: %w", err))
+	}
+	defer rows.Close()
+	var out []dashboard.TaskCheck
+	for rows.Next() {
+		var t dashboard.TaskCheck
+		var n uint64
+		if err := rows.Scan(&t.Council, &t.Task, &t.CheckID, &n); err != nil {
+			return nil, err
+		}
+		t.N = int(n)
+		out = append(out, t)
+	}
+	return out, wrapRead(rows.Err())
+}
+
+// FindingsPage returns one bounded page of a run's findings.
+func (s *Store) FindingsPage(ctx context.Context, f dashboard.FindingFilter) ([]dashboard.Finding, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlDashFindingsPage, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID,
+		bound(f.Limit, 1, 1000), bound(f.Offset, 0, 10_000_000))
+	if err != nil {
+		return nil, wrapRead(fmt.Errorf("findings: %w", err))
+	}
+	defer rows.Close()
+	out := []dashboard.Finding{}
+	for rows.Next() {
+		fd, err := scanFinding(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fd)
+	}
+	return out, wrapRead(rows.Err())
+}
+
+// StreamFindings streams findings of completed attempts row by row.
+func (s *Store) StreamFindings(ctx context.Context, f dashboard.FindingFilter, fn func(dashboard.Finding) error) error {
+	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlDashStreamFindings, f.RunID, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID, f.RunID)
+	if err != nil {
+		return wrapRead(fmt.Errorf("findings export: %w", err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		fd, err := scanFinding(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(fd); err != nil {
+			return err
+		}
+	}
+	return wrapRead(rows.Err())
+}
+
+// StreamScores streams score rows (latest per key) row by row.
+func (s *Store) StreamScores(ctx context.Context, f dashboard.ScoreFilter, fn func(dashboard.ScoreExport) error) error {
+	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, sqlDashStreamScores, f.RunID, f.RunID, f.Council, f.Council)
+	if err != nil {
+		return wrapRead(fmt.Errorf("scores export: %w", err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r dashboard.ScoreExport
+		if err := rows.Scan(&r.RunID, &r.MethodVersion, &r.Council, &r.Category, &r.CheckID, &r.Score, &r.ScoredAt); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return wrapRead(rows.Err())
+}
