@@ -561,6 +561,13 @@ func (s *Server) council(c *gin.Context) {
 		if err != nil {
 			s.log.Warn("council reviews unavailable", "council", co.Code, "err", err)
 		} else {
+			// Comments name their task by id; show the task's name.
+			rv.Comments = append([]Comment(nil), rv.Comments...)
+			for i, cm := range rv.Comments {
+				if t, ok := s.taskBy[cm.Task]; ok {
+					rv.Comments[i].Task = t.Name
+				}
+			}
 			p.Reviews, p.HasReviews = rv, true
 		}
 	}

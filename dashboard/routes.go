@@ -22,6 +22,9 @@ var staticFS embed.FS
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// Behind no proxy unless configured: X-Forwarded-For from clients is not
+	// trusted, so per-IP review rate limits cannot be dodged with a header.
+	_ = r.SetTrustedProxies(s.trustedProxies)
 	r.Use(gin.CustomRecovery(func(c *gin.Context, _ any) {
 		s.log.Error("panic in handler", "path", c.Request.URL.Path)
 		c.AbortWithStatus(http.StatusInternalServerError)

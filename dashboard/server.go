@@ -40,6 +40,9 @@ type Deps struct {
 	// their page templates (files templates/review_*.html).
 	ReviewPages     ReviewPages
 	ReviewTemplates fs.FS
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed
+	// (client IPs for review rate limits); nil trusts none.
+	TrustedProxies []string
 	// Renderer, when set, is used instead of building one (then
 	// ReviewTemplates is ignored: the renderer already holds the review
 	// pages). cmd builds it first so reviews/web renders through it too.
@@ -84,6 +87,8 @@ type Server struct {
 	methodMD  string
 	reg       *prometheus.Registry
 	metrics   *metrics
+	// trustedProxies may set X-Forwarded-For (nil: none).
+	trustedProxies []string
 }
 
 // New builds a server. It fails only when templates do not parse.
@@ -104,7 +109,7 @@ func New(d Deps) (*Server, error) {
 		notFound: d.NotFound, unavail: d.Unavailable, cache: newCache(d.CacheTTL, 4096),
 		byCode: map[string]Council{}, checkBy: map[string]scoring.Check{}, taskBy: map[string]scoring.Task{},
 		checks: scoring.Catalog(), tasks: scoring.Tasks(), cats: scoring.Categories(),
-		method: scoring.CurrentMethod().Version, reg: d.Registry}
+		method: scoring.CurrentMethod().Version, reg: d.Registry, trustedProxies: d.TrustedProxies}
 	if d.MaxExports <= 0 {
 		d.MaxExports = 4
 	}

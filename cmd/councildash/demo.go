@@ -187,7 +187,7 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		if back := time.Duration(opts.runs-1-r) * opts.interval; back > 0 {
 			startedAt = time.Now().Add(-back)
 		}
-		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: fmt.Sprintf("demo run %d (local web)", r+1),
+		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: fmt.Sprintf("%s %d (local web)", demoLabelPrefix, r+1),
 			startedAt: startedAt, onStart: onStart})
 		closeTLS()
 		web.Close()

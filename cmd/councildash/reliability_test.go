@@ -6,18 +6,29 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/dashboard"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
+	"github.com/councildash/councildash/reviews"
+	"github.com/councildash/councildash/reviews/reviewstest"
+	"github.com/councildash/councildash/reviews/web"
+	"github.com/councildash/councildash/scoring"
 )
 
 // privateClickHouse runs a ClickHouse server of the test's own (data in a
@@ -249,4 +260,143 @@ func TestInterruptThenResume(t *testing.T) {
 	if r.Status != data.RunFinished {
 		t.Errorf("run status %q after resume, want finished", r.Status)
 	}
+}
+
+// Restart ClickHouse during a load of review posts: every 303 is stored,
+// every other post got an error page (503 with the form kept), nothing is
+// stored twice, and posts succeed again once the server is back.
+func TestReviewPostsSurviveClickHouseRestart(t *testing.T) {
+	ch := startPrivateClickHouse(t)
+	ctx := context.Background()
+	store, err := data.Open(ctx, data.Config{Addr: ch.Addr, Database: "reliability_reviews"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reg := data.EmbeddedRegister()[:40]
+	cfg := reviews.DefaultConfig()
+	cfg.MinFormTime = -1
+	cfg.RatePerIP = reviews.Rate{N: -1, Per: time.Hour}
+	cfg.RatePerCouncil = reviews.Rate{N: -1, Per: time.Hour}
+	svc, err := reviews.New(data.NewReviewStore(store), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each refused post logs a warning; only errors are of interest here.
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	r, err := dashboard.NewRenderer(log, web.Templates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: webCouncils(reg), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	eng := gin.New()
+	reviewstest.Routes(eng, h)
+	srv := httptest.NewServer(eng)
+	defer srv.Close()
+
+	var stopped, restarted atomic.Bool
+	go func() {
+		time.Sleep(700 * time.Millisecond)
+		if err := ch.script("stop"); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+		stopped.Store(true)
+		time.Sleep(2 * time.Second)
+		if err := ch.script("ensure"); err != nil {
+			t.Errorf("restart: %v", err)
+		}
+		restarted.Store(true)
+	}()
+
+	tasks := scoring.Tasks()
+	var accepted, unavailable, afterRestart, seq atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			jar, _ := cookiejar.New(nil)
+			c := reviewstest.NoRedirects(&http.Client{Jar: jar, Timeout: 30 * time.Second})
+			// Post until the server has been back for a while.
+			var backSince time.Time
+			for {
+				if restarted.Load() {
+					if backSince.IsZero() {
+						backSince = time.Now()
+					} else if time.Since(backSince) > 1500*time.Millisecond {
+						return
+					}
+				}
+				i := seq.Add(1)
+				code := reg[int(i)%len(reg)].Code
+				form, err := reviewstest.Do(c, "GET", srv.URL+"/councils/"+code+"/review", nil, "")
+				if err != nil || form.Status != http.StatusOK {
+					t.Errorf("review form: %v (status %d)", err, form.Status)
+					return
+				}
+				tok, err := reviewstest.FormToken(form.Body)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				comment := fmt.Sprintf("restart test review %d", i)
+				resp, err := reviewstest.Do(c, "POST", srv.URL+"/councils/"+code+"/review",
+					reviewstest.ReviewForm(tok, tasks[int(i)%len(tasks)].ID, comment), "")
+				switch {
+				case err != nil:
+					t.Errorf("post: %v", err)
+					return
+				case resp.Status == http.StatusSeeOther:
+					accepted.Add(1)
+					if restarted.Load() {
+						afterRestart.Add(1)
+					}
+				case resp.Status == http.StatusServiceUnavailable:
+					// The error page keeps what the person typed.
+					if !strings.Contains(resp.Body, comment) || !strings.Contains(resp.Body, "<form") {
+						t.Errorf("503 page lost the input:\n%.400s", resp.Body)
+						return
+					}
+					unavailable.Add(1)
+				default:
+					t.Errorf("post: unexpected status %d:\n%.300s", resp.Status, resp.Body)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	if !stopped.Load() || unavailable.Load() == 0 || afterRestart.Load() == 0 {
+		t.Fatalf("the outage did not overlap the load: %d accepted (%d after the restart), %d unavailable",
+			accepted.Load(), afterRestart.Load(), unavailable.Load())
+	}
+	total, _, err := store.ReviewCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := store.ReviewIDCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("review %s stored %d times", id, n)
+		}
+	}
+	// Every 303 is stored. A post that got a 503 may still have reached the
+	// server just before it went away; it is never counted as accepted.
+	if total < uint64(accepted.Load()) || total > uint64(accepted.Load()+unavailable.Load()) {
+		t.Fatalf("stored %d reviews; accepted %d, unavailable %d", total, accepted.Load(), unavailable.Load())
+	}
+	t.Logf("accepted %d (%d after the restart), 503 with the form kept %d, stored %d", accepted.Load(), afterRestart.Load(), unavailable.Load(), total)
 }

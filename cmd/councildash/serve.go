@@ -111,6 +111,13 @@ func buildDashboard(env *Env, store *data.Store, reg []data.Council, adminToken,
 	d := dashboard.Deps{Source: store, Councils: dashboardCouncils(reg), Logger: env.Logger,
 		NotFound: []error{data.ErrNotFound}, Unavailable: []error{data.ErrUnavailable},
 		MethodMarkdown: methodMD, CacheTTL: cacheTTL}
+	// Behind a reverse proxy, name it so client addresses (for review rate
+	// limits) come from X-Forwarded-For; by default no proxy is trusted.
+	for _, p := range strings.Split(env.Getenv("COUNCILDASH_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			d.TrustedProxies = append(d.TrustedProxies, p)
+		}
+	}
 	if err := wireReviews(env, store, reg, adminToken, &d); err != nil {
 		return nil, err
 	}
