@@ -333,3 +333,19 @@ func TestCatalogue(t *testing.T) {
 		t.Errorf("%d tasks", len(ts))
 	}
 }
+
+// Computer text (code, sample output, keyboard input) is not prose: the
+// writing rules skip it, but a link's name still includes it.
+func TestCodeIsNotProse(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	in := testPage("", `<p>Avoid link text such as <code>click here</code> and <samp>Roads &amp; travel</samp>; press <kbd>CTRL &amp; S</kbd>.</p><p>Roads &amp; travel.</p><p><a href="/pay"><code>Pay</code> your council tax</a></p>`)
+	if n, r := countOf(t, e, in, "lgd-ampersand"); n != 1 {
+		t.Errorf("ampersand findings %d, want 1 (the prose one): %+v", n, findingsOf(r, "lgd-ampersand"))
+	}
+	if n, r := countOf(t, e, in, "lgd-click-here"); n != 0 {
+		t.Errorf("click-here judged quoted code: %+v", findingsOf(r, "lgd-click-here"))
+	}
+	if n, r := countOf(t, e, in, "a11y-link-name"); n != 0 {
+		t.Errorf("a link named partly by <code> lost its name: %+v", findingsOf(r, "a11y-link-name"))
+	}
+}

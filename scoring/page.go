@@ -21,6 +21,7 @@ const (
 	zFooter                  // inside <footer> or [role=contentinfo]
 	zLangSkip                // inside an element in Welsh or Gaelic
 	zChromeClass             // inside an element whose class or id names navigation, menus or footers
+	zCode                    // inside <code>, <samp> or <kbd>: computer text, not prose
 )
 
 // maxDepth bounds the DOM depth walked, so hostile input cannot exhaust the
@@ -248,7 +249,10 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			return
 		}
 		t := n.Data
-		if zone&zLangSkip != 0 {
+		if zone&zCode != 0 {
+			// Code and sample output are not prose: the writing rules do not
+			// apply (link and button names still include it, below).
+		} else if zone&zLangSkip != 0 {
 			w.p.langWords += countWords(t)
 		} else {
 			w.buf.WriteString(t)
@@ -336,6 +340,9 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		} else if strings.TrimSpace(l) != "" {
 			zone &^= zLangSkip
 		}
+	}
+	if tag == "code" || tag == "samp" || tag == "kbd" {
+		zone |= zCode
 	}
 	switch {
 	case tag == "main" || role == "main":

@@ -254,7 +254,13 @@ func benchRatios(rs []benchResult) []benchRatio {
 	}
 	for _, r := range rs {
 		if r.Phase == "dashboard" {
+			// The target is for the league table and council pages;
+			// a full export is reported, with no target.
 			p99 := r.Metrics["p99_ms"]
+			if strings.HasPrefix(r.Subject, "export") {
+				out = append(out, benchRatio{"dashboard p99 ms: " + r.Subject, p99, "report", true})
+				continue
+			}
 			out = append(out, benchRatio{"dashboard p99 ms: " + r.Subject, p99, "< 100", p99 < 100})
 		}
 	}
