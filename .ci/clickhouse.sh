@@ -148,6 +148,16 @@ stop() {
   else
     log "no project-local server recorded"
   fi
+  # A server started with this config but not recorded (e.g. by an older
+  # version of this script that recorded a wrapper's pid) is stopped too.
+  local left
+  left=$(pgrep -f -- "--config-file=$dir/config.xml" || true)
+  if [ -n "$left" ]; then
+    kill $left 2>/dev/null || true
+    for _ in $(seq 1 40); do pgrep -f -- "--config-file=$dir/config.xml" >/dev/null || break; sleep 0.25; done
+    pkill -9 -f -- "--config-file=$dir/config.xml" 2>/dev/null || true
+    log "stopped (pids $left)"
+  fi
 }
 
 case "${1:-ensure}" in
