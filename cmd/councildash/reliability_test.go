@@ -277,28 +277,7 @@ func TestReviewPostsSurviveClickHouseRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := data.EmbeddedRegister()[:40]
-	cfg := reviews.DefaultConfig()
-	cfg.MinFormTime = -1
-	cfg.RatePerIP = reviews.Rate{N: -1, Per: time.Hour}
-	cfg.RatePerCouncil = reviews.Rate{N: -1, Per: time.Hour}
-	svc, err := reviews.New(data.NewReviewStore(store), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Each refused post logs a warning; only errors are of interest here.
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-	r, err := dashboard.NewRenderer(log, web.Templates)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: webCouncils(reg), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gin.SetMode(gin.ReleaseMode)
-	eng := gin.New()
-	reviewstest.Routes(eng, h)
-	srv := httptest.NewServer(eng)
+	srv := reviewServer(t, store, reg)
 	defer srv.Close()
 
 	var stopped, restarted atomic.Bool
@@ -399,4 +378,49 @@ func TestReviewPostsSurviveClickHouseRestart(t *testing.T) {
 		t.Fatalf("stored %d reviews; accepted %d, unavailable %d", total, accepted.Load(), unavailable.Load())
 	}
 	t.Logf("accepted %d (%d after the restart), 503 with the form kept %d, stored %d", accepted.Load(), afterRestart.Load(), unavailable.Load(), total)
+}
+
+// reviewServer serves the real review handlers (rate limits and the minimum
+// time on the form off) over store, for load tests.
+func reviewServer(t *testing.T, store *data.Store, reg []data.Council) *httptest.Server {
+	t.Helper()
+	cfg := reviews.DefaultConfig()
+	cfg.MinFormTime = -1
+	cfg.RatePerIP = reviews.Rate{N: -1, Per: time.Hour}
+	cfg.RatePerCouncil = reviews.Rate{N: -1, Per: time.Hour}
+	svc, err := reviews.New(data.NewReviewStore(store), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each refused post logs a warning; only errors are of interest here.
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	r, err := dashboard.NewRenderer(log, web.Templates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: webCouncils(reg), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	eng := gin.New()
+	reviewstest.Routes(eng, h)
+	return httptest.NewServer(eng)
+}
+
+// postReview fetches a council's review form and posts a review through it,
+// returning the status of the post.
+func postReview(c *http.Client, base, council, task, comment string) (reviewstest.Response, error) {
+	form, err := reviewstest.Do(c, "GET", base+"/councils/"+council+"/review", nil, "")
+	if err != nil {
+		return form, err
+	}
+	if form.Status != http.StatusOK {
+		return form, fmt.Errorf("review form: status %d", form.Status)
+	}
+	tok, err := reviewstest.FormToken(form.Body)
+	if err != nil {
+		return form, err
+	}
+	return reviewstest.Do(c, "POST", base+"/councils/"+council+"/review", reviewstest.ReviewForm(tok, task, comment), "")
 }

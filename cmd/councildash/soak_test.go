@@ -2,15 +2,23 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
+	"github.com/councildash/councildash/reviews/reviewstest"
+	"github.com/councildash/councildash/scoring"
 )
 
 // soakDuration is COUNCILDASH_SOAK (`make soak` sets 10m); `make test` runs a
@@ -52,7 +60,7 @@ func heapMB() float64 {
 }
 
 // TestSoak crawls the hostile web (plus ordinary sites) again and again,
-// scoring and storing every run, and checks that goroutines and the live
+// scoring and storing every run while clients post reviews, and checks that goroutines and the live
 // heap do not grow between the first round and the last.
 func TestSoak(t *testing.T) {
 	store := datatest.Store(t)
@@ -75,13 +83,65 @@ func TestSoak(t *testing.T) {
 			t.Fatalf("soak crawl: %v", err)
 		}
 	}
+	// Review load beside the crawls: four clients posting through the real
+	// handlers for the whole soak.
+	reg := data.EmbeddedRegister()[:30]
+	rsrv := reviewServer(t, store, reg)
+	defer rsrv.Close()
+	before, _, err := store.ReviewCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks := scoring.Tasks()
+	var accepted, seq atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	reviewLoad := func() {
+		for w := 0; w < 4; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				jar, _ := cookiejar.New(nil)
+				tr := &http.Transport{}
+				defer tr.CloseIdleConnections()
+				c := reviewstest.NoRedirects(&http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second})
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					i := seq.Add(1)
+					resp, err := postReview(c, rsrv.URL, reg[int(i)%len(reg)].Code, tasks[int(i)%len(tasks)].ID, fmt.Sprintf("soak review %d", i))
+					if err != nil || resp.Status != http.StatusSeeOther {
+						t.Errorf("soak review post: %v (status %d)", err, resp.Status)
+						return
+					}
+					accepted.Add(1)
+					time.Sleep(20 * time.Millisecond)
+				}
+			}()
+		}
+	}
+
 	round() // warm-up: pools, caches and connections reach their steady size
 	time.Sleep(200 * time.Millisecond)
 	g0, h0, r0 := runtime.NumGoroutine(), heapMB(), rssMB()
+	reviewLoad()
 	rounds := 0
 	for deadline := time.Now().Add(soak); time.Now().Before(deadline) || rounds < 2; rounds++ {
 		round()
 	}
+	close(stop)
+	wg.Wait()
+	after, _, err := store.ReviewCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if accepted.Load() == 0 || after-before != uint64(accepted.Load()) {
+		t.Fatalf("review posts accepted %d, stored %d", accepted.Load(), after-before)
+	}
+	rsrv.CloseClientConnections()
 	// Idle keep-alive connections and timers wind down.
 	var g1 int
 	for i := 0; i < 50; i++ {
@@ -91,8 +151,8 @@ func TestSoak(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	h1, r1 := heapMB(), rssMB()
-	t.Logf("soak %s: %d rounds of %d sites; goroutines %d -> %d; live heap %.1f -> %.1f MB; RSS %.1f -> %.1f MB",
-		soak, rounds, len(web.Sites), g0, g1, h0, h1, r0, r1)
+	t.Logf("soak %s: %d rounds of %d sites, %d review posts (all stored); goroutines %d -> %d; live heap %.1f -> %.1f MB; RSS %.1f -> %.1f MB",
+		soak, rounds, len(web.Sites), accepted.Load(), g0, g1, h0, h1, r0, r1)
 	if g1 > g0+5 {
 		buf := make([]byte, 1<<20)
 		t.Fatalf("goroutines grew from %d to %d:\n%s", g0, g1, buf[:runtime.Stack(buf, true)])

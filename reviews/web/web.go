@@ -310,13 +310,8 @@ func (h *Handlers) formPage(co Council, in reviews.Input, peer *reviews.Peer, to
 		if i > reviews.MinImportance {
 			id += "-" + strconv.Itoa(i)
 		}
-		label := strconv.Itoa(i)
-		switch i {
-		case reviews.MinImportance:
-			label += " (not important)"
-		case reviews.MaxImportance:
-			label += " (very important)"
-		}
+		// Words, not digits: the form follows the Content Standard it checks.
+		label := importanceLabel(i)
 		p.Importance = append(p.Importance, Choice{ID: id, Value: strconv.Itoa(i), Label: label, Checked: strings.TrimSpace(in.Importance) == strconv.Itoa(i)})
 	}
 	kinds := []Choice{{Value: reviews.KindResident, Label: "I live in this council's area"}, {Value: "staff", Label: "I work for a council"}, {Value: reviews.KindOther, Label: "Other"}}
@@ -345,7 +340,22 @@ func (h *Handlers) formPage(co Council, in reviews.Input, peer *reviews.Peer, to
 	return p
 }
 
-func formTitle(co Council) string { return "Try a task on " + co.Name + "'s website" }
+func formTitle(co Council) string { return "Review " + co.Name }
+
+// importanceLabel names an importance rating (1 to 5).
+func importanceLabel(i int) string {
+	switch {
+	case i <= reviews.MinImportance:
+		return "Not important"
+	case i == 2:
+		return "A little important"
+	case i == 3:
+		return "Fairly important"
+	case i < reviews.MaxImportance:
+		return "Important"
+	}
+	return "Very important"
+}
 
 // Form serves GET /councils/:code/review (?task=ID preselects a task).
 func (h *Handlers) Form(c *gin.Context) {

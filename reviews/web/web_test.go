@@ -218,7 +218,7 @@ func TestValidationThroughHTTP(t *testing.T) {
 			if strings.Contains(r.Body, "<script>alert(1)") || strings.Contains(r.Body, "<b>x</b>") {
 				t.Fatal("unescaped input in the page")
 			}
-			if !strings.Contains(r.Body, "Error: Try a task") {
+			if !strings.Contains(r.Body, "<title>Error: Review ") {
 				t.Fatal("title does not start with Error:")
 			}
 		})
