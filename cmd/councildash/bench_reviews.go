@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -38,30 +39,10 @@ func benchReviews(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 	if err != nil {
 		return nil, err
 	}
-	cfg := reviews.DefaultConfig()
-	cfg.MinFormTime = -1
-	cfg.RatePerIP = reviews.Rate{N: -1, Per: time.Hour}
-	cfg.RatePerCouncil = reviews.Rate{N: -1, Per: time.Hour}
-	svc, err := reviews.New(data.NewReviewStore(store), cfg)
+	srv, err := reviewLoadServer(store, reg, loggerOr(env.Logger), []string{"127.0.0.1"})
 	if err != nil {
 		return nil, err
 	}
-	log := loggerOr(env.Logger)
-	r, err := dashboard.NewRenderer(log, web.Templates)
-	if err != nil {
-		return nil, err
-	}
-	h, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: webCouncils(reg), Logger: log})
-	if err != nil {
-		return nil, err
-	}
-	gin.SetMode(gin.ReleaseMode)
-	eng := gin.New()
-	if err := eng.SetTrustedProxies([]string{"127.0.0.1"}); err != nil {
-		return nil, err
-	}
-	reviewstest.Routes(eng, h)
-	srv := httptest.NewServer(eng)
 	defer srv.Close()
 
 	const clients = 32
@@ -162,4 +143,35 @@ func benchReviews(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 		return []benchResult{res}, fmt.Errorf("reviews accepted %d but stored %d (%d stored more than once)", accepted.Load(), stored, dups)
 	}
 	return []benchResult{res}, nil
+}
+
+// reviewLoadServer serves the real review handlers over store on a loopback
+// server for load tests (the bench, the reliability and soak tests): rate
+// limits and the minimum time on the form are off. trusted are the proxies
+// whose X-Forwarded-For is believed (the bench spreads clients over
+// addresses that way).
+func reviewLoadServer(store *data.Store, reg []data.Council, log *slog.Logger, trusted []string) (*httptest.Server, error) {
+	cfg := reviews.DefaultConfig()
+	cfg.MinFormTime = -1
+	cfg.RatePerIP = reviews.Rate{N: -1, Per: time.Hour}
+	cfg.RatePerCouncil = reviews.Rate{N: -1, Per: time.Hour}
+	svc, err := reviews.New(data.NewReviewStore(store), cfg)
+	if err != nil {
+		return nil, err
+	}
+	r, err := dashboard.NewRenderer(log, web.Templates)
+	if err != nil {
+		return nil, err
+	}
+	h, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: webCouncils(reg), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	eng := gin.New()
+	if err := eng.SetTrustedProxies(trusted); err != nil {
+		return nil, err
+	}
+	reviewstest.Routes(eng, h)
+	return httptest.NewServer(eng), nil
 }

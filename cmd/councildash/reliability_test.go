@@ -18,16 +18,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/crawler/crawltest"
-	"github.com/councildash/councildash/dashboard"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
-	"github.com/councildash/councildash/reviews"
 	"github.com/councildash/councildash/reviews/reviewstest"
-	"github.com/councildash/councildash/reviews/web"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -384,28 +379,13 @@ func TestReviewPostsSurviveClickHouseRestart(t *testing.T) {
 // time on the form off) over store, for load tests.
 func reviewServer(t *testing.T, store *data.Store, reg []data.Council) *httptest.Server {
 	t.Helper()
-	cfg := reviews.DefaultConfig()
-	cfg.MinFormTime = -1
-	cfg.RatePerIP = reviews.Rate{N: -1, Per: time.Hour}
-	cfg.RatePerCouncil = reviews.Rate{N: -1, Per: time.Hour}
-	svc, err := reviews.New(data.NewReviewStore(store), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Each refused post logs a warning; only errors are of interest here.
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-	r, err := dashboard.NewRenderer(log, web.Templates)
+	srv, err := reviewLoadServer(store, reg, log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: webCouncils(reg), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gin.SetMode(gin.ReleaseMode)
-	eng := gin.New()
-	reviewstest.Routes(eng, h)
-	return httptest.NewServer(eng)
+	return srv
 }
 
 // postReview fetches a council's review form and posts a review through it,
