@@ -175,7 +175,15 @@ var skipTags = map[string]bool{
 // classifyChrome says from an element's id and class whether it is a cookie
 // banner (2), probably navigation, menus or a footer (1), or neither (0).
 func classifyChrome(id, class string) int {
-	s := strings.ToLower(id + " " + class)
+	a, b := chromeKind(lowerASCII(id)), chromeKind(lowerASCII(class))
+	return max(a, b)
+}
+
+// chromeKind classifies one lower-cased id or class attribute.
+func chromeKind(s string) int {
+	if s == "" {
+		return 0
+	}
 	if strings.Contains(s, "cookie") || strings.Contains(s, "consent") || strings.Contains(s, "gdpr") {
 		return 2
 	}
@@ -184,12 +192,25 @@ func classifyChrome(id, class string) int {
 			return 1
 		}
 	}
-	for _, f := range strings.Fields(s) {
-		if f == "header" || f == "site-header" || f == "sidebar" {
-			return 1
+	if strings.Contains(s, "header") || strings.Contains(s, "sidebar") {
+		for f := range strings.FieldsSeq(s) {
+			if f == "header" || f == "site-header" || f == "sidebar" {
+				return 1
+			}
 		}
 	}
 	return 0
+}
+
+// lowerASCII lower-cases s, allocating only when s has an upper-case ASCII
+// letter or a non-ASCII byte (then strings.ToLower does the work).
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // langSkipped reports whether a lang value is Welsh or Gaelic.
@@ -200,6 +221,11 @@ func langSkipped(l string) bool {
 
 func newPage(in PageInput) *page {
 	p := &page{in: in, ids: map[string][]*html.Node{}, labelFor: map[string]bool{}, ariaRefs: map[string]bool{}, selCache: map[*html.Node]string{}}
+	// Size the link list once: "<a" over-counts a little (<abbr>, <area>...),
+	// which costs less than growing the slice link by link.
+	if n := bytes.Count(in.Body, []byte("<a")); n > 0 {
+		p.links = make([]linkInfo, 0, min(n, 1<<14))
+	}
 	u := in.FinalURL
 	if u == "" {
 		u = in.URL
@@ -721,7 +747,23 @@ func collapse(s string) string {
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf { // ASCII fast path
+			i++
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
+				space = true
+				continue
+			}
+			if space && sb.Len() > 0 {
+				sb.WriteByte(' ')
+			}
+			space = false
+			sb.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		if unicode.IsSpace(r) || r == '\u00a0' {
 			space = true
 			continue
