@@ -611,6 +611,16 @@ func TestClickHouseDownGives503WithInputKept(t *testing.T) {
 	cfg := datatest.Config(t)
 	cfg.Addr = p.ln.Addr().String()
 	store := datatest.OpenConfig(t, cfg)
+	t.Cleanup(func() {
+		// The store reached the server through the proxy this test stops:
+		// drop the database directly.
+		direct := cfg
+		direct.Addr = datatest.Addr()
+		if s, err := data.Open(context.Background(), direct); err == nil {
+			_ = s.DropDatabase(context.Background())
+			_ = s.Close()
+		}
+	})
 	if _, err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
