@@ -58,7 +58,6 @@ type benchFlags struct {
 	parallel     int
 	loadFor      time.Duration
 	conns        int
-	reviews      int
 	out          string
 	doc          string
 	only         string
@@ -74,7 +73,6 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&bf.parallel, "parallel", 64, "sites crawled at once (both crawlers)")
 	fs.DurationVar(&bf.loadFor, "load-for", 30*time.Second, "duration of each dashboard load test")
 	fs.IntVar(&bf.conns, "conns", 200, "concurrent connections of the dashboard load test")
-	fs.IntVar(&bf.reviews, "reviews", 2000, "review posts in the review load test")
 	fs.StringVar(&bf.out, "out", "bench/results.json", "where to write the JSON results")
 	fs.StringVar(&bf.doc, "doc", "docs/PERFORMANCE.md", "where to write the Markdown scoreboard (empty: nowhere)")
 	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,scoring,insert,dashboard,reviews)")
@@ -147,7 +145,7 @@ func benchMarkdown(rep benchReport, bf benchFlags) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Performance\n\nThe latest `make bench` scoreboard (written by `councildash bench`; raw numbers in `bench/results.json`).\n\n")
 	fmt.Fprintf(&b, "- when: %s\n- machine: %s\n- %s, ClickHouse %s\n- took: %s\n", rep.When.Format(time.RFC3339), rep.Machine, rep.Go, rep.CH, rep.Elapsed)
-	fmt.Fprintf(&b, "- settings: %d sites x %d pages, %d sites at once; dashboard load %s at %d connections; %d review posts\n\n", bf.sites, bf.pages, bf.parallel, bf.loadFor, bf.conns, bf.reviews)
+	fmt.Fprintf(&b, "- settings: %d sites x %d pages, %d sites at once; dashboard load %s at %d connections; review posts from 32 clients for up to 15s\n\n", bf.sites, bf.pages, bf.parallel, bf.loadFor, bf.conns)
 	b.WriteString("| phase | subject | metrics | peak RSS |\n|---|---|---|---|\n")
 	for _, r := range rep.Results {
 		keys := make([]string, 0, len(r.Metrics))
@@ -173,7 +171,7 @@ func benchMarkdown(rep benchReport, bf benchFlags) string {
 func runPhase(ctx context.Context, self string, db dbFlags, benchDB string, bf benchFlags, phase string, env *Env) ([]benchResult, error) {
 	args := []string{"bench-phase", "--phase", phase, "--clickhouse", db.addr, "--database", benchDB,
 		"--sites", fmt.Sprint(bf.sites), "--pages", fmt.Sprint(bf.pages), "--parallel", fmt.Sprint(bf.parallel),
-		"--load-for", bf.loadFor.String(), "--conns", fmt.Sprint(bf.conns), "--reviews", fmt.Sprint(bf.reviews)}
+		"--load-for", bf.loadFor.String(), "--conns", fmt.Sprint(bf.conns)}
 	cmd := exec.CommandContext(ctx, self, args...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -325,7 +323,6 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&bf.parallel, "parallel", 64, "")
 	fs.DurationVar(&bf.loadFor, "load-for", 30*time.Second, "")
 	fs.IntVar(&bf.conns, "conns", 200, "")
-	fs.IntVar(&bf.reviews, "reviews", 2000, "")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
