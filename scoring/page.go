@@ -127,7 +127,7 @@ type frame struct {
 type walker struct {
 	p         *page
 	frames    []*frame
-	buf       strings.Builder
+	buf       bytes.Buffer // reused between blocks (Reset keeps its capacity)
 	bufBold   int
 	blockNode *html.Node
 	blockTag  string
