@@ -171,7 +171,9 @@ func chkNewWindow(e *Engine, p *page, em *emitter) {
 		if l.hidden || !strings.EqualFold(strings.TrimSpace(l.target), "_blank") {
 			continue
 		}
-		if e.rx.newWindow.MatchString(linkName(l) + " " + l.title + " " + l.imgAlt) {
+		said := linkName(l) + " " + l.title + " " + l.imgAlt
+		// The regexp only matches text holding "new ", "opens in" or "external ".
+		if (containsFold(said, "new ") || containsFold(said, "opens in") || containsFold(said, "external ")) && e.rx.newWindow.MatchString(said) {
 			continue
 		}
 		em.add(SevInfo, l.node, linkName(l), nil, "Link opens a new window without saying so")
@@ -206,7 +208,10 @@ func chkPDFLinks(e *Engine, p *page, em *emitter) {
 		if ext == "" {
 			continue
 		}
-		if e.rx.formWord.MatchString(linkName(l)) || e.rx.formWord.MatchString(strings.NewReplacer("-", " ", "_", " ", "/", " ").Replace(path)) {
+		name := linkName(l)
+		// The regexp only matches text holding "form".
+		if containsFold(name, "form") && e.rx.formWord.MatchString(name) ||
+			containsFold(path, "form") && e.rx.formWord.MatchString(strings.NewReplacer("-", " ", "_", " ", "/", " ").Replace(path)) {
 			em.addW(2, SevWarning, l.node, linkName(l), []string{ext, "form"}, "Form published as a "+ext+" document: make it an online form")
 			continue
 		}

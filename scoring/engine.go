@@ -31,6 +31,39 @@ type Engine struct {
 type taskMatcher struct {
 	Task
 	re *regexp.Regexp
+	// firsts are the lower-cased first tokens of the task's words: a text
+	// can only match re if it contains one of them (a cheap prefilter);
+	// nil means always try re.
+	firsts []string
+}
+
+// mayMatch is the prefilter of m.re.
+func (m taskMatcher) mayMatch(s string) bool {
+	if m.firsts == nil {
+		return true
+	}
+	for _, f := range m.firsts {
+		if containsFold(s, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstTokens returns the lower-cased first token of each word or phrase,
+// or nil when one is not plain ASCII (the prefilter would not be exact).
+func firstTokens(words []string) []string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		f := strings.ToLower(strings.Fields(w + " ")[0])
+		for i := 0; i < len(f); i++ {
+			if c := f[i]; c >= 0x80 || !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+				return nil
+			}
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // NewEngine compiles the checks for method m.
@@ -52,7 +85,7 @@ func NewEngine(m Method) *Engine {
 		}
 	}
 	for _, t := range Tasks() {
-		e.tasks = append(e.tasks, taskMatcher{Task: t, re: wordsRegexp(t.Words)})
+		e.tasks = append(e.tasks, taskMatcher{Task: t, re: wordsRegexp(t.Words), firsts: firstTokens(t.Words)})
 	}
 	return e
 }
@@ -232,7 +265,7 @@ func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
 		about += " \n " + strings.NewReplacer("-", " ", "_", " ", "/", " ", ".", " ").Replace(p.base.Path)
 	}
 	for _, t := range e.tasks {
-		if t.re.MatchString(about) {
+		if t.mayMatch(about) && t.re.MatchString(about) {
 			s.Tasks = append(s.Tasks, t.ID)
 		}
 	}
