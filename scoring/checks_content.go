@@ -138,8 +138,27 @@ func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 		r.moneyPence: flag(fPound), r.moneyFraction: flag(fPound), r.moneyAbbrev: flag(fPound),
 		r.pence: func(b *textBlock) bool { return b.flags&fDigit != 0 && digitThenP(b.text) }, r.smallNum: flag(fDigit),
 		r.compass: has("North", "South", "East", "West"), r.telLabel: has("Tel", "tel", "Mob", "mob", "TEL", "MOB"),
-		r.ePrefix: has("mail", "Mail", "e-", "E-", "eA", "eB", "eC", "eD", "eE", "eF", "eG", "eH", "eI", "eL", "eM", "eN", "eP", "eR", "eS", "eT", "eV", "eW"),
+		r.ePrefix: func(b *textBlock) bool { return ePrefixCandidate(b.text) },
 	}
+}
+
+// ePrefixCandidate reports, in one pass, whether s can match the e-prefix
+// regexp: it needs "e" or "E" before a hyphen or a capital letter, or "mail"
+// ("e mail", "E Mail").
+func ePrefixCandidate(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		switch s[i] {
+		case 'e', 'E':
+			if n := s[i+1]; n == '-' || 'A' <= n && n <= 'Z' {
+				return true
+			}
+		case 'm', 'M':
+			if strings.HasPrefix(s[i+1:], "ail") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // textRule runs re over each block of main content; keep decides whether a
