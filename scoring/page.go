@@ -256,7 +256,7 @@ func (w *walker) flush() {
 	if w.buf.Len() == 0 {
 		return
 	}
-	t := collapse(w.buf.String())
+	t := collapseText(w.buf.Bytes())
 	if t != "" && w.blockZone&zLangSkip == 0 {
 		tag := w.blockTag
 		w.p.blocks = append(w.p.blocks, textBlock{node: w.blockNode, tag: tag, text: t, zone: w.blockZone, boldWords: w.bufBold})
@@ -649,18 +649,26 @@ func (p *page) finish() {
 		kept = append(kept, c)
 	}
 	p.controls = kept
+	// Pages repeat hrefs ("/", "#main", the same menu twice): resolve each once.
+	resolved := make(map[string]string, len(p.links))
 	for i := range p.links {
 		l := &p.links[i]
 		h := strings.TrimSpace(l.href)
-		if strings.HasPrefix(strings.ToLower(h), "mailto:") {
+		if len(h) >= 7 && strings.EqualFold(h[:7], "mailto:") {
 			l.isMailto = true
 		}
-		if p.base != nil {
+		if p.base == nil {
+			continue
+		}
+		abs, ok := resolved[h]
+		if !ok {
 			if u, err := p.base.Parse(h); err == nil {
 				u.Fragment = ""
-				l.abs = u.String()
+				abs = u.String()
 			}
+			resolved[h] = abs
 		}
+		l.abs = abs
 	}
 	switch {
 	case p.zoneUsed(zMain):
@@ -739,10 +747,17 @@ func textOf(n *html.Node) string {
 	return sb.String()
 }
 
-// collapse trims and folds runs of white space into one space.
-func collapse(s string) string {
-	if s == "" || collapsed(s) {
-		return s
+// collapse folds runs of white space into one space and trims the ends.
+func collapse(s string) string { return collapseText(s) }
+
+// collapseText is collapse for text held as a string or as bytes (the
+// walker's buffer), so that bytes become a string in one allocation.
+func collapseText[T string | []byte](s T) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if collapsed(s) {
+		return string(s)
 	}
 	var sb strings.Builder
 	sb.Grow(len(s))
@@ -762,7 +777,9 @@ func collapse(s string) string {
 			sb.WriteByte(c)
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		var buf [utf8.UTFMax]byte
+		n := copy(buf[:], s[i:min(i+utf8.UTFMax, len(s))])
+		r, size := utf8.DecodeRune(buf[:n])
 		i += size
 		if unicode.IsSpace(r) || r == '\u00a0' {
 			space = true
@@ -778,7 +795,7 @@ func collapse(s string) string {
 }
 
 // collapsed reports whether s has no white space to fold or trim.
-func collapsed(s string) bool {
+func collapsed[T string | []byte](s T) bool {
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
@@ -800,10 +817,18 @@ func collapsed(s string) bool {
 	return true
 }
 
+// isWordRune reports whether r is a letter or a digit (ASCII fast path).
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
 func countWords(s string) int {
 	n, in := 0, false
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if isWordRune(r) {
 			if !in {
 				n++
 			}

@@ -92,10 +92,10 @@ func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <
 // wordSpans returns the byte spans of the words of s (letters and digits,
 // with inner apostrophes and hyphens).
 func wordSpans(s string) [][2]int {
-	var out [][2]int
+	out := make([][2]int, 0, len(s)/6+1) // about one word per six bytes of prose
 	start := -1
 	for i, r := range s {
-		in := unicode.IsLetter(r) || unicode.IsDigit(r)
+		in := isWordRune(r)
 		if !in && start >= 0 && (r == '-' || r == '\'' || r == '’') {
 			// keep inner hyphens and apostrophes when a letter follows
 			if j := i + utf8.RuneLen(r); j < len(s) {
