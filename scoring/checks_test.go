@@ -349,3 +349,39 @@ func TestCodeIsNotProse(t *testing.T) {
 		t.Errorf("a link named partly by <code> lost its name: %+v", findingsOf(r, "a11y-link-name"))
 	}
 }
+
+// chromeKind is a one-pass scan; it must agree with the plain definition.
+func TestChromeKindMatchesDefinition(t *testing.T) {
+	def := func(s string) int {
+		if strings.Contains(s, "cookie") || strings.Contains(s, "consent") || strings.Contains(s, "gdpr") {
+			return 2
+		}
+		for _, k := range []string{"nav", "menu", "breadcrumb", "footer", "masthead", "accesskey", "skiplink", "skip-link"} {
+			if strings.Contains(s, k) {
+				return 1
+			}
+		}
+		for _, f := range strings.Fields(s) {
+			if f == "header" || f == "site-header" || f == "sidebar" {
+				return 1
+			}
+		}
+		return 0
+	}
+	inputs := []string{"", "govuk-grid-row", "main-nav", "site-header", "header", "page-header", "sidebar", "sidebar-left",
+		"cookie-banner nav", "nav gdpr", "consent", "skip-link", "skiplink", "breadcrumbs", "footer-links", "masthead",
+		"accesskeys", "menu", "x header y", "headers", "c", "coo", "gdp", "s", "h", "na"}
+	words := []string{"nav", "cookie", "header", "side", "bar", "foot", "er", "skip", "-", "link", " ", "gd", "pr", "x", "menu", "sidebar", "site-"}
+	for i := 0; i < 2000; i++ {
+		var b strings.Builder
+		for j := 0; j < 1+(i*7+j*3)%5; j++ {
+			b.WriteString(words[(i*31+j*17)%len(words)])
+		}
+		inputs = append(inputs, b.String())
+	}
+	for _, in := range inputs {
+		if got, want := chromeKind(in), def(in); got != want {
+			t.Errorf("chromeKind(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

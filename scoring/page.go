@@ -179,27 +179,63 @@ func classifyChrome(id, class string) int {
 	return max(a, b)
 }
 
-// chromeKind classifies one lower-cased id or class attribute.
+// chromeKind classifies one lower-cased id or class attribute: 2 when it
+// names a cookie banner (cookie, consent, gdpr), 1 for navigation, menus,
+// breadcrumbs, footers and the like (or a "header", "site-header" or
+// "sidebar" token), else 0. One pass, dispatching on each byte.
 func chromeKind(s string) int {
-	if s == "" {
-		return 0
-	}
-	if strings.Contains(s, "cookie") || strings.Contains(s, "consent") || strings.Contains(s, "gdpr") {
-		return 2
-	}
-	for _, k := range [...]string{"nav", "menu", "breadcrumb", "footer", "masthead", "accesskey", "skiplink", "skip-link"} {
-		if strings.Contains(s, k) {
-			return 1
+	kind, tokens := 0, false
+	for i := 0; i < len(s); i++ {
+		rest := s[i:]
+		switch s[i] {
+		case 'c':
+			if strings.HasPrefix(rest, "cookie") || strings.HasPrefix(rest, "consent") {
+				return 2
+			}
+		case 'g':
+			if strings.HasPrefix(rest, "gdpr") {
+				return 2
+			}
+		case 'n':
+			if strings.HasPrefix(rest, "nav") {
+				kind = 1
+			}
+		case 'm':
+			if strings.HasPrefix(rest, "menu") || strings.HasPrefix(rest, "masthead") {
+				kind = 1
+			}
+		case 'b':
+			if strings.HasPrefix(rest, "breadcrumb") {
+				kind = 1
+			}
+		case 'f':
+			if strings.HasPrefix(rest, "footer") {
+				kind = 1
+			}
+		case 'a':
+			if strings.HasPrefix(rest, "accesskey") {
+				kind = 1
+			}
+		case 's':
+			if strings.HasPrefix(rest, "skiplink") || strings.HasPrefix(rest, "skip-link") {
+				kind = 1
+			} else if strings.HasPrefix(rest, "sidebar") {
+				tokens = true
+			}
+		case 'h':
+			if strings.HasPrefix(rest, "header") {
+				tokens = true
+			}
 		}
 	}
-	if strings.Contains(s, "header") || strings.Contains(s, "sidebar") {
+	if kind == 0 && tokens {
 		for f := range strings.FieldsSeq(s) {
 			if f == "header" || f == "site-header" || f == "sidebar" {
 				return 1
 			}
 		}
 	}
-	return 0
+	return kind
 }
 
 // lowerASCII lower-cases s, allocating only when s has an upper-case ASCII
