@@ -176,6 +176,10 @@ func chkNewWindow(e *Engine, p *page, em *emitter) {
 		if (containsFold(said, "new ") || containsFold(said, "opens in") || containsFold(said, "external ")) && e.rx.newWindow.MatchString(said) {
 			continue
 		}
+		if em.full() {
+			em.countOnly(1)
+			continue
+		}
 		em.add(SevInfo, l.node, linkName(l), nil, "Link opens a new window without saying so")
 	}
 }
@@ -213,6 +217,10 @@ func chkPDFLinks(e *Engine, p *page, em *emitter) {
 		if containsFold(name, "form") && e.rx.formWord.MatchString(name) ||
 			containsFold(path, "form") && e.rx.formWord.MatchString(strings.NewReplacer("-", " ", "_", " ", "/", " ").Replace(path)) {
 			em.addW(2, SevWarning, l.node, linkName(l), []string{ext, "form"}, "Form published as a "+ext+" document: make it an online form")
+			continue
+		}
+		if em.full() {
+			em.countOnly(1)
 			continue
 		}
 		em.add(SevInfo, l.node, linkName(l), []string{ext}, "Link to a "+ext+" document: publish the content as a web page where you can")

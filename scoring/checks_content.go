@@ -182,11 +182,19 @@ func textRule(p *page, em *emitter, re *regexp.Regexp, sev string, keep func(s s
 		case em.e.rx.ePrefix:
 			ms = ePrefixMatches(b.text, b.wordSpans())
 		default:
-			ms = re.FindAllStringSubmatchIndex(b.text, -1)
+			if re.NumSubexp() == 0 {
+				ms = re.FindAllStringIndex(b.text, -1) // no groups: cheaper than tracking them
+			} else {
+				ms = re.FindAllStringSubmatchIndex(b.text, -1)
+			}
 		}
 		for _, m := range ms {
 			ok, msg := keep(b.text, m)
 			if !ok {
+				continue
+			}
+			if em.full() { // counted, but no more evidence is kept
+				em.countOnly(1)
 				continue
 			}
 			i, j := m[0], m[1]

@@ -170,6 +170,13 @@ func (em *emitter) add(sev string, n *html.Node, snippet string, matched []strin
 }
 
 // addW adds a finding that counts w times in the statistics.
+// full reports whether the current check has kept all the evidence it may:
+// callers then only count (countOnly), without building snippets.
+func (em *emitter) full() bool { return em.stored >= em.e.m.Thresholds.MaxFindingsPerCheck }
+
+// countOnly counts a finding whose evidence is not kept (see full).
+func (em *emitter) countOnly(w int) { em.counts[em.cur] += w }
+
 func (em *emitter) addW(w int, sev string, n *html.Node, snippet string, matched []string, msg string) {
 	em.counts[em.cur] += w
 	if em.stored >= em.e.m.Thresholds.MaxFindingsPerCheck {
