@@ -284,7 +284,8 @@ func MethodMarkdown(m Method) string {
 	p("- Up to %d findings per check and page are kept as evidence; all are counted.\n", t.MaxFindingsPerCheck)
 	p("\n## Text and language\n\n")
 	p("Text checks read the page's main content (the `main` element, `role=main` or `article`; otherwise the body without header, navigation, footer and cookie banners), not menus. ")
-	p("Text in Welsh or Gaelic (`lang=\"cy\"` or `lang=\"gd\"`) is not judged by English rules, and the page's record says which rules were not applied and why.\n\n")
+	p("Text in Welsh or Gaelic (`lang=\"cy\"` or `lang=\"gd\"`) is not judged by English rules, and the page's record says which rules were not applied and why. ")
+	p("Text in `code`, `samp` and `kbd` elements is computer text, not prose: the writing rules skip it (link and button names still include it).\n\n")
 	p("## Top tasks\n\n| task | words residents use |\n|---|---|\n")
 	for _, tk := range Tasks() {
 		p("| %s | %s |\n", tk.Name, strings.Join(tk.Words, ", "))
