@@ -62,14 +62,8 @@ type apiTrendPoint struct {
 
 func (s *Server) apiCouncil(c *gin.Context) {
 	ctx := c.Request.Context()
-	co, ok := s.byCode[c.Param("code")]
+	co, sn, ok := s.councilSnapshot(c)
 	if !ok {
-		s.fail(c, ErrNotFound)
-		return
-	}
-	sn, err := s.snapshot(ctx)
-	if err != nil {
-		s.fail(c, err)
 		return
 	}
 	out := gin.H{"council": co, "method_version": s.method}

@@ -444,16 +444,26 @@ func (s *Server) councilDetail(ctx context.Context, runID, code string) (*counci
 	return v.(*councilDetail), nil
 }
 
-func (s *Server) council(c *gin.Context) {
-	ctx := c.Request.Context()
-	co, ok := s.byCode[c.Param("code")]
+// councilSnapshot finds the :code council and the current snapshot; on
+// failure it has answered (404 or the snapshot's error) and ok is false.
+func (s *Server) councilSnapshot(c *gin.Context) (co Council, sn *snapshot, ok bool) {
+	co, ok = s.byCode[c.Param("code")]
 	if !ok {
 		s.fail(c, ErrNotFound)
-		return
+		return co, nil, false
 	}
-	sn, err := s.snapshot(ctx)
+	sn, err := s.snapshot(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
+		return co, nil, false
+	}
+	return co, sn, true
+}
+
+func (s *Server) council(c *gin.Context) {
+	ctx := c.Request.Context()
+	co, sn, ok := s.councilSnapshot(c)
+	if !ok {
 		return
 	}
 	p := councilPage{Council: co, Method: s.method, Cats: s.cats, ReviewsOn: s.reviews != nil,
@@ -470,6 +480,7 @@ func (s *Server) council(c *gin.Context) {
 
 	var det *councilDetail
 	var tcs []TaskCheck
+	var err error
 	if p.HasRow {
 		p.Run = p.Row.Crawled
 		p.Trend = s.trend(sn, co.Code)
