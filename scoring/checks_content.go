@@ -123,7 +123,7 @@ func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 		}
 	}
 	return map[*regexp.Regexp]func(*textBlock) bool{
-		r.email: flag(fAt), r.ampersand: flag(fAmp), r.blockCaps: flag(fUpper2),
+		r.email: flag(fAt), r.ampersand: flag(fAmp), r.blockCaps: func(b *textBlock) bool { return capsRunCandidate(b.text) },
 		r.councilCap: has("Council"), r.councilPlural: has("ouncil "),
 		r.abbrevStops: flag(fAbbrev), r.formCode: func(b *textBlock) bool { return b.flags&fDigit != 0 && strings.Contains(b.text, "orm") },
 		r.time24: flag(fColonTime),
@@ -131,7 +131,8 @@ func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 			return b.flags&fDigit != 0 && (strings.Contains(b.text, "hr") || strings.Contains(b.text, "hour"))
 		},
 		r.timeRange: func(b *textBlock) bool {
-			return b.flags&fDigitDash != 0 || b.flags&fDigit != 0 && (containsFold(b.text, "am") || containsFold(b.text, "pm"))
+			// The range needs a digit, a dash and a closing am or pm.
+			return b.flags&fDigit != 0 && strings.ContainsAny(b.text, "-–—") && (containsFold(b.text, "am") || containsFold(b.text, "pm"))
 		}, r.dateOrdinal: flag(fOrdinal), r.yearRange: func(b *textBlock) bool {
 			return b.flags&fDigitDash != 0 || b.flags&fDigit != 0 && strings.Contains(b.text, "/")
 		}, r.numRange: flag(fDigitDash),
@@ -140,6 +141,55 @@ func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 		r.compass: has("North", "South", "East", "West"), r.telLabel: has("Tel", "tel", "Mob", "mob", "TEL", "MOB"),
 		r.ePrefix: func(b *textBlock) bool { return ePrefixCandidate(b.text) },
 	}
+}
+
+// capsRunCandidate reports, in one pass, whether s can match the block
+// capitals regexp: three words of capitals ([A-Z'’], the first of two or
+// more characters) separated by white space or hyphens. Word boundaries are
+// not checked, so this is a necessary condition, not the rule.
+func capsRunCandidate(s string) bool {
+	isCap := func(c byte) bool { return 'A' <= c && c <= 'Z' }
+	run := func(j int) int { // end of a run of [A-Z'’] starting at j
+		for j < len(s) {
+			switch {
+			case isCap(s[j]) || s[j] == '\'':
+				j++
+			case strings.HasPrefix(s[j:], "’"):
+				j += len("’")
+			default:
+				return j
+			}
+		}
+		return j
+	}
+	seps := func(j int) int { // end of a run of [\t\n\f\r -] starting at j
+		for j < len(s) && (s[j] == ' ' || s[j] == '-' || s[j] == '\t' || s[j] == '\n' || s[j] == '\f' || s[j] == '\r') {
+			j++
+		}
+		return j
+	}
+	for i := 0; i+1 < len(s); i++ {
+		if !isCap(s[i]) {
+			continue
+		}
+		j := run(i + 1)
+		if j == i+1 {
+			continue
+		}
+		words := 1
+		for words < 3 {
+			k := seps(j)
+			if k == j || k >= len(s) || !isCap(s[k]) {
+				break
+			}
+			j = run(k + 1)
+			words++
+		}
+		if words >= 3 {
+			return true
+		}
+	}
+	return false
 }
 
 // ePrefixCandidate reports, in one pass, whether s can match the e-prefix

@@ -385,3 +385,61 @@ func TestChromeKindMatchesDefinition(t *testing.T) {
 		}
 	}
 }
+
+// Every prefilter is a necessary condition of its regexp: whenever the
+// regexp matches a text, the prefilter lets the text through. Texts are the
+// standard's own examples and many generated mixes of their pieces.
+func TestPrefiltersNeverHideAMatch(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	texts := []string{"PAY YOUR COUNCIL TAX", "D'ARCY AND SONS LTD", "THE COUNCIL-TAX BILL", "10am - 11am", "10-11am", "9.30am – 5pm",
+		"17:30", "1730hrs", "the Council are", "Council Tax have", "2012-13", "2012/3", "£75.00", "£0.7million", "£2m", "£3.5bn", "4p", "1st June",
+		"Form 21B", "E-mail", "e mail", "eBusiness", "EBusiness", "North West", "Tel: 01234", "Mob.", "e.g. this", "B.B.C.", "Roads & travel",
+		"write to x@y.gov.uk", "it was paid", "200-400", "3 bins", "SOUTH EAST REGION", "A B C", "AB C D", "AB’C DE F"}
+	pieces := []string{"COUNCIL", "TAX", "UK", "D'ARCY", "A", "B", "AB", "’", "x", "Council", "the", "are", "10", "9", "1730", "hrs",
+		"10am", "11am", "am", "pm", "30", "2012", "13", "£", "0.7", "m", "4p", "1st", "June", "Form", "21B", "e", "E", "mail", "Mail",
+		"Business", "North", "West", "Tel", "Mob", "e.g.", "&", "is", "paid", "200", "400", "hours", "AM", "PM", "(", ")", ","}
+	seps := []string{" ", "", "-", " - ", " – ", ":", ".", "/", "\n", "  "}
+	for i := 0; i < 30000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 2+i%6; j++ {
+			if j > 0 {
+				sb.WriteString(seps[(i*7+j*13+i/len(pieces))%len(seps)])
+			}
+			sb.WriteString(pieces[(i*131+j*977+j*j*31+i/97)%len(pieces)])
+		}
+		texts = append(texts, sb.String())
+	}
+	// Denser mixes for the rules whose matches need several pieces in a row.
+	for _, set := range [][]string{
+		{"COUNCIL", "TAX", "UK", "D'ARCY", "A", "AB", "’", "X", "Y", "x", "(", ","},
+		{"10", "9", "11", "9.30", "10:30", "am", "pm", "AM", "PM", "10am", "5pm", "x"},
+	} {
+		for i := 0; i < 5000; i++ {
+			var sb strings.Builder
+			for j := 0; j < 2+i%5; j++ {
+				if j > 0 {
+					sb.WriteString(seps[(i*3+j*7+i/11)%len(seps)])
+				}
+				sb.WriteString(set[(i*17+j*29+j*j*5+i/13)%len(set)])
+			}
+			texts = append(texts, sb.String())
+		}
+	}
+	matched := map[string]int{}
+	for _, s := range texts {
+		b := textBlock{text: s, flags: blockFlags(s)}
+		for re, pre := range e.pre {
+			if re.MatchString(s) {
+				matched[re.String()]++
+				if !pre(&b) {
+					t.Errorf("prefilter of %s hides a match in %q", re, s)
+				}
+			}
+		}
+	}
+	for re := range e.pre {
+		if matched[re.String()] == 0 {
+			t.Errorf("no text matches %s: the test does not exercise its prefilter", re)
+		}
+	}
+}
