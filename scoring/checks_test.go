@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 // page builds a page with body text inside <main>, wrapped in a site header,
@@ -440,6 +441,28 @@ func TestPrefiltersNeverHideAMatch(t *testing.T) {
 	for re := range e.pre {
 		if matched[re.String()] == 0 {
 			t.Errorf("no text matches %s: the test does not exercise its prefilter", re)
+		}
+	}
+}
+
+// collapse folds white space (including no-break spaces) into single spaces
+// and trims: the same as splitting into fields and joining them.
+func TestCollapseMatchesFields(t *testing.T) {
+	alphabet := []string{"a", "B", " ", "  ", "\n", "\t", "\u00a0", "é", "’", "-", "x y", "\r\n", "\u2003", "9"}
+	want := func(s string) string {
+		return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' }), " ")
+	}
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < i%9; j++ {
+			sb.WriteString(alphabet[(i*7+j*11+j*j*3+i/5)%len(alphabet)])
+		}
+		s := sb.String()
+		if got := collapse(s); got != want(s) {
+			t.Fatalf("collapse(%q) = %q, want %q", s, got, want(s))
+		}
+		if got := collapseText([]byte(s)); got != want(s) {
+			t.Fatalf("collapseText(%q bytes) = %q, want %q", s, got, want(s))
 		}
 	}
 }

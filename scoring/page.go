@@ -792,13 +792,26 @@ func collapseText[T string | []byte](s T) string {
 	if len(s) == 0 {
 		return ""
 	}
-	if collapsed(s) {
+	k := firstUncollapsed(s)
+	if k < 0 {
 		return string(s)
 	}
+	// s[:k] is already collapsed: copy it as it is (a single space at its
+	// end is held back, as the loop below would) and fold the rest.
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
-	for i := 0; i < len(s); {
+	pre := s[:k]
+	if len(pre) > 0 && pre[len(pre)-1] == ' ' {
+		pre, space = pre[:len(pre)-1], true
+	}
+	switch v := any(pre).(type) {
+	case string:
+		sb.WriteString(v)
+	case []byte:
+		sb.Write(v)
+	}
+	for i := k; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf { // ASCII fast path
 			i++
@@ -830,41 +843,46 @@ func collapseText[T string | []byte](s T) string {
 	return sb.String()
 }
 
-// collapsed reports whether s has no white space to fold or trim.
-func collapsed[T string | []byte](s T) bool {
-	if s[0] == ' ' || s[len(s)-1] == ' ' {
-		return false
-	}
+// firstUncollapsed returns the index of the first byte of s that collapse
+// may change (white space to fold or trim, or a non-ASCII byte, which the
+// full loop judges), or -1 when s is already collapsed.
+func firstUncollapsed[T string | []byte](s T) int {
 	prevSpace := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == ' ':
-			if prevSpace {
-				return false
+			if i == 0 || prevSpace {
+				return i
 			}
 			prevSpace = true
 		case c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c >= 0x80:
-			return false // let the full loop judge non-ASCII spaces
+			return i
 		default:
 			prevSpace = false
 		}
 	}
-	return true
-}
-
-// isWordRune reports whether r is a letter or a digit (ASCII fast path).
-func isWordRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	if prevSpace {
+		return len(s) - 1
 	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
+	return -1
 }
 
 func countWords(s string) int {
 	n, in := 0, false
-	for _, r := range s {
-		if isWordRune(r) {
+	for i := 0; i < len(s); {
+		var word bool
+		r := rune(s[i])
+		if r < utf8.RuneSelf { // ASCII, inline
+			word = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+			i++
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+			i += size
+		}
+		if word {
 			if !in {
 				n++
 			}

@@ -95,7 +95,12 @@ func wordSpans(s string) [][2]int {
 	out := make([][2]int, 0, len(s)/6+1) // about one word per six bytes of prose
 	start := -1
 	for i, r := range s {
-		in := isWordRune(r)
+		var in bool
+		if r < utf8.RuneSelf { // ASCII, inline
+			in = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		} else {
+			in = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
 		if !in && start >= 0 && (r == '-' || r == '\'' || r == '’') {
 			// keep inner hyphens and apostrophes when a letter follows
 			if j := i + utf8.RuneLen(r); j < len(s) {
