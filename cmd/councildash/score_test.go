@@ -115,13 +115,10 @@ func TestScoreURL(t *testing.T) {
 
 // Every real shared page scores without error, in both output forms.
 func TestScoreSharedPages(t *testing.T) {
-	dir := crawltest.SharedPagesDir()
+	dir := crawltest.RequireSharedPages(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.html"))
-	if dir == "" || len(files) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("../shared/data/pages is missing (CI=true)")
-		}
-		t.Skip("../shared/data/pages is absent: skipping")
+	if len(files) == 0 {
+		t.Fatalf("no pages in %s", dir)
 	}
 	for i, f := range files {
 		args := []string{"score", "--json", f}

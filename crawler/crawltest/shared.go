@@ -4,27 +4,57 @@ import (
 	"encoding/csv"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 )
 
-// SharedPagesDir returns the folder of real council pages, found as
-// ../shared/data/pages relative to the module root (the nearest parent of the
-// working directory holding go.mod), or "" when it does not exist.
+// SharedDir returns the project's shared data folder (council pages under
+// data/pages, the Content Standard and checks catalogue under reference), or
+// "" when it cannot be found. It is, in order:
+//   - $COUNCILDASH_SHARED, when set;
+//   - ../shared next to the module root (the nearest parent of the working
+//     directory holding go.mod);
+//   - ../shared next to the checkout this one was cloned from, when git's
+//     remote "origin" is a folder on this machine (a clone made elsewhere,
+//     e.g. `git clone . /tmp/x`, still finds the data).
+func SharedDir() string {
+	if d := os.Getenv("COUNCILDASH_SHARED"); d != "" {
+		return existingDir(d)
+	}
+	root := moduleRoot()
+	if root == "" {
+		return ""
+	}
+	if d := existingDir(filepath.Join(root, "..", "shared")); d != "" {
+		return d
+	}
+	out, err := exec.Command("git", "-C", root, "config", "--get", "remote.origin.url").Output()
+	if origin := strings.TrimSpace(string(out)); err == nil && filepath.IsAbs(origin) {
+		return existingDir(filepath.Join(origin, "..", "shared"))
+	}
+	return ""
+}
+
+// SharedPagesDir returns SharedDir's folder of real council pages, or "".
 func SharedPagesDir() string {
+	if d := SharedDir(); d != "" {
+		return existingDir(filepath.Join(d, "data", "pages"))
+	}
+	return ""
+}
+
+// moduleRoot is the nearest parent of the working directory holding go.mod.
+func moduleRoot() string {
 	dir, err := os.Getwd()
 	if err != nil {
 		return ""
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			p := filepath.Join(dir, "..", "shared", "data", "pages")
-			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-				return filepath.Clean(p)
-			}
-			return ""
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -34,13 +64,35 @@ func SharedPagesDir() string {
 	}
 }
 
+func existingDir(p string) string {
+	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+		return filepath.Clean(p)
+	}
+	return ""
+}
+
+// RequireShared returns SharedDir, skipping the test when it is absent, or
+// failing it when the environment variable CI is "true".
+func RequireShared(tb testing.TB) string {
+	tb.Helper()
+	dir := SharedDir()
+	if dir == "" {
+		msg := "shared data not found: set COUNCILDASH_SHARED, or keep the project beside ../shared"
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return dir
+}
+
 // RequireSharedPages returns SharedPagesDir, skipping the test when it is
 // absent, or failing it when the environment variable CI is "true".
 func RequireSharedPages(tb testing.TB) string {
 	tb.Helper()
-	dir := SharedPagesDir()
-	if dir == "" {
-		msg := "real council pages not found at ../shared/data/pages (relative to the module root)"
+	dir := filepath.Join(RequireShared(tb), "data", "pages")
+	if existingDir(dir) == "" {
+		msg := "real council pages not found in " + dir
 		if os.Getenv("CI") == "true" {
 			tb.Fatal(msg)
 		}
