@@ -2,7 +2,6 @@ package crawler_test
 
 import (
 	"context"
-	"net/url"
 	"os"
 	"strconv"
 	"syscall"
@@ -12,12 +11,6 @@ import (
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/crawler/crawltest"
 )
-
-type nopSink struct{}
-
-func (nopSink) Page(context.Context, *crawler.Page) error           { return nil }
-func (nopSink) Links(context.Context, []crawler.LinkCheck) error    { return nil }
-func (nopSink) SiteDone(context.Context, *crawler.SiteReport) error { return nil }
 
 // The web is 40 sites x 50 pages by default; CRAWLER_BENCH_SITES,
 // CRAWLER_BENCH_PAGES and CRAWLER_BENCH_PARALLEL scale it (the 400 x
@@ -62,18 +55,25 @@ func report(b *testing.B, pages, bytes int64, elapsed time.Duration) {
 
 // BenchmarkCrawl runs the full crawler (robots, sitemaps, probes, search,
 // link checks) over 40 sites x 50 pages with no delay and a no-op sink.
-func BenchmarkCrawl(b *testing.B) {
+func BenchmarkCrawl(b *testing.B) { benchCrawl(b, nil) }
+
+// benchCrawl crawls the bench web with no delay, after tweak (if any) has
+// adjusted the configuration.
+func benchCrawl(b *testing.B, tweak func(*crawler.Config)) {
 	w := benchWeb(b)
 	cfg := crawler.DefaultConfig()
 	cfg.Delay = 0
 	cfg.Parallel = benchParallel
 	cfg.Timeout = 10 * time.Second
 	cfg.Resolve = w.Resolve
+	if tweak != nil {
+		tweak(&cfg)
+	}
 	b.ReportAllocs()
 	var pages, bytes int64
 	start := time.Now()
 	for b.Loop() {
-		c, err := crawler.New(cfg, nopSink{})
+		c, err := crawler.New(cfg, crawltest.NopSink{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -109,30 +109,10 @@ func BenchmarkBareColly(b *testing.B) {
 // turns off for the comparison with bare colly: no link checks, no site
 // search, unlimited depth (so both crawlers fetch the same pages).
 func BenchmarkCrawlPagesOnly(b *testing.B) {
-	w := benchWeb(b)
-	cfg := crawler.DefaultConfig()
-	cfg.Delay = 0
-	cfg.Parallel = benchParallel
-	cfg.Timeout = 10 * time.Second
-	cfg.Resolve = w.Resolve
-	cfg.MaxDepth = 100
-	cfg.MaxLinkChecks, cfg.ExternalLinkSample, cfg.SearchQueries = 0, 0, nil
-	b.ReportAllocs()
-	var pages, bytes int64
-	start := time.Now()
-	for b.Loop() {
-		c, err := crawler.New(cfg, nopSink{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		st, err := c.Run(context.Background(), w.Sites)
-		if err != nil {
-			b.Fatal(err)
-		}
-		pages += st.Pages
-		bytes += st.Bytes
-	}
-	report(b, pages, bytes, time.Since(start))
+	benchCrawl(b, func(cfg *crawler.Config) {
+		cfg.MaxDepth = 100
+		cfg.MaxLinkChecks, cfg.ExternalLinkSample, cfg.SearchQueries = 0, 0, nil
+	})
 }
 
 // BenchmarkPoliteBound crawls with the polite defaults (1 s delay, link
@@ -152,7 +132,7 @@ func BenchmarkPoliteBound(b *testing.B) {
 	cfg.MaxPages = pages
 	cfg.Resolve = w.Resolve
 	for b.Loop() {
-		c, err := crawler.New(cfg, nopSink{})
+		c, err := crawler.New(cfg, crawltest.NopSink{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -160,11 +140,7 @@ func BenchmarkPoliteBound(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var reqs int64
-		for _, s := range w.Sites {
-			u, _ := url.Parse(s.HomeURL)
-			reqs += w.Requests(u.Hostname())
-		}
+		reqs := w.SiteRequests()
 		perSite := float64(st.Pages) / sites
 		bound := perSite * cfg.Delay.Seconds()
 		reqPerSite := float64(reqs) / sites

@@ -19,7 +19,7 @@ func ExampleCrawler_Run() {
 	cfg := crawler.DefaultConfig()
 	cfg.Delay = 0             // loopback: no need to be polite
 	cfg.Resolve = web.Resolve // every host -> the loopback listener
-	c, err := crawler.New(cfg, nopSink{})
+	c, err := crawler.New(cfg, crawltest.NopSink{})
 	if err != nil {
 		panic(err)
 	}

@@ -40,11 +40,7 @@ type robotsInfo struct {
 // unreachable: the robots.txt fetch failed at the network level, so RFC 9309
 // says the crawler must assume complete disallow.
 func (r *robotsInfo) unreachable() bool {
-	switch r.class {
-	case ErrTimeout, ErrReset, ErrRefused, ErrDNS, ErrTLS, ErrOther:
-		return true
-	}
-	return false
+	return networkFailure(r.class) || r.class == ErrOther
 }
 
 // networkFailure reports whether an error class means the server could not

@@ -32,13 +32,9 @@ func (s *Server) apiCouncils(c *gin.Context) {
 		LeagueRow *LeagueRow `json:"latest,omitempty"`
 	}
 	items := make([]item, 0, len(s.councils))
-	byCode := map[string]int{}
-	for i := range rows {
-		byCode[rows[i].Council.Code] = i
-	}
 	for _, co := range s.councils {
 		it := item{Council: co}
-		if i, ok := byCode[co.Code]; ok {
+		if i, ok := sn.byCode[co.Code]; ok { // rows keeps the league's order
 			r := rows[i]
 			it.LeagueRow = &r
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -121,16 +122,14 @@ func exportTable(src Source, rev Reviews, req ExportRequest) (table, error) {
 		if rev == nil {
 			return table{}, fmt.Errorf("%w: reviews are not enabled", ErrNotFound)
 		}
-		return table{cols: rev.ExportColumns(), stream: func(ctx context.Context, emit func([]any) error) error {
+		// The reviews export filters by council on its column named
+		// council_code, when there is one.
+		cols := rev.ExportColumns()
+		ci := slices.Index(cols, "council_code")
+		return table{cols: cols, stream: func(ctx context.Context, emit func([]any) error) error {
 			return rev.ExportReviews(ctx, func(row []any) error {
-				if req.Council != "" && len(row) > 0 {
-					// The reviews export filters by council on its first
-					// column named council_code, when there is one.
-					for i, c := range rev.ExportColumns() {
-						if c == "council_code" && i < len(row) && fmt.Sprint(row[i]) != req.Council {
-							return nil
-						}
-					}
+				if req.Council != "" && ci >= 0 && ci < len(row) && fmt.Sprint(row[ci]) != req.Council {
+					return nil
 				}
 				return emit(row)
 			})

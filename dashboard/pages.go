@@ -315,13 +315,12 @@ type TaskResult struct {
 }
 
 type taskView struct {
-	Task        scoring.Task
-	Results     []TaskResult
-	Index       float64
-	HasIndex    bool
-	Review      TaskReview
-	HasReview   bool
-	ReviewQuery string
+	Task      scoring.Task
+	Results   []TaskResult
+	Index     float64
+	HasIndex  bool
+	Review    TaskReview
+	HasReview bool
 }
 
 type councilPage struct {
@@ -382,8 +381,9 @@ func (s *Server) findability(code string, results []CheckResult, tcs []TaskCheck
 		}
 	}
 	out := map[string][]TaskResult{}
+	ids := s.taskCheckIDs()
 	for _, t := range s.tasks {
-		for _, id := range s.taskCheckIDs() {
+		for _, id := range ids {
 			v := TaskResult{CheckID: id, Label: taskCheckLabels[id], Verdict: "not checked"}
 			if v.Label == "" {
 				v.Label = id
@@ -588,7 +588,7 @@ func (s *Server) council(c *gin.Context) {
 	}
 	find := s.findability(co.Code, det.results, tcs)
 	for _, t := range s.tasks {
-		tv := taskView{Task: t, Results: find[t.ID], ReviewQuery: url.Values{"task": {t.ID}}.Encode()}
+		tv := taskView{Task: t, Results: find[t.ID]}
 		tv.Index, tv.HasIndex = taskIndex(tv.Results)
 		tv.Review, tv.HasReview = trByTask[t.ID]
 		p.Tasks = append(p.Tasks, tv)
@@ -897,13 +897,20 @@ func (s *Server) taskPoints(ctx context.Context) (Run, bool, []TaskPoint, error)
 		if err != nil {
 			return run, ok, nil, err
 		}
-		codes := map[string]bool{}
+		// Group the run's rows by council once: findability reads one
+		// council's rows, and scanning the whole run per council is
+		// councils x rows.
+		byRes := map[string][]CheckResult{}
 		for _, r := range res {
-			codes[r.Council] = true
+			byRes[r.Council] = append(byRes[r.Council], r)
+		}
+		byTC := map[string][]TaskCheck{}
+		for _, t := range tcs {
+			byTC[t.Council] = append(byTC[t.Council], t)
 		}
 		sums := make([]float64, len(s.tasks))
-		for code := range codes {
-			f := s.findability(code, res, tcs)
+		for code, rs := range byRes {
+			f := s.findability(code, rs, byTC[code])
 			for i, t := range s.tasks {
 				if v, ok := taskIndex(f[t.ID]); ok {
 					sums[i] += v

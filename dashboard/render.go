@@ -71,9 +71,6 @@ func NewRenderer(log *slog.Logger, extra ...fs.FS) (*Renderer, error) {
 	return r, nil
 }
 
-// Has reports whether a page template exists.
-func (r *Renderer) Has(page string) bool { _, ok := r.pages[page]; return ok }
-
 // Render executes a page into the response. A template error yields a
 // plain 500 (logged), never a half page.
 func (r *Renderer) Render(c *gin.Context, status int, page, title string, data any) {
@@ -116,12 +113,6 @@ func funcs() template.FuncMap {
 			}
 			return t.UTC().Format("2 January 2006")
 		},
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.UTC().Format(time.RFC3339)
-		},
 		"navItems": navItems,
 		"label":    checkLabel,
 		"title":    titleCase,
@@ -137,7 +128,6 @@ func funcs() template.FuncMap {
 			}
 			return string(r[:n]) + "…"
 		},
-		"join": strings.Join,
 		"safeURL": func(s string) template.URL {
 			// Evidence URLs come from crawled sites: only http(s) become links.
 			if strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") {

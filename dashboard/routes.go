@@ -48,18 +48,8 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/data", s.cached(s.dataPage))
 
 	// Review forms, peer sign-in and moderation (reviews/web).
-	if p := s.pages; p != nil {
-		r.GET("/councils/:code/review", p.Form)
-		r.POST("/councils/:code/review", p.Submit)
-		r.GET("/councils/:code/review/thanks", p.Thanks)
-		r.GET("/review/random", p.Random)
-		r.GET("/peer/signin", p.PeerSignIn)
-		r.GET("/peer", p.PeerHome)
-		r.POST("/peer/signout", p.PeerSignOut)
-		r.POST("/councils/:code/responses", p.Respond)
-		r.GET("/moderation", p.Moderation)
-		r.POST("/moderation/signin", p.AdminSignIn)
-		r.POST("/moderation/:id", p.Moderate)
+	if s.pages != nil {
+		ReviewRoutes(r, s.pages)
 	}
 
 	// Exports (streamed).
@@ -163,4 +153,21 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 			s.pageCache.put(key, cw.buf.Bytes(), cw.Header().Get("Content-Type"))
 		}
 	}
+}
+
+// ReviewRoutes is the review part of the route table: the forms, peer
+// sign-in and moderation pages. The review tests and the review bench
+// serve the same paths through it.
+func ReviewRoutes(r gin.IRouter, p ReviewPages) {
+	r.GET("/councils/:code/review", p.Form)
+	r.POST("/councils/:code/review", p.Submit)
+	r.GET("/councils/:code/review/thanks", p.Thanks)
+	r.GET("/review/random", p.Random)
+	r.GET("/peer/signin", p.PeerSignIn)
+	r.GET("/peer", p.PeerHome)
+	r.POST("/peer/signout", p.PeerSignOut)
+	r.POST("/councils/:code/responses", p.Respond)
+	r.GET("/moderation", p.Moderation)
+	r.POST("/moderation/signin", p.AdminSignIn)
+	r.POST("/moderation/:id", p.Moderate)
 }

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -36,16 +35,15 @@ type Deps struct {
 	Source   Source
 	Councils []Council // the register
 	Reviews  Reviews   // nil: reviews are off
-	// ReviewPages, when set, are routed (see Routes); ReviewTemplates holds
-	// their page templates (files templates/review_*.html).
-	ReviewPages     ReviewPages
-	ReviewTemplates fs.FS
+	// ReviewPages, when set, are routed (see routes); their templates come
+	// with Renderer.
+	ReviewPages ReviewPages
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed
 	// (client IPs for review rate limits); nil trusts none.
 	TrustedProxies []string
-	// Renderer, when set, is used instead of building one (then
-	// ReviewTemplates is ignored: the renderer already holds the review
-	// pages). cmd builds it first so reviews/web renders through it too.
+	// Renderer, when set, is used instead of building one from the
+	// dashboard's own templates. cmd builds it with the review pages' templates
+	// first, so reviews/web renders through it too.
 	Renderer *Renderer
 	// NotFound and Unavailable are other packages' sentinel errors that map
 	// to 404 and 503 (e.g. data.ErrNotFound, data.ErrUnavailable).
@@ -137,14 +135,8 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.methodMD = html
-	if d.Renderer != nil {
-		s.render = d.Renderer
-	} else {
-		var extra []fs.FS
-		if d.ReviewTemplates != nil {
-			extra = append(extra, d.ReviewTemplates)
-		}
-		if s.render, err = NewRenderer(d.Logger, extra...); err != nil {
+	if s.render = d.Renderer; s.render == nil {
+		if s.render, err = NewRenderer(d.Logger); err != nil {
 			return nil, err
 		}
 	}
@@ -154,9 +146,6 @@ func New(d Deps) (*Server, error) {
 	}
 	return s, nil
 }
-
-// Renderer returns the page renderer (reviews/web renders through it).
-func (s *Server) Renderer() *Renderer { return s.render }
 
 // status maps an error to an HTTP status.
 func (s *Server) status(err error) int {

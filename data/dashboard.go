@@ -21,6 +21,9 @@ const exportTimeout = 30 * time.Minute
 // marks complete (the latest one when a site was re-crawled).
 const completeAttempts = `SELECT run_id, council_code, argMax(attempt, finished_at) FROM site_reports`
 
+// sqlCouncilAttempt is one council's completed attempt in a run.
+const sqlCouncilAttempt = `SELECT argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? AND council_code = ?`
+
 const (
 	sqlDashCategoryScores = `SELECT run_id, council_code, category, argMax(score, scored_at) AS s, argMax(method_version, scored_at) AS mv
 FROM scores
@@ -51,7 +54,7 @@ LIMIT 200000`
 	sqlDashEvidence = `SELECT ` + findingCols + `
 FROM findings
 WHERE run_id = ? AND council_code = ?
-  AND attempt IN (SELECT argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? AND council_code = ?)
+  AND attempt IN (` + sqlCouncilAttempt + `)
 ORDER BY check_id, severity DESC, url
 LIMIT ? BY check_id
 LIMIT 20000`
@@ -59,7 +62,7 @@ LIMIT 20000`
 	sqlDashWorstPages = `SELECT check_id, url, count() AS n
 FROM findings
 WHERE run_id = ? AND council_code = ?
-  AND attempt IN (SELECT argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? AND council_code = ?)
+  AND attempt IN (` + sqlCouncilAttempt + `)
 GROUP BY check_id, url
 ORDER BY check_id, n DESC, url
 LIMIT ? BY check_id
@@ -68,7 +71,7 @@ LIMIT 20000`
 	sqlDashTaskChecks = `SELECT council_code, task, check_id, count() AS n
 FROM findings
 WHERE run_id = ? AND task != ''
-  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? GROUP BY run_id, council_code)
+  AND (run_id, council_code, attempt) IN (` + sqlCompletedAttempts + `)
 GROUP BY council_code, task, check_id
 ORDER BY council_code, task, check_id
 LIMIT 500000`
@@ -76,7 +79,7 @@ LIMIT 500000`
 	sqlDashFindingsPage = `SELECT ` + findingCols + `
 FROM findings
 WHERE run_id = ? AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
-  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? GROUP BY run_id, council_code)
+  AND (run_id, council_code, attempt) IN (` + sqlCompletedAttempts + `)
 ORDER BY council_code, check_id, url, created_at
 LIMIT ? OFFSET ?`
 

@@ -174,13 +174,9 @@ LEFT JOIN (
 )
 
 func reviewRow(r reviews.Review) []any {
-	demo := uint8(0)
-	if r.Demo {
-		demo = 1
-	}
 	return []any{r.ID, r.Council, r.Task, int8(r.Ratings[reviews.RouteNav]), int8(r.Ratings[reviews.RouteAtoZ]),
 		int8(r.Ratings[reviews.RouteSearchEngine]), int8(r.Ratings[reviews.RouteSiteSearch]), uint8(r.Importance),
-		r.Comment, r.EndURL, r.Kind, r.PeerID, r.IPHash, demo, r.CreatedAt.UTC()}
+		r.Comment, r.EndURL, r.Kind, r.PeerID, r.IPHash, b2u(r.Demo), r.CreatedAt.UTC()}
 }
 
 // InsertReview stores one review and returns once ClickHouse has it.
@@ -230,7 +226,6 @@ func (s *Store) ReviewTaskStats(ctx context.Context, council string) ([]reviews.
 		}
 		t.N, t.PublicN, t.PeerN, t.DemoN, t.FoundN = int(n), int(pub), int(peer), int(demo), int(found)
 		t.IndexSum, t.PublicScoreSum, t.PeerScoreSum, t.ImportanceSum = float64(idx), pubScore, peerScore, float64(imp)
-		t.ScoreSum = pubScore + peerScore
 		for i := range rn {
 			t.RouteN[i], t.RouteSum[i] = int(rn[i]), float64(rs[i])
 		}
@@ -362,11 +357,7 @@ func (s *Store) StreamReviews(ctx context.Context, fn func(reviews.ReviewState) 
 
 // InsertModeration appends a moderation event.
 func (s *Store) InsertModeration(ctx context.Context, e reviews.ModerationEvent) error {
-	at := e.At
-	if at.IsZero() {
-		at = time.Now()
-	}
-	if err := s.insertRows(ctx, sqlInsertModeration, []any{e.ReviewID, e.Action, e.Reason, e.Moderator, at.UTC(), s.nextVersion()}); err != nil {
+	if err := s.insertRows(ctx, sqlInsertModeration, []any{e.ReviewID, e.Action, e.Reason, e.Moderator, nz(e.At), s.nextVersion()}); err != nil {
 		return reviewErr("insert moderation", err)
 	}
 	return nil
@@ -435,11 +426,7 @@ func (s *Store) InsertPeerToken(ctx context.Context, t reviews.PeerToken) error 
 
 // InsertPeerTokenEvent appends a token event (used, revoked).
 func (s *Store) InsertPeerTokenEvent(ctx context.Context, e reviews.TokenEvent) error {
-	at := e.At
-	if at.IsZero() {
-		at = time.Now()
-	}
-	if err := s.insertRows(ctx, sqlInsertPeerTokenEvent, []any{e.TokenID, e.Event, e.Detail, at.UTC(), s.nextVersion()}); err != nil {
+	if err := s.insertRows(ctx, sqlInsertPeerTokenEvent, []any{e.TokenID, e.Event, e.Detail, nz(e.At), s.nextVersion()}); err != nil {
 		return reviewErr("insert peer token event", err)
 	}
 	return nil

@@ -178,7 +178,7 @@ type RunCounts struct {
 }
 
 const (
-	sqlCompletedAttempts = `SELECT run_id, council_code, argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? GROUP BY run_id, council_code`
+	sqlCompletedAttempts = completeAttempts + ` WHERE run_id = ? GROUP BY run_id, council_code`
 	sqlRunPages          = `SELECT count() FROM pages WHERE run_id = ? AND (run_id, council_code, attempt) IN (` + sqlCompletedAttempts + `)`
 	sqlRunFindings       = `SELECT count() FROM findings WHERE run_id = ? AND (run_id, council_code, attempt) IN (` + sqlCompletedAttempts + `)`
 	sqlRunOverall        = `SELECT count(), countIf(n > 1) FROM (SELECT council_code, method_version, count() AS n FROM scores WHERE run_id = ? AND category = 'overall' GROUP BY council_code, method_version)`

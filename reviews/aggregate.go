@@ -12,7 +12,6 @@ type TaskStats struct {
 	DemoN          int
 	FoundN         int // reviews that completed the task by some route
 	IndexSum       float64
-	ScoreSum       float64
 	PublicScoreSum float64
 	PeerScoreSum   float64
 	ImportanceSum  float64
@@ -174,7 +173,6 @@ func StatsOf(rs []Review) []TaskStats {
 			s.FoundN++
 		}
 		s.IndexSum += float64(r.Index())
-		s.ScoreSum += sc
 		s.ImportanceSum += float64(r.Importance)
 		for _, rt := range Routes() {
 			if x := r.Ratings[rt]; x != NotTried {

@@ -2,7 +2,6 @@ package reviews
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -10,8 +9,6 @@ import (
 	"strings"
 	"time"
 )
-
-func randRead(b []byte) (int, error) { return rand.Read(b) }
 
 // Peer is a signed-in council staff member.
 type Peer struct {

@@ -253,7 +253,6 @@ const (
 	FieldComment    = "comment"
 	FieldEndURL     = "end_url"
 	FieldKind       = "kind"
-	FieldRoutes     = "routes" // the group of route questions
 )
 
 // RouteField is the form field name of a route.
@@ -343,7 +342,7 @@ func Validate(in Input, validTask func(string) bool, peer bool) (Review, error) 
 
 	r.Comment = cleanText(in.Comment)
 	if n := utf8.RuneCountInString(r.Comment); n > MaxComment {
-		add(FieldComment, fmt.Sprintf("Your comment must be %s characters or fewer (it has %s)", thousands(MaxComment), thousands(n)))
+		add(FieldComment, fmt.Sprintf("Your comment must be %s characters or fewer (it has %s)", Thousands(MaxComment), Thousands(n)))
 	}
 
 	if peer {
@@ -375,7 +374,7 @@ func ValidateText(field, what, s string, min, max int) (string, *FieldError) {
 	case n < min:
 		return s, &FieldError{field, "Enter " + what}
 	case n > max:
-		return s, &FieldError{field, fmt.Sprintf("%s must be %s characters or fewer (it has %s)", upperFirst(what), thousands(max), thousands(n))}
+		return s, &FieldError{field, fmt.Sprintf("%s must be %s characters or fewer (it has %s)", upperFirst(what), Thousands(max), Thousands(n))}
 	}
 	return s, nil
 }
@@ -388,11 +387,11 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// thousands formats n with comma separators.
-func thousands(n int) string {
+// Thousands writes n with thousands separators ("2,000").
+func Thousands(n int) string {
 	s := strconv.Itoa(n)
 	if n < 0 {
-		return "-" + thousands(-n)
+		return "-" + Thousands(-n)
 	}
 	var b strings.Builder
 	for i, c := range s {

@@ -2,6 +2,7 @@ package reviews
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -76,7 +77,7 @@ func (c *Config) defaults() error {
 	d := DefaultConfig()
 	if len(c.Secret) == 0 {
 		b := make([]byte, 32)
-		if _, err := randRead(b); err != nil {
+		if _, err := rand.Read(b); err != nil {
 			return err
 		}
 		c.Secret = b
@@ -245,9 +246,6 @@ func (s *Service) Tasks() []Task { return append([]Task(nil), s.tasks...) }
 
 // Task finds a task by id.
 func (s *Service) Task(id string) (Task, bool) { t, ok := s.taskByID[id]; return t, ok }
-
-// Aggregator returns the aggregation rules in use.
-func (s *Service) Aggregator() Aggregator { return s.agg }
 
 // Submission is one post of the review form.
 type Submission struct {

@@ -171,16 +171,13 @@ func chkNewWindow(e *Engine, p *page, em *emitter) {
 		if l.hidden || !strings.EqualFold(strings.TrimSpace(l.target), "_blank") {
 			continue
 		}
-		said := linkName(l) + " " + l.title + " " + l.imgAlt
+		name := linkName(l)
+		said := name + " " + l.title + " " + l.imgAlt
 		// The regexp only matches text holding "new ", "opens in" or "external ".
 		if (containsFold(said, "new ") || containsFold(said, "opens in") || containsFold(said, "external ")) && e.rx.newWindow.MatchString(said) {
 			continue
 		}
-		if em.full() {
-			em.countOnly(1)
-			continue
-		}
-		em.add(SevInfo, l.node, linkName(l), nil, "Link opens a new window without saying so")
+		em.add(SevInfo, l.node, name, nil, "Link opens a new window without saying so")
 	}
 }
 
@@ -216,14 +213,10 @@ func chkPDFLinks(e *Engine, p *page, em *emitter) {
 		// The regexp only matches text holding "form".
 		if containsFold(name, "form") && e.rx.formWord.MatchString(name) ||
 			containsFold(path, "form") && e.rx.formWord.MatchString(strings.NewReplacer("-", " ", "_", " ", "/", " ").Replace(path)) {
-			em.addW(2, SevWarning, l.node, linkName(l), []string{ext, "form"}, "Form published as a "+ext+" document: make it an online form")
+			em.addW(2, SevWarning, l.node, name, []string{ext, "form"}, "Form published as a "+ext+" document: make it an online form")
 			continue
 		}
-		if em.full() {
-			em.countOnly(1)
-			continue
-		}
-		em.add(SevInfo, l.node, linkName(l), []string{ext}, "Link to a "+ext+" document: publish the content as a web page where you can")
+		em.add(SevInfo, l.node, name, []string{ext}, "Link to a "+ext+" document: publish the content as a web page where you can")
 	}
 }
 

@@ -169,7 +169,6 @@ func (em *emitter) add(sev string, n *html.Node, snippet string, matched []strin
 	em.addW(1, sev, n, snippet, matched, msg)
 }
 
-// addW adds a finding that counts w times in the statistics.
 // full reports whether the current check has kept all the evidence it may:
 // callers then only count (countOnly), without building snippets.
 func (em *emitter) full() bool { return em.stored >= em.e.m.Thresholds.MaxFindingsPerCheck }
@@ -177,9 +176,11 @@ func (em *emitter) full() bool { return em.stored >= em.e.m.Thresholds.MaxFindin
 // countOnly counts a finding whose evidence is not kept (see full).
 func (em *emitter) countOnly(w int) { em.counts[em.cur] += w }
 
+// addW adds a finding that counts w times in the statistics; its evidence
+// is kept while the check is not full.
 func (em *emitter) addW(w int, sev string, n *html.Node, snippet string, matched []string, msg string) {
-	em.counts[em.cur] += w
-	if em.stored >= em.e.m.Thresholds.MaxFindingsPerCheck {
+	em.countOnly(w)
+	if em.full() {
 		return
 	}
 	em.stored++

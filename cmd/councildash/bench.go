@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -421,7 +420,7 @@ func benchCrawlPolite(ctx context.Context) ([]benchResult, error) {
 	cfg.Resolve = web.Resolve
 	cfg.Parallel = sites
 	cfg.MaxPages = pages
-	c, err := crawler.New(cfg, nopSink{})
+	c, err := crawler.New(cfg, crawltest.NopSink{})
 	if err != nil {
 		return nil, err
 	}
@@ -429,25 +428,13 @@ func benchCrawlPolite(ctx context.Context) ([]benchResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	var reqs int64
-	for _, s := range web.Sites {
-		if u, err := url.Parse(s.HomeURL); err == nil {
-			reqs += web.Requests(u.Hostname())
-		}
-	}
+	reqs := web.SiteRequests()
 	el := st.Elapsed.Seconds()
 	pageBound := float64(st.Pages) / sites * cfg.Delay.Seconds()
 	reqBound := float64(reqs) / sites * cfg.Delay.Seconds()
 	return []benchResult{{Phase: "crawl-polite", Subject: fmt.Sprintf("polite crawl, %d sites x %d pages, %s delay per host, 50 ms latency", sites, pages, cfg.Delay),
 		Metrics: map[string]float64{"seconds": el, "requests_per_site": float64(reqs) / sites, "x_page_bound": el / pageBound, "x_request_bound": el / reqBound}}}, nil
 }
-
-// nopSink discards what the crawler hands over.
-type nopSink struct{}
-
-func (nopSink) Page(context.Context, *crawler.Page) error           { return nil }
-func (nopSink) Links(context.Context, []crawler.LinkCheck) error    { return nil }
-func (nopSink) SiteDone(context.Context, *crawler.SiteReport) error { return nil }
 
 // benchScoring times the bare goquery parse (the floor) and the full page
 // scorer over the real shared pages, on one core, in alternating passes so

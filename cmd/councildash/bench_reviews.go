@@ -172,6 +172,6 @@ func reviewLoadServer(store *data.Store, reg []data.Council, log *slog.Logger, t
 	if err := eng.SetTrustedProxies(trusted); err != nil {
 		return nil, err
 	}
-	reviewstest.Routes(eng, h)
+	dashboard.ReviewRoutes(eng, h)
 	return httptest.NewServer(eng), nil
 }

@@ -37,7 +37,7 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 	}
 	req.MethodVersion = scoring.CurrentMethod().Version
 
-	store, reg, err := db.open(ctx, env)
+	store, _, err := db.open(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 	}
 	var rev dashboard.Reviews
 	if req.Kind == "reviews" {
-		if rev, err = openReviews(env, store, reg); err != nil {
+		if rev, err = openReviews(env, store); err != nil {
 			return err
 		}
 	}

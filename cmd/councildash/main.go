@@ -42,7 +42,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and load the council register", cmdMigrate},
 		{"councils", "list and filter the council register", cmdCouncils},
 		{"crawl", "crawl council websites, score the pages and store the results", cmdCrawl},
-		{"score", "score one saved page or live URL, or re-score a stored run (--run)", cmdScoreEnv},
+		{"score", "score one saved page or live URL, or re-score a stored run (--run)", cmdScore},
 		{"serve", "serve the web dashboard", cmdServe},
 		{"export", "export scores, findings or reviews as CSV or JSON", cmdExport},
 		{"reviewers", "issue, list and revoke peer reviewer sign-in links", cmdReviewers},

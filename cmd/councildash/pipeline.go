@@ -79,21 +79,17 @@ func (k *scoringSink) Links(ctx context.Context, checks []crawler.LinkCheck) err
 }
 
 func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error {
-	if r.Interrupted {
-		// Cut off mid-crawl: not finished, so no site report is stored and
-		// --resume crawls the site again (its partial pages never count).
-		k.mu.Lock()
-		delete(k.sites, r.Council)
-		delete(k.broken, r.Council)
-		k.mu.Unlock()
-		return nil
-	}
 	acc := k.site(r.Council)
 	k.mu.Lock()
 	delete(k.sites, r.Council)
 	broken := k.broken[r.Council]
 	delete(k.broken, r.Council)
 	k.mu.Unlock()
+	if r.Interrupted {
+		// Cut off mid-crawl: not finished, so no site report is stored and
+		// --resume crawls the site again (its partial pages never count).
+		return nil
+	}
 	res := acc.Finish(siteFacts(r, broken, k.now()))
 	if err := k.store.SiteResult(ctx, r.Council, res.Findings, res.Stats, res.Scores); err != nil {
 		return err

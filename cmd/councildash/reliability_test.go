@@ -310,19 +310,8 @@ func TestReviewPostsSurviveClickHouseRestart(t *testing.T) {
 				}
 				i := seq.Add(1)
 				code := reg[int(i)%len(reg)].Code
-				form, err := reviewstest.Do(c, "GET", srv.URL+"/councils/"+code+"/review", nil, "")
-				if err != nil || form.Status != http.StatusOK {
-					t.Errorf("review form: %v (status %d)", err, form.Status)
-					return
-				}
-				tok, err := reviewstest.FormToken(form.Body)
-				if err != nil {
-					t.Error(err)
-					return
-				}
 				comment := fmt.Sprintf("restart test review %d", i)
-				resp, err := reviewstest.Do(c, "POST", srv.URL+"/councils/"+code+"/review",
-					reviewstest.ReviewForm(tok, tasks[int(i)%len(tasks)].ID, comment), "")
+				resp, err := postReview(c, srv.URL, code, tasks[int(i)%len(tasks)].ID, comment)
 				switch {
 				case err != nil:
 					t.Errorf("post: %v", err)

@@ -41,15 +41,11 @@ func cmdReviewers(ctx context.Context, env *Env, args []string) error {
 
 // reviewsService opens the database and the reviews service on it.
 func reviewsService(ctx context.Context, env *Env, db dbFlags) (*data.Store, []data.Council, *reviews.Service, error) {
-	cfg, err := reviews.ConfigFromEnv(env.Getenv)
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	store, reg, err := db.open(ctx, env)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	svc, err := reviews.New(data.NewReviewStore(store), cfg)
+	svc, _, err := newReviewService(env, store)
 	if err != nil {
 		store.Close()
 		return nil, nil, nil, err

@@ -103,7 +103,7 @@ func (a reviewsAdapter) ExportReviews(ctx context.Context, fn func(row []any) er
 // restarts), COUNCILDASH_ADMIN_TOKEN (moderation) and, behind HTTPS,
 // COUNCILDASH_SECURE_COOKIES=1.
 func reviewsSetup(env *Env, store *data.Store, reg []data.Council, r web.Renderer) (*reviews.Service, *web.Handlers, error) {
-	cfg, err := reviews.ConfigFromEnv(env.Getenv)
+	svc, cfg, err := newReviewService(env, store)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -113,16 +113,23 @@ func reviewsSetup(env *Env, store *data.Store, reg []data.Council, r web.Rendere
 	if cfg.AdminToken == "" {
 		env.Logger.Info("COUNCILDASH_ADMIN_TOKEN is not set: moderation sign-in is off (comments stay pending)")
 	}
-	svc, err := reviews.New(data.NewReviewStore(store), cfg)
-	if err != nil {
-		return nil, nil, err
-	}
 	pages, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: webCouncils(reg), Logger: loggerOr(env.Logger),
 		Config: web.Config{SecureCookies: env.Getenv("COUNCILDASH_SECURE_COOKIES") == "1"}})
 	if err != nil {
 		return nil, nil, err
 	}
 	return svc, pages, nil
+}
+
+// newReviewService builds the reviews service over store, configured from
+// the environment (COUNCILDASH_REVIEW_*, COUNCILDASH_ADMIN_TOKEN).
+func newReviewService(env *Env, store *data.Store) (*reviews.Service, reviews.Config, error) {
+	cfg, err := reviews.ConfigFromEnv(env.Getenv)
+	if err != nil {
+		return nil, cfg, err
+	}
+	svc, err := reviews.New(data.NewReviewStore(store), cfg)
+	return svc, cfg, err
 }
 
 func webCouncils(reg []data.Council) []web.Council {

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -39,17 +38,9 @@ fetching anything again (needs ClickHouse: --clickhouse, --database).
 Flags:
 `
 
-// cmdScore implements "councildash score" for callers that have no Env:
-// database settings come from the process environment.
-func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	env := &Env{Stdout: stdout, Stderr: stderr, Getenv: os.Getenv,
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-	return cmdScoreEnv(ctx, env, args)
-}
-
-// cmdScoreEnv implements "councildash score": one page from a file or URL,
+// cmdScore implements "councildash score": one page from a file or URL,
 // or a stored run re-scored (--run).
-func cmdScoreEnv(ctx context.Context, env *Env, args []string) error {
+func cmdScore(ctx context.Context, env *Env, args []string) error {
 	stdout, stderr := env.Stdout, env.Stderr
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
 	fs.SetOutput(stderr)

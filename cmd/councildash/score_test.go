@@ -126,7 +126,7 @@ func TestScoreSharedPages(t *testing.T) {
 			args = []string{"score", f}
 		}
 		env, out, errb := scoreEnv(t, nil)
-		if err := cmdScoreEnv(context.Background(), env, args[1:]); err != nil {
+		if err := cmdScore(context.Background(), env, args[1:]); err != nil {
 			t.Errorf("%s: %v %s", f, err, errb)
 			continue
 		}

@@ -304,12 +304,8 @@ func withAdminToken(env *Env, token string) *Env {
 
 // openReviews returns the reviews service as the dashboard reads it (for
 // `export --what reviews`), built the same way serve builds it.
-func openReviews(env *Env, store *data.Store, reg []data.Council) (dashboard.Reviews, error) {
-	r, err := dashboard.NewRenderer(env.Logger, web.Templates)
-	if err != nil {
-		return nil, err
-	}
-	svc, _, err := reviewsSetup(env, store, reg, r)
+func openReviews(env *Env, store *data.Store) (dashboard.Reviews, error) {
+	svc, _, err := newReviewService(env, store)
 	if err != nil {
 		return nil, fmt.Errorf("reviews: %w", err)
 	}

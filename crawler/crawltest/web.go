@@ -5,10 +5,12 @@
 package crawltest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -152,6 +154,24 @@ func (w *Web) Requests(host string) int64 {
 	}
 	return 0
 }
+
+// SiteRequests sums Requests over the hosts of w.Sites.
+func (w *Web) SiteRequests() int64 {
+	var n int64
+	for _, s := range w.Sites {
+		if u, err := url.Parse(s.HomeURL); err == nil {
+			n += w.Requests(u.Hostname())
+		}
+	}
+	return n
+}
+
+// NopSink is a crawler.Sink that discards everything (benchmarks).
+type NopSink struct{}
+
+func (NopSink) Page(context.Context, *crawler.Page) error           { return nil }
+func (NopSink) Links(context.Context, []crawler.LinkCheck) error    { return nil }
+func (NopSink) SiteDone(context.Context, *crawler.SiteReport) error { return nil }
 
 // PageRequests counts requests to host other than /robots.txt.
 func (w *Web) PageRequests(host string) int64 {

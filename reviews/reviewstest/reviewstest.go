@@ -1,6 +1,5 @@
 // Package reviewstest holds helpers shared by the review tests and the
-// review bench: the contract's route table for the review pages (the
-// dashboard owns the real one and routes the same paths) and a form client.
+// review bench: a form client (the routes come from dashboard.ReviewRoutes).
 package reviewstest
 
 import (
@@ -10,40 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-
-	"github.com/gin-gonic/gin"
 )
-
-// Pages are the review handlers (reviews/web's *Handlers satisfies it).
-type Pages interface {
-	Form(c *gin.Context)
-	Submit(c *gin.Context)
-	Thanks(c *gin.Context)
-	Random(c *gin.Context)
-	PeerSignIn(c *gin.Context)
-	PeerHome(c *gin.Context)
-	PeerSignOut(c *gin.Context)
-	Respond(c *gin.Context)
-	Moderation(c *gin.Context)
-	AdminSignIn(c *gin.Context)
-	Moderate(c *gin.Context)
-}
-
-// Routes registers the review pages on r with the paths of the contract
-// between the dashboard and reviews (docs: WEB_CONTRACT).
-func Routes(r gin.IRouter, p Pages) {
-	r.GET("/councils/:code/review", p.Form)
-	r.POST("/councils/:code/review", p.Submit)
-	r.GET("/councils/:code/review/thanks", p.Thanks)
-	r.GET("/review/random", p.Random)
-	r.GET("/peer/signin", p.PeerSignIn)
-	r.GET("/peer", p.PeerHome)
-	r.POST("/peer/signout", p.PeerSignOut)
-	r.POST("/councils/:code/responses", p.Respond)
-	r.GET("/moderation", p.Moderation)
-	r.POST("/moderation/signin", p.AdminSignIn)
-	r.POST("/moderation/:id", p.Moderate)
-}
 
 var tokenRE = regexp.MustCompile(`name="form_token" value="([^"]+)"`)
 

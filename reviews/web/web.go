@@ -203,7 +203,7 @@ func (h *Handlers) parseForm(c *gin.Context, back string) bool {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			h.message(c, http.StatusRequestEntityTooLarge, "What you sent is too large",
-				[]string{fmt.Sprintf("A form can be up to %d KB. Comments can be up to %s characters: please shorten yours and send it again.", h.cfg.MaxBodyBytes>>10, fmtInt(reviews.MaxComment))},
+				[]string{fmt.Sprintf("A form can be up to %d KB. Comments can be up to %s characters: please shorten yours and send it again.", h.cfg.MaxBodyBytes>>10, reviews.Thousands(reviews.MaxComment))},
 				Link{Href: back, Text: "Go back to the form"})
 			return false
 		}
@@ -212,14 +212,6 @@ func (h *Handlers) parseForm(c *gin.Context, back string) bool {
 		return false
 	}
 	return true
-}
-
-func fmtInt(n int) string {
-	s := strconv.Itoa(n)
-	if len(s) > 3 {
-		return s[:len(s)-3] + "," + s[len(s)-3:]
-	}
-	return s
 }
 
 func (h *Handlers) council(c *gin.Context) (Council, bool) {
@@ -282,7 +274,7 @@ type FormPage struct {
 }
 
 func (h *Handlers) formPage(co Council, in reviews.Input, peer *reviews.Peer, token string, verr *reviews.ValidationError) FormPage {
-	p := FormPage{Council: co, Action: reviewPath(co.Code), Token: token, Peer: peer, MaxComment: fmtInt(reviews.MaxComment),
+	p := FormPage{Council: co, Action: reviewPath(co.Code), Token: token, Peer: peer, MaxComment: reviews.Thousands(reviews.MaxComment),
 		EndURL: in.EndURL, Comment: in.Comment}
 	if peer != nil {
 		p.PeerCouncil = h.councilName(peer.Council)

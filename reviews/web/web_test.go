@@ -74,7 +74,7 @@ func newEnvStore(t *testing.T, store *data.Store, cfg reviews.Config) *env {
 	if err := eng.SetTrustedProxies([]string{"127.0.0.1"}); err != nil {
 		t.Fatal(err)
 	}
-	reviewstest.Routes(eng, h)
+	dashboard.ReviewRoutes(eng, h)
 	srv := httptest.NewServer(eng)
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: store, svc: svc, srv: srv, clock: ck}
