@@ -2,8 +2,12 @@ package data
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/councildash/councildash/crawler/crawltest"
 )
 
 func TestEmbeddedRegister(t *testing.T) {
@@ -93,4 +97,39 @@ func FuzzParseRegister(f *testing.F) {
 			t.Fatal("councils returned with an error")
 		}
 	})
+}
+
+// TestEmbeddedRegisterMatchesShared keeps the embedded register in step with
+// the shared one (../shared/data/councils.csv), whose SOURCES.md records
+// corrections such as councils' current names.
+func TestEmbeddedRegisterMatchesShared(t *testing.T) {
+	dir := crawltest.RequireShared(t)
+	f, err := os.Open(filepath.Join(dir, "data", "councils.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	shared, err := ParseRegister(f, "shared register")
+	if err != nil {
+		t.Fatalf("shared register: %v", err)
+	}
+	embedded := EmbeddedRegister()
+	byCode := map[string]Council{}
+	for _, c := range embedded {
+		byCode[c.Code] = c
+	}
+	if len(shared) != len(embedded) {
+		t.Errorf("shared register has %d councils, embedded %d", len(shared), len(embedded))
+	}
+	for _, s := range shared {
+		e, ok := byCode[s.Code]
+		if !ok {
+			t.Errorf("%s %s is in the shared register but not the embedded one", s.Code, s.Name)
+			continue
+		}
+		e.Source, s.Source = "", ""
+		if e != s {
+			t.Errorf("%s differs:\n embedded %+v\n shared   %+v", s.Code, e, s)
+		}
+	}
 }
