@@ -74,7 +74,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&bf.conns, "conns", 200, "concurrent connections of the dashboard load test")
 	fs.StringVar(&bf.out, "out", "bench/results.json", "where to write the JSON results")
 	fs.StringVar(&bf.doc, "doc", "docs/PERFORMANCE.md", "where to write the Markdown scoreboard (empty: nowhere)")
-	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,scoring,insert,dashboard,reviews)")
+	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,scoring,insert,dashboard,dashboard-cold,reviews)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	// A database of its own, dropped at the end, so the bench never touches real data.
 	benchDB := fmt.Sprintf("councildash_bench_%d", time.Now().Unix())
 	rep := benchReport{When: time.Now().UTC(), Machine: machineDesc(), Go: runtime.Version()}
-	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "scoring", "insert", "dashboard", "reviews"}
+	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "scoring", "insert", "dashboard", "dashboard-cold", "reviews"}
 	want := func(p string) bool {
 		if bf.only == "" {
 			return true
@@ -249,6 +249,18 @@ func benchRatios(rs []benchResult) []benchRatio {
 		eq := rv.Metrics["accepted"] == rv.Metrics["stored"]
 		out = append(out, benchRatio{"reviews accepted == stored", b2f(eq), "1", eq})
 	}
+	if cold, ok := findResult(rs, "dashboard-cold"); ok {
+		p99 := cold.Metrics["p99_ms"]
+		out = append(out, benchRatio{"dashboard p99 ms: " + cold.Subject, p99, "< 100", p99 < 100})
+		to := cold.Metrics["timeouts"]
+		out = append(out, benchRatio{"dashboard time-outs: " + cold.Subject, to, "0", to == 0})
+		for _, r := range rs {
+			if r.Phase == "dashboard" && strings.HasPrefix(r.Subject, "council page") && cold.Metrics["req_per_s"] > 0 {
+				v := r.Metrics["req_per_s"] / cold.Metrics["req_per_s"]
+				out = append(out, benchRatio{"requests/s: one council page over the cold rotation", v, "<= 2", v <= 2})
+			}
+		}
+	}
 	for _, r := range rs {
 		if r.Phase == "dashboard" {
 			// The target is for the league table and council pages;
@@ -340,6 +352,8 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 		res, err = benchInsert(ctx, env, db)
 	case "dashboard":
 		res, err = benchDashboard(ctx, env, db, bf)
+	case "dashboard-cold":
+		res, err = benchDashboardCold(ctx, env, db, bf)
 	case "reviews":
 		res, err = benchReviews(ctx, env, db, bf)
 	default:
