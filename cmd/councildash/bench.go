@@ -20,7 +20,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/councildash/councildash/crawler"
-	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/crawler/demoweb"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/scoring"
 )
@@ -365,12 +365,12 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 	return json.NewEncoder(env.Stdout).Encode(res)
 }
 
-func benchWeb(bf benchFlags) (*crawltest.Web, error) {
-	shared := crawltest.SharedPagesDir()
+func benchWeb(bf benchFlags) (*demoweb.Web, error) {
+	shared := demoweb.SharedPagesDir()
 	if _, err := os.Stat(shared); err != nil {
 		shared = ""
 	}
-	return crawltest.NewWeb(crawltest.Options{Sites: bf.sites, PagesPerSite: bf.pages, Seed: 7, SharedDir: shared})
+	return demoweb.NewWeb(demoweb.Options{Sites: bf.sites, PagesPerSite: bf.pages, Seed: 7, SharedDir: shared})
 }
 
 func benchCrawlBare(ctx context.Context, bf benchFlags) ([]benchResult, error) {
@@ -380,7 +380,7 @@ func benchCrawlBare(ctx context.Context, bf benchFlags) ([]benchResult, error) {
 	}
 	defer web.Close()
 	start := time.Now()
-	pages, bytes, err := crawltest.BareCollyCrawl(ctx, web.Sites, web.Resolve, bf.parallel)
+	pages, bytes, err := demoweb.BareCollyCrawl(ctx, web.Sites, web.Resolve, bf.parallel)
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +425,7 @@ func benchCrawlFull(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([
 // of simulated network latency.
 func benchCrawlPolite(ctx context.Context) ([]benchResult, error) {
 	const sites, pages = 8, 10
-	web, err := crawltest.NewWeb(crawltest.Options{Sites: sites, PagesPerSite: pages, Seed: 7, Latency: 50 * time.Millisecond})
+	web, err := demoweb.NewWeb(demoweb.Options{Sites: sites, PagesPerSite: pages, Seed: 7, Latency: 50 * time.Millisecond})
 	if err != nil {
 		return nil, err
 	}
@@ -434,7 +434,7 @@ func benchCrawlPolite(ctx context.Context) ([]benchResult, error) {
 	cfg.Resolve = web.Resolve
 	cfg.Parallel = sites
 	cfg.MaxPages = pages
-	c, err := crawler.New(cfg, crawltest.NopSink{})
+	c, err := crawler.New(cfg, demoweb.NopSink{})
 	if err != nil {
 		return nil, err
 	}
@@ -454,8 +454,8 @@ func benchCrawlPolite(ctx context.Context) ([]benchResult, error) {
 // scorer over the real shared pages, on one core, in alternating passes so
 // both see the same machine; each reports its median pass.
 func benchScoring() ([]benchResult, error) {
-	dir := crawltest.SharedPagesDir()
-	pages, err := crawltest.LoadSharedPages(dir)
+	dir := demoweb.SharedPagesDir()
+	pages, err := demoweb.LoadSharedPages(dir)
 	if err != nil || len(pages) == 0 {
 		return nil, fmt.Errorf("the scoring bench needs the real pages in %s: %v", dir, err)
 	}
