@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -196,36 +195,65 @@ func TestLimiter(t *testing.T) {
 	}
 }
 
+// TestDedupWaitsForFirst: a second identical post that arrives while the
+// first is being stored waits for the first's outcome: a duplicate of it
+// when it was stored, its own claim when it failed.
 func TestDedupWaitsForFirst(t *testing.T) {
 	d := newDedup(time.Hour)
+	waiting := make(chan string, 4)
+	d.waiting = func(key string) { waiting <- key }
 	now := time.Unix(1000, 0)
+	type result struct {
+		e  *dedupEntry
+		id string
+	}
+	second := func(key string) <-chan result {
+		ch := make(chan result, 1)
+		go func() {
+			e, id := d.begin(key, now)
+			ch <- result{e, id}
+		}()
+		return ch
+	}
+	// The first post is stored: the second, waiting meanwhile, is its duplicate.
 	e, _ := d.begin("k", now)
 	if e == nil {
 		t.Fatal("first begin got a duplicate")
 	}
-	var wg sync.WaitGroup
-	got := make(chan string, 1)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		e2, id := d.begin("k", now)
-		if e2 != nil {
-			got <- "claimed"
-			d.finish("k", e2, true, "second")
-			return
+	got := second("k")
+	select {
+	case k := <-waiting:
+		if k != "k" {
+			t.Fatalf("waiting on %q", k)
 		}
-		got <- id
-	}()
-	d.finish("k", e, true, "first")
-	wg.Wait()
-	if g := <-got; g != "first" {
-		t.Fatalf("second post: %s", g)
+	case r := <-got:
+		t.Fatalf("second post returned (%v, %q) while the first was in flight: it did not wait", r.e != nil, r.id)
 	}
-	// A failed first attempt releases the key.
+	select {
+	case r := <-got:
+		t.Fatalf("second post returned (%v, %q) before the first finished", r.e != nil, r.id)
+	default:
+	}
+	d.finish("k", e, true, "first")
+	if r := <-got; r.e != nil || r.id != "first" {
+		t.Fatalf("second post after the first was stored: claimed %v, id %q; want the duplicate of first", r.e != nil, r.id)
+	}
+	// The first post fails: the waiting second one claims the key itself.
 	e, _ = d.begin("j", now)
+	got = second("j")
+	select {
+	case <-waiting:
+	case r := <-got:
+		t.Fatalf("second post returned (%v, %q) while the first was in flight", r.e != nil, r.id)
+	}
 	d.finish("j", e, false, "")
-	if e3, _ := d.begin("j", now); e3 == nil {
-		t.Fatal("key not released after failure")
+	r := <-got
+	if r.e == nil {
+		t.Fatalf("second post after the first failed got duplicate %q; want its own claim", r.id)
+	}
+	d.finish("j", r.e, true, "second")
+	if e5, id := d.begin("j", now); e5 != nil || id != "second" {
+		t.Fatal("the second post's review is not the one remembered")
 	}
 	// Outside the window it is not a duplicate.
 	if e4, _ := d.begin("k", now.Add(2*time.Hour)); e4 == nil {
