@@ -8,40 +8,43 @@ import (
 	"time"
 )
 
-// cache is a small in-process cache with a short TTL, keyed by query. Only
-// one load per key runs at a time: concurrent requests for a missing or
-// expired key wait for it instead of stampeding ClickHouse.
-type cache struct {
+// cached is a small in-process cache of values of one type, keyed by
+// string, each kept for ttl (zero: until evicted). Only one load per key
+// runs at a time: concurrent requests for a missing or expired key wait for
+// it instead of stampeding ClickHouse. A failed load is not kept.
+type cached[T any] struct {
 	ttl time.Duration
 	max int
 	now func() time.Time
 
 	mu sync.Mutex
-	m  map[string]*cacheEntry
+	m  map[string]*cacheEntry[T]
 }
 
-type cacheEntry struct {
-	val     any
-	expires time.Time
-	loading chan struct{} // closed when an in-flight load finishes
+type cacheEntry[T any] struct {
+	val     T
 	err     error
+	expires time.Time     // zero: never
+	loading chan struct{} // closed when an in-flight load finishes
 }
 
-func newCache(ttl time.Duration, max int) *cache {
-	return &cache{ttl: ttl, max: max, now: time.Now, m: map[string]*cacheEntry{}}
+func newCached[T any](ttl time.Duration, max int) *cached[T] {
+	return &cached[T]{ttl: ttl, max: max, now: time.Now, m: map[string]*cacheEntry[T]{}}
 }
 
-// get returns the cached value for key, loading it when absent or expired.
-// A failed load is not cached.
-func (c *cache) get(ctx context.Context, key string, load func(ctx context.Context) (any, error)) (any, error) {
-	if c.ttl <= 0 {
-		return load(ctx)
-	}
+func (e *cacheEntry[T]) fresh(now time.Time) bool {
+	return e.loading == nil && (e.expires.IsZero() || now.Before(e.expires))
+}
+
+// get returns the value for key, loading it when absent or expired. The
+// load runs detached from ctx's cancellation (others may be waiting for
+// it); a caller whose ctx ends stops waiting.
+func (c *cached[T]) get(ctx context.Context, key string, load func(ctx context.Context) (T, error)) (T, error) {
 	c.mu.Lock()
 	e, ok := c.m[key]
 	now := c.now()
 	switch {
-	case ok && e.loading == nil && now.Before(e.expires):
+	case ok && e.fresh(now):
 		c.mu.Unlock()
 		return e.val, nil
 	case ok && e.loading != nil:
@@ -52,20 +55,24 @@ func (c *cache) get(ctx context.Context, key string, load func(ctx context.Conte
 			// The loader wrote val and err before closing ch.
 			return e.val, e.err
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			var zero T
+			return zero, ctx.Err()
 		}
 	}
 	// Absent or expired: this caller loads.
 	if len(c.m) >= c.max {
 		c.evict(now)
 	}
-	e = &cacheEntry{loading: make(chan struct{})}
+	e = &cacheEntry[T]{loading: make(chan struct{})}
 	c.m[key] = e
 	c.mu.Unlock()
 
 	val, err := load(context.WithoutCancel(ctx))
 	c.mu.Lock()
-	e.val, e.err, e.expires = val, err, c.now().Add(c.ttl)
+	e.val, e.err = val, err
+	if c.ttl > 0 {
+		e.expires = c.now().Add(c.ttl)
+	}
 	close(e.loading)
 	e.loading = nil
 	if err != nil && c.m[key] == e {
@@ -75,12 +82,12 @@ func (c *cache) get(ctx context.Context, key string, load func(ctx context.Conte
 	return val, err
 }
 
-// evict drops expired entries, or everything settled when none has expired.
-// Called with c.mu held.
-func (c *cache) evict(now time.Time) {
+// evict drops expired entries, or everything settled when none has
+// expired. Called with c.mu held.
+func (c *cached[T]) evict(now time.Time) {
 	n := len(c.m)
 	for k, e := range c.m {
-		if e.loading == nil && !now.Before(e.expires) {
+		if e.loading == nil && !e.fresh(now) {
 			delete(c.m, k)
 		}
 	}
@@ -94,13 +101,12 @@ func (c *cache) evict(now time.Time) {
 	}
 }
 
-// pageCache keeps rendered pages for a short time, keyed by request URI,
-// so the busiest pages (league table, council pages) cost a map lookup
-// under load. It is bounded by total bytes; only 200 responses are kept.
+// pageCache keeps rendered pages, keyed by request URI, for the read model
+// they were rendered from: a page is served again, a map lookup, until a
+// new model is swapped in (its generation differs). It is bounded by total
+// bytes; only 200 responses are kept.
 type pageCache struct {
-	ttl      time.Duration
 	maxBytes int
-	now      func() time.Time
 
 	mu    sync.Mutex
 	m     map[string]cachedPage
@@ -108,27 +114,27 @@ type pageCache struct {
 }
 
 type cachedPage struct {
+	gen         uint64 // the model's generation
 	body        []byte
 	gz          []byte // body gzipped once, for clients that accept it
 	contentType string
-	expires     time.Time
 }
 
-func newPageCache(ttl time.Duration, maxBytes int) *pageCache {
-	return &pageCache{ttl: ttl, maxBytes: maxBytes, now: time.Now, m: map[string]cachedPage{}}
+func newPageCache(maxBytes int) *pageCache {
+	return &pageCache{maxBytes: maxBytes, m: map[string]cachedPage{}}
 }
 
-func (pc *pageCache) get(key string) (cachedPage, bool) {
+func (pc *pageCache) get(key string, gen uint64) (cachedPage, bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	p, ok := pc.m[key]
-	if !ok || !pc.now().Before(p.expires) {
+	if !ok || p.gen != gen {
 		return cachedPage{}, false
 	}
 	return p, true
 }
 
-func (pc *pageCache) put(key string, body []byte, contentType string) {
+func (pc *pageCache) put(key string, gen uint64, body []byte, contentType string) {
 	if len(body) > pc.maxBytes/8 {
 		return
 	}
@@ -139,15 +145,17 @@ func (pc *pageCache) put(key string, body []byte, contentType string) {
 	gz := zb.Bytes()
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	now := pc.now()
 	size := len(body) + len(gz)
 	if old, ok := pc.m[key]; ok {
+		if old.gen > gen {
+			return // a newer model's page is already here
+		}
 		pc.bytes -= len(old.body) + len(old.gz)
 		delete(pc.m, key)
 	}
 	if pc.bytes+size > pc.maxBytes {
-		for k, p := range pc.m { // drop expired pages first, then anything
-			if !now.Before(p.expires) {
+		for k, p := range pc.m { // drop pages of older models first, then anything
+			if p.gen < gen {
 				pc.bytes -= len(p.body) + len(p.gz)
 				delete(pc.m, k)
 			}
@@ -160,6 +168,6 @@ func (pc *pageCache) put(key string, body []byte, contentType string) {
 			delete(pc.m, k)
 		}
 	}
-	pc.m[key] = cachedPage{body: body, gz: gz, contentType: contentType, expires: now.Add(pc.ttl)}
+	pc.m[key] = cachedPage{gen: gen, body: body, gz: gz, contentType: contentType}
 	pc.bytes += size
 }

@@ -6,8 +6,6 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/render"
-
-	"github.com/councildash/councildash/scoring"
 )
 
 // Chart is one go-echarts chart: its echarts option as JSON, drawn by
@@ -151,17 +149,6 @@ func positionChart(id string, pts []TrendPoint) Chart {
 	}
 	l.SetXAxis(x).AddSeries("League position", d, charts.WithItemStyleOpts(opts.ItemStyle{Color: colBlue}))
 	return Chart{ID: id, Option: option(l), Summary: "League position in each crawl run, where first is best."}
-}
-
-// TaskPoint is one task's findability and review indexes.
-type TaskPoint struct {
-	Task        scoring.Task
-	Findability float64
-	HasFind     bool
-	Review      float64
-	HasReview   bool
-	ReviewN     int
-	Councils    int // councils the findability index covers
 }
 
 func scatterChart(id string, pts []TaskPoint) Chart {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/councildash/councildash/scoring"
 )
 
 //go:embed templates/*.html
@@ -33,7 +35,7 @@ type View struct {
 type chartPage interface{ HasCharts() bool }
 
 // Renderer renders pages: for each page file, a clone of the layout plus
-// that file. It satisfies reviews/web's Renderer interface.
+// that file. It satisfies reviewpages.Renderer.
 type Renderer struct {
 	log   *slog.Logger
 	pages map[string]*template.Template
@@ -41,9 +43,9 @@ type Renderer struct {
 
 // NewRenderer parses the dashboard's templates and the page templates of the
 // extra file systems (files templates/*.html). Page names are file base
-// names without .html and must be unique.
-func NewRenderer(log *slog.Logger, extra ...fs.FS) (*Renderer, error) {
-	layout, err := template.New("layout.html").Funcs(funcs()).ParseFS(templateFS, "templates/layout.html")
+// names without .html and must be unique. Check names come from method.
+func NewRenderer(log *slog.Logger, method scoring.Method, extra ...fs.FS) (*Renderer, error) {
+	layout, err := template.New("layout.html").Funcs(funcs(method)).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("layout: %w", err)
 	}
@@ -94,7 +96,7 @@ func (r *Renderer) Render(c *gin.Context, status int, page, title string, data a
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-func funcs() template.FuncMap {
+func funcs(method scoring.Method) template.FuncMap {
 	return template.FuncMap{
 		"score": func(f float64) string { return fmt.Sprintf("%.1f", f) },
 		"signed": func(f float64) string {
@@ -114,7 +116,7 @@ func funcs() template.FuncMap {
 			return t.UTC().Format("2 January 2006")
 		},
 		"navItems": navItems,
-		"label":    checkLabel,
+		"label":    method.CheckLabel,
 		"title":    titleCase,
 		"band":     band,
 		"bandTag":  bandTag,

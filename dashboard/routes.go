@@ -24,6 +24,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	// Behind no proxy unless configured: X-Forwarded-For from clients is not
 	// trusted, so per-IP review rate limits cannot be dodged with a header.
+	// New checked the addresses.
 	_ = r.SetTrustedProxies(s.trustedProxies)
 	r.Use(gin.CustomRecovery(func(c *gin.Context, _ any) {
 		s.log.Error("panic in handler", "path", c.Request.URL.Path)
@@ -37,19 +38,29 @@ func (s *Server) Handler() http.Handler {
 
 // routes is the one route table of the dashboard, review pages included.
 func (s *Server) routes(r *gin.Engine) {
-	// Pages.
+	// Pages (page_*.go), rendered from the read model and kept per model.
 	r.GET("/", s.cached(s.home))
 	r.GET("/councils/:code", s.cached(s.council))
 	r.GET("/compare", s.cached(s.compare))
 	r.GET("/checks", s.cached(s.checksPage))
 	r.GET("/checks/:id", s.cached(s.check))
 	r.GET("/tasks", s.cached(s.tasksPage))
-	r.GET("/method", s.cached(s.methodPage))
+	r.GET("/method", s.methodPage)
 	r.GET("/data", s.cached(s.dataPage))
 
-	// Review forms, peer sign-in and moderation (reviews/web).
-	if s.pages != nil {
-		ReviewRoutes(r, s.pages)
+	// Review forms, peer sign-in and moderation (dashboard/reviewpages).
+	if p := s.pages; p != nil {
+		r.GET("/councils/:code/review", p.Form)
+		r.POST("/councils/:code/review", p.Submit)
+		r.GET("/councils/:code/review/thanks", p.Thanks)
+		r.GET("/review/random", p.Random)
+		r.GET("/peer/signin", p.PeerSignIn)
+		r.GET("/peer", p.PeerHome)
+		r.POST("/peer/signout", p.PeerSignOut)
+		r.POST("/councils/:code/responses", p.Respond)
+		r.GET("/moderation", p.Moderation)
+		r.POST("/moderation/signin", p.AdminSignIn)
+		r.POST("/moderation/:id", p.Moderate)
 	}
 
 	// Exports (streamed).
@@ -98,12 +109,29 @@ func securityHeaders(c *gin.Context) {
 func (s *Server) healthz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.src.Ping(ctx); err != nil {
+	if err := s.store.Ping(ctx); err != nil {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "clickhouse": "down"})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "clickhouse": "up", "method_version": s.method})
 }
+
+// modelFor returns the read model for a request, or answers the error
+// (503 when the database cannot be read and no model exists yet) and
+// reports false.
+func (s *Server) modelFor(c *gin.Context) (*model, bool) {
+	m, err := s.model(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return nil, false
+	}
+	c.Set(genKey, m.gen)
+	return m, true
+}
+
+// genKey names the generation of the model a page was rendered from, in
+// the request's gin context.
+const genKey = "councildash.gen"
 
 // captureWriter copies what a handler writes, for the page cache.
 type captureWriter struct {
@@ -121,53 +149,39 @@ func (w *captureWriter) WriteString(s string) (int, error) {
 	return w.ResponseWriter.WriteString(s)
 }
 
-// cached serves a page from the page cache, or renders it and keeps it
-// when it rendered fine. Long query strings (searches) are not kept.
+// cached serves a page from the page cache when it was rendered from the
+// current read model, or renders it and keeps it when it rendered fine.
+// Long query strings (searches) are not kept.
 func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
-	if s.pageCache == nil {
-		return h
-	}
 	return func(c *gin.Context) {
 		key := c.Request.URL.RequestURI()
 		if len(key) > 256 {
 			h(c)
 			return
 		}
-		if p, ok := s.pageCache.get(key); ok {
-			h := c.Writer.Header()
-			h.Set("Cache-Control", "no-cache")
-			h.Set("Vary", "Accept-Encoding")
-			if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
-				h.Set("Content-Encoding", "gzip") // gzhttp passes it through
-				c.Data(http.StatusOK, p.contentType, p.gz)
-				return
+		if s.state.cur.Load() != nil { // a model exists: it may have a page ready
+			if m, err := s.model(c.Request.Context()); err == nil {
+				if p, ok := s.pageCache.get(key, m.gen); ok {
+					hd := c.Writer.Header()
+					hd.Set("Cache-Control", "no-cache")
+					hd.Set("Vary", "Accept-Encoding")
+					if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+						hd.Set("Content-Encoding", "gzip") // gzhttp passes it through
+						c.Data(http.StatusOK, p.contentType, p.gz)
+						return
+					}
+					c.Data(http.StatusOK, p.contentType, p.body)
+					return
+				}
 			}
-			c.Data(http.StatusOK, p.contentType, p.body)
-			return
 		}
 		cw := &captureWriter{ResponseWriter: c.Writer}
 		c.Writer = cw
 		h(c)
 		c.Writer = cw.ResponseWriter
-		if cw.Status() == http.StatusOK && !c.IsAborted() {
-			s.pageCache.put(key, cw.buf.Bytes(), cw.Header().Get("Content-Type"))
+		gen, rendered := c.Get(genKey)
+		if rendered && cw.Status() == http.StatusOK && !c.IsAborted() {
+			s.pageCache.put(key, gen.(uint64), cw.buf.Bytes(), cw.Header().Get("Content-Type"))
 		}
 	}
-}
-
-// ReviewRoutes is the review part of the route table: the forms, peer
-// sign-in and moderation pages. The review tests and the review bench
-// serve the same paths through it.
-func ReviewRoutes(r gin.IRouter, p ReviewPages) {
-	r.GET("/councils/:code/review", p.Form)
-	r.POST("/councils/:code/review", p.Submit)
-	r.GET("/councils/:code/review/thanks", p.Thanks)
-	r.GET("/review/random", p.Random)
-	r.GET("/peer/signin", p.PeerSignIn)
-	r.GET("/peer", p.PeerHome)
-	r.POST("/peer/signout", p.PeerSignOut)
-	r.POST("/councils/:code/responses", p.Respond)
-	r.GET("/moderation", p.Moderation)
-	r.POST("/moderation/signin", p.AdminSignIn)
-	r.POST("/moderation/:id", p.Moderate)
 }

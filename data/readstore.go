@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/councildash/councildash/dashboard"
 )
 
-// The dashboard's queries. Every read is bounded by a LIMIT and by readCtx,
-// except the two export streams, which are bounded by exportTimeout and read
-// row by row so a full export never sits in memory.
-
-var _ dashboard.Source = (*Store)(nil)
+// The read side: what the dashboard and the exports read about crawls (the
+// row types are in read.go). Every read is bounded by a LIMIT and by
+// readCtx, except the two export streams, which are bounded by
+// exportTimeout and read row by row so a full export never sits in memory.
+// Read errors wrap ErrUnavailable: the database could not answer.
 
 // exportTimeout bounds one streamed export.
 const exportTimeout = 30 * time.Minute
@@ -119,18 +117,16 @@ func (s *Store) CountScoreRows(ctx context.Context, runID string) (uint64, error
 	return n, nil
 }
 
-// DashboardRuns lists runs, newest first.
-func (s *Store) DashboardRuns(ctx context.Context) ([]dashboard.Run, error) {
-	runs, err := s.Runs(ctx)
+// RunsWithProgress lists runs, newest first, with the pages stored so far
+// by the running ones.
+func (s *Store) RunsWithProgress(ctx context.Context) ([]Run, error) {
+	out, err := s.Runs(ctx)
 	if err != nil {
 		return nil, wrapRead(err)
 	}
-	out := make([]dashboard.Run, len(runs))
 	var running []string
-	for i, r := range runs {
-		out[i] = dashboard.Run{ID: r.ID, Status: r.Status, Label: r.Label, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
-			MethodVersion: r.MethodVersion, SitesTotal: r.SitesTotal, SitesDone: r.SitesDone}
-		if r.Status == RunRunning {
+	for _, r := range out {
+		if r.Running() {
 			running = append(running, r.ID)
 		}
 	}
@@ -175,7 +171,7 @@ func wrapRead(err error) error {
 }
 
 // CategoryScores returns category and overall scores for the given runs.
-func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]dashboard.ScoreRow, error) {
+func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]ScoreRow, error) {
 	if len(runIDs) == 0 {
 		return nil, nil
 	}
@@ -186,9 +182,9 @@ func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]dashboar
 		return nil, wrapRead(fmt.Errorf("category scores: %w", err))
 	}
 	defer rows.Close()
-	out := make([]dashboard.ScoreRow, 0, 512)
+	out := make([]ScoreRow, 0, 512)
 	for rows.Next() {
-		var r dashboard.ScoreRow
+		var r ScoreRow
 		if err := rows.Scan(&r.RunID, &r.Council, &r.Category, &r.Score, &r.MethodVersion); err != nil {
 			return nil, err
 		}
@@ -198,7 +194,7 @@ func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]dashboar
 }
 
 // CheckResults returns per-check statistics and scores in a run.
-func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string) ([]dashboard.CheckResult, error) {
+func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string) ([]CheckResult, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashCheckResults,
@@ -208,9 +204,9 @@ func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string
 		return nil, wrapRead(fmt.Errorf("check results: %w", err))
 	}
 	defer rows.Close()
-	var out []dashboard.CheckResult
+	var out []CheckResult
 	for rows.Next() {
-		var r dashboard.CheckResult
+		var r CheckResult
 		var total, affected, n uint32
 		var has uint8
 		if err := rows.Scan(&r.Council, &r.CheckID, &r.Category, &total, &affected, &n, &has, &r.Score); err != nil {
@@ -222,8 +218,8 @@ func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string
 	return out, wrapRead(rows.Err())
 }
 
-func scanFinding(rows interface{ Scan(...any) error }) (dashboard.Finding, error) {
-	var f dashboard.Finding
+func scanFinding(rows interface{ Scan(...any) error }) (Finding, error) {
+	var f Finding
 	err := rows.Scan(&f.RunID, &f.MethodVersion, &f.Council, &f.CheckID, &f.Category, &f.Severity, &f.URL,
 		&f.Selector, &f.Snippet, &f.Matched, &f.Message, &f.Task, &f.CreatedAt)
 	return f, err
@@ -232,7 +228,7 @@ func scanFinding(rows interface{ Scan(...any) error }) (dashboard.Finding, error
 func bound(n, lo, hi int) int { return min(max(n, lo), hi) }
 
 // Evidence returns up to perCheck findings of each check for a council.
-func (s *Store) Evidence(ctx context.Context, runID, council string, perCheck int) ([]dashboard.Finding, error) {
+func (s *Store) Evidence(ctx context.Context, runID, council string, perCheck int) ([]Finding, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashEvidence, runID, council, runID, council, bound(perCheck, 1, 100))
@@ -240,7 +236,7 @@ func (s *Store) Evidence(ctx context.Context, runID, council string, perCheck in
 		return nil, wrapRead(fmt.Errorf("evidence: %w", err))
 	}
 	defer rows.Close()
-	var out []dashboard.Finding
+	var out []Finding
 	for rows.Next() {
 		f, err := scanFinding(rows)
 		if err != nil {
@@ -252,7 +248,7 @@ func (s *Store) Evidence(ctx context.Context, runID, council string, perCheck in
 }
 
 // WorstPages returns per check the pages with most findings.
-func (s *Store) WorstPages(ctx context.Context, runID, council string, perCheck int) ([]dashboard.PageCount, error) {
+func (s *Store) WorstPages(ctx context.Context, runID, council string, perCheck int) ([]PageCount, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashWorstPages, runID, council, runID, council, bound(perCheck, 1, 100))
@@ -260,9 +256,9 @@ func (s *Store) WorstPages(ctx context.Context, runID, council string, perCheck 
 		return nil, wrapRead(fmt.Errorf("worst pages: %w", err))
 	}
 	defer rows.Close()
-	var out []dashboard.PageCount
+	var out []PageCount
 	for rows.Next() {
-		var p dashboard.PageCount
+		var p PageCount
 		var n uint64
 		if err := rows.Scan(&p.CheckID, &p.URL, &n); err != nil {
 			return nil, err
@@ -274,7 +270,7 @@ func (s *Store) WorstPages(ctx context.Context, runID, council string, perCheck 
 }
 
 // TaskChecks counts per-task findability findings in a run.
-func (s *Store) TaskChecks(ctx context.Context, runID string) ([]dashboard.TaskCheck, error) {
+func (s *Store) TaskChecks(ctx context.Context, runID string) ([]TaskCheck, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashTaskChecks, runID, runID)
@@ -282,9 +278,9 @@ func (s *Store) TaskChecks(ctx context.Context, runID string) ([]dashboard.TaskC
 		return nil, wrapRead(fmt.Errorf("task checks: %w", err))
 	}
 	defer rows.Close()
-	var out []dashboard.TaskCheck
+	var out []TaskCheck
 	for rows.Next() {
-		var t dashboard.TaskCheck
+		var t TaskCheck
 		var n uint64
 		if err := rows.Scan(&t.Council, &t.Task, &t.CheckID, &n); err != nil {
 			return nil, err
@@ -296,7 +292,7 @@ func (s *Store) TaskChecks(ctx context.Context, runID string) ([]dashboard.TaskC
 }
 
 // FindingsPage returns one bounded page of a run's findings.
-func (s *Store) FindingsPage(ctx context.Context, f dashboard.FindingFilter) ([]dashboard.Finding, error) {
+func (s *Store) FindingsPage(ctx context.Context, f FindingFilter) ([]Finding, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashFindingsPage, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID,
@@ -305,7 +301,7 @@ func (s *Store) FindingsPage(ctx context.Context, f dashboard.FindingFilter) ([]
 		return nil, wrapRead(fmt.Errorf("findings: %w", err))
 	}
 	defer rows.Close()
-	out := []dashboard.Finding{}
+	out := []Finding{}
 	for rows.Next() {
 		fd, err := scanFinding(rows)
 		if err != nil {
@@ -317,7 +313,7 @@ func (s *Store) FindingsPage(ctx context.Context, f dashboard.FindingFilter) ([]
 }
 
 // StreamFindings streams findings of completed attempts row by row.
-func (s *Store) StreamFindings(ctx context.Context, f dashboard.FindingFilter, fn func(dashboard.Finding) error) error {
+func (s *Store) StreamFindings(ctx context.Context, f FindingFilter, fn func(Finding) error) error {
 	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashStreamFindings, f.RunID, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID, f.RunID)
@@ -338,7 +334,7 @@ func (s *Store) StreamFindings(ctx context.Context, f dashboard.FindingFilter, f
 }
 
 // StreamScores streams score rows (latest per key) row by row.
-func (s *Store) StreamScores(ctx context.Context, f dashboard.ScoreFilter, fn func(dashboard.ScoreExport) error) error {
+func (s *Store) StreamScores(ctx context.Context, f ScoreFilter, fn func(ScoreExport) error) error {
 	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashStreamScores, f.RunID, f.RunID, f.Council, f.Council)
@@ -347,7 +343,7 @@ func (s *Store) StreamScores(ctx context.Context, f dashboard.ScoreFilter, fn fu
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r dashboard.ScoreExport
+		var r ScoreExport
 		if err := rows.Scan(&r.RunID, &r.MethodVersion, &r.Council, &r.Category, &r.CheckID, &r.Score, &r.ScoredAt); err != nil {
 			return err
 		}
@@ -356,4 +352,50 @@ func (s *Store) StreamScores(ctx context.Context, f dashboard.ScoreFilter, fn fu
 		}
 	}
 	return wrapRead(rows.Err())
+}
+
+// LatestScoredRun returns the newest run with scores among the RecentRuns
+// newest runs: what run=latest means in exports, on the web and on the
+// command line.
+func (s *Store) LatestScoredRun(ctx context.Context) (Run, bool, error) {
+	runs, err := s.Runs(ctx)
+	if err != nil {
+		return Run{}, false, wrapRead(err)
+	}
+	if len(runs) > RecentRuns {
+		runs = runs[:RecentRuns]
+	}
+	ids := make([]string, len(runs))
+	for i, r := range runs {
+		ids[i] = r.ID
+	}
+	rows, err := s.CategoryScores(ctx, ids)
+	if err != nil {
+		return Run{}, false, err
+	}
+	scored := map[string]bool{}
+	for _, r := range rows {
+		scored[r.RunID] = true
+	}
+	for _, r := range runs {
+		if scored[r.ID] {
+			return r, true, nil
+		}
+	}
+	return Run{}, false, nil
+}
+
+const sqlChangeMark = `SELECT (SELECT count() FROM crawl_runs), (SELECT count() FROM site_reports), (SELECT count() FROM scores),
+       (SELECT count() FROM reviews), (SELECT count() FROM review_moderation), (SELECT count() FROM review_responses)`
+
+// ChangeMark counts the rows of the tables the dashboard reads (see
+// ChangeMark).
+func (s *Store) ChangeMark(ctx context.Context) (ChangeMark, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	var m ChangeMark
+	if err := s.conn.QueryRow(ctx, sqlChangeMark).Scan(&m.Runs, &m.SiteReports, &m.Scores, &m.Reviews, &m.Moderation, &m.ReviewReplies); err != nil {
+		return m, wrapRead(fmt.Errorf("change mark: %w", err))
+	}
+	return m, nil
 }

@@ -9,10 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/councildash/councildash/dashboard"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/scoring"
 )
@@ -52,7 +54,7 @@ func benchDashboardCold(ctx context.Context, env *Env, db dbFlags, bf benchFlags
 	}
 	defer os.RemoveAll(filepath.Dir(script))
 
-	handler, mem, err := coldServer(env, store, reg)
+	handler, mem, err := coldServer(ctx, env, store, reg)
 	if err != nil {
 		return nil, err
 	}
@@ -167,8 +169,35 @@ func runWrkScript(ctx context.Context, wrk, base, script string, conns int, dur 
 	return parseWrk(string(b), conns)
 }
 
-// coldServer builds the dashboard exactly as `serve` does.
-func coldServer(env *Env, store *data.Store, reg []data.Council) (http.Handler, map[string]float64, error) {
-	h, err := buildDashboard(env, store, reg, "", readMethod("docs/METHOD.md"), 30*time.Second)
-	return h, nil, err
+// coldServer builds the dashboard exactly as `serve` does. Before that it
+// measures the read model on a server of its own: the heap it keeps (after
+// a collection, before and after the build) and the time the build takes.
+func coldServer(ctx context.Context, env *Env, store *data.Store, reg []data.Council) (http.Handler, map[string]float64, error) {
+	build := func() (*dashboard.Server, error) {
+		return buildDashboard(env, store, reg, reviewSettings(env), nil, readMethod("docs/METHOD.md"), 5*time.Second)
+	}
+	probe, err := build()
+	if err != nil {
+		return nil, nil, err
+	}
+	heap := func() float64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapAlloc)
+	}
+	before := heap()
+	start := time.Now()
+	if err := probe.Refresh(ctx); err != nil {
+		return nil, nil, err
+	}
+	took := time.Since(start)
+	kept := heap() - before
+	runtime.KeepAlive(probe)
+	mem := map[string]float64{"readmodel_mb": kept / (1 << 20), "readmodel_build_ms": float64(took.Milliseconds())}
+	dash, err := build()
+	if err != nil {
+		return nil, nil, err
+	}
+	return dash.Handler(), mem, nil
 }

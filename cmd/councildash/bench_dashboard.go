@@ -43,8 +43,7 @@ func benchDashboard(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([
 	}
 	seeded := time.Since(seedStart)
 
-	srv, err := dashboard.New(dashboard.Deps{Source: store, Councils: dashboardCouncils(reg), Logger: env.Logger,
-		NotFound: []error{data.ErrNotFound}, Unavailable: []error{data.ErrUnavailable}})
+	srv, err := dashboard.New(dashboard.Deps{Store: store, Councils: reg, Logger: env.Logger})
 	if err != nil {
 		return nil, err
 	}

@@ -95,8 +95,7 @@ func TestSeedDemoReviews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := reviewsAdapter{svc}
-	scores, err := a.ReviewScores(ctx)
+	scores, err := svc.Scores(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +104,7 @@ func TestSeedDemoReviews(t *testing.T) {
 		if sc.Ranked {
 			ranked++
 		}
-		if sc.Demo != sc.N || sc.Score < 0 || sc.Score > 100 {
+		if sc.DemoN != sc.N || sc.Score < 0 || sc.Score > 100 {
 			t.Fatalf("score %+v", sc)
 		}
 	}
@@ -114,7 +113,7 @@ func TestSeedDemoReviews(t *testing.T) {
 	}
 	comments := 0
 	for code := range scores {
-		cr, err := a.CouncilReviews(ctx, code)
+		cr, err := svc.Council(ctx, code)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,9 +140,9 @@ func TestSeedDemoReviews(t *testing.T) {
 			t.Fatal("demo reviews not deterministic")
 		}
 	}
-	cols := a.ExportColumns()
+	cols := reviews.ExportColumns()
 	n := 0
-	if err := a.ExportReviews(ctx, func(row []any) error {
+	if err := svc.Export(ctx, func(row []any) error {
 		if len(row) != len(cols) {
 			t.Fatalf("row of %d for %d columns", len(row), len(cols))
 		}
