@@ -101,40 +101,74 @@ func (c *cached[T]) evict(now time.Time) {
 	}
 }
 
-// pageCache keeps rendered pages, keyed by request URI, for the read model
-// they were rendered from: a page is served again, a map lookup, until a
-// new model is swapped in (its generation differs). It is bounded by total
-// bytes; only 200 responses are kept.
+// pageCache keeps rendered pages, keyed by request URI, with the version of
+// the read model's data they show (see the pages' version functions): a
+// page is served again, a map lookup, until that data changes. It is
+// bounded by total bytes; only 200 responses are kept. Renders of one
+// page and version run one at a time: others wait and take its result.
 type pageCache struct {
 	maxBytes int
 
-	mu    sync.Mutex
-	m     map[string]cachedPage
-	bytes int
+	mu       sync.Mutex
+	m        map[string]cachedPage
+	bytes    int
+	inflight map[string]chan struct{} // key + version -> closed when rendered
 }
 
 type cachedPage struct {
-	gen         uint64 // the model's generation
+	version     string
 	body        []byte
 	gz          []byte // body gzipped once, for clients that accept it
 	contentType string
 }
 
 func newPageCache(maxBytes int) *pageCache {
-	return &pageCache{maxBytes: maxBytes, m: map[string]cachedPage{}}
+	return &pageCache{maxBytes: maxBytes, m: map[string]cachedPage{}, inflight: map[string]chan struct{}{}}
 }
 
-func (pc *pageCache) get(key string, gen uint64) (cachedPage, bool) {
+func (pc *pageCache) get(key, version string) (cachedPage, bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	p, ok := pc.m[key]
-	if !ok || p.gen != gen {
+	if !ok || p.version != version {
 		return cachedPage{}, false
 	}
 	return p, true
 }
 
-func (pc *pageCache) put(key string, gen uint64, body []byte, contentType string) {
+// begin claims the render of key at version. When another request is
+// rendering it, begin waits for that render (or ctx) and reports false:
+// the caller looks in the cache again. When it reports true the caller
+// renders and must call done.
+func (pc *pageCache) begin(ctx context.Context, key, version string) bool {
+	id := key + "\x00" + version
+	pc.mu.Lock()
+	ch, busy := pc.inflight[id]
+	if !busy {
+		pc.inflight[id] = make(chan struct{})
+		pc.mu.Unlock()
+		return true
+	}
+	pc.mu.Unlock()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+	return false
+}
+
+// done ends a render begin claimed.
+func (pc *pageCache) done(key, version string) {
+	id := key + "\x00" + version
+	pc.mu.Lock()
+	if ch, ok := pc.inflight[id]; ok {
+		close(ch)
+		delete(pc.inflight, id)
+	}
+	pc.mu.Unlock()
+}
+
+func (pc *pageCache) put(key, version string, body []byte, contentType string) {
 	if len(body) > pc.maxBytes/8 {
 		return
 	}
@@ -147,27 +181,16 @@ func (pc *pageCache) put(key string, gen uint64, body []byte, contentType string
 	defer pc.mu.Unlock()
 	size := len(body) + len(gz)
 	if old, ok := pc.m[key]; ok {
-		if old.gen > gen {
-			return // a newer model's page is already here
-		}
 		pc.bytes -= len(old.body) + len(old.gz)
 		delete(pc.m, key)
 	}
-	if pc.bytes+size > pc.maxBytes {
-		for k, p := range pc.m { // drop pages of older models first, then anything
-			if p.gen < gen {
-				pc.bytes -= len(p.body) + len(p.gz)
-				delete(pc.m, k)
-			}
+	for k, p := range pc.m { // over budget: drop pages until it fits
+		if pc.bytes+size <= pc.maxBytes {
+			break
 		}
-		for k, p := range pc.m {
-			if pc.bytes+size <= pc.maxBytes {
-				break
-			}
-			pc.bytes -= len(p.body) + len(p.gz)
-			delete(pc.m, k)
-		}
+		pc.bytes -= len(p.body) + len(p.gz)
+		delete(pc.m, k)
 	}
-	pc.m[key] = cachedPage{gen: gen, body: body, gz: gz, contentType: contentType}
+	pc.m[key] = cachedPage{version: version, body: body, gz: gz, contentType: contentType}
 	pc.bytes += size
 }

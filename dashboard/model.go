@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -20,16 +21,23 @@ import (
 
 // model is one version of the read model.
 type model struct {
-	gen   uint64      // increases with every model a server builds (keys the page cache)
+	gen   uint64      // increases with every model a server builds
 	crawl *crawlModel // shared by successive models until the crawl data changes
 	// revs are every council's reviews; nil when reviews are off or could
 	// not be read (pages then show scores without reviews).
 	revs   *reviews.Overview
 	league []LeagueRow // crawl.league with review scores
+	// revGen is the generation of the model whose reviews these are, and
+	// revStamps, per council, of the model where its reviews last
+	// changed: a council's page is rendered again only when they did
+	// (see the pages' versions in page_*.go).
+	revGen    uint64
+	revStamps map[string]uint64
 }
 
 // crawlModel is what the crawls say, per run.
 type crawlModel struct {
+	gen      uint64                                   // of the model it was built for
 	all      []data.Run                               // every run, newest first (running ones included)
 	runs     []data.Run                               // newest first, recent runs with scores only
 	scores   map[string]map[string]map[string]float64 // run -> council -> category -> score
@@ -293,9 +301,23 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 }
 
 // withReviews returns a model over crawl with review scores added to the
-// league rows (a copy; crawl is shared, never changed).
-func withReviews(gen uint64, crawl *crawlModel, revs *reviews.Overview) *model {
-	m := &model{gen: gen, crawl: crawl, revs: revs, league: crawl.league}
+// league rows (a copy; crawl is shared, never changed). prev, when set, is
+// the model it follows: reviews it shares keep their stamps.
+func withReviews(gen uint64, crawl *crawlModel, revs *reviews.Overview, prev *model) *model {
+	m := &model{gen: gen, crawl: crawl, revs: revs, league: crawl.league, revGen: gen, revStamps: map[string]uint64{}}
+	switch {
+	case prev != nil && prev.revs == revs:
+		m.revGen, m.revStamps = prev.revGen, prev.revStamps
+	case revs != nil:
+		for code, cs := range revs.Councils {
+			m.revStamps[code] = gen
+			if prev != nil && prev.revs != nil {
+				if old, ok := prev.revs.Councils[code]; ok && reflect.DeepEqual(old, cs) {
+					m.revStamps[code] = prev.revStamps[code]
+				}
+			}
+		}
+	}
 	if revs != nil {
 		m.league = make([]LeagueRow, len(crawl.league))
 		copy(m.league, crawl.league)

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"reflect"
 	"sync/atomic"
 	"time"
 
@@ -177,6 +178,7 @@ func (s *Server) build(ctx context.Context, prev *versioned, crawl, revs bool) (
 func (s *Server) buildWith(ctx context.Context, prev *versioned, crawl, revs bool, mark data.ChangeMark) (*versioned, error) {
 	start := time.Now()
 	v := &versioned{}
+	gen := s.state.gen.Add(1)
 	var cm *crawlModel
 	if crawl || prev == nil {
 		in, err := s.loadCrawl(ctx)
@@ -184,6 +186,7 @@ func (s *Server) buildWith(ctx context.Context, prev *versioned, crawl, revs boo
 			return nil, err
 		}
 		cm = newCrawlModel(s.cat, in)
+		cm.gen = gen
 		v.crawlMark, v.crawlBuilt = mark, time.Now()
 	} else {
 		cm, v.crawlMark, v.crawlBuilt = prev.crawl, prev.crawlMark, prev.crawlBuilt
@@ -206,10 +209,17 @@ func (s *Server) buildWith(ctx context.Context, prev *versioned, crawl, revs boo
 			break
 		}
 		ov, v.revsMark = &o, mark
+		if prev != nil && prev.revs != nil && reflect.DeepEqual(*prev.revs, o) {
+			ov = prev.revs // nothing public changed: pages keep their versions
+		}
 	default:
 		ov, v.revsMark, v.revsFailed = prev.revs, prev.revsMark, prev.revsFailed
 	}
-	v.model = withReviews(s.state.gen.Add(1), cm, ov)
+	var pm *model
+	if prev != nil {
+		pm = prev.model
+	}
+	v.model = withReviews(gen, cm, ov, pm)
 	v.builtAt = time.Now()
 	v.buildTimeMS = time.Since(start).Milliseconds()
 	return v, nil

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,15 +39,16 @@ func (s *Server) Handler() http.Handler {
 
 // routes is the one route table of the dashboard, review pages included.
 func (s *Server) routes(r *gin.Engine) {
-	// Pages (page_*.go), rendered from the read model and kept per model.
-	r.GET("/", s.cached(s.home))
-	r.GET("/councils/:code", s.cached(s.council))
-	r.GET("/compare", s.cached(s.compare))
-	r.GET("/checks", s.cached(s.checksPage))
-	r.GET("/checks/:id", s.cached(s.check))
-	r.GET("/tasks", s.cached(s.tasksPage))
+	// Pages (page_*.go), rendered from the read model and kept while the
+	// data they show (their version) stays the same.
+	r.GET("/", s.cached(crawlAndReviews, s.home))
+	r.GET("/councils/:code", s.cached(councilVersion, s.council))
+	r.GET("/compare", s.cached(crawlOnly, s.compare))
+	r.GET("/checks", s.cached(crawlOnly, s.checksPage))
+	r.GET("/checks/:id", s.cached(crawlOnly, s.check))
+	r.GET("/tasks", s.cached(crawlAndReviews, s.tasksPage))
 	r.GET("/method", s.methodPage)
-	r.GET("/data", s.cached(s.dataPage))
+	r.GET("/data", s.cached(crawlOnly, s.dataPage))
 
 	// Review forms, peer sign-in and moderation (dashboard/reviewpages).
 	if p := s.pages; p != nil {
@@ -125,13 +127,31 @@ func (s *Server) modelFor(c *gin.Context) (*model, bool) {
 		s.fail(c, err)
 		return nil, false
 	}
-	c.Set(genKey, m.gen)
+	c.Set(modelKey, m)
 	return m, true
 }
 
-// genKey names the generation of the model a page was rendered from, in
-// the request's gin context.
-const genKey = "councildash.gen"
+// modelKey names the model a page was rendered from, in the request's gin
+// context.
+const modelKey = "councildash.model"
+
+// A version names the data a page shows: the page cache serves a page again
+// while its version is the same.
+type version func(c *gin.Context, m *model) string
+
+// crawlOnly pages show the crawls only (checks, compare, data).
+func crawlOnly(_ *gin.Context, m *model) string { return strconv.FormatUint(m.crawl.gen, 10) }
+
+// crawlAndReviews pages show every council's reviews too (the league
+// table, the tasks).
+func crawlAndReviews(_ *gin.Context, m *model) string {
+	return strconv.FormatUint(m.crawl.gen, 10) + "." + strconv.FormatUint(m.revGen, 10)
+}
+
+// councilVersion: a council page shows the crawls and its own reviews.
+func councilVersion(c *gin.Context, m *model) string {
+	return strconv.FormatUint(m.crawl.gen, 10) + "." + strconv.FormatUint(m.revStamps[c.Param("code")], 10)
+}
 
 // captureWriter copies what a handler writes, for the page cache.
 type captureWriter struct {
@@ -149,29 +169,41 @@ func (w *captureWriter) WriteString(s string) (int, error) {
 	return w.ResponseWriter.WriteString(s)
 }
 
-// cached serves a page from the page cache when it was rendered from the
-// current read model, or renders it and keeps it when it rendered fine.
-// Long query strings (searches) are not kept.
-func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
+// cached serves a page from the page cache when its version is current,
+// or renders it (one render per page and version at a time) and keeps it
+// when it rendered fine. Long query strings (searches) are not kept.
+func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
+	serve := func(c *gin.Context, p cachedPage) {
+		hd := c.Writer.Header()
+		hd.Set("Cache-Control", "no-cache")
+		hd.Set("Vary", "Accept-Encoding")
+		if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+			hd.Set("Content-Encoding", "gzip") // gzhttp passes it through
+			c.Data(http.StatusOK, p.contentType, p.gz)
+			return
+		}
+		c.Data(http.StatusOK, p.contentType, p.body)
+	}
 	return func(c *gin.Context) {
 		key := c.Request.URL.RequestURI()
 		if len(key) > 256 {
 			h(c)
 			return
 		}
-		if s.state.cur.Load() != nil { // a model exists: it may have a page ready
+		if s.state.cur.Load() != nil { // a model exists: its page may be ready
 			if m, err := s.model(c.Request.Context()); err == nil {
-				if p, ok := s.pageCache.get(key, m.gen); ok {
-					hd := c.Writer.Header()
-					hd.Set("Cache-Control", "no-cache")
-					hd.Set("Vary", "Accept-Encoding")
-					if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
-						hd.Set("Content-Encoding", "gzip") // gzhttp passes it through
-						c.Data(http.StatusOK, p.contentType, p.gz)
+				v := ver(c, m)
+				if p, ok := s.pageCache.get(key, v); ok {
+					serve(c, p)
+					return
+				}
+				if !s.pageCache.begin(c.Request.Context(), key, v) {
+					if p, ok := s.pageCache.get(key, v); ok { // rendered meanwhile
+						serve(c, p)
 						return
 					}
-					c.Data(http.StatusOK, p.contentType, p.body)
-					return
+				} else {
+					defer s.pageCache.done(key, v)
 				}
 			}
 		}
@@ -179,9 +211,9 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 		c.Writer = cw
 		h(c)
 		c.Writer = cw.ResponseWriter
-		gen, rendered := c.Get(genKey)
+		m, rendered := c.Get(modelKey)
 		if rendered && cw.Status() == http.StatusOK && !c.IsAborted() {
-			s.pageCache.put(key, gen.(uint64), cw.buf.Bytes(), cw.Header().Get("Content-Type"))
+			s.pageCache.put(key, ver(c, m.(*model)), cw.buf.Bytes(), cw.Header().Get("Content-Type"))
 		}
 	}
 }
