@@ -117,7 +117,7 @@ func crawlRun(t testing.TB, store *data.Store, web *crawltest.Web, startedAt tim
 	if _, err := c.Run(ctx, web.Sites); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.SetRunStatus(ctx, run.ID, data.RunFinished, time.Time{}); err != nil {

@@ -116,7 +116,7 @@ func TestBatchInsert100kFindings(t *testing.T) {
 			batch = batch[:0]
 		}
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	elapsed := time.Since(start)
@@ -157,7 +157,7 @@ func TestRunSinkAttemptsAndResume(t *testing.T) {
 	if err := sink.Page(ctx, &crawler.Page{Council: "B", URL: "https://b.example/"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	done, err := s.FinishedSites(ctx, run.ID)

@@ -537,7 +537,7 @@ func benchInsert(ctx context.Context, env *Env, db dbFlags) ([]benchResult, erro
 			batch = batch[:0]
 		}
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Close(ctx); err != nil {
 		return nil, err
 	}
 	el := time.Since(start).Seconds()

@@ -158,7 +158,7 @@ func seedDashboard(ctx context.Context, store *data.Store, reg []data.Council) (
 				return "", err
 			}
 		}
-		if err := w.Flush(); err != nil {
+		if err := w.Flush(ctx); err != nil {
 			return "", err
 		}
 		if err := store.SetRunStatus(ctx, run.ID, data.RunFinished, started.Add(time.Hour)); err != nil {
@@ -166,7 +166,7 @@ func seedDashboard(ctx context.Context, store *data.Store, reg []data.Council) (
 		}
 		latest = run.ID
 	}
-	return latest, w.Close()
+	return latest, w.Close(ctx)
 }
 
 func warm(ctx context.Context, url string) error {
