@@ -79,7 +79,7 @@ func testOverview() *reviews.Overview {
 	ov.Tasks = []reviews.TaskAggregate{{Council: "B", Task: "pay-council-tax", N: 4, Score: 80}, {Council: "B", Task: "register-to-vote", N: 2, Score: 50},
 		{Council: "C", Task: "pay-council-tax", N: 1, Score: 20}}
 	ov.Councils["B"] = reviews.CouncilSummary{Score: ov.Scores["B"], Tasks: ov.Tasks[:2],
-		Comments: []reviews.ReviewState{{Review: reviews.Review{Council: "B", Task: "pay-council-tax", Comment: "Quick", Kind: reviews.KindPeer, Demo: true}}},
+		Comments:  []reviews.ReviewState{{Review: reviews.Review{Council: "B", Task: "pay-council-tax", Comment: "Quick", Kind: reviews.KindPeer, Demo: true}}},
 		Responses: []reviews.Response{{Council: "B", Text: "Thanks"}}}
 	return ov
 }
