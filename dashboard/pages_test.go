@@ -316,3 +316,18 @@ func TestReviewStamps(t *testing.T) {
 		t.Errorf("only the scores changed: stamps %v", m4.revStamps)
 	}
 }
+
+// TestTrustedProxies: a trusted proxy that is not an IP address or a CIDR
+// range stops the server from starting.
+func TestTrustedProxies(t *testing.T) {
+	for _, ok := range [][]string{nil, {"127.0.0.1"}, {"10.0.0.0/8", "::1", "fd00::/8"}} {
+		if _, err := New(Deps{Store: &data.Store{}, TrustedProxies: ok}); err != nil {
+			t.Errorf("%v: %v", ok, err)
+		}
+	}
+	for _, bad := range [][]string{{"proxy.example"}, {"10.0.0.1/33"}, {"127.0.0.1", "10.0.0"}} {
+		if _, err := New(Deps{Store: &data.Store{}, TrustedProxies: bad}); err == nil || !strings.Contains(err.Error(), "trusted proxy") {
+			t.Errorf("%v accepted: %v", bad, err)
+		}
+	}
+}
