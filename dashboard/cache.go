@@ -2,10 +2,11 @@ package dashboard
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // cached is a small in-process cache of values of one type, keyed by
@@ -34,6 +35,14 @@ func newCached[T any](ttl time.Duration, max int) *cached[T] {
 
 func (e *cacheEntry[T]) fresh(now time.Time) bool {
 	return e.loading == nil && (e.expires.IsZero() || now.Before(e.expires))
+}
+
+// has reports whether key holds a fresh value or one being loaded.
+func (c *cached[T]) has(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	return ok && (e.loading != nil || e.fresh(c.now()))
 }
 
 // get returns the value for key, loading it when absent or expired. The
@@ -118,7 +127,7 @@ type pageCache struct {
 type cachedPage struct {
 	version     string
 	body        []byte
-	gz          []byte // body gzipped once, for clients that accept it
+	gz          []byte // body gzipped once, when a client that accepts it first asks
 	contentType string
 }
 
@@ -172,25 +181,43 @@ func (pc *pageCache) put(key, version string, body []byte, contentType string) {
 	if len(body) > pc.maxBytes/8 {
 		return
 	}
-	var zb bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&zb, gzip.DefaultCompression)
-	_, _ = zw.Write(body)
-	_ = zw.Close()
-	gz := zb.Bytes()
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	size := len(body) + len(gz)
+	pc.store(key, cachedPage{version: version, body: body, contentType: contentType})
+}
+
+// gzipped returns the page's body gzipped, compressing it the first time.
+func (pc *pageCache) gzipped(key string, p cachedPage) []byte {
+	if p.gz != nil {
+		return p.gz
+	}
+	var zb bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&zb, gzip.DefaultCompression)
+	_, _ = zw.Write(p.body)
+	_ = zw.Close()
+	p.gz = zb.Bytes()
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if cur, ok := pc.m[key]; ok && cur.version == p.version && cur.gz == nil {
+		pc.store(key, p)
+	}
+	return p.gz
+}
+
+// store keeps p under key within the byte budget. Called with pc.mu held.
+func (pc *pageCache) store(key string, p cachedPage) {
+	size := len(p.body) + len(p.gz)
 	if old, ok := pc.m[key]; ok {
 		pc.bytes -= len(old.body) + len(old.gz)
 		delete(pc.m, key)
 	}
-	for k, p := range pc.m { // over budget: drop pages until it fits
+	for k, o := range pc.m { // over budget: drop pages until it fits
 		if pc.bytes+size <= pc.maxBytes {
 			break
 		}
-		pc.bytes -= len(p.body) + len(p.gz)
+		pc.bytes -= len(o.body) + len(o.gz)
 		delete(pc.m, k)
 	}
-	pc.m[key] = cachedPage{version: version, body: body, gz: gz, contentType: contentType}
+	pc.m[key] = p
 	pc.bytes += size
 }

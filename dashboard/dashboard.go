@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -68,13 +69,15 @@ type Server struct {
 	councils []data.Council        // sorted by name
 	byCode   map[string]data.Council
 	cat      catalogue
+	options  councilOptions // the compare page's selects
 	method   string
 	log      *slog.Logger
 	refresh  time.Duration
 
 	state         *modelState
 	evidenceCache *cached[evidence]
-	loads         chan struct{} // evidence loads at once
+	batcher       *batcher      // evidence loads, coalesced
+	renders       chan struct{} // page renders at once
 	pageCache     *pageCache
 	exports       chan struct{} // export slots
 	render        *Renderer
@@ -119,13 +122,19 @@ func New(d Deps) (*Server, error) {
 	method := scoring.CurrentMethod()
 	s := &Server{store: d.Store, reviews: d.Reviews, log: d.Logger, refresh: d.Refresh,
 		byCode: map[string]data.Council{}, cat: newCatalogue(method), method: method.Version,
-		state: newModelState(), evidenceCache: newCached[evidence](0, 4096), loads: make(chan struct{}, 8),
+		state: newModelState(), evidenceCache: newCached[evidence](0, 4096),
+		renders:   make(chan struct{}, runtime.GOMAXPROCS(0)),
 		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
 		reg: d.Registry, trustedProxies: d.TrustedProxies}
+	s.batcher = newBatcher(2, s.queryEvidence)
 	s.councils = append([]data.Council(nil), d.Councils...)
 	sort.Slice(s.councils, func(i, j int) bool { return s.councils[i].Name < s.councils[j].Name })
 	for _, c := range s.councils {
 		s.byCode[c.Code] = c
+	}
+	var err error
+	if s.options, err = newCouncilOptions(s.councils); err != nil {
+		return nil, err
 	}
 	md := d.MethodMarkdown
 	if md == "" {

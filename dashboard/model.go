@@ -45,7 +45,7 @@ type crawlModel struct {
 	league   []LeagueRow                              // every council with a score, ranked
 	byCode   map[string]int                           // index into league
 	councils map[string]*councilModel                 // scored councils
-	peers    map[string]peerStats                     // by peerKey
+	peers    peerTable                                // by peerKey
 	bins     []int                                    // overall scores of the league in tens
 	checks   map[string]checkModel                    // latest run, by check id
 	find     []TaskPoint                              // latest run: findability per task (no reviews)
@@ -56,6 +56,12 @@ type councilModel struct {
 	trend   []TrendPoint       // oldest first
 	results []data.CheckResult // check results of its latest run with scores
 	find    map[string][]TaskResult
+	charts  councilCharts // drawn once per crawl model
+}
+
+// councilCharts are a scored council's charts.
+type councilCharts struct {
+	hist, radar, trend, position Chart
 }
 
 // checkModel is one check's figures in the latest run.
@@ -200,7 +206,7 @@ func neededRuns(councils []data.Council, runs []data.Run, rows []data.ScoreRow) 
 // newCrawlModel builds the crawl part of the model from the rows.
 func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 	cm := &crawlModel{all: in.runs, byCode: map[string]int{}, councils: map[string]*councilModel{},
-		peers: map[string]peerStats{}, checks: map[string]checkModel{}}
+		peers: peerTable{}, checks: map[string]checkModel{}}
 	recent := recentRuns(in.runs)
 	cm.scores, cm.mv = indexScores(in.scores)
 	cm.runs = scoredRuns(recent, cm.scores)
@@ -248,7 +254,7 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 		cm.byCode[cm.league[i].Council.Code] = i
 	}
 	cm.bins = distributionCounts(cm.league)
-	cm.peers = peerTable(cat.cats, cm.league)
+	cm.peers = newPeerTable(cat.cats, cm.league)
 
 	// Per council: trend, check results and findability of its latest run.
 	positions := runPositions(cm.runs, cm.scores)
@@ -271,11 +277,17 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 	for _, row := range cm.league {
 		code := row.Council.Code
 		res := byRun[row.RunID][code]
-		cm.councils[code] = &councilModel{
+		c := &councilModel{
 			trend:   trend(cat.cats, cm.runs, cm.scores, positions, code),
 			results: res,
 			find:    findability(cat, res, tcByRun[row.RunID][code]),
 		}
+		who := row.Council.Name
+		c.charts.hist = histogramChart("chart-distribution", cm.distribution(row.Score, row.HasScore), who)
+		c.charts.trend = trendChart("chart-trend", c.trend, cat.cats)
+		c.charts.position = positionChart("chart-position", c.trend)
+		c.charts.radar = radarChart("chart-radar", row.Categories, cm.peers.group(cat.cats, row.Council), who)
+		cm.councils[code] = c
 	}
 	// The latest run: checks and tasks.
 	if len(cm.runs) > 0 {
@@ -477,8 +489,8 @@ func peerLabel(c data.Council) string {
 	return fmt.Sprintf("%s councils in %s", strings.ToLower(t), c.Nation)
 }
 
-// peerTable computes every peer group's statistics from the league.
-func peerTable(cats []string, league []LeagueRow) map[string]peerStats {
+// newPeerTable computes every peer group's statistics from the league.
+func newPeerTable(cats []string, league []LeagueRow) peerTable {
 	type acc struct {
 		n    int
 		vals map[string][]float64
@@ -501,7 +513,7 @@ func peerTable(cats []string, league []LeagueRow) map[string]peerStats {
 			}
 		}
 	}
-	out := make(map[string]peerStats, len(groups))
+	out := make(peerTable, len(groups))
 	for k, a := range groups {
 		out[k] = peerStats{n: a.n, stats: peerQuartiles(cats, a.vals)}
 	}
@@ -517,9 +529,15 @@ func peerQuartiles(cats []string, vals map[string][]float64) []Quartiles {
 }
 
 // peers returns a council's peer group.
-func (m *model) peers(cats []string, c data.Council) PeerGroup {
+func (m *model) peers(cats []string, c data.Council) PeerGroup { return m.crawl.peers.group(cats, c) }
+
+// peerTable is every peer group's figures, by peerKey.
+type peerTable map[string]peerStats
+
+// group returns a council's peer group.
+func (pt peerTable) group(cats []string, c data.Council) PeerGroup {
 	pg := PeerGroup{Label: peerLabel(c), Type: c.Type, Nation: c.Nation}
-	ps, ok := m.crawl.peers[peerKey(c)]
+	ps, ok := pt[peerKey(c)]
 	if !ok {
 		ps.stats = peerQuartiles(cats, nil)
 	}
@@ -551,11 +569,15 @@ func distributionCounts(league []LeagueRow) []int {
 
 // distribution bins the latest overall scores in tens, marking a score.
 func (m *model) distribution(mark float64, hasMark bool) []Bin {
+	return m.crawl.distribution(mark, hasMark)
+}
+
+func (cm *crawlModel) distribution(mark float64, hasMark bool) []Bin {
 	bins := make([]Bin, 10)
 	for i := range bins {
 		lo := float64(i * 10)
 		hi := lo + 10
-		bins[i] = Bin{Lo: lo, Hi: hi, Label: fmt.Sprintf("%d to %d", int(lo), int(hi)), N: m.crawl.bins[i]}
+		bins[i] = Bin{Lo: lo, Hi: hi, Label: fmt.Sprintf("%d to %d", int(lo), int(hi)), N: cm.bins[i]}
 		if i < 9 {
 			bins[i].Label = fmt.Sprintf("%d to under %d", int(lo), int(hi))
 		}

@@ -41,5 +41,5 @@ func (s *Server) check(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.render.Render(c, http.StatusOK, "check", ch.ID, buildCheck(m, ch))
+	s.renderPage(c, http.StatusOK, "check", ch.ID, func() any { return buildCheck(m, ch) })
 }

@@ -48,5 +48,5 @@ func (s *Server) checksPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.render.Render(c, http.StatusOK, "checks", "Checks", buildChecks(s.site(), m))
+	s.renderPage(c, http.StatusOK, "checks", "Checks", func() any { return buildChecks(s.site(), m) })
 }

@@ -2,7 +2,9 @@ package dashboard
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,7 +37,64 @@ type compareCell struct {
 type compareSelect struct {
 	ID      string
 	Label   string
-	Options []Option
+	Options template.HTML // the <option>s, one per council (see councilOptions)
+}
+
+// councilOptions are a select's options, "Choose a council" then every
+// council by name, each rendered once, unselected and selected: a compare
+// page has five selects of every council, too many to render each time.
+type councilOptions struct {
+	choose, chooseSelected string
+	plain, selected        []string // by council, in the register's name order
+}
+
+// optionHTML renders one option as the compare template once did inline.
+var optionHTML = template.Must(template.New("option").Parse(`<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>`))
+
+func newCouncilOptions(councils []data.Council) (councilOptions, error) {
+	render := func(o Option) (string, error) {
+		var b strings.Builder
+		err := optionHTML.Execute(&b, o)
+		return b.String(), err
+	}
+	var co councilOptions
+	var err error
+	if co.choose, err = render(Option{Value: "", Label: "Choose a council"}); err != nil {
+		return co, err
+	}
+	if co.chooseSelected, err = render(Option{Value: "", Label: "Choose a council", Selected: true}); err != nil {
+		return co, err
+	}
+	for _, c := range councils {
+		p, err := render(Option{Value: c.Code, Label: c.Name})
+		if err != nil {
+			return co, err
+		}
+		sel, err := render(Option{Value: c.Code, Label: c.Name, Selected: true})
+		if err != nil {
+			return co, err
+		}
+		co.plain, co.selected = append(co.plain, p), append(co.selected, sel)
+	}
+	return co, nil
+}
+
+// html joins the options with the council of code selected ("": none).
+func (co councilOptions) html(councils []data.Council, code string) template.HTML {
+	var b strings.Builder
+	if code == "" {
+		b.WriteString(co.chooseSelected)
+	} else {
+		b.WriteString(co.choose)
+	}
+	for i, c := range councils {
+		if c.Code == code {
+			b.WriteString(co.selected[i])
+		} else {
+			b.WriteString(co.plain[i])
+		}
+	}
+	return template.HTML(b.String()) // rendered by optionHTML, escaped there
 }
 
 type comparePage struct {
@@ -62,14 +121,7 @@ func peerPosition(v float64, q Quartiles) string {
 // buildCompare makes the compare page's view model from the councils asked
 // for (the c parameters, in order).
 func buildCompare(st site, m *model, asked []string) comparePage {
-	var codes []string
-	seen := map[string]bool{}
-	for _, code := range asked {
-		if _, ok := st.byCode[code]; ok && !seen[code] && len(codes) < 5 {
-			seen[code] = true
-			codes = append(codes, code)
-		}
-	}
+	codes := compareCodes(st.byCode, asked)
 	p := comparePage{}
 	for i := 0; i < 5; i++ {
 		sel := ""
@@ -80,10 +132,7 @@ func buildCompare(st site, m *model, asked []string) comparePage {
 		if i >= 2 {
 			cs.Label += " (optional)"
 		}
-		cs.Options = append(cs.Options, Option{Value: "", Label: "Choose a council", Selected: sel == ""})
-		for _, co := range st.councils {
-			cs.Options = append(cs.Options, Option{Value: co.Code, Label: co.Name, Selected: co.Code == sel})
-		}
+		cs.Options = st.options.html(st.councils, sel)
 		p.Selects = append(p.Selects, cs)
 	}
 	if len(asked) > 0 && len(codes) < 2 {
@@ -122,15 +171,28 @@ func buildCompare(st site, m *model, asked []string) comparePage {
 	return p
 }
 
+// compareCodes keeps the known councils asked for, each once, at most five.
+func compareCodes(byCode map[string]data.Council, asked []string) []string {
+	var codes []string
+	seen := map[string]bool{}
+	for _, code := range asked {
+		if _, ok := byCode[code]; ok && !seen[code] && len(codes) < 5 {
+			seen[code] = true
+			codes = append(codes, code)
+		}
+	}
+	return codes
+}
+
 func (s *Server) compare(c *gin.Context) {
 	m, ok := s.modelFor(c)
 	if !ok {
 		return
 	}
-	p := buildCompare(s.site(), m, c.QueryArray("c"))
+	asked := c.QueryArray("c")
 	status := http.StatusOK
-	if p.Error != "" {
-		status = http.StatusBadRequest
+	if len(asked) > 0 && len(compareCodes(s.byCode, asked)) < 2 {
+		status = http.StatusBadRequest // buildCompare says why
 	}
-	s.render.Render(c, status, "compare", "Compare councils", p)
+	s.renderPage(c, status, "compare", "Compare councils", func() any { return buildCompare(s.site(), m, asked) })
 }

@@ -42,8 +42,11 @@ type categoryView struct {
 	Category string
 	Score    CatScore
 	Peer     Quartiles
-	Checks   []checkView
+	Checks   []checkView // failing checks first, worst share first
 	Failing  int
+	// The checks split as the page shows them: with problems, passed,
+	// and not applied (each in Checks' order).
+	FailingChecks, PassedChecks, NotAppliedChecks []checkView
 }
 
 type taskView struct {
@@ -111,7 +114,6 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 	}
 	p.Overall = peerBy[scoring.CategoryOverall]
 	p.Bins = m.distribution(p.Row.Score, p.HasRow && p.Row.HasScore)
-	p.Hist = histogramChart("chart-distribution", p.Bins, co.Name)
 
 	cm := m.crawl.councils[co.Code]
 	var results []data.CheckResult
@@ -120,10 +122,10 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 		p.Run = p.Row.Crawled
 		p.Trend = cm.trend
 		p.RunsInTrend = len(p.Trend)
-		p.TrendChart = trendChart("chart-trend", p.Trend, cats)
-		p.Position = positionChart("chart-position", p.Trend)
-		p.Radar = radarChart("chart-radar", p.Row.Categories, p.Peer, co.Name)
+		p.Hist, p.TrendChart, p.Position, p.Radar = cm.charts.hist, cm.charts.trend, cm.charts.position, cm.charts.radar
 		results, find = cm.results, cm.find
+	} else {
+		p.Hist = histogramChart("chart-distribution", p.Bins, co.Name)
 	}
 	if p.HasRow && p.Row.MethodVersion != "" {
 		p.Method = p.Row.MethodVersion
@@ -178,8 +180,9 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 	// Link each evidence URL once, in display order.
 	linked := map[string]bool{co.HomepageURL: true} // the summary links the home page
 	for ci := range p.Categories {
-		for ki := range p.Categories[ci].Checks {
-			v := &p.Categories[ci].Checks[ki]
+		cv := &p.Categories[ci]
+		for ki := range cv.Checks {
+			v := &cv.Checks[ki]
 			for i := range v.Worst {
 				if u := v.Worst[i].URL; isHTTP(u) && !linked[u] {
 					linked[u], v.Worst[i].Link = true, true
@@ -189,6 +192,14 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 				if u := v.Evidence[i].URL; isHTTP(u) && !linked[u] {
 					linked[u], v.Evidence[i].Link = true, true
 				}
+			}
+			switch {
+			case v.Applied && v.Result.PagesAffected > 0:
+				cv.FailingChecks = append(cv.FailingChecks, *v)
+			case v.Applied:
+				cv.PassedChecks = append(cv.PassedChecks, *v)
+			default:
+				cv.NotAppliedChecks = append(cv.NotAppliedChecks, *v)
 			}
 		}
 	}
@@ -237,5 +248,5 @@ func (s *Server) council(c *gin.Context) {
 			return
 		}
 	}
-	s.render.Render(c, http.StatusOK, "council", co.Name, buildCouncil(s.site(), m, co, ev))
+	s.renderPage(c, http.StatusOK, "council", co.Name, func() any { return buildCouncil(s.site(), m, co, ev) })
 }

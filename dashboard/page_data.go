@@ -41,5 +41,5 @@ func (s *Server) dataPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.render.Render(c, http.StatusOK, "data", "Download the data", buildData(s.site(), m))
+	s.renderPage(c, http.StatusOK, "data", "Download the data", func() any { return buildData(s.site(), m) })
 }

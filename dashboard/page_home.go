@@ -199,5 +199,5 @@ func (s *Server) home(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render.Render(c, http.StatusOK, "home", "Council website league table", buildHome(s.site(), m, q))
+	s.renderPage(c, http.StatusOK, "home", "Council website league table", func() any { return buildHome(s.site(), m, q) })
 }

@@ -39,5 +39,5 @@ func (s *Server) tasksPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.render.Render(c, http.StatusOK, "tasks", "Top tasks", buildTasks(s.site(), m))
+	s.renderPage(c, http.StatusOK, "tasks", "Top tasks", func() any { return buildTasks(s.site(), m) })
 }

@@ -1,8 +1,11 @@
 package dashboard
 
 import (
+	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/councildash/councildash/data"
 )
@@ -20,12 +23,13 @@ type site struct {
 	byCode     map[string]data.Council
 	method     string // version of the method in force
 	reviewsOn  bool
-	reviewForm bool // the review pages are served
+	reviewForm bool           // the review pages are served
+	options    councilOptions // the compare page's selects, rendered once
 }
 
 func (s *Server) site() site {
 	return site{cat: s.cat, councils: s.councils, byCode: s.byCode, method: s.method,
-		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil}
+		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options}
 }
 
 // Option is a select option.
@@ -49,6 +53,28 @@ func options(vals []string, selected string) []Option {
 	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
 	return out
 }
+
+// renderPage builds a page's view model and renders it within one of the
+// few render slots (as many as there are cores, so a crowd of cold pages
+// queues here rather than all sharing the processors at once), then sends
+// it outside the slot. A client that went away while waiting gets nothing.
+func (s *Server) renderPage(c *gin.Context, status int, page, title string, build func() any) {
+	select {
+	case s.renders <- struct{}{}:
+	case <-c.Request.Context().Done():
+		c.Abort()
+		return
+	}
+	body := s.render.Execute(c, page, title, build())
+	<-s.renders
+	if status == http.StatusOK && body != nil {
+		c.Set(bodyKey, body) // for the page cache, without copying it
+	}
+	s.render.Write(c, status, body)
+}
+
+// bodyKey names a rendered page's body in the request's gin context.
+const bodyKey = "councildash.body"
 
 func isHTTP(u string) bool {
 	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")

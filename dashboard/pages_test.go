@@ -93,7 +93,11 @@ func testModel(t *testing.T) (site, *model) {
 	for _, c := range tCouncils {
 		by[c.Code] = c
 	}
-	st := site{cat: cat, councils: tCouncils, byCode: by, method: "2026.1", reviewsOn: true, reviewForm: true}
+	opts, err := newCouncilOptions(tCouncils)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := site{cat: cat, councils: tCouncils, byCode: by, method: "2026.1", reviewsOn: true, reviewForm: true, options: opts}
 	return st, withReviews(1, cm, testOverview(), nil)
 }
 
@@ -259,8 +263,12 @@ func TestBuildCompareChecksTasksData(t *testing.T) {
 	if c := p.Lines[0].Cells[2]; c.Has || c.Position != "" {
 		t.Errorf("D's cell %+v", c)
 	}
-	if !p.Selects[1].Options[2].Selected || p.Selects[1].Options[2].Value != "B" {
-		t.Errorf("second select %+v", p.Selects[1].Options[:3])
+	if o := string(p.Selects[1].Options); !strings.Contains(o, `<option value="B" selected>Beta District Council</option>`) || strings.Count(o, " selected") != 1 ||
+		!strings.HasPrefix(o, `<option value="">Choose a council</option>`) {
+		t.Errorf("second select %s", o)
+	}
+	if o := string(p.Selects[4].Options); !strings.HasPrefix(o, `<option value="" selected>Choose a council</option>`) || strings.Count(o, "<option") != 1+len(tCouncils) {
+		t.Errorf("fifth select %s", o)
 	}
 
 	// Checks of the latest run (the running one: A only).

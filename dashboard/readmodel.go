@@ -188,6 +188,7 @@ func (s *Server) buildWith(ctx context.Context, prev *versioned, crawl, revs boo
 		cm = newCrawlModel(s.cat, in)
 		cm.gen = gen
 		v.crawlMark, v.crawlBuilt = mark, time.Now()
+		go s.warmEvidence(cm)
 	} else {
 		cm, v.crawlMark, v.crawlBuilt = prev.crawl, prev.crawlMark, prev.crawlBuilt
 	}
@@ -251,32 +252,4 @@ func (s *Server) loadCrawl(ctx context.Context) (crawlInput, error) {
 		}
 	}
 	return in, nil
-}
-
-// evidence is what a council page shows of one run's findings: examples
-// and the pages with most findings, per check. Findings of a finished site
-// never change, so they are kept until evicted.
-type evidence struct {
-	findings []data.Finding
-	worst    []data.PageCount
-}
-
-// evidencePerCheck is how many examples and worst pages a council page
-// shows per check.
-const evidencePerCheck = 3
-
-// evidence loads a council's evidence for a run (cached; at most a few
-// loads at once, so a crowd of cold pages queues here, not in ClickHouse).
-func (s *Server) evidence(ctx context.Context, runID, code string) (evidence, error) {
-	return s.evidenceCache.get(ctx, runID+"\x00"+code, func(ctx context.Context) (evidence, error) {
-		s.loads <- struct{}{}
-		defer func() { <-s.loads }()
-		var ev evidence
-		var err error
-		if ev.findings, err = s.store.Evidence(ctx, runID, code, evidencePerCheck); err != nil {
-			return ev, err
-		}
-		ev.worst, err = s.store.WorstPages(ctx, runID, code, evidencePerCheck)
-		return ev, err
-	})
 }

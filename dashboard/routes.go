@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"io/fs"
@@ -153,33 +152,17 @@ func councilVersion(c *gin.Context, m *model) string {
 	return strconv.FormatUint(m.crawl.gen, 10) + "." + strconv.FormatUint(m.revStamps[c.Param("code")], 10)
 }
 
-// captureWriter copies what a handler writes, for the page cache.
-type captureWriter struct {
-	gin.ResponseWriter
-	buf bytes.Buffer
-}
-
-func (w *captureWriter) Write(b []byte) (int, error) {
-	w.buf.Write(b)
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *captureWriter) WriteString(s string) (int, error) {
-	w.buf.WriteString(s)
-	return w.ResponseWriter.WriteString(s)
-}
-
 // cached serves a page from the page cache when its version is current,
 // or renders it (one render per page and version at a time) and keeps it
 // when it rendered fine. Long query strings (searches) are not kept.
 func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
-	serve := func(c *gin.Context, p cachedPage) {
+	serve := func(c *gin.Context, key string, p cachedPage) {
 		hd := c.Writer.Header()
 		hd.Set("Cache-Control", "no-cache")
 		hd.Set("Vary", "Accept-Encoding")
 		if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
 			hd.Set("Content-Encoding", "gzip") // gzhttp passes it through
-			c.Data(http.StatusOK, p.contentType, p.gz)
+			c.Data(http.StatusOK, p.contentType, s.pageCache.gzipped(key, p))
 			return
 		}
 		c.Data(http.StatusOK, p.contentType, p.body)
@@ -194,12 +177,12 @@ func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
 			if m, err := s.model(c.Request.Context()); err == nil {
 				v := ver(c, m)
 				if p, ok := s.pageCache.get(key, v); ok {
-					serve(c, p)
+					serve(c, key, p)
 					return
 				}
 				if !s.pageCache.begin(c.Request.Context(), key, v) {
 					if p, ok := s.pageCache.get(key, v); ok { // rendered meanwhile
-						serve(c, p)
+						serve(c, key, p)
 						return
 					}
 				} else {
@@ -207,13 +190,11 @@ func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
 				}
 			}
 		}
-		cw := &captureWriter{ResponseWriter: c.Writer}
-		c.Writer = cw
 		h(c)
-		c.Writer = cw.ResponseWriter
-		m, rendered := c.Get(modelKey)
-		if rendered && cw.Status() == http.StatusOK && !c.IsAborted() {
-			s.pageCache.put(key, ver(c, m.(*model)), cw.buf.Bytes(), cw.Header().Get("Content-Type"))
+		m, ok := c.Get(modelKey)
+		body, rendered := c.Get(bodyKey)
+		if ok && rendered && c.Writer.Status() == http.StatusOK && !c.IsAborted() {
+			s.pageCache.put(key, ver(c, m.(*model)), body.([]byte), c.Writer.Header().Get("Content-Type"))
 		}
 	}
 }

@@ -84,6 +84,7 @@ type Finding struct {
 
 // PageCount is how many findings of one check one page has.
 type PageCount struct {
+	Council string `json:"council_code"`
 	CheckID string `json:"check_id"`
 	URL     string `json:"url"`
 	N       int    `json:"findings"`

@@ -19,9 +19,6 @@ const exportTimeout = 30 * time.Minute
 // marks complete (the latest one when a site was re-crawled).
 const completeAttempts = `SELECT run_id, council_code, argMax(attempt, finished_at) FROM site_reports`
 
-// sqlCouncilAttempt is one council's completed attempt in a run.
-const sqlCouncilAttempt = `SELECT argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? AND council_code = ?`
-
 const (
 	sqlDashCategoryScores = `SELECT run_id, council_code, category, argMax(score, scored_at) AS s, argMax(method_version, scored_at) AS mv
 FROM scores
@@ -49,22 +46,25 @@ LIMIT 200000`
 
 	findingCols = `run_id, method_version, council_code, check_id, category, toString(severity), url, selector, snippet, matched, message, task, created_at`
 
+	// sqlDashEvidence orders findings fully (a page may hold several
+	// findings of a check), so the examples chosen never depend on how the
+	// rows were read.
 	sqlDashEvidence = `SELECT ` + findingCols + `
 FROM findings
-WHERE run_id = ? AND council_code = ?
-  AND attempt IN (` + sqlCouncilAttempt + `)
-ORDER BY check_id, severity DESC, url
-LIMIT ? BY check_id
-LIMIT 20000`
+WHERE run_id = ? AND has(?, council_code)
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? AND has(?, council_code) GROUP BY run_id, council_code)
+ORDER BY council_code, check_id, severity DESC, url, selector, snippet, message, created_at
+LIMIT ? BY council_code, check_id
+LIMIT 1000000`
 
-	sqlDashWorstPages = `SELECT check_id, url, count() AS n
+	sqlDashWorstPages = `SELECT council_code, check_id, url, count() AS n
 FROM findings
-WHERE run_id = ? AND council_code = ?
-  AND attempt IN (` + sqlCouncilAttempt + `)
-GROUP BY check_id, url
-ORDER BY check_id, n DESC, url
-LIMIT ? BY check_id
-LIMIT 20000`
+WHERE run_id = ? AND has(?, council_code)
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? AND has(?, council_code) GROUP BY run_id, council_code)
+GROUP BY council_code, check_id, url
+ORDER BY council_code, check_id, n DESC, url
+LIMIT ? BY council_code, check_id
+LIMIT 1000000`
 
 	sqlDashTaskChecks = `SELECT council_code, task, check_id, count() AS n
 FROM findings
@@ -227,11 +227,18 @@ func scanFinding(rows interface{ Scan(...any) error }) (Finding, error) {
 
 func bound(n, lo, hi int) int { return min(max(n, lo), hi) }
 
-// Evidence returns up to perCheck findings of each check for a council.
-func (s *Store) Evidence(ctx context.Context, runID, council string, perCheck int) ([]Finding, error) {
+// maxEvidenceCouncils bounds the councils of one evidence query.
+const maxEvidenceCouncils = 500
+
+// Evidence returns up to perCheck findings of each check for each of the
+// councils (at most 500) in a run, by council, check, severity and URL.
+func (s *Store) Evidence(ctx context.Context, runID string, councils []string, perCheck int) ([]Finding, error) {
+	if len(councils) == 0 || len(councils) > maxEvidenceCouncils {
+		return nil, fmt.Errorf("evidence: %d councils: ask for 1 to %d", len(councils), maxEvidenceCouncils)
+	}
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, sqlDashEvidence, runID, council, runID, council, bound(perCheck, 1, 100))
+	rows, err := s.conn.Query(ctx, sqlDashEvidence, runID, councils, runID, councils, bound(perCheck, 1, 100))
 	if err != nil {
 		return nil, wrapRead(fmt.Errorf("evidence: %w", err))
 	}
@@ -247,11 +254,15 @@ func (s *Store) Evidence(ctx context.Context, runID, council string, perCheck in
 	return out, wrapRead(rows.Err())
 }
 
-// WorstPages returns per check the pages with most findings.
-func (s *Store) WorstPages(ctx context.Context, runID, council string, perCheck int) ([]PageCount, error) {
+// WorstPages returns, for each of the councils (at most 500) in a run and
+// each check, the perCheck pages with most findings.
+func (s *Store) WorstPages(ctx context.Context, runID string, councils []string, perCheck int) ([]PageCount, error) {
+	if len(councils) == 0 || len(councils) > maxEvidenceCouncils {
+		return nil, fmt.Errorf("worst pages: %d councils: ask for 1 to %d", len(councils), maxEvidenceCouncils)
+	}
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, sqlDashWorstPages, runID, council, runID, council, bound(perCheck, 1, 100))
+	rows, err := s.conn.Query(ctx, sqlDashWorstPages, runID, councils, runID, councils, bound(perCheck, 1, 100))
 	if err != nil {
 		return nil, wrapRead(fmt.Errorf("worst pages: %w", err))
 	}
@@ -260,7 +271,7 @@ func (s *Store) WorstPages(ctx context.Context, runID, council string, perCheck 
 	for rows.Next() {
 		var p PageCount
 		var n uint64
-		if err := rows.Scan(&p.CheckID, &p.URL, &n); err != nil {
+		if err := rows.Scan(&p.Council, &p.CheckID, &p.URL, &n); err != nil {
 			return nil, err
 		}
 		p.N = int(n)

@@ -169,7 +169,7 @@ func runWrkScript(ctx context.Context, wrk, base, script string, conns int, dur 
 	return parseWrk(string(b), conns)
 }
 
-// coldServer builds the dashboard exactly as `serve` does. Before that it
+// coldServer builds and starts the dashboard exactly as `serve` does. Before that it
 // measures the read model on a server of its own: the heap it keeps (after
 // a collection, before and after the build) and the time the build takes.
 func coldServer(ctx context.Context, env *Env, store *data.Store, reg []data.Council) (http.Handler, map[string]float64, error) {
@@ -199,5 +199,6 @@ func coldServer(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 	if err != nil {
 		return nil, nil, err
 	}
+	loadReadModel(ctx, env, dash) // as serve does at start; no page rendered, no evidence read
 	return dash.Handler(), mem, nil
 }

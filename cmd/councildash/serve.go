@@ -68,6 +68,7 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	loadReadModel(ctx, env, dash)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -126,6 +127,18 @@ func buildDashboard(env *Env, store *data.Store, reg []data.Council, rf reviewFl
 	return dashboard.New(dashboard.Deps{Store: store, Councils: reg, Reviews: svc,
 		ReviewPages: reviewpages.Config{SecureCookies: rf.secureCookies}, TrustedProxies: trustedProxies,
 		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh})
+}
+
+// loadReadModel builds the dashboard's read model at start, so the first
+// visitors do not wait for it. When the database cannot answer yet, the
+// first request tries again.
+func loadReadModel(ctx context.Context, env *Env, dash *dashboard.Server) {
+	start := time.Now()
+	if err := dash.Refresh(ctx); err != nil {
+		env.Logger.Warn("dashboard data not loaded at start; the first request loads it", "err", err)
+		return
+	}
+	env.Logger.Info("dashboard data loaded", "elapsed", time.Since(start).Round(time.Millisecond))
 }
 
 // splitList splits a comma-separated list, dropping empty items.
