@@ -248,7 +248,7 @@ func (e *ValidationError) Message(field string) string {
 	return ""
 }
 
-// Form field names, shared with reviews/web.
+// Form field names, shared with the review pages (dashboard/reviewpages).
 const (
 	FieldTask       = "task"
 	FieldImportance = "importance"
