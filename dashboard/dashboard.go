@@ -59,6 +59,10 @@ type Deps struct {
 	MaxExports int
 	// PageCacheBytes bounds the rendered pages kept (default 256 MiB).
 	PageCacheBytes int
+	// NoEvidenceAhead stops the server from reading every council's
+	// evidence after each crawl model is built (the bench's memory probe
+	// measures the read model alone).
+	NoEvidenceAhead bool
 }
 
 // Server serves the dashboard.
@@ -73,6 +77,7 @@ type Server struct {
 	method   string
 	log      *slog.Logger
 	refresh  time.Duration
+	ahead    bool // read evidence ahead after each crawl model
 
 	state         *modelState
 	evidenceCache *cached[evidence]
@@ -120,7 +125,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	method := scoring.CurrentMethod()
-	s := &Server{store: d.Store, reviews: d.Reviews, log: d.Logger, refresh: d.Refresh,
+	s := &Server{store: d.Store, reviews: d.Reviews, log: d.Logger, refresh: d.Refresh, ahead: !d.NoEvidenceAhead,
 		byCode: map[string]data.Council{}, cat: newCatalogue(method), method: method.Version,
 		state: newModelState(), evidenceCache: newCached[evidence](0, 4096),
 		renders:   make(chan struct{}, runtime.GOMAXPROCS(0)),

@@ -27,7 +27,7 @@ type evidence struct {
 const evidencePerCheck = 3
 
 // maxBatch bounds the councils of one evidence query.
-const maxBatch = 64
+const maxBatch = 128
 
 // warmEvidence reads, in the background, the evidence of every council of
 // a new crawl model not read yet (its latest run's), coalesced into a few

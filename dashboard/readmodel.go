@@ -188,7 +188,9 @@ func (s *Server) buildWith(ctx context.Context, prev *versioned, crawl, revs boo
 		cm = newCrawlModel(s.cat, in)
 		cm.gen = gen
 		v.crawlMark, v.crawlBuilt = mark, time.Now()
-		go s.warmEvidence(cm)
+		if s.ahead {
+			go s.warmEvidence(cm)
+		}
 	} else {
 		cm, v.crawlMark, v.crawlBuilt = prev.crawl, prev.crawlMark, prev.crawlBuilt
 	}

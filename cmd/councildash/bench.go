@@ -144,7 +144,7 @@ func benchMarkdown(rep benchReport, bf benchFlags) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Performance\n\nThe latest `make bench` scoreboard (written by `councildash bench`; raw numbers in `bench/results.json`).\n\n")
 	fmt.Fprintf(&b, "- when: %s\n- machine: %s\n- %s, ClickHouse %s\n- took: %s\n", rep.When.Format(time.RFC3339), rep.Machine, rep.Go, rep.CH, rep.Elapsed)
-	fmt.Fprintf(&b, "- settings: %d sites x %d pages, %d sites at once; dashboard load %s at %d connections; review posts from 32 clients for up to 15s\n\n", bf.sites, bf.pages, bf.parallel, bf.loadFor, bf.conns)
+	fmt.Fprintf(&b, "- settings: %d sites x %d pages, %d sites at once; dashboard load %s at %d connections (one page at a time, then cold: a fresh server and every council, check and %d compare pages in rotation); review posts from 32 clients for up to 15s\n\n", bf.sites, bf.pages, bf.parallel, bf.loadFor, bf.conns, benchComparePairs)
 	b.WriteString("| phase | subject | metrics | peak RSS |\n|---|---|---|---|\n")
 	for _, r := range rep.Results {
 		keys := make([]string, 0, len(r.Metrics))
@@ -163,6 +163,7 @@ func benchMarkdown(rep benchReport, bf benchFlags) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %v |\n", r.Name, fmtNum(r.Value), r.Target, r.Met)
 	}
 	b.WriteString("\nEach phase runs in its own child process, so peak RSS is that phase's alone. Scoring and parsing run with GOMAXPROCS=1, in the same process and in alternating passes (the median pass of each counts), so that the ratio compares like with like.\n")
+	b.WriteString("\nThe cold dashboard phase starts a fresh server as `serve` does (reviews on, the read model built at start, no page rendered yet, no evidence read), then runs wrk with a Lua script that rotates over every council page, every check page and the compare pages from the first request on; a time-out is an answer slower than 2 s. The read model's memory is measured on a second server over the same data: the heap after a garbage collection, before and after building the model.\n")
 	return b.String()
 }
 
@@ -254,6 +255,8 @@ func benchRatios(rs []benchResult) []benchRatio {
 		out = append(out, benchRatio{"dashboard p99 ms: " + cold.Subject, p99, "< 100", p99 < 100})
 		to := cold.Metrics["timeouts"]
 		out = append(out, benchRatio{"dashboard time-outs: " + cold.Subject, to, "0", to == 0})
+		out = append(out, benchRatio{fmt.Sprintf("read model heap (MB), every council of the register x %d runs", benchDashRuns), cold.Metrics["readmodel_mb"], "report", true})
+		out = append(out, benchRatio{"read model build (ms)", cold.Metrics["readmodel_build_ms"], "report", true})
 		for _, r := range rs {
 			if r.Phase == "dashboard" && strings.HasPrefix(r.Subject, "council page") && cold.Metrics["req_per_s"] > 0 {
 				v := r.Metrics["req_per_s"] / cold.Metrics["req_per_s"]

@@ -176,7 +176,12 @@ func coldServer(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 	build := func() (*dashboard.Server, error) {
 		return buildDashboard(env, store, reg, reviewSettings(env), nil, readMethod("docs/METHOD.md"), 5*time.Second)
 	}
-	probe, err := build()
+	svc, err := newReviewService(store, reviewSettings(env))
+	if err != nil {
+		return nil, nil, err
+	}
+	probe, err := dashboard.New(dashboard.Deps{Store: store, Councils: reg, Reviews: svc, Logger: env.Logger,
+		MethodMarkdown: readMethod("docs/METHOD.md"), NoEvidenceAhead: true})
 	if err != nil {
 		return nil, nil, err
 	}
