@@ -7,7 +7,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -16,9 +18,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/dashboard"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
+	"github.com/councildash/councildash/reviews"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -552,5 +556,106 @@ func TestRunningCrawlProgress(t *testing.T) {
 		if !strings.Contains(pg.body, want) {
 			t.Errorf("home lacks %q", want)
 		}
+	}
+}
+
+// TestReadModelFollowsChanges: the pages follow the database: a run that
+// finishes shows after Refresh (or, with Refresh negative, at the next
+// request), a review posted shows on its council's page, and a page the
+// data did not change is served again as it was.
+func TestReadModelFollowsChanges(t *testing.T) {
+	store := datatest.Store(t)
+	ctx := context.Background()
+	councils := []data.Council{
+		{Code: "E1", Name: "Example Council", Type: "District", Nation: "England", HomepageURL: "https://www.example.gov.uk/"},
+		{Code: "E2", Name: "Other Council", Type: "District", Nation: "England", HomepageURL: "https://www.other.gov.uk/"},
+	}
+	method := scoring.CurrentMethod()
+	finishRun := func(code string) {
+		t.Helper()
+		run, err := store.CreateRun(ctx, method.Version, "{}", "test", 1, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := store.NewWriter(data.WriterOptions{})
+		sink := data.NewRunSink(w, run.ID, method.Version)
+		var stats []scoring.CheckStat
+		for _, ch := range scoring.Catalog() {
+			stats = append(stats, scoring.CheckStat{CheckID: ch.ID, Category: ch.Category, PagesTotal: 10, PagesAffected: 2, Findings: 3})
+		}
+		if err := sink.SiteResult(ctx, code, nil, stats, method.Score(stats)); err != nil {
+			t.Fatal(err)
+		}
+		if err := sink.SiteDone(ctx, &crawler.SiteReport{Council: code, HomeURL: "https://www.example.gov.uk/"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.SetRunStatus(ctx, run.ID, data.RunFinished, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc, err := reviews.New(data.NewReviewStore(store), reviews.Config{Secret: []byte("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(dashboard.Deps{Store: store, Councils: councils, Reviews: svc, Refresh: time.Hour,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	if pg := get(t, hs.URL, "/"); !strings.Contains(pg.body, "No crawl has finished scoring a council yet") {
+		t.Fatal("empty home does not say so")
+	}
+	checks := get(t, hs.URL, "/checks/lgd-ampersand").body
+
+	finishRun("E1")
+	if pg := get(t, hs.URL, "/"); !strings.Contains(pg.body, "No crawl has finished scoring a council yet") {
+		t.Fatal("the model changed before its next look at the database (Refresh is an hour)")
+	}
+	if err := srv.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rows := leagueOrder(get(t, hs.URL, "/").body); !slices.Equal(rows, []string{"E1"}) {
+		t.Fatalf("after Refresh the league is %v, want E1", rows)
+	}
+	if pg := get(t, hs.URL, "/checks/lgd-ampersand"); pg.body == checks || !strings.Contains(pg.body, "Example Council") {
+		t.Error("check page not rendered again after the run")
+	}
+	council := get(t, hs.URL, "/councils/E2").body
+
+	// A review of E1: E1's page and the league change at the next look;
+	// E2's page is the same bytes.
+	r := reviews.Review{ID: "00000000-0000-4000-8000-000000000001", Council: "E1", Task: "pay-council-tax",
+		Ratings: [reviews.NumWays]reviews.Rating{reviews.VeryEasy}, Importance: 3, Kind: reviews.KindResident, IPHash: "h", CreatedAt: time.Now()}
+	if err := store.InsertReviews(ctx, []reviews.Review{r}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if pg := get(t, hs.URL, "/councils/E1"); !strings.Contains(pg.body, "(too few reviews to rank)") {
+		t.Error("E1's page does not show its new review")
+	}
+	if pg := get(t, hs.URL, "/councils/E2"); pg.body != council {
+		t.Error("E2's page changed although its data did not")
+	}
+
+	// Refresh negative: every request looks at the database.
+	live, err := dashboard.New(dashboard.Deps{Store: store, Councils: councils, Refresh: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := httptest.NewServer(live.Handler())
+	defer ls.Close()
+	if rows := leagueOrder(get(t, ls.URL, "/").body); len(rows) != 1 {
+		t.Fatalf("league %v", rows)
+	}
+	finishRun("E2")
+	if rows := leagueOrder(get(t, ls.URL, "/").body); len(rows) != 2 {
+		t.Fatalf("with Refresh negative the new run does not show at once: %v", rows)
 	}
 }

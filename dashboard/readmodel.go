@@ -10,9 +10,10 @@ import (
 	"github.com/councildash/councildash/reviews"
 )
 
-// Keeping the read model fresh. The first request builds it (and waits for
-// it); afterwards requests are served from the current model while, at most
-// every Refresh, one of them looks at the database's change mark in the
+// Keeping the read model fresh. serve builds it at start (Server.Refresh);
+// otherwise the first request builds it and the others wait. Afterwards
+// requests are served from the current model while, at most every
+// Deps.Refresh, one of them looks at the database's change mark in the
 // background. A new model is built and swapped in when:
 //   - runs were started or ended, or a run was re-scored (at once);
 //   - sites finished in a running crawl (at most every busyRebuild, which
@@ -41,13 +42,11 @@ type modelState struct {
 // versioned is a model with the change marks it was built from.
 type versioned struct {
 	*model
-	crawlMark   data.ChangeMark
-	crawlBuilt  time.Time
-	revsMark    data.ChangeMark
-	revsFailed  bool // reviews could not be read: try again at the next check
-	anyRunning  bool
-	builtAt     time.Time
-	buildTimeMS int64
+	crawlMark  data.ChangeMark
+	crawlBuilt time.Time
+	revsMark   data.ChangeMark
+	revsFailed bool // reviews could not be read: try again at the next check
+	anyRunning bool
 }
 
 func newModelState() *modelState { return &modelState{lock: make(chan struct{}, 1)} }
@@ -223,8 +222,8 @@ func (s *Server) buildWith(ctx context.Context, prev *versioned, crawl, revs boo
 		pm = prev.model
 	}
 	v.model = withReviews(gen, cm, ov, pm)
-	v.builtAt = time.Now()
-	v.buildTimeMS = time.Since(start).Milliseconds()
+	s.log.Debug("read model built", "generation", gen, "crawl", crawl || prev == nil, "reviews", revs || prev == nil,
+		"elapsed", time.Since(start).Round(time.Millisecond))
 	return v, nil
 }
 
