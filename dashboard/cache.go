@@ -37,6 +37,17 @@ func (e *cacheEntry[T]) fresh(now time.Time) bool {
 	return e.loading == nil && (e.expires.IsZero() || now.Before(e.expires))
 }
 
+// retain drops the settled entries whose key keep rejects.
+func (c *cached[T]) retain(keep func(key string) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.m {
+		if e.loading == nil && !keep(k) {
+			delete(c.m, k)
+		}
+	}
+}
+
 // has reports whether key holds a fresh value or one being loaded.
 func (c *cached[T]) has(key string) bool {
 	c.mu.Lock()

@@ -37,9 +37,15 @@ const maxBatch = 128
 func (s *Server) warmEvidence(cm *crawlModel) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	shown := make(map[string]bool, len(cm.league))
+	for _, row := range cm.league {
+		shown[evidenceKey(row.RunID, row.Council.Code)] = true
+	}
+	// Evidence of runs no council page shows any more goes.
+	s.evidenceCache.retain(func(key string) bool { return shown[key] })
 	var wg sync.WaitGroup
 	for _, row := range cm.league {
-		if s.evidenceCache.has(row.RunID + "\x00" + row.Council.Code) {
+		if s.evidenceCache.has(evidenceKey(row.RunID, row.Council.Code)) {
 			continue
 		}
 		wg.Add(1)
@@ -51,9 +57,11 @@ func (s *Server) warmEvidence(cm *crawlModel) {
 	wg.Wait()
 }
 
+func evidenceKey(runID, code string) string { return runID + "\x00" + code }
+
 // evidence returns a council's evidence in a run.
 func (s *Server) evidence(ctx context.Context, runID, code string) (evidence, error) {
-	return s.evidenceCache.get(ctx, runID+"\x00"+code, func(ctx context.Context) (evidence, error) {
+	return s.evidenceCache.get(ctx, evidenceKey(runID, code), func(ctx context.Context) (evidence, error) {
 		return s.batcher.load(ctx, runID, code)
 	})
 }

@@ -2,12 +2,14 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/councildash/councildash/data"
 )
@@ -92,5 +94,71 @@ func waitQueued(t *testing.T, b *batcher, n int) {
 			t.Fatalf("%d queued, want %d", q, n)
 		}
 		runtime.Gosched()
+	}
+}
+
+// TestCached: one load per key however many ask at once; a failed load is
+// not kept; values expire after the TTL; retain drops what it rejects and
+// a full cache makes room.
+func TestCached(t *testing.T) {
+	c := newCached[int](time.Minute, 3)
+	now := time.Unix(1000, 0)
+	c.now = func() time.Time { return now }
+	var loads int
+	release := make(chan struct{})
+	load := func(v int) func(context.Context) (int, error) {
+		return func(context.Context) (int, error) {
+			loads++
+			<-release
+			return v, nil
+		}
+	}
+	var wg sync.WaitGroup
+	results := make(chan int, 10)
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, _ := c.get(context.Background(), "a", load(1))
+			results <- v
+		}()
+	}
+	for !c.has("a") {
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	close(results)
+	for v := range results {
+		if v != 1 {
+			t.Fatalf("got %d", v)
+		}
+	}
+	if loads != 1 {
+		t.Fatalf("%d loads for one key", loads)
+	}
+	if _, err := c.get(context.Background(), "bad", func(context.Context) (int, error) { return 0, errors.New("down") }); err == nil || c.has("bad") {
+		t.Fatal("a failed load was kept")
+	}
+	if v, _ := c.get(context.Background(), "a", load(2)); v != 1 || loads != 1 {
+		t.Fatal("a fresh value was loaded again")
+	}
+	now = now.Add(2 * time.Minute)
+	if c.has("a") {
+		t.Fatal("an expired value counts as held")
+	}
+	if v, _ := c.get(context.Background(), "a", load(3)); v != 3 {
+		t.Fatalf("expired value not loaded again: %d", v)
+	}
+	c.get(context.Background(), "b", load(4))
+	c.get(context.Background(), "c", load(5))
+	c.retain(func(k string) bool { return k != "b" })
+	if c.has("b") || !c.has("a") || !c.has("c") {
+		t.Fatal("retain dropped the wrong keys")
+	}
+	c.get(context.Background(), "d", load(6))
+	c.get(context.Background(), "e", load(7)) // full: room is made
+	if !c.has("e") || len(c.m) > 3 {
+		t.Fatalf("full cache holds %d", len(c.m))
 	}
 }
