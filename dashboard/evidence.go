@@ -10,11 +10,11 @@ import (
 
 // Evidence: what a council page shows of its run's findings, examples and
 // the pages with most findings per check. It is not in the read model: it
-// is read when a council's page is first rendered, with bounded queries,
-// and kept (findings of a finished site never change). Requests for many
-// councils at once, as when a crowd meets a fresh server, are coalesced:
-// while a query runs, the councils asked for meanwhile wait and go
-// together in the next one.
+// is read with bounded queries, in the background after each crawl model
+// is built or when a council's page needs it first, and kept (findings of
+// a finished site never change) until no page shows that run. Requests for
+// many councils at once are coalesced: while a query runs, the councils
+// asked for meanwhile wait and go together in the next one.
 
 // evidence is one council's evidence in one run.
 type evidence struct {
