@@ -125,8 +125,12 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	method := scoring.CurrentMethod()
+	cat, err := newCatalogue(method)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{store: d.Store, reviews: d.Reviews, log: d.Logger, refresh: d.Refresh, ahead: !d.NoEvidenceAhead,
-		byCode: map[string]data.Council{}, cat: newCatalogue(method), method: method.Version,
+		byCode: map[string]data.Council{}, cat: cat, method: method.Version,
 		state: newModelState(), evidenceCache: newCached[evidence](0, 4096),
 		renders:   make(chan struct{}, runtime.GOMAXPROCS(0)),
 		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
@@ -137,7 +141,6 @@ func New(d Deps) (*Server, error) {
 	for _, c := range s.councils {
 		s.byCode[c.Code] = c
 	}
-	var err error
 	if s.options, err = newCouncilOptions(s.councils); err != nil {
 		return nil, err
 	}

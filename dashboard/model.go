@@ -95,11 +95,17 @@ type catalogue struct {
 	// taskChecks are the findability checks judged per top task, in
 	// catalogue order.
 	taskChecks []string
+	// checkHTML are the council page's pieces of each check (by id).
+	checkHTML map[string]checkHTML
 }
 
-func newCatalogue(m scoring.Method) catalogue {
+func newCatalogue(m scoring.Method) (catalogue, error) {
+	checkHTML, err := newCheckHTML(m, scoring.Catalog())
+	if err != nil {
+		return catalogue{}, fmt.Errorf("dashboard: check fragments: %w", err)
+	}
 	c := catalogue{method: m, checks: scoring.Catalog(), tasks: scoring.Tasks(), cats: scoring.Categories(),
-		checkBy: map[string]scoring.Check{}, taskBy: map[string]scoring.Task{}}
+		checkBy: map[string]scoring.Check{}, taskBy: map[string]scoring.Task{}, checkHTML: checkHTML}
 	for _, ch := range c.checks {
 		c.checkBy[ch.ID] = ch
 		if ch.Category == scoring.CatFindability && strings.HasPrefix(ch.ID, "task-") {
@@ -109,7 +115,7 @@ func newCatalogue(m scoring.Method) catalogue {
 	for _, t := range c.tasks {
 		c.taskBy[t.ID] = t
 	}
-	return c
+	return c, nil
 }
 
 // CatScore is one category score, Has false when the category did not apply.

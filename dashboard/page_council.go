@@ -1,8 +1,11 @@
 package dashboard
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -17,12 +20,54 @@ import (
 
 type checkView struct {
 	Check    scoring.Check
+	HTML     checkHTML // the parts of the page that depend on the check alone
 	Result   data.CheckResult
 	Has      bool // statistics exist for this check
 	Applied  bool
 	Passed   int
 	Evidence []evidenceView
 	Worst    []worstView
+}
+
+// checkHTML are the pieces of a council page that depend on the check
+// alone, rendered once per check (a council page lists every check, most
+// of them twice): the head of its details block, up to the figure of pages
+// checked, and its name linked to its page.
+type checkHTML struct {
+	Head, Link template.HTML
+}
+
+// checkFragments renders as the council template once did inline.
+var checkFragments = template.Must(template.New("check").Funcs(template.FuncMap{"path": url.PathEscape}).Parse(
+	`{{define "head"}}<details class="govuk-details app-check">
+  <summary class="govuk-details__summary">
+    <span class="govuk-details__summary-text">{{.Label}}</span>
+    <span class="app-check__meta"><strong class="govuk-tag govuk-tag--red">problems</strong></span>
+  </summary>
+  <div class="govuk-details__text">
+    <dl class="govuk-summary-list govuk-summary-list--no-border app-summary-list--compact">
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Check</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Check.ID}}</a></dd></div>
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{{if eq .Check.Level "site"}}Checked (pages or tasks){{else}}Pages checked{{end}}</dt><dd class="govuk-summary-list__value">{{end}}` +
+		`{{define "link"}}<a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Label}}</a>{{end}}`))
+
+// newCheckHTML renders every check's pieces under the method.
+func newCheckHTML(m scoring.Method, checks []scoring.Check) (map[string]checkHTML, error) {
+	out := make(map[string]checkHTML, len(checks))
+	for _, c := range checks {
+		d := struct {
+			Check scoring.Check
+			Label string
+		}{c, m.CheckLabel(c)}
+		var head, link strings.Builder
+		if err := checkFragments.ExecuteTemplate(&head, "head", d); err != nil {
+			return nil, err
+		}
+		if err := checkFragments.ExecuteTemplate(&link, "link", d); err != nil {
+			return nil, err
+		}
+		out[c.ID] = checkHTML{Head: template.HTML(head.String()), Link: template.HTML(link.String())} // escaped by checkFragments
+	}
+	return out, nil
 }
 
 // evidenceView is one finding shown as evidence. Link is true the first
@@ -153,7 +198,7 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 				continue
 			}
 			r, has := res[ch.ID]
-			v := checkView{Check: ch, Result: r, Has: has, Applied: has && r.PagesTotal > 0}
+			v := checkView{Check: ch, HTML: st.cat.checkHTML[ch.ID], Result: r, Has: has, Applied: has && r.PagesTotal > 0}
 			for _, f := range evBy[ch.ID] {
 				v.Evidence = append(v.Evidence, evidenceView{Finding: f})
 			}

@@ -86,7 +86,10 @@ func testOverview() *reviews.Overview {
 
 func testModel(t *testing.T) (site, *model) {
 	t.Helper()
-	cat := newCatalogue(scoring.CurrentMethod())
+	cat, err := newCatalogue(scoring.CurrentMethod())
+	if err != nil {
+		t.Fatal(err)
+	}
 	cm := newCrawlModel(cat, testInput(cat))
 	cm.gen = 1
 	by := map[string]data.Council{}
@@ -221,6 +224,11 @@ func TestBuildCouncil(t *testing.T) {
 				}
 				if fmt.Sprint(links) != "[true false false false false]" || ch.Passed != 9 {
 					t.Errorf("skip link: links %v, passed %d", links, ch.Passed)
+				}
+				if string(ch.HTML.Link) != `<a class="govuk-link" href="/checks/a11y-skip-link">Skip to main content link</a>` ||
+					!strings.Contains(string(ch.HTML.Head), `<span class="govuk-details__summary-text">Skip to main content link</span>`) ||
+					!strings.HasSuffix(string(ch.HTML.Head), `Pages checked</dt><dd class="govuk-summary-list__value">`) {
+					t.Errorf("skip link's HTML %q / %q", ch.HTML.Link, ch.HTML.Head)
 				}
 			}
 		}
