@@ -20,6 +20,7 @@ import (
 
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/dashboard/reviewpages/formclient"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
 	"github.com/councildash/councildash/reviews"
@@ -596,7 +597,7 @@ func TestReadModelFollowsChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	svc, err := reviews.New(data.NewReviewStore(store), reviews.Config{Secret: []byte("x")})
+	svc, err := reviews.New(data.NewReviewStore(store), reviews.Config{Secret: []byte("x"), MinFormTime: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -642,6 +643,30 @@ func TestReadModelFollowsChanges(t *testing.T) {
 	}
 	if pg := get(t, hs.URL, "/councils/E2"); pg.body != council {
 		t.Error("E2's page changed although its data did not")
+	}
+
+	// A review posted through the review pages marks the reviews stale:
+	// the next request looks again (in the background), without waiting
+	// for Refresh (an hour).
+	c := formclient.NoRedirects(&http.Client{Timeout: 30 * time.Second})
+	form, err := formclient.Do(c, "GET", hs.URL+"/councils/E1/review", nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := formclient.FormToken(form.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := formclient.Do(c, "POST", hs.URL+"/councils/E1/review", formclient.ReviewForm(tok, "pay-council-tax", "fine"), ""); err != nil || r.Status != http.StatusSeeOther {
+		t.Fatalf("review post: %v %v", r.Status, err)
+	}
+	twoReviews := regexp.MustCompile(`Reviews</dt>\s*<dd class="govuk-summary-list__value">2</dd>`)
+	deadline := time.Now().Add(20 * time.Second) // a bound on the wait, not a speed test
+	for !twoReviews.MatchString(get(t, hs.URL, "/councils/E1").body) {
+		if time.Now().After(deadline) {
+			t.Fatal("E1's page never showed the review posted through the review pages")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 
 	// Refresh negative: every request looks at the database.
