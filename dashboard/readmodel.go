@@ -47,6 +47,9 @@ type versioned struct {
 	revsMark   data.ChangeMark
 	revsFailed bool // reviews could not be read: try again at the next check
 	anyRunning bool
+	// warmed is closed once the evidence of the crawl model's councils has
+	// been read ahead (nil: nothing to wait for).
+	warmed chan struct{}
 }
 
 func newModelState() *modelState { return &modelState{lock: make(chan struct{}, 1)} }
@@ -107,9 +110,21 @@ func (s *Server) firstModel(ctx context.Context) (*model, error) {
 	return v.model, nil
 }
 
-// Refresh rebuilds the read model now, whatever the change mark says.
+// Refresh rebuilds the read model now, whatever the change mark says, and
+// waits (as long as ctx allows) for the evidence of its councils to be read
+// ahead: serve calls it at start, so the first visitors find both ready.
 func (s *Server) Refresh(ctx context.Context) error {
-	return s.checkChanges(ctx, true)
+	if err := s.checkChanges(ctx, true); err != nil {
+		return err
+	}
+	if v := s.state.cur.Load(); v != nil && v.warmed != nil {
+		select {
+		case <-v.warmed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 // reviewsPosted marks the reviews stale: the next request refreshes them.
@@ -188,10 +203,14 @@ func (s *Server) buildWith(ctx context.Context, prev *versioned, crawl, revs boo
 		cm.gen = gen
 		v.crawlMark, v.crawlBuilt = mark, time.Now()
 		if s.ahead {
-			go s.warmEvidence(cm)
+			v.warmed = make(chan struct{})
+			go func() {
+				defer close(v.warmed)
+				s.warmEvidence(cm)
+			}()
 		}
 	} else {
-		cm, v.crawlMark, v.crawlBuilt = prev.crawl, prev.crawlMark, prev.crawlBuilt
+		cm, v.crawlMark, v.crawlBuilt, v.warmed = prev.crawl, prev.crawlMark, prev.crawlBuilt, prev.warmed
 	}
 	for _, r := range cm.all {
 		v.anyRunning = v.anyRunning || r.Running()

@@ -129,11 +129,14 @@ func buildDashboard(env *Env, store *data.Store, reg []data.Council, rf reviewFl
 		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh})
 }
 
-// loadReadModel builds the dashboard's read model at start, so the first
-// visitors do not wait for it. When the database cannot answer yet, the
-// first request tries again.
+// loadReadModel builds the dashboard's read model at start and reads the
+// councils' evidence ahead, so the first visitors do not wait for either
+// (at most a minute: then the server starts anyway). When the database
+// cannot answer yet, the first request tries again.
 func loadReadModel(ctx context.Context, env *Env, dash *dashboard.Server) {
 	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
 	if err := dash.Refresh(ctx); err != nil {
 		env.Logger.Warn("dashboard data not loaded at start; the first request loads it", "err", err)
 		return
