@@ -23,11 +23,12 @@ import (
 const benchComparePairs = 100
 
 // benchDashboardCold measures the dashboard as real traffic meets it: a
-// fresh server (nothing cached, built as `serve` builds it, reviews on)
-// over every council of the register with benchDashRuns runs, and wrk
-// spreading its connections over a rotating list of every council page,
-// every check page and benchComparePairs compare pages, from the first
-// request on (no warm-up).
+// fresh server, started as `serve` starts it (reviews on; the read model
+// built and the councils' evidence read at start; no page rendered), over
+// every council of the register with benchDashRuns runs, and wrk spreading
+// its connections over a rotating list of every council page, every check
+// page and benchComparePairs compare pages, from the first request on (no
+// warm-up requests).
 func benchDashboardCold(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]benchResult, error) {
 	store, reg, err := db.open(ctx, env)
 	if err != nil {
@@ -204,6 +205,6 @@ func coldServer(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 	if err != nil {
 		return nil, nil, err
 	}
-	loadReadModel(ctx, env, dash) // as serve does at start; no page rendered, no evidence read
+	loadReadModel(ctx, env, dash) // as serve does at start; no page is rendered yet
 	return dash.Handler(), mem, nil
 }
