@@ -255,7 +255,7 @@ func benchRatios(rs []benchResult) []benchRatio {
 		out = append(out, benchRatio{"dashboard p99 ms: " + cold.Subject, p99, "< 100", p99 < 100})
 		to := cold.Metrics["timeouts"]
 		out = append(out, benchRatio{"dashboard time-outs: " + cold.Subject, to, "0", to == 0})
-		out = append(out, benchRatio{fmt.Sprintf("read model heap (MB), every council of the register x %d runs", benchDashRuns), cold.Metrics["readmodel_mb"], "report", true})
+		out = append(out, benchRatio{fmt.Sprintf("read model heap (MB), %d councils x %d runs", int(cold.Metrics["councils"]), benchDashRuns), cold.Metrics["readmodel_mb"], "report", true})
 		out = append(out, benchRatio{"read model build (ms)", cold.Metrics["readmodel_build_ms"], "report", true})
 		for _, r := range rs {
 			if r.Phase == "dashboard" && strings.HasPrefix(r.Subject, "council page") && cold.Metrics["req_per_s"] > 0 {

@@ -80,6 +80,7 @@ func benchDashboardCold(ctx context.Context, env *Env, db dbFlags, bf benchFlags
 		return nil, err
 	}
 	m["paths"] = float64(len(paths))
+	m["councils"] = float64(len(reg))
 	for k, v := range mem {
 		m[k] = v
 	}
