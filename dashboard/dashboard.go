@@ -132,7 +132,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{store: d.Store, reviews: d.Reviews, log: d.Logger, refresh: d.Refresh, ahead: !d.NoEvidenceAhead,
 		byCode: map[string]data.Council{}, cat: cat, method: method.Version,
 		state: newModelState(), evidenceCache: newCached[evidence](0, 4096),
-		renders:   make(chan struct{}, runtime.GOMAXPROCS(0)),
+		renders:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
 		reg: d.Registry, trustedProxies: d.TrustedProxies}
 	s.batcher = newBatcher(2, s.queryEvidence)

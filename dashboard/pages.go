@@ -55,9 +55,10 @@ func options(vals []string, selected string) []Option {
 }
 
 // renderPage builds a page's view model and renders it within one of the
-// few render slots (as many as there are cores, so a crowd of cold pages
-// queues here rather than all sharing the processors at once), then sends
-// it outside the slot. A client that went away while waiting gets nothing.
+// few render slots (one fewer than the cores, at least one: a crowd of cold
+// pages queues here, and a core is left to the pages served from the
+// cache), then sends it outside the slot. A client that went away while
+// waiting gets nothing.
 func (s *Server) renderPage(c *gin.Context, status int, page, title string, build func() any) {
 	select {
 	case s.renders <- struct{}{}:
