@@ -1,10 +1,12 @@
 package dashboard
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +22,8 @@ import (
 
 type checkView struct {
 	Check    scoring.Check
-	HTML     checkHTML // the parts of the page that depend on the check alone
+	HTML     checkHTML     // the parts of the page that depend on the check alone
+	Figures  template.HTML // a failing check's figures (see figuresHTML)
 	Result   data.CheckResult
 	Has      bool // statistics exist for this check
 	Applied  bool
@@ -70,16 +73,36 @@ func newCheckHTML(m scoring.Method, checks []scoring.Check) (map[string]checkHTM
 	return out, nil
 }
 
+// figuresHTML writes a failing check's figures, the rows of its details
+// after the head: numbers only, in fixed markup, so they need no escaping
+// (each was an action of the template; a council page has dozens).
+func figuresHTML(r data.CheckResult, passed int) template.HTML {
+	const row = "</dd></div>\n      <div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
+	const value = "</dt><dd class=\"govuk-summary-list__value\">"
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(r.PagesTotal))
+	b.WriteString(row + "Passed" + value + strconv.Itoa(passed))
+	b.WriteString(row + "Failed" + value + strconv.Itoa(r.PagesAffected))
+	b.WriteString(row + "Findings" + value + strconv.Itoa(r.Findings))
+	b.WriteString("</dd></div>\n      ")
+	if r.HasScore {
+		b.WriteString(`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Check score` + value + fmt.Sprintf("%.1f", r.Score) + "</dd></div>")
+	}
+	return template.HTML(b.String()) // numbers in fixed markup
+}
+
 // evidenceView is one finding shown as evidence. Link is true the first
 // time its URL appears on the page: later mentions are plain text, so the
-// page links each URL once.
+// page links each URL once. (Fields, not an embedded data.Finding: the
+// template finds them faster.)
 type evidenceView struct {
-	data.Finding
-	Link bool
+	Severity, Message, URL, Selector, Snippet string
+	Link                                      bool
 }
 
 type worstView struct {
-	data.PageCount
+	URL  string
+	N    int
 	Link bool
 }
 
@@ -200,12 +223,15 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 			r, has := res[ch.ID]
 			v := checkView{Check: ch, HTML: st.cat.checkHTML[ch.ID], Result: r, Has: has, Applied: has && r.PagesTotal > 0}
 			for _, f := range evBy[ch.ID] {
-				v.Evidence = append(v.Evidence, evidenceView{Finding: f})
+				v.Evidence = append(v.Evidence, evidenceView{Severity: f.Severity, Message: f.Message, URL: f.URL, Selector: f.Selector, Snippet: f.Snippet})
 			}
 			for _, w := range worst[ch.ID] {
-				v.Worst = append(v.Worst, worstView{PageCount: w})
+				v.Worst = append(v.Worst, worstView{URL: w.URL, N: w.N})
 			}
 			v.Passed = r.PagesTotal - r.PagesAffected
+			if v.Applied && r.PagesAffected > 0 {
+				v.Figures = figuresHTML(r, v.Passed)
+			}
 			if v.Applied && r.PagesAffected > 0 {
 				cv.Failing++
 			}
