@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -322,20 +323,43 @@ func FuzzParseResolve(f *testing.F) {
 	})
 }
 
+// FuzzParseRobots: whatever the status and body, parsing never panics; a
+// 4xx answer allows everything and a 5xx answer forbids everything (RFC
+// 9309); the result answers any path; and the delay the crawler keeps is
+// never below its own delay nor above the cap, whatever Crawl-delay says.
 func FuzzParseRobots(f *testing.F) {
 	f.Add(200, []byte("User-agent: *\nDisallow: /private\nCrawl-delay: 2\nSitemap: http://a/s.xml\n"))
 	f.Add(200, []byte("User-agent: councildash\nAllow: /\nDisallow: /*?month=*$\n\nUser-agent: *\nDisallow: /\n"))
 	f.Add(503, []byte(nil))
+	f.Add(404, []byte("User-agent: *\nDisallow: /\n"))
 	f.Add(200, []byte("\xef\xbb\xbfUser-agent:*\r\nCrawl-delay: 1e308\r\nDisallow:\x00\xff/\n"))
+	f.Add(200, []byte("User-agent: councildash\nCrawl-delay: -5\n"))
+	f.Add(200, []byte("User-agent: councildash\nCrawl-delay: 3600\n"))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		data, err := parseRobots(status, body)
 		if err != nil || data == nil {
+			if status >= 400 && status < 600 {
+				t.Fatalf("status %d: no rules (%v)", status, err)
+			}
 			return
 		}
-		_ = data.TestAgent("/a/b?c=d", UserAgentToken)
-		_ = data.TestAgent("", UserAgentToken)
-		if g := data.FindGroup(UserAgentToken); g != nil && g.CrawlDelay < 0 {
-			t.Logf("negative crawl delay %v", g.CrawlDelay) // clamped by the caller's max compare
+		paths := []string{"/", "/a/b?c=d", "", "/private"}
+		for _, p := range paths {
+			ok := data.TestAgent(p, UserAgentToken)
+			switch {
+			case status >= 400 && status < 500 && !ok:
+				t.Fatalf("status %d disallows %q: a 4xx robots.txt allows everything", status, p)
+			case status >= 500 && status < 600 && ok:
+				t.Fatalf("status %d allows %q: a 5xx robots.txt disallows everything", status, p)
+			}
+		}
+		const current, max = time.Second, 10 * time.Second
+		declared, delay := robotsDelay(data, current, max)
+		if declared < 0 || delay < current || delay > max {
+			t.Fatalf("declared %v gives delay %v: want %v <= delay <= %v", declared, delay, current, max)
+		}
+		if declared > 0 && delay != min(declared, max) && delay != current {
+			t.Fatalf("declared %v gives delay %v", declared, delay)
 		}
 	})
 }

@@ -3,14 +3,18 @@ package dashboard
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/reviews"
 	"github.com/councildash/councildash/scoring"
 )
 
 // The JSON API (documented in docs/API.md). Field names are stable; new
-// fields may be added, none renamed or removed within /api/v1.
+// fields may be added, none renamed or removed within /api/v1. The types
+// named api* are the wire format: the API's own shape of the model's rows.
 
 type apiList[T any] struct {
 	MethodVersion string `json:"method_version"`
@@ -19,30 +23,78 @@ type apiList[T any] struct {
 	Items         []T    `json:"items"`
 }
 
+// apiCouncil is a council of the register as the API shows it.
+type apiCouncil struct {
+	Code        string `json:"code"`
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Tier        string `json:"tier"`
+	Nation      string `json:"nation"`
+	Region      string `json:"region"`
+	HomepageURL string `json:"homepage_url"`
+}
+
+func toAPICouncil(c data.Council) apiCouncil {
+	return apiCouncil{Code: c.Code, Name: c.Name, Type: c.Type, Tier: c.Tier, Nation: c.Nation, Region: c.Region, HomepageURL: c.HomepageURL}
+}
+
+// apiReviewScore is a council's review score (0 to 100) and how many
+// reviews it rests on; Ranked is false below the minimum number of reviews.
+type apiReviewScore struct {
+	Score  float64 `json:"score"`
+	N      int     `json:"n"`
+	Ranked bool    `json:"ranked"`
+	Demo   int     `json:"demo_reviews"` // the bundled demo reviews among N
+}
+
+func toAPIReviewScore(s reviews.CouncilScore) apiReviewScore {
+	return apiReviewScore{Score: s.Score, N: s.N, Ranked: s.Ranked, Demo: s.DemoN}
+}
+
+// apiLeagueRow is a council's line of the league table.
+type apiLeagueRow struct {
+	Rank          int            `json:"rank"`
+	Council       apiCouncil     `json:"council"`
+	RunID         string         `json:"run_id"`
+	MethodVersion string         `json:"method_version"`
+	Crawled       data.Run       `json:"run"`
+	Score         float64        `json:"score"`
+	HasScore      bool           `json:"has_score"`
+	Categories    []CatScore     `json:"categories"`
+	Change        float64        `json:"change"`
+	HasChange     bool           `json:"has_change"`
+	PrevRunID     string         `json:"previous_run_id,omitempty"`
+	Review        apiReviewScore `json:"review"`
+	HasReview     bool           `json:"has_review"`
+}
+
+func toAPILeagueRow(r LeagueRow) apiLeagueRow {
+	return apiLeagueRow{Rank: r.Rank, Council: toAPICouncil(r.Council), RunID: r.RunID, MethodVersion: r.MethodVersion,
+		Crawled: r.Crawled, Score: r.Score, HasScore: r.HasScore, Categories: r.Categories, Change: r.Change,
+		HasChange: r.HasChange, PrevRunID: r.PrevRunID, Review: toAPIReviewScore(r.Review), HasReview: r.HasReview}
+}
+
 func (s *Server) apiCouncils(c *gin.Context) {
-	ctx := c.Request.Context()
-	sn, err := s.snapshot(ctx)
-	if err != nil {
-		s.fail(c, err)
+	m, ok := s.modelFor(c)
+	if !ok {
 		return
 	}
-	rows := withReviews(sn.league, s.reviewScores(ctx))
 	type item struct {
-		Council
-		LeagueRow *LeagueRow `json:"latest,omitempty"`
+		apiCouncil
+		LeagueRow *apiLeagueRow `json:"latest,omitempty"`
 	}
 	items := make([]item, 0, len(s.councils))
 	for _, co := range s.councils {
-		it := item{Council: co}
-		if i, ok := sn.byCode[co.Code]; ok { // rows keeps the league's order
-			r := rows[i]
-			it.LeagueRow = &r
+		it := item{apiCouncil: toAPICouncil(co)}
+		if r, ok := m.row(co.Code); ok {
+			lr := toAPILeagueRow(r)
+			it.LeagueRow = &lr
 		}
 		items = append(items, it)
 	}
 	out := apiList[item]{MethodVersion: s.method, Count: len(items), Items: items}
-	if len(sn.runs) > 0 {
-		out.RunID = sn.runs[0].ID
+	if run, ok := m.latestRun(); ok {
+		out.RunID = run.ID
 	}
 	c.JSON(http.StatusOK, out)
 }
@@ -57,23 +109,27 @@ type apiTrendPoint struct {
 }
 
 func (s *Server) apiCouncil(c *gin.Context) {
-	ctx := c.Request.Context()
-	co, sn, ok := s.councilSnapshot(c)
+	co, ok := s.byCode[c.Param("code")]
+	if !ok {
+		s.fail(c, ErrNotFound)
+		return
+	}
+	m, ok := s.modelFor(c)
 	if !ok {
 		return
 	}
-	out := gin.H{"council": co, "method_version": s.method}
-	row, has := sn.row(co.Code)
-	if !has {
+	out := gin.H{"council": toAPICouncil(co), "method_version": s.method}
+	row, has := m.row(co.Code)
+	cm := m.crawl.councils[co.Code]
+	if !has || cm == nil {
 		out["latest"] = nil
 		c.JSON(http.StatusOK, out)
 		return
 	}
-	rows := withReviews([]LeagueRow{row}, s.reviewScores(ctx))
-	out["latest"] = rows[0]
-	out["peer_group"] = s.peers(sn, co)
+	out["latest"] = toAPILeagueRow(row)
+	out["peer_group"] = m.peers(s.cat.cats, co)
 	var trend []apiTrendPoint
-	for _, p := range s.trend(sn, co.Code) {
+	for _, p := range cm.trend {
 		tp := apiTrendPoint{RunID: p.Run.ID, StartedAt: p.Run.StartedAt.UTC().Format("2006-01-02T15:04:05Z"),
 			Position: p.Position, Of: p.Of, Categories: p.Categories}
 		if p.HasOverall {
@@ -83,17 +139,65 @@ func (s *Server) apiCouncil(c *gin.Context) {
 		trend = append(trend, tp)
 	}
 	out["trend"] = trend
-	det, err := s.councilDetail(ctx, row.RunID, co.Code)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	checks := det.results
+	checks := cm.results
 	if checks == nil {
-		checks = []CheckResult{}
+		checks = []data.CheckResult{}
 	}
 	out["checks"] = checks
 	c.JSON(http.StatusOK, out)
+}
+
+// apiTaskReview aggregates the reviews of one task on one council's site.
+type apiTaskReview struct {
+	Council   string  `json:"council_code"`
+	Task      string  `json:"task"`
+	Index     float64 `json:"review_index"` // 0 to 100
+	N         int     `json:"n"`
+	PublicN   int     `json:"public_n"`
+	PeerN     int     `json:"peer_n"`
+	FoundRate float64 `json:"found_rate"` // share of reviewers who completed the task, 0 to 1
+}
+
+// apiComment is an approved review comment.
+type apiComment struct {
+	Task      string    `json:"task"`
+	Kind      string    `json:"kind"` // public or peer
+	Text      string    `json:"text"`
+	Demo      bool      `json:"demo"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// apiResponse is a council's right of reply.
+type apiResponse struct {
+	Text      string    `json:"text"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// apiCouncilReviews is everything public about one council's reviews.
+type apiCouncilReviews struct {
+	Score     apiReviewScore  `json:"score"`
+	Tasks     []apiTaskReview `json:"tasks"`
+	Comments  []apiComment    `json:"comments"`
+	Responses []apiResponse   `json:"responses"`
+}
+
+func toAPICouncilReviews(s reviews.CouncilSummary) apiCouncilReviews {
+	out := apiCouncilReviews{Score: toAPIReviewScore(s.Score), Tasks: []apiTaskReview{}, Comments: []apiComment{}, Responses: []apiResponse{}}
+	for _, t := range s.Tasks {
+		out.Tasks = append(out.Tasks, apiTaskReview{Council: t.Council, Task: t.Task, Index: t.Score, N: t.N,
+			PublicN: t.PublicN, PeerN: t.PeerN, FoundRate: t.FoundRate})
+	}
+	for _, cm := range s.Comments {
+		kind := "public"
+		if cm.Kind == reviews.KindPeer {
+			kind = "peer"
+		}
+		out.Comments = append(out.Comments, apiComment{Task: cm.Task, Kind: kind, Text: cm.Comment, Demo: cm.Demo, CreatedAt: cm.CreatedAt})
+	}
+	for _, r := range s.Responses {
+		out.Responses = append(out.Responses, apiResponse{Text: r.Text, CreatedAt: r.CreatedAt})
+	}
+	return out
 }
 
 func (s *Server) apiCouncilReviews(c *gin.Context) {
@@ -102,25 +206,28 @@ func (s *Server) apiCouncilReviews(c *gin.Context) {
 		s.fail(c, ErrNotFound)
 		return
 	}
-	rv, err := s.reviews.CouncilReviews(c.Request.Context(), co.Code)
-	if err != nil {
-		s.fail(c, err)
+	m, ok := s.modelFor(c)
+	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"council_code": co.Code, "reviews": rv})
+	rv, ok := m.councilReviews(co.Code)
+	if !ok {
+		s.fail(c, reviews.ErrUnavailable)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"council_code": co.Code, "reviews": toAPICouncilReviews(rv)})
 }
 
 func (s *Server) apiRuns(c *gin.Context) {
-	sn, err := s.snapshot(c.Request.Context())
-	if err != nil {
-		s.fail(c, err)
+	m, ok := s.modelFor(c)
+	if !ok {
 		return
 	}
-	runs := sn.all
+	runs := m.crawl.all
 	if runs == nil {
-		runs = []Run{}
+		runs = []data.Run{}
 	}
-	c.JSON(http.StatusOK, apiList[Run]{MethodVersion: s.method, Count: len(runs), Items: runs})
+	c.JSON(http.StatusOK, apiList[data.Run]{MethodVersion: s.method, Count: len(runs), Items: runs})
 }
 
 type apiScore struct {
@@ -133,16 +240,15 @@ type apiScore struct {
 
 // apiScores returns category and overall scores of a run (default: latest).
 func (s *Server) apiScores(c *gin.Context) {
-	sn, err := s.snapshot(c.Request.Context())
-	if err != nil {
-		s.fail(c, err)
+	m, ok := s.modelFor(c)
+	if !ok {
 		return
 	}
 	runID := c.Query("run")
-	if runID == "" && len(sn.runs) > 0 {
-		runID = sn.runs[0].ID
+	if run, ok := m.latestRun(); runID == "" && ok {
+		runID = run.ID
 	}
-	byC, ok := sn.scores[runID]
+	byC, ok := m.crawl.scores[runID]
 	if !ok && runID != "" {
 		s.fail(c, ErrNotFound)
 		return
@@ -157,9 +263,9 @@ func (s *Server) apiScores(c *gin.Context) {
 		if !ok {
 			continue
 		}
-		for _, cat := range append([]string{scoring.CategoryOverall}, s.cats...) {
+		for _, cat := range append([]string{scoring.CategoryOverall}, s.cat.cats...) {
 			if v, ok := cs[cat]; ok {
-				items = append(items, apiScore{RunID: runID, MethodVersion: sn.mv[runID][co.Code], Council: co.Code, Category: cat, Score: v})
+				items = append(items, apiScore{RunID: runID, MethodVersion: m.crawl.mv[runID][co.Code], Council: co.Code, Category: cat, Score: v})
 			}
 		}
 	}
@@ -176,8 +282,8 @@ type apiCheck struct {
 }
 
 func (s *Server) apiChecks(c *gin.Context) {
-	items := make([]apiCheck, len(s.checks))
-	for i, ch := range s.checks {
+	items := make([]apiCheck, len(s.cat.checks))
+	for i, ch := range s.cat.checks {
 		items[i] = apiCheck{ID: ch.ID, Category: ch.Category, Level: ch.Level, Description: ch.Description, RuleRef: ch.RuleRef, RuleURL: ch.RuleURL}
 	}
 	c.JSON(http.StatusOK, apiList[apiCheck]{MethodVersion: s.method, Count: len(items), Items: items})
@@ -195,7 +301,8 @@ func intParam(c *gin.Context, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-// apiFindings pages through a run's findings (default: latest run).
+// apiFindings pages through a run's findings (default: latest run): a
+// bounded query per page, not the read model.
 func (s *Server) apiFindings(c *gin.Context) {
 	ctx := c.Request.Context()
 	limit, err := intParam(c, "limit", 100, 1, 1000)
@@ -210,19 +317,19 @@ func (s *Server) apiFindings(c *gin.Context) {
 	}
 	runID := c.Query("run")
 	if runID == "" {
-		run, ok, err := s.latestRun(ctx)
-		if err != nil {
-			s.fail(c, err)
+		m, ok := s.modelFor(c)
+		if !ok {
 			return
 		}
+		run, ok := m.latestRun()
 		if !ok {
-			c.JSON(http.StatusOK, gin.H{"method_version": s.method, "count": 0, "items": []Finding{}, "limit": limit, "offset": offset})
+			c.JSON(http.StatusOK, gin.H{"method_version": s.method, "count": 0, "items": []data.Finding{}, "limit": limit, "offset": offset})
 			return
 		}
 		runID = run.ID
 	}
-	f := FindingFilter{RunID: runID, Council: c.Query("council"), CheckID: c.Query("check"), Limit: limit, Offset: offset}
-	items, err := s.src.FindingsPage(ctx, f)
+	f := data.FindingFilter{RunID: runID, Council: c.Query("council"), CheckID: c.Query("check"), Limit: limit, Offset: offset}
+	items, err := s.store.FindingsPage(ctx, f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -245,11 +352,11 @@ type apiTask struct {
 }
 
 func (s *Server) apiTasks(c *gin.Context) {
-	run, ok, pts, err := s.taskPoints(c.Request.Context())
-	if err != nil {
-		s.fail(c, err)
+	m, ok := s.modelFor(c)
+	if !ok {
 		return
 	}
+	pts := m.taskPoints()
 	items := make([]apiTask, len(pts))
 	for i, p := range pts {
 		it := apiTask{ID: p.Task.ID, Name: p.Task.Name, Words: p.Task.Words, CouncilsChecked: p.Councils, Reviews: p.ReviewN}
@@ -264,7 +371,7 @@ func (s *Server) apiTasks(c *gin.Context) {
 		items[i] = it
 	}
 	out := apiList[apiTask]{MethodVersion: s.method, Count: len(items), Items: items}
-	if ok {
+	if run, ok := m.latestRun(); ok {
 		out.RunID = run.ID
 	}
 	c.JSON(http.StatusOK, out)

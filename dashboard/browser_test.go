@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,11 +12,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/councildash/councildash/dashboard"
-	"github.com/councildash/councildash/data"
-	"github.com/councildash/councildash/reviews"
-	"github.com/councildash/councildash/reviews/web"
 )
 
 // chromiumPath finds the browser: Debian's chromium, or COUNCILDASH_CHROMIUM.
@@ -67,7 +59,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newFixture(t)
-	hs := f.serveWithReviewPages(t)
+	_, hs := f.serve(t, true)
 	shots := filepath.Join("testdata", "screenshots")
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
@@ -202,38 +194,4 @@ func fullPage(ctx context.Context, width int64) ([]byte, error) {
 		return nil, err
 	}
 	return chromedp.Run(ctx, chromedp.CaptureScreenshot())
-}
-
-// serveWithReviewPages serves the dashboard with the real review pages
-// (reviews/web over the reviews service and the fixture's store) rendered
-// through the dashboard's renderer, as cmd/councildash wires them.
-func (f *fixture) serveWithReviewPages(t *testing.T) *httptest.Server {
-	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r, err := dashboard.NewRenderer(log, web.Templates)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := reviews.DefaultConfig()
-	cfg.Secret = []byte("browser-test-secret-0123456789abcdef")
-	svc, err := reviews.New(data.NewReviewStore(f.store), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wc []web.Council
-	for _, c := range f.councils {
-		wc = append(wc, web.Council{Code: c.Code, Name: c.Name, HomepageURL: c.HomepageURL})
-	}
-	pages, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: wc, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := dashboard.New(dashboard.Deps{Source: f.store, Councils: f.councils, Renderer: r, ReviewPages: pages,
-		Reviews: newStaticReviews(f.codes()), NotFound: []error{data.ErrNotFound}, Unavailable: []error{data.ErrUnavailable}, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(s.Handler())
-	t.Cleanup(hs.Close)
-	return hs
 }

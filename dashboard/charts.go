@@ -2,12 +2,11 @@ package dashboard
 
 import (
 	"fmt"
+	"html/template"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/go-echarts/go-echarts/v2/render"
-
-	"github.com/councildash/councildash/scoring"
 )
 
 // Chart is one go-echarts chart: its echarts option as JSON, drawn by
@@ -34,17 +33,27 @@ const (
 	colBlack  = "#0b0c0c"
 )
 
-type snippeter interface{ RenderSnippet() render.ChartSnippet }
+// echart is a go-echarts chart: Validate fills in its defaults and
+// JSONNotEscaped gives its echarts option, as RenderSnippet does without
+// parsing and running three templates per chart (TestChartOption checks
+// the two agree).
+type echart interface {
+	Validate()
+	JSONNotEscaped() template.HTML
+}
 
-// option extracts a chart's echarts option. go-echarts panics on a template
-// error; that turns into an empty chart (the table alternative remains).
-func option(c snippeter) (s string) {
+// option returns a chart's echarts option. go-echarts may panic on bad
+// options; that turns into an empty chart (the table alternative remains).
+func option(c echart) (s string) {
 	defer func() {
 		if recover() != nil {
 			s = ""
 		}
 	}()
-	return c.RenderSnippet().Option
+	c.Validate()
+	// RenderSnippet's option template drops go-echarts' function markers
+	// and ends with one more newline.
+	return strings.ReplaceAll(string(c.JSONNotEscaped()), "__f__", "") + "\n"
 }
 
 func global(height string) []charts.GlobalOpts {
@@ -57,6 +66,10 @@ func global(height string) []charts.GlobalOpts {
 }
 
 func histogramChart(id string, bins []Bin, who string) Chart {
+	return Chart{ID: id, Option: option(histogramBar(bins, who)), Summary: "Number of councils in each band of site score" + markNote(who)}
+}
+
+func histogramBar(bins []Bin, who string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(global("320px"),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
@@ -74,7 +87,7 @@ func histogramChart(id string, bins []Bin, who string) Chart {
 		data[i] = d
 	}
 	bar.SetXAxis(labels).AddSeries("councils", data)
-	return Chart{ID: id, Option: option(bar), Summary: "Number of councils in each band of site score" + markNote(who)}
+	return bar
 }
 
 func markNote(who string) string {
@@ -85,6 +98,10 @@ func markNote(who string) string {
 }
 
 func radarChart(id string, cats []CatScore, peer PeerGroup, who string) Chart {
+	return Chart{ID: id, Option: option(radar(cats, peer, who)), Summary: "Category scores of " + who + " against the median of " + peer.Label + "."}
+}
+
+func radar(cats []CatScore, peer PeerGroup, who string) *charts.Radar {
 	r := charts.NewRadar()
 	ind := make([]*opts.Indicator, 0, len(cats))
 	mine := make([]float64, 0, len(cats))
@@ -103,10 +120,14 @@ func radarChart(id string, cats []CatScore, peer PeerGroup, who string) Chart {
 		charts.WithRadarComponentOpts(opts.RadarComponent{Indicator: ind, Shape: "polygon", SplitNumber: 5}))...)
 	r.AddSeries(who, []opts.RadarData{{Name: who, Value: mine}}, charts.WithItemStyleOpts(opts.ItemStyle{Color: colBlue}))
 	r.AddSeries("Peer median", []opts.RadarData{{Name: "Peer median", Value: med}}, charts.WithItemStyleOpts(opts.ItemStyle{Color: colBlack}))
-	return Chart{ID: id, Option: option(r), Summary: "Category scores of " + who + " against the median of " + peer.Label + "."}
+	return r
 }
 
 func trendChart(id string, pts []TrendPoint, cats []string) Chart {
+	return Chart{ID: id, Option: option(trendLine(pts, cats)), Summary: "Site score and category scores in each crawl run."}
+}
+
+func trendLine(pts []TrendPoint, cats []string) *charts.Line {
 	l := charts.NewLine()
 	l.SetGlobalOptions(append(global("360px"),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
@@ -128,7 +149,7 @@ func trendChart(id string, pts []TrendPoint, cats []string) Chart {
 		}
 		l.AddSeries(titleCase(cat), d)
 	}
-	return Chart{ID: id, Option: option(l), Summary: "Site score and category scores in each crawl run."}
+	return l
 }
 
 func lineValue(v float64, ok bool) opts.LineData {
@@ -139,6 +160,10 @@ func lineValue(v float64, ok bool) opts.LineData {
 }
 
 func positionChart(id string, pts []TrendPoint) Chart {
+	return Chart{ID: id, Option: option(positionLine(pts)), Summary: "League position in each crawl run, where first is best."}
+}
+
+func positionLine(pts []TrendPoint) *charts.Line {
 	l := charts.NewLine()
 	l.SetGlobalOptions(append(global("300px"),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
@@ -150,21 +175,14 @@ func positionChart(id string, pts []TrendPoint) Chart {
 		d[i] = lineValue(float64(p.Position), p.Position > 0)
 	}
 	l.SetXAxis(x).AddSeries("League position", d, charts.WithItemStyleOpts(opts.ItemStyle{Color: colBlue}))
-	return Chart{ID: id, Option: option(l), Summary: "League position in each crawl run, where first is best."}
-}
-
-// TaskPoint is one task's findability and review indexes.
-type TaskPoint struct {
-	Task        scoring.Task
-	Findability float64
-	HasFind     bool
-	Review      float64
-	HasReview   bool
-	ReviewN     int
-	Councils    int // councils the findability index covers
+	return l
 }
 
 func scatterChart(id string, pts []TaskPoint) Chart {
+	return Chart{ID: id, Option: option(scatter(pts)), Summary: "Each top task's findability index against its review index."}
+}
+
+func scatter(pts []TaskPoint) *charts.Scatter {
 	sc := charts.NewScatter()
 	sc.SetGlobalOptions(append(global("380px"),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
@@ -178,5 +196,5 @@ func scatterChart(id string, pts []TaskPoint) Chart {
 	}
 	sc.AddSeries("tasks", d, charts.WithItemStyleOpts(opts.ItemStyle{Color: colOrange}),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{b}"}))
-	return Chart{ID: id, Option: option(sc), Summary: "Each top task's findability index against its review index."}
+	return sc
 }

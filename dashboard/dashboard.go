@@ -1,221 +1,243 @@
 // Package dashboard is councildash's web dashboard: a gin server rendering
 // GOV.UK Frontend-styled pages (league table, council, compare, check, tasks,
-// method), go-echarts charts with text alternatives, streamed CSV/JSON
-// exports and a JSON API.
+// method, data, and the review pages of dashboard/reviewpages), go-echarts
+// charts with text alternatives, streamed CSV/JSON exports and a JSON API.
 //
-// It declares the narrow interfaces it reads from (Source for crawl results,
-// Reviews for review aggregates, ReviewPages for the review forms) and never
-// imports the data package: data implements Source on *data.Store.
+// It sits on top of the house: it reads crawl results from data, reviews
+// from reviews, and the checks catalogue and method from scoring. Pages are
+// rendered from a read model built once per change of the data (model.go,
+// readmodel.go), one file per page, each with a pure view-model builder.
 package dashboard
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"sort"
+	"strings"
 	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/councildash/councildash/dashboard/reviewpages"
+	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/reviews"
+	"github.com/councildash/councildash/scoring"
 )
 
-// Council is one council of the register, as the dashboard shows it.
-type Council struct {
-	Code        string `json:"code"`
-	Name        string `json:"name"`
-	Type        string `json:"type"`
-	Tier        string `json:"tier"`
-	Nation      string `json:"nation"`
-	Region      string `json:"region"`
-	HomepageURL string `json:"homepage_url"`
+// Deps is everything the server needs.
+type Deps struct {
+	Store    *data.Store    // required
+	Councils []data.Council // the register
+	// Reviews, when set, turns reviews on: review scores beside the crawl
+	// scores, the reviews export and API, and the review pages.
+	Reviews *reviews.Service
+	// ReviewPages shapes the review pages (cookies, form size).
+	ReviewPages reviewpages.Config
+	// Clock is the review pages' time source (default time.Now); tests
+	// move it on instead of sleeping through the minimum time on the form.
+	Clock func() time.Time
+	// TrustedProxies are the addresses (IPs or CIDR ranges) whose
+	// X-Forwarded-For is believed (client IPs for review rate limits); nil
+	// trusts none. An address that does not parse is an error of New.
+	TrustedProxies []string
+	// MethodMarkdown is docs/METHOD.md; empty means scoring's own text.
+	MethodMarkdown string
+	Logger         *slog.Logger
+	// Refresh is how often the read model looks for new data (default 5s;
+	// negative: at every request, synchronously, for tests).
+	Refresh time.Duration
+	// Registry for metrics; nil means a fresh registry of the server's own.
+	Registry *prometheus.Registry
+	// MaxExports is how many exports stream at once (default 4); more wait
+	// their turn, so a crowd of downloads cannot swamp ClickHouse.
+	MaxExports int
+	// PageCacheBytes bounds the rendered pages kept (default 256 MiB).
+	PageCacheBytes int
+	// NoEvidenceAhead stops the server from reading every council's
+	// evidence after each crawl model is built (the bench's memory probe
+	// measures the read model alone).
+	NoEvidenceAhead bool
 }
 
-// Run is one crawl run.
-type Run struct {
-	ID            string    `json:"run_id"`
-	Status        string    `json:"status"`
-	Label         string    `json:"label"`
-	StartedAt     time.Time `json:"started_at"`
-	FinishedAt    time.Time `json:"finished_at"`
-	MethodVersion string    `json:"method_version"`
-	SitesTotal    int       `json:"sites_total"`
-	SitesDone     int       `json:"sites_done"`
-	// Pages and PageErrors count the pages stored so far (filled for
-	// running runs, whose progress the home page shows).
-	Pages      int `json:"pages,omitempty"`
-	PageErrors int `json:"page_errors,omitempty"`
+// Server serves the dashboard.
+type Server struct {
+	store    *data.Store
+	reviews  *reviews.Service
+	pages    *reviewpages.Handlers // nil when reviews are off
+	councils []data.Council        // sorted by name
+	byCode   map[string]data.Council
+	cat      catalogue
+	options  councilOptions // the compare page's selects
+	method   string
+	log      *slog.Logger
+	refresh  time.Duration
+	ahead    bool // read evidence ahead after each crawl model
+
+	state         *modelState
+	evidenceCache *cached[evidence]
+	batcher       *batcher      // evidence loads, coalesced
+	renders       chan struct{} // page renders at once
+	pageCache     *pageCache
+	exports       chan struct{} // export slots
+	render        *Renderer
+	methodMD      string
+	reg           *prometheus.Registry
+	metrics       *metrics
+	// trustedProxies may set X-Forwarded-For (nil: none).
+	trustedProxies []string
 }
 
-// Running reports whether the run is still crawling.
-func (r Run) Running() bool { return r.Status == "running" }
-
-// ScoreRow is one category (or overall) score of a council in a run.
-type ScoreRow struct {
-	RunID         string
-	Council       string
-	Category      string // a scoring category or "overall"
-	Score         float64
-	MethodVersion string
-}
-
-// CheckResult is one check's statistics for one council in one run, with
-// the check's score when it applied.
-type CheckResult struct {
-	Council       string  `json:"council_code"`
-	CheckID       string  `json:"check_id"`
-	Category      string  `json:"category"`
-	PagesTotal    int     `json:"pages_total"`
-	PagesAffected int     `json:"pages_affected"`
-	Findings      int     `json:"findings"`
-	Score         float64 `json:"score"`
-	HasScore      bool    `json:"has_score"`
-}
-
-// Finding is one stored finding with its evidence.
-type Finding struct {
-	RunID         string    `json:"run_id"`
-	MethodVersion string    `json:"method_version"`
-	Council       string    `json:"council_code"`
-	CheckID       string    `json:"check_id"`
-	Category      string    `json:"category"`
-	Severity      string    `json:"severity"`
-	URL           string    `json:"url"`
-	Selector      string    `json:"selector"`
-	Snippet       string    `json:"snippet"`
-	Matched       []string  `json:"matched"`
-	Message       string    `json:"message"`
-	Task          string    `json:"task"`
-	CreatedAt     time.Time `json:"created_at"`
-}
-
-// PageCount is how many findings of one check one page has.
-type PageCount struct {
-	CheckID string `json:"check_id"`
-	URL     string `json:"url"`
-	N       int    `json:"findings"`
-}
-
-// TaskCheck counts the findings of one per-task findability check for one
-// council and task in a run.
-type TaskCheck struct {
-	Council string
-	Task    string
-	CheckID string
-	N       int
-}
-
-// FindingFilter selects findings. RunID is required for page queries; the
-// export accepts it empty (all runs).
-type FindingFilter struct {
-	RunID   string
-	Council string
-	CheckID string
-	Limit   int // page queries only
-	Offset  int
-}
-
-// ScoreFilter selects score rows for the export.
-type ScoreFilter struct {
-	RunID   string
-	Council string
-}
-
-// ScoreExport is one stored score row (per check, per category or overall).
-type ScoreExport struct {
-	RunID         string    `json:"run_id"`
-	MethodVersion string    `json:"method_version"`
-	Council       string    `json:"council_code"`
-	Category      string    `json:"category"`
-	CheckID       string    `json:"check_id"`
-	Score         float64   `json:"score"`
-	ScoredAt      time.Time `json:"scored_at"`
-}
-
-// Source is what the dashboard reads about crawls. *data.Store implements it.
-// Every method is bounded (LIMIT and timeout) except the Stream methods,
-// which stream row by row.
-type Source interface {
-	// DashboardRuns lists runs, newest first.
-	DashboardRuns(ctx context.Context) ([]Run, error)
-	// CategoryScores returns the category and overall scores of every
-	// council in the given runs (check-level scores excluded).
-	CategoryScores(ctx context.Context, runIDs []string) ([]ScoreRow, error)
-	// CheckResults returns per-check statistics and scores of councils in a
-	// run, from their completed attempt. council "" means every council;
-	// checkID "" every check.
-	CheckResults(ctx context.Context, runID, council, checkID string) ([]CheckResult, error)
-	// Evidence returns up to perCheck findings of each check for a council.
-	Evidence(ctx context.Context, runID, council string, perCheck int) ([]Finding, error)
-	// WorstPages returns, per check, the perCheck pages with most findings.
-	WorstPages(ctx context.Context, runID, council string, perCheck int) ([]PageCount, error)
-	// TaskChecks counts per-task findability findings in a run.
-	TaskChecks(ctx context.Context, runID string) ([]TaskCheck, error)
-	// FindingsPage returns one bounded page of findings.
-	FindingsPage(ctx context.Context, f FindingFilter) ([]Finding, error)
-	// StreamFindings calls fn for each finding, streamed from the database.
-	StreamFindings(ctx context.Context, f FindingFilter, fn func(Finding) error) error
-	// StreamScores calls fn for each score row, streamed from the database.
-	StreamScores(ctx context.Context, f ScoreFilter, fn func(ScoreExport) error) error
-	// Ping checks the database answers.
-	Ping(ctx context.Context) error
-}
-
-// ReviewScore is a council's review score (0 to 100) and how many reviews it
-// rests on; Ranked is false below the minimum number of reviews.
-type ReviewScore struct {
-	Score  float64 `json:"score"`
-	N      int     `json:"n"`
-	Ranked bool    `json:"ranked"`
-	// Demo counts the bundled demo reviews among N (shown as demo data).
-	Demo int `json:"demo_reviews"`
-}
-
-// TaskReview aggregates the reviews of one task on one council's site.
-type TaskReview struct {
-	Council   string  `json:"council_code"`
-	Task      string  `json:"task"`
-	Index     float64 `json:"review_index"` // 0 to 100
-	N         int     `json:"n"`
-	PublicN   int     `json:"public_n"`
-	PeerN     int     `json:"peer_n"`
-	FoundRate float64 `json:"found_rate"` // share of reviewers who completed the task, 0 to 1
-}
-
-// Comment is an approved review comment.
-type Comment struct {
-	Task      string    `json:"task"`
-	Kind      string    `json:"kind"` // public or peer
-	Text      string    `json:"text"`
-	Demo      bool      `json:"demo"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// Response is a council's right of reply.
-type Response struct {
-	Text      string    `json:"text"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// CouncilReviews is everything public about one council's reviews.
-type CouncilReviews struct {
-	Score     ReviewScore  `json:"score"`
-	Tasks     []TaskReview `json:"tasks"`
-	Comments  []Comment    `json:"comments"`
-	Responses []Response   `json:"responses"`
-}
-
-// Reviews is what the dashboard reads from the reviews service. cmd adapts
-// *reviews.Service to it. A nil Reviews in Deps means reviews are off.
-type Reviews interface {
-	ReviewScores(ctx context.Context) (map[string]ReviewScore, error)
-	CouncilReviews(ctx context.Context, code string) (CouncilReviews, error)
-	TaskReviews(ctx context.Context) ([]TaskReview, error)
-	// ExportColumns names the columns of ExportReviews rows.
-	ExportColumns() []string
-	// ExportReviews streams public, moderated review rows (no IPs, emails or tokens).
-	ExportReviews(ctx context.Context, fn func(row []any) error) error
-}
-
-// Errors a Source or Reviews may wrap; the dashboard maps them to statuses
-// with errors.Is. Deps.NotFound and Deps.Unavailable add the data and
-// reviews packages' own sentinels.
+// Errors the dashboard maps to statuses (with data's and reviews' own, see
+// status).
 var (
-	ErrNotFound    = errors.New("not found")
-	ErrUnavailable = errors.New("unavailable")
-	ErrBadRequest  = errors.New("bad request")
+	ErrNotFound   = errors.New("not found")
+	ErrBadRequest = errors.New("bad request")
 )
+
+// New builds a server. It fails when templates do not parse or a trusted
+// proxy is not an IP address or CIDR range.
+func New(d Deps) (*Server, error) {
+	if d.Store == nil {
+		return nil, errors.New("dashboard: Deps.Store is required")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Refresh == 0 {
+		d.Refresh = 5 * time.Second
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	if d.MaxExports <= 0 {
+		d.MaxExports = 4
+	}
+	if d.PageCacheBytes <= 0 {
+		d.PageCacheBytes = 256 << 20
+	}
+	if err := validProxies(d.TrustedProxies); err != nil {
+		return nil, err
+	}
+	method := scoring.CurrentMethod()
+	cat, err := newCatalogue(method)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: d.Store, reviews: d.Reviews, log: d.Logger, refresh: d.Refresh, ahead: !d.NoEvidenceAhead,
+		byCode: map[string]data.Council{}, cat: cat, method: method.Version,
+		state: newModelState(), evidenceCache: newCached[evidence](0, 4096),
+		renders:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
+		reg: d.Registry, trustedProxies: d.TrustedProxies}
+	s.batcher = newBatcher(2, s.queryEvidence)
+	s.councils = append([]data.Council(nil), d.Councils...)
+	sort.Slice(s.councils, func(i, j int) bool { return s.councils[i].Name < s.councils[j].Name })
+	for _, c := range s.councils {
+		s.byCode[c.Code] = c
+	}
+	if s.options, err = newCouncilOptions(s.councils); err != nil {
+		return nil, err
+	}
+	md := d.MethodMarkdown
+	if md == "" {
+		md = scoring.MethodMarkdown(method)
+	}
+	html, err := markdownHTML(md)
+	if err != nil {
+		return nil, err
+	}
+	s.methodMD = html
+	if s.render, err = NewRenderer(d.Logger, method, reviewpages.Templates); err != nil {
+		return nil, err
+	}
+	if d.Reviews != nil {
+		s.pages, err = reviewpages.New(reviewpages.Deps{Service: d.Reviews, Renderer: s.render, Councils: d.Councils,
+			Logger: d.Logger, Config: d.ReviewPages, Clock: d.Clock, OnChange: s.reviewsPosted})
+		if err != nil {
+			return nil, err
+		}
+	}
+	s.metrics, err = newMetrics(d.Registry)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// validProxies checks that every trusted proxy is an IP address or a CIDR
+// range (gin would otherwise refuse them silently at start).
+func validProxies(ps []string) error {
+	for _, p := range ps {
+		if strings.Contains(p, "/") {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("trusted proxy %q: not an IP address or CIDR range", p)
+			}
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			return fmt.Errorf("trusted proxy %q: not an IP address or CIDR range", p)
+		}
+	}
+	return nil
+}
+
+// status maps an error to an HTTP status: the one place errors become
+// statuses, for pages, the API and exports alike.
+func status(err error) int {
+	switch {
+	case errors.Is(err, ErrNotFound), errors.Is(err, data.ErrNotFound), errors.Is(err, reviews.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, ErrBadRequest):
+		return http.StatusBadRequest
+	case errors.Is(err, data.ErrUnavailable), errors.Is(err, reviews.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+var statusText = map[int]string{
+	http.StatusNotFound:            "Page not found",
+	http.StatusBadRequest:          "There is a problem with the request",
+	http.StatusServiceUnavailable:  "Sorry, the service is unavailable",
+	http.StatusInternalServerError: "Sorry, there is a problem with the service",
+}
+
+// fail renders an error page (or JSON under /api and /export). Raw error
+// text is logged, never shown.
+func (s *Server) fail(c *gin.Context, err error) {
+	if c.Request.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		// The client went away: nobody to answer, nothing went wrong here.
+		c.Abort()
+		return
+	}
+	st := status(err)
+	if st >= 500 {
+		s.log.Error("request failed", "path", c.Request.URL.Path, "status", st, "err", err)
+	}
+	if c.Writer.Written() {
+		_ = c.Error(err)
+		c.Abort()
+		return
+	}
+	if isMachinePath(c.Request.URL.Path) {
+		c.AbortWithStatusJSON(st, gin.H{"error": statusText[st], "status": st})
+		return
+	}
+	s.render.Render(c, st, "error", statusText[st], errorPage{Status: st, Heading: statusText[st]})
+	c.Abort()
+}
+
+type errorPage struct {
+	Status  int
+	Heading string
+}
+
+func isMachinePath(p string) bool {
+	return len(p) >= 5 && (p[:5] == "/api/" || (len(p) >= 8 && p[:8] == "/export/"))
+}

@@ -18,11 +18,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
+	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/dashboard/reviewpages/formclient"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
+	"github.com/councildash/councildash/reviews"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -46,31 +47,15 @@ func get(t *testing.T, base, path string) page {
 	return page{res.StatusCode, res.Header, string(b)}
 }
 
+// noRedirect returns redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 func mustStatus(t *testing.T, p page, want int, path string) {
 	t.Helper()
 	if p.status != want {
 		t.Fatalf("GET %s: status %d, want %d\n%.2000s", path, p.status, want, p.body)
 	}
 }
-
-// stubPages stands in for reviews/web's handlers: only the routing is
-// under test here (reviews/web tests its own pages).
-type stubPages struct{}
-
-func (stubPages) say(c *gin.Context)          { c.String(http.StatusOK, "review page "+c.FullPath()) }
-func (p stubPages) Form(c *gin.Context)       { p.say(c) }
-func (p stubPages) Submit(c *gin.Context)     { p.say(c) }
-func (p stubPages) Thanks(c *gin.Context)     { p.say(c) }
-func (p stubPages) Random(c *gin.Context)     { p.say(c) }
-func (p stubPages) PeerSignIn(c *gin.Context) { p.say(c) }
-func (p stubPages) PeerHome(c *gin.Context)   { p.say(c) }
-func (p stubPages) PeerSignOut(c *gin.Context) {
-	p.say(c)
-}
-func (p stubPages) Respond(c *gin.Context)     { p.say(c) }
-func (p stubPages) Moderation(c *gin.Context)  { p.say(c) }
-func (p stubPages) AdminSignIn(c *gin.Context) { p.say(c) }
-func (p stubPages) Moderate(c *gin.Context)    { p.say(c) }
 
 // leagueOrder returns the council codes of the league table rows in order.
 var rowCode = regexp.MustCompile(`<th scope="row"><a class="govuk-link" href="/councils/([^"]+)">`)
@@ -88,16 +73,7 @@ func leagueOrder(body string) []string {
 func TestDashboard(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	rev := newStaticReviews(f.codes())
-	d := dashboard.Deps{Source: f.store, Councils: f.councils, Reviews: rev, ReviewPages: stubPages{},
-		NotFound: []error{data.ErrNotFound}, Unavailable: []error{data.ErrUnavailable},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	srv, err := dashboard.New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
+	_, hs := f.serve(t, true)
 	base := hs.URL
 	first, second := f.councils[0], f.councils[1]
 	latest := f.runs[len(f.runs)-1]
@@ -263,12 +239,28 @@ func TestDashboard(t *testing.T) {
 	})
 
 	t.Run("review pages are routed", func(t *testing.T) {
-		for _, p := range []string{"/councils/" + first.Code + "/review", "/review/random", "/peer", "/moderation"} {
-			pg := get(t, base, p)
-			mustStatus(t, pg, 200, p)
-			if !strings.HasPrefix(pg.body, "review page") {
-				t.Errorf("%s not routed to review pages: %q", p, pg.body)
-			}
+		pg := get(t, base, "/councils/"+first.Code+"/review")
+		mustStatus(t, pg, 200, "review form")
+		if !strings.Contains(pg.body, `name="form_token"`) || !strings.Contains(pg.body, first.Name) {
+			t.Error("review form is not the form")
+		}
+		pg = get(t, base, "/peer")
+		mustStatus(t, pg, http.StatusUnauthorized, "peer home signed out")
+		if !strings.Contains(pg.body, "one-time link") {
+			t.Error("peer page signed out does not say how to sign in")
+		}
+		pg = get(t, base, "/moderation")
+		mustStatus(t, pg, 200, "moderation")
+		if !strings.Contains(pg.body, "Sign in to moderate") {
+			t.Error("moderation page is not its sign-in form")
+		}
+		res, err := noRedirect.Get(base + "/review/random")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusFound || !strings.Contains(res.Header.Get("Location"), "/review?task=") {
+			t.Errorf("random review: %d %q", res.StatusCode, res.Header.Get("Location"))
 		}
 	})
 
@@ -343,15 +335,22 @@ func TestDashboard(t *testing.T) {
 		if uint64(len(lrecs)-1) != n {
 			t.Errorf("scores of the latest run: %d rows, want %d", len(lrecs)-1, n)
 		}
-		// Reviews.
-		if rows := jsonRows("/export/reviews.json"); len(rows) != fixtureSites || rows[0]["demo"] != true {
-			t.Errorf("reviews export: %v", rows)
+		// Reviews: every one stored, the demo ones marked.
+		rows := jsonRows("/export/reviews.json")
+		demo := 0
+		for _, r := range rows {
+			if r["demo"] == true {
+				demo++
+			}
+		}
+		if len(rows) != f.reviews || demo != fixtureSites {
+			t.Errorf("reviews export: %d rows (%d demo), want %d (%d demo)", len(rows), demo, f.reviews, fixtureSites)
 		}
 		// The HTTP export and dashboard.Export (what the CLI runs) write the same bytes.
 		for _, format := range []string{"csv", "json"} {
 			var buf bytes.Buffer
 			req := dashboard.ExportRequest{Kind: "findings", Format: format, RunID: latest.ID, MethodVersion: scoring.CurrentMethod().Version}
-			if err := dashboard.Export(ctx, &buf, f.store, rev, req); err != nil {
+			if err := dashboard.Export(ctx, &buf, f.store, nil, req); err != nil {
 				t.Fatal(err)
 			}
 			if pg := get(t, base, "/export/findings."+format+"?run="+latest.ID); pg.body != buf.String() {
@@ -502,8 +501,8 @@ func TestUnavailable(t *testing.T) {
 		t.Fatal("data.Open against a closed port succeeded")
 	}
 	store := datatest.Store(t)
-	f := &fixture{store: store, councils: []dashboard.Council{{Code: "E1", Name: "Example Council", Type: "District", Nation: "England"}}}
-	_, hs := f.serve(t, nil)
+	f := &fixture{store: store, councils: []data.Council{{Code: "E1", Name: "Example Council", Type: "District", Nation: "England"}}}
+	_, hs := f.serve(t, false)
 	if err := store.Close(); err != nil { // ClickHouse is now out of reach
 		t.Fatal(err)
 	}
@@ -527,8 +526,8 @@ func TestUnavailable(t *testing.T) {
 // TestEmpty: before any crawl every page renders and says so.
 func TestEmpty(t *testing.T) {
 	store := datatest.Store(t)
-	f := &fixture{store: store, councils: []dashboard.Council{{Code: "E1", Name: "Example Council", Type: "District", Nation: "England", HomepageURL: "https://www.example.gov.uk/"}}}
-	_, hs := f.serve(t, nil)
+	f := &fixture{store: store, councils: []data.Council{{Code: "E1", Name: "Example Council", Type: "District", Nation: "England", HomepageURL: "https://www.example.gov.uk/"}}}
+	_, hs := f.serve(t, false)
 	for _, p := range []string{"/", "/councils/E1", "/checks", "/checks/lgd-ampersand", "/tasks", "/data", "/method", "/api/v1/councils", "/api/v1/findings", "/api/v1/tasks"} {
 		mustStatus(t, get(t, hs.URL, p), 200, p)
 	}
@@ -550,13 +549,138 @@ func TestRunningCrawlProgress(t *testing.T) {
 	if _, err := store.CreateRun(ctx, scoring.CurrentMethod().Version, "{}", "live", 382, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{store: store, councils: []dashboard.Council{{Code: "E1", Name: "Example Council", Type: "District", Nation: "England"}}}
-	_, hs := f.serve(t, nil)
+	f := &fixture{store: store, councils: []data.Council{{Code: "E1", Name: "Example Council", Type: "District", Nation: "England"}}}
+	_, hs := f.serve(t, false)
 	pg := get(t, hs.URL, "/")
 	mustStatus(t, pg, 200, "/")
 	for _, want := range []string{"A crawl is in progress", "Sites in this crawl", ">382<", "Pages fetched"} {
 		if !strings.Contains(pg.body, want) {
 			t.Errorf("home lacks %q", want)
 		}
+	}
+}
+
+// TestReadModelFollowsChanges: the pages follow the database: a run that
+// finishes shows after Refresh (or, with Refresh negative, at the next
+// request), a review posted shows on its council's page, and a page the
+// data did not change is served again as it was.
+func TestReadModelFollowsChanges(t *testing.T) {
+	store := datatest.Store(t)
+	ctx := context.Background()
+	councils := []data.Council{
+		{Code: "E1", Name: "Example Council", Type: "District", Nation: "England", HomepageURL: "https://www.example.gov.uk/"},
+		{Code: "E2", Name: "Other Council", Type: "District", Nation: "England", HomepageURL: "https://www.other.gov.uk/"},
+	}
+	method := scoring.CurrentMethod()
+	finishRun := func(code string) {
+		t.Helper()
+		run, err := store.CreateRun(ctx, method.Version, "{}", "test", 1, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := store.NewWriter(data.WriterOptions{})
+		sink := data.NewRunSink(w, run.ID, method.Version)
+		var stats []scoring.CheckStat
+		for _, ch := range scoring.Catalog() {
+			stats = append(stats, scoring.CheckStat{CheckID: ch.ID, Category: ch.Category, PagesTotal: 10, PagesAffected: 2, Findings: 3})
+		}
+		if err := sink.SiteResult(ctx, code, nil, stats, method.Score(stats)); err != nil {
+			t.Fatal(err)
+		}
+		if err := sink.SiteDone(ctx, &crawler.SiteReport{Council: code, HomeURL: "https://www.example.gov.uk/"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.SetRunStatus(ctx, run.ID, data.RunFinished, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc, err := reviews.New(data.NewReviewStore(store), reviews.Config{Secret: []byte("x"), MinFormTime: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(dashboard.Deps{Store: store, Councils: councils, Reviews: svc, Refresh: time.Hour,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	if pg := get(t, hs.URL, "/"); !strings.Contains(pg.body, "No crawl has finished scoring a council yet") {
+		t.Fatal("empty home does not say so")
+	}
+	checks := get(t, hs.URL, "/checks/lgd-ampersand").body
+
+	finishRun("E1")
+	if pg := get(t, hs.URL, "/"); !strings.Contains(pg.body, "No crawl has finished scoring a council yet") {
+		t.Fatal("the model changed before its next look at the database (Refresh is an hour)")
+	}
+	if err := srv.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rows := leagueOrder(get(t, hs.URL, "/").body); !slices.Equal(rows, []string{"E1"}) {
+		t.Fatalf("after Refresh the league is %v, want E1", rows)
+	}
+	if pg := get(t, hs.URL, "/checks/lgd-ampersand"); pg.body == checks || !strings.Contains(pg.body, "Example Council") {
+		t.Error("check page not rendered again after the run")
+	}
+	council := get(t, hs.URL, "/councils/E2").body
+
+	// A review of E1: E1's page and the league change at the next look;
+	// E2's page is the same bytes.
+	r := reviews.Review{ID: "00000000-0000-4000-8000-000000000001", Council: "E1", Task: "pay-council-tax",
+		Ratings: [reviews.NumWays]reviews.Rating{reviews.VeryEasy}, Importance: 3, Kind: reviews.KindResident, IPHash: "h", CreatedAt: time.Now()}
+	if err := store.InsertReviews(ctx, []reviews.Review{r}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if pg := get(t, hs.URL, "/councils/E1"); !strings.Contains(pg.body, "(too few reviews to rank)") {
+		t.Error("E1's page does not show its new review")
+	}
+	if pg := get(t, hs.URL, "/councils/E2"); pg.body != council {
+		t.Error("E2's page changed although its data did not")
+	}
+
+	// A review posted through the review pages marks the reviews stale:
+	// the next request looks again (in the background), without waiting
+	// for Refresh (an hour).
+	c := formclient.NoRedirects(&http.Client{Timeout: 30 * time.Second})
+	form, err := formclient.Do(c, "GET", hs.URL+"/councils/E1/review", nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := formclient.FormToken(form.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := formclient.Do(c, "POST", hs.URL+"/councils/E1/review", formclient.ReviewForm(tok, "pay-council-tax", "fine"), ""); err != nil || r.Status != http.StatusSeeOther {
+		t.Fatalf("review post: %v %v", r.Status, err)
+	}
+	twoReviews := regexp.MustCompile(`Reviews</dt>\s*<dd class="govuk-summary-list__value">2</dd>`)
+	deadline := time.Now().Add(20 * time.Second) // a bound on the wait, not a speed test
+	for !twoReviews.MatchString(get(t, hs.URL, "/councils/E1").body) {
+		if time.Now().After(deadline) {
+			t.Fatal("E1's page never showed the review posted through the review pages")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	// Refresh negative: every request looks at the database.
+	live, err := dashboard.New(dashboard.Deps{Store: store, Councils: councils, Refresh: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := httptest.NewServer(live.Handler())
+	defer ls.Close()
+	if rows := leagueOrder(get(t, ls.URL, "/").body); len(rows) != 1 {
+		t.Fatalf("league %v", rows)
+	}
+	finishRun("E2")
+	if rows := leagueOrder(get(t, ls.URL, "/").body); len(rows) != 2 {
+		t.Fatalf("with Refresh negative the new run does not show at once: %v", rows)
 	}
 }

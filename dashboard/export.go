@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/reviews"
 )
 
 // ExportRequest says what to export.
@@ -65,7 +68,8 @@ var columnMeaning = map[string]string{
 	"created_at":     "When the finding was stored (UTC)",
 }
 
-func (s *Server) dictionary() []columnGroup {
+// dictionary documents the columns of each export (reviews when on).
+func dictionary(reviewsOn bool) []columnGroup {
 	doc := func(name string, cols []string) columnGroup {
 		g := columnGroup{Export: name}
 		for _, c := range cols {
@@ -74,8 +78,8 @@ func (s *Server) dictionary() []columnGroup {
 		return g
 	}
 	out := []columnGroup{doc("scores", scoreCols), doc("findings", findingCols)}
-	if s.reviews != nil {
-		out = append(out, doc("reviews", s.reviews.ExportColumns()))
+	if reviewsOn {
+		out = append(out, doc("reviews", reviews.ExportColumns()))
 	}
 	return out
 }
@@ -99,17 +103,17 @@ func (req ExportRequest) validate() error {
 	return nil
 }
 
-func exportTable(src Source, rev Reviews, req ExportRequest) (table, error) {
+func exportTable(store *data.Store, rev *reviews.Service, req ExportRequest) (table, error) {
 	switch req.Kind {
 	case "scores":
 		return table{cols: scoreCols, stream: func(ctx context.Context, emit func([]any) error) error {
-			return src.StreamScores(ctx, ScoreFilter{RunID: req.RunID, Council: req.Council}, func(r ScoreExport) error {
+			return store.StreamScores(ctx, data.ScoreFilter{RunID: req.RunID, Council: req.Council}, func(r data.ScoreExport) error {
 				return emit([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt})
 			})
 		}}, nil
 	case "findings":
 		return table{cols: findingCols, stream: func(ctx context.Context, emit func([]any) error) error {
-			return src.StreamFindings(ctx, FindingFilter{RunID: req.RunID, Council: req.Council, CheckID: req.CheckID}, func(f Finding) error {
+			return store.StreamFindings(ctx, data.FindingFilter{RunID: req.RunID, Council: req.Council, CheckID: req.CheckID}, func(f data.Finding) error {
 				m := f.Matched
 				if m == nil {
 					m = []string{}
@@ -124,10 +128,10 @@ func exportTable(src Source, rev Reviews, req ExportRequest) (table, error) {
 		}
 		// The reviews export filters by council on its column named
 		// council_code, when there is one.
-		cols := rev.ExportColumns()
+		cols := reviews.ExportColumns()
 		ci := slices.Index(cols, "council_code")
 		return table{cols: cols, stream: func(ctx context.Context, emit func([]any) error) error {
-			return rev.ExportReviews(ctx, func(row []any) error {
+			return rev.Export(ctx, func(row []any) error {
 				if req.Council != "" && ci >= 0 && ci < len(row) && fmt.Sprint(row[ci]) != req.Council {
 					return nil
 				}
@@ -139,12 +143,12 @@ func exportTable(src Source, rev Reviews, req ExportRequest) (table, error) {
 }
 
 // Export writes an export to w, row by row. It is what both GET /export/...
-// and `councildash export` use.
-func Export(ctx context.Context, w io.Writer, src Source, rev Reviews, req ExportRequest) error {
+// and `councildash export` use. rev is needed for the reviews export only.
+func Export(ctx context.Context, w io.Writer, store *data.Store, rev *reviews.Service, req ExportRequest) error {
 	if err := req.validate(); err != nil {
 		return err
 	}
-	t, err := exportTable(src, rev, req)
+	t, err := exportTable(store, rev, req)
 	if err != nil {
 		return err
 	}
@@ -311,12 +315,11 @@ func (s *Server) export(c *gin.Context) {
 	req := ExportRequest{Kind: kind, Format: format, RunID: c.Query("run"), Council: c.Query("council"), CheckID: c.Query("check"),
 		MethodVersion: s.method}
 	if req.RunID == "latest" {
-		run, ok, err := s.latestRun(c.Request.Context())
-		if err != nil {
-			s.fail(c, err)
+		m, ok := s.modelFor(c)
+		if !ok {
 			return
 		}
-		if ok {
+		if run, ok := m.latestRun(); ok {
 			req.RunID = run.ID
 		}
 	}
@@ -347,7 +350,7 @@ func (s *Server) export(c *gin.Context) {
 	c.Status(http.StatusOK)
 	// Headers are sent with the first row; an error after that can only cut
 	// the stream short (logged), which a CSV/JSON reader notices.
-	if err := Export(c.Request.Context(), c.Writer, s.src, s.reviews, req); err != nil {
+	if err := Export(c.Request.Context(), c.Writer, s.store, s.reviews, req); err != nil {
 		if !c.Writer.Written() {
 			for _, h := range []string{"Content-Type", "Content-Disposition", "X-Councildash-Method-Version"} {
 				c.Writer.Header().Del(h)
@@ -357,34 +360,4 @@ func (s *Server) export(c *gin.Context) {
 		}
 		s.log.Error("export cut short", "export", name, "err", err)
 	}
-}
-
-// LatestScoredRun returns the newest run with scores among the recent runs:
-// what run=latest means in exports, on the web and on the command line.
-func LatestScoredRun(ctx context.Context, src Source) (Run, bool, error) {
-	runs, err := src.DashboardRuns(ctx)
-	if err != nil {
-		return Run{}, false, err
-	}
-	if len(runs) > maxRuns {
-		runs = runs[:maxRuns]
-	}
-	ids := make([]string, len(runs))
-	for i, r := range runs {
-		ids[i] = r.ID
-	}
-	rows, err := src.CategoryScores(ctx, ids)
-	if err != nil {
-		return Run{}, false, err
-	}
-	scored := map[string]bool{}
-	for _, r := range rows {
-		scored[r.RunID] = true
-	}
-	for _, r := range runs {
-		if scored[r.ID] {
-			return r, true, nil
-		}
-	}
-	return Run{}, false, nil
 }

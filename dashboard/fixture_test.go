@@ -15,6 +15,7 @@ import (
 	"github.com/councildash/councildash/dashboard"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
+	"github.com/councildash/councildash/reviews"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -116,7 +117,7 @@ func crawlRun(t testing.TB, store *data.Store, web *crawltest.Web, startedAt tim
 	if _, err := c.Run(ctx, web.Sites); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.SetRunStatus(ctx, run.ID, data.RunFinished, time.Time{}); err != nil {
@@ -129,8 +130,9 @@ func crawlRun(t testing.TB, store *data.Store, web *crawltest.Web, startedAt tim
 // of its councils (plus one council never crawled).
 type fixture struct {
 	store    *data.Store
-	councils []dashboard.Council
+	councils []data.Council
 	runs     []data.Run // oldest first
+	reviews  int        // reviews seeded (seedReviews)
 }
 
 var (
@@ -155,78 +157,76 @@ func newFixture(t testing.TB) *fixture {
 		f.runs = append(f.runs, crawlRun(t, store, web, started, fmt.Sprintf("test run %d", r+1)))
 		if r == 0 {
 			for i, s := range web.Sites {
-				f.councils = append(f.councils, dashboard.Council{Code: s.Council, Name: s.Name, Type: types[i%len(types)],
+				f.councils = append(f.councils, data.Council{Code: s.Council, Name: s.Name, Type: types[i%len(types)],
 					Tier: "unitary", Nation: nations[i%len(nations)], Region: regions[i%len(regions)], HomepageURL: s.HomeURL})
 			}
 		}
 		web.Close()
 	}
-	f.councils = append(f.councils, dashboard.Council{Code: "N99999999", Name: "Nevercrawled District Council",
+	f.councils = append(f.councils, data.Council{Code: "N99999999", Name: "Nevercrawled District Council",
 		Type: "District", Tier: "district", Nation: "England", Region: "East", HomepageURL: "https://www.nevercrawled.gov.uk/"})
+	f.seedReviews(t)
 	return f
 }
 
-// staticReviews is an in-memory dashboard.Reviews: the review service is
-// its own package with its own tests; here it only feeds the pages.
-type staticReviews struct {
-	scores map[string]dashboard.ReviewScore
-	byC    map[string]dashboard.CouncilReviews
-	rows   [][]any
-}
-
-func newStaticReviews(codes []string) *staticReviews {
-	r := &staticReviews{scores: map[string]dashboard.ReviewScore{}, byC: map[string]dashboard.CouncilReviews{}}
+// seedReviews stores reviews of the crawled councils through the store the
+// reviews service reads: per council, public demo reviews of paying council
+// tax (one with an approved comment holding markup), a peer review of bin
+// collection days, and a response from the council.
+func (f *fixture) seedReviews(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
-	for i, code := range codes {
-		sc := dashboard.ReviewScore{Score: float64(40 + 7*i), N: 3 + i, Ranked: i > 0, Demo: 1}
-		r.scores[code] = sc
-		cr := dashboard.CouncilReviews{Score: sc,
-			Tasks: []dashboard.TaskReview{{Council: code, Task: "pay-council-tax", Index: 75, N: 2, PublicN: 2, FoundRate: 1},
-				{Council: code, Task: "bin-collection-day", Index: 40, N: 1, PeerN: 1, FoundRate: 0}},
-			Comments:  []dashboard.Comment{{Task: "pay-council-tax", Kind: "public", Text: "Easy to find <b>from</b> the home page", Demo: true, CreatedAt: now}},
-			Responses: []dashboard.Response{{Text: "Thank you, we are fixing the bins page", CreatedAt: now}}}
-		r.byC[code] = cr
-		r.rows = append(r.rows, []any{code, "pay-council-tax", "public", 75.0, true, now})
+	var rs []reviews.Review
+	var mods []reviews.ModerationEvent
+	n := 0
+	add := func(code, task, kind string, ratings [reviews.NumWays]reviews.Rating, comment string, demo bool) reviews.Review {
+		n++
+		r := reviews.Review{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", n), Council: code, Task: task, Ratings: ratings,
+			Importance: 4, Comment: comment, Kind: kind, IPHash: "test", Demo: demo, CreatedAt: now.Add(-time.Duration(n) * time.Minute)}
+		rs = append(rs, r)
+		return r
 	}
-	return r
-}
-
-func (r *staticReviews) ReviewScores(context.Context) (map[string]dashboard.ReviewScore, error) {
-	return r.scores, nil
-}
-
-func (r *staticReviews) CouncilReviews(_ context.Context, code string) (dashboard.CouncilReviews, error) {
-	return r.byC[code], nil
-}
-
-func (r *staticReviews) TaskReviews(context.Context) ([]dashboard.TaskReview, error) {
-	var out []dashboard.TaskReview
-	for _, c := range r.byC {
-		out = append(out, c.Tasks...)
-	}
-	return out, nil
-}
-
-func (r *staticReviews) ExportColumns() []string {
-	return []string{"council_code", "task", "kind", "score", "demo", "created_at"}
-}
-
-func (r *staticReviews) ExportReviews(_ context.Context, fn func(row []any) error) error {
-	for _, row := range r.rows {
-		if err := fn(row); err != nil {
-			return err
+	for i, code := range f.codes() {
+		c := add(code, "pay-council-tax", reviews.KindResident, [reviews.NumWays]reviews.Rating{reviews.VeryEasy, reviews.Easy, 0, 0},
+			"Easy to find <b>from</b> the home page", true)
+		mods = append(mods, reviews.ModerationEvent{ReviewID: c.ID, Action: reviews.ActionApprove, Moderator: "test", At: now})
+		for k := range i + 2 { // more reviews the further down the list: some councils are ranked
+			add(code, "pay-council-tax", reviews.KindOther, [reviews.NumWays]reviews.Rating{[]reviews.Rating{reviews.Easy, reviews.Difficult}[k%2], 0, 0, 0}, "", false)
+		}
+		add(code, "bin-collection-day", reviews.KindPeer, [reviews.NumWays]reviews.Rating{reviews.GaveUp, 0, 0, 0}, "", false)
+		if err := f.store.InsertResponse(ctx, reviews.Response{ID: fmt.Sprintf("response-%d", i), Council: code,
+			Text: "Thank you, we are fixing the bins page", CreatedAt: now}); err != nil {
+			t.Fatal(err)
 		}
 	}
-	return nil
+	if err := f.store.InsertReviews(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.InsertModerations(ctx, mods); err != nil {
+		t.Fatal(err)
+	}
+	f.reviews = len(rs)
 }
 
-// serve starts the dashboard over the fixture.
-func (f *fixture) serve(t testing.TB, reviews dashboard.Reviews) (*dashboard.Server, *httptest.Server) {
+// reviewService is the reviews service over the fixture's store.
+func (f *fixture) reviewService(t testing.TB) *reviews.Service {
 	t.Helper()
-	d := dashboard.Deps{Source: f.store, Councils: f.councils, NotFound: []error{data.ErrNotFound},
-		Unavailable: []error{data.ErrUnavailable}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if reviews != nil {
-		d.Reviews = reviews
+	cfg := reviews.DefaultConfig()
+	cfg.Secret = []byte("dashboard-test-secret-0123456789abcdef")
+	svc, err := reviews.New(data.NewReviewStore(f.store), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// serve starts the dashboard over the fixture, with reviews on or off.
+func (f *fixture) serve(t testing.TB, withReviews bool) (*dashboard.Server, *httptest.Server) {
+	t.Helper()
+	d := dashboard.Deps{Store: f.store, Councils: f.councils, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if withReviews {
+		d.Reviews = f.reviewService(t)
 	}
 	s, err := dashboard.New(d)
 	if err != nil {

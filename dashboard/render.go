@@ -12,9 +12,12 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/councildash/councildash/scoring"
 )
 
 //go:embed templates/*.html
@@ -33,21 +36,22 @@ type View struct {
 type chartPage interface{ HasCharts() bool }
 
 // Renderer renders pages: for each page file, a clone of the layout plus
-// that file. It satisfies reviews/web's Renderer interface.
+// that file. It satisfies reviewpages.Renderer.
 type Renderer struct {
 	log   *slog.Logger
 	pages map[string]*template.Template
+	sizes map[string]*atomic.Int64 // each page's last size: the next render's buffer
 }
 
 // NewRenderer parses the dashboard's templates and the page templates of the
 // extra file systems (files templates/*.html). Page names are file base
-// names without .html and must be unique.
-func NewRenderer(log *slog.Logger, extra ...fs.FS) (*Renderer, error) {
-	layout, err := template.New("layout.html").Funcs(funcs()).ParseFS(templateFS, "templates/layout.html")
+// names without .html and must be unique. Check names come from method.
+func NewRenderer(log *slog.Logger, method scoring.Method, extra ...fs.FS) (*Renderer, error) {
+	layout, err := template.New("layout.html").Funcs(funcs(method)).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("layout: %w", err)
 	}
-	r := &Renderer{log: log, pages: map[string]*template.Template{}}
+	r := &Renderer{log: log, pages: map[string]*template.Template{}, sizes: map[string]*atomic.Int64{}}
 	for _, fsys := range append([]fs.FS{templateFS}, extra...) {
 		files, err := fs.Glob(fsys, "templates/*.html")
 		if err != nil {
@@ -66,6 +70,7 @@ func NewRenderer(log *slog.Logger, extra ...fs.FS) (*Renderer, error) {
 				return nil, fmt.Errorf("template %s: %w", f, err)
 			}
 			r.pages[name] = t
+			r.sizes[name] = new(atomic.Int64)
 		}
 	}
 	return r, nil
@@ -74,27 +79,41 @@ func NewRenderer(log *slog.Logger, extra ...fs.FS) (*Renderer, error) {
 // Render executes a page into the response. A template error yields a
 // plain 500 (logged), never a half page.
 func (r *Renderer) Render(c *gin.Context, status int, page, title string, data any) {
+	r.Write(c, status, r.Execute(c, page, title, data))
+}
+
+// Execute renders a page, returning nil (logged) when it cannot.
+func (r *Renderer) Execute(c *gin.Context, page, title string, data any) []byte {
 	t, ok := r.pages[page]
 	if !ok {
 		r.log.Error("no such page template", "page", page)
-		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Sorry, there is a problem with the service"))
-		return
+		return nil
 	}
 	v := View{Title: title, Data: data, Path: c.Request.URL.Path}
 	if cp, ok := data.(chartPage); ok {
 		v.Charts = cp.HasCharts()
 	}
 	var buf bytes.Buffer
+	buf.Grow(int(r.sizes[page].Load()) + 1024)
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		r.log.Error("template failed", "page", page, "err", err)
+		return nil
+	}
+	r.sizes[page].Store(int64(buf.Len()))
+	return buf.Bytes()
+}
+
+// Write sends a page Execute rendered (nil: a plain 500).
+func (r *Renderer) Write(c *gin.Context, status int, body []byte) {
+	if body == nil {
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Sorry, there is a problem with the service"))
 		return
 	}
 	c.Header("Cache-Control", "no-cache")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Data(status, "text/html; charset=utf-8", body)
 }
 
-func funcs() template.FuncMap {
+func funcs(method scoring.Method) template.FuncMap {
 	return template.FuncMap{
 		"score": func(f float64) string { return fmt.Sprintf("%.1f", f) },
 		"signed": func(f float64) string {
@@ -114,7 +133,7 @@ func funcs() template.FuncMap {
 			return t.UTC().Format("2 January 2006")
 		},
 		"navItems": navItems,
-		"label":    checkLabel,
+		"label":    method.CheckLabel,
 		"title":    titleCase,
 		"band":     band,
 		"bandTag":  bandTag,

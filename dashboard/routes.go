@@ -1,11 +1,11 @@
 package dashboard
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +24,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	// Behind no proxy unless configured: X-Forwarded-For from clients is not
 	// trusted, so per-IP review rate limits cannot be dodged with a header.
+	// New checked the addresses.
 	_ = r.SetTrustedProxies(s.trustedProxies)
 	r.Use(gin.CustomRecovery(func(c *gin.Context, _ any) {
 		s.log.Error("panic in handler", "path", c.Request.URL.Path)
@@ -37,19 +38,30 @@ func (s *Server) Handler() http.Handler {
 
 // routes is the one route table of the dashboard, review pages included.
 func (s *Server) routes(r *gin.Engine) {
-	// Pages.
-	r.GET("/", s.cached(s.home))
-	r.GET("/councils/:code", s.cached(s.council))
-	r.GET("/compare", s.cached(s.compare))
-	r.GET("/checks", s.cached(s.checksPage))
-	r.GET("/checks/:id", s.cached(s.check))
-	r.GET("/tasks", s.cached(s.tasksPage))
-	r.GET("/method", s.cached(s.methodPage))
-	r.GET("/data", s.cached(s.dataPage))
+	// Pages (page_*.go), rendered from the read model and kept while the
+	// data they show (their version) stays the same.
+	r.GET("/", s.cached(crawlAndReviews, s.home))
+	r.GET("/councils/:code", s.cached(councilVersion, s.council))
+	r.GET("/compare", s.cached(crawlOnly, s.compare))
+	r.GET("/checks", s.cached(crawlOnly, s.checksPage))
+	r.GET("/checks/:id", s.cached(crawlOnly, s.check))
+	r.GET("/tasks", s.cached(crawlAndReviews, s.tasksPage))
+	r.GET("/method", s.methodPage)
+	r.GET("/data", s.cached(crawlOnly, s.dataPage))
 
-	// Review forms, peer sign-in and moderation (reviews/web).
-	if s.pages != nil {
-		ReviewRoutes(r, s.pages)
+	// Review forms, peer sign-in and moderation (dashboard/reviewpages).
+	if p := s.pages; p != nil {
+		r.GET("/councils/:code/review", p.Form)
+		r.POST("/councils/:code/review", p.Submit)
+		r.GET("/councils/:code/review/thanks", p.Thanks)
+		r.GET("/review/random", p.Random)
+		r.GET("/peer/signin", p.PeerSignIn)
+		r.GET("/peer", p.PeerHome)
+		r.POST("/peer/signout", p.PeerSignOut)
+		r.POST("/councils/:code/responses", p.Respond)
+		r.GET("/moderation", p.Moderation)
+		r.POST("/moderation/signin", p.AdminSignIn)
+		r.POST("/moderation/:id", p.Moderate)
 	}
 
 	// Exports (streamed).
@@ -98,34 +110,62 @@ func securityHeaders(c *gin.Context) {
 func (s *Server) healthz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.src.Ping(ctx); err != nil {
+	if err := s.store.Ping(ctx); err != nil {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "clickhouse": "down"})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "clickhouse": "up", "method_version": s.method})
 }
 
-// captureWriter copies what a handler writes, for the page cache.
-type captureWriter struct {
-	gin.ResponseWriter
-	buf bytes.Buffer
+// modelFor returns the read model for a request, or answers the error
+// (503 when the database cannot be read and no model exists yet) and
+// reports false.
+func (s *Server) modelFor(c *gin.Context) (*model, bool) {
+	m, err := s.model(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return nil, false
+	}
+	c.Set(modelKey, m)
+	return m, true
 }
 
-func (w *captureWriter) Write(b []byte) (int, error) {
-	w.buf.Write(b)
-	return w.ResponseWriter.Write(b)
+// modelKey names the model a page was rendered from, in the request's gin
+// context.
+const modelKey = "councildash.model"
+
+// A version names the data a page shows: the page cache serves a page again
+// while its version is the same.
+type version func(c *gin.Context, m *model) string
+
+// crawlOnly pages show the crawls only (checks, compare, data).
+func crawlOnly(_ *gin.Context, m *model) string { return strconv.FormatUint(m.crawl.gen, 10) }
+
+// crawlAndReviews pages show every council's reviews too (the league
+// table, the tasks).
+func crawlAndReviews(_ *gin.Context, m *model) string {
+	return strconv.FormatUint(m.crawl.gen, 10) + "." + strconv.FormatUint(m.revGen, 10)
 }
 
-func (w *captureWriter) WriteString(s string) (int, error) {
-	w.buf.WriteString(s)
-	return w.ResponseWriter.WriteString(s)
+// councilVersion: a council page shows the crawls and its own reviews.
+func councilVersion(c *gin.Context, m *model) string {
+	return strconv.FormatUint(m.crawl.gen, 10) + "." + strconv.FormatUint(m.revStamps[c.Param("code")], 10)
 }
 
-// cached serves a page from the page cache, or renders it and keeps it
+// cached serves a page from the page cache when its version is current,
+// or renders it (one render per page and version at a time) and keeps it
 // when it rendered fine. Long query strings (searches) are not kept.
-func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
-	if s.pageCache == nil {
-		return h
+func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
+	serve := func(c *gin.Context, key string, p cachedPage) {
+		hd := c.Writer.Header()
+		hd.Set("Cache-Control", "no-cache")
+		hd.Set("Vary", "Accept-Encoding")
+		if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+			hd.Set("Content-Encoding", "gzip") // gzhttp passes it through
+			c.Data(http.StatusOK, p.contentType, s.pageCache.gzipped(key, p))
+			return
+		}
+		c.Data(http.StatusOK, p.contentType, p.body)
 	}
 	return func(c *gin.Context) {
 		key := c.Request.URL.RequestURI()
@@ -133,41 +173,28 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 			h(c)
 			return
 		}
-		if p, ok := s.pageCache.get(key); ok {
-			h := c.Writer.Header()
-			h.Set("Cache-Control", "no-cache")
-			h.Set("Vary", "Accept-Encoding")
-			if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
-				h.Set("Content-Encoding", "gzip") // gzhttp passes it through
-				c.Data(http.StatusOK, p.contentType, p.gz)
-				return
+		if s.state.cur.Load() != nil { // a model exists: its page may be ready
+			if m, err := s.model(c.Request.Context()); err == nil {
+				v := ver(c, m)
+				if p, ok := s.pageCache.get(key, v); ok {
+					serve(c, key, p)
+					return
+				}
+				if !s.pageCache.begin(c.Request.Context(), key, v) {
+					if p, ok := s.pageCache.get(key, v); ok { // rendered meanwhile
+						serve(c, key, p)
+						return
+					}
+				} else {
+					defer s.pageCache.done(key, v)
+				}
 			}
-			c.Data(http.StatusOK, p.contentType, p.body)
-			return
 		}
-		cw := &captureWriter{ResponseWriter: c.Writer}
-		c.Writer = cw
 		h(c)
-		c.Writer = cw.ResponseWriter
-		if cw.Status() == http.StatusOK && !c.IsAborted() {
-			s.pageCache.put(key, cw.buf.Bytes(), cw.Header().Get("Content-Type"))
+		m, ok := c.Get(modelKey)
+		body, rendered := c.Get(bodyKey)
+		if ok && rendered && c.Writer.Status() == http.StatusOK && !c.IsAborted() {
+			s.pageCache.put(key, ver(c, m.(*model)), body.([]byte), c.Writer.Header().Get("Content-Type"))
 		}
 	}
-}
-
-// ReviewRoutes is the review part of the route table: the forms, peer
-// sign-in and moderation pages. The review tests and the review bench
-// serve the same paths through it.
-func ReviewRoutes(r gin.IRouter, p ReviewPages) {
-	r.GET("/councils/:code/review", p.Form)
-	r.POST("/councils/:code/review", p.Submit)
-	r.GET("/councils/:code/review/thanks", p.Thanks)
-	r.GET("/review/random", p.Random)
-	r.GET("/peer/signin", p.PeerSignIn)
-	r.GET("/peer", p.PeerHome)
-	r.POST("/peer/signout", p.PeerSignOut)
-	r.POST("/councils/:code/responses", p.Respond)
-	r.GET("/moderation", p.Moderation)
-	r.POST("/moderation/signin", p.AdminSignIn)
-	r.POST("/moderation/:id", p.Moderate)
 }

@@ -112,7 +112,7 @@ const (
 	sqlExcludedReviews = `SELECT review_id FROM review_moderation WHERE action IN ('exclude', 'include') GROUP BY review_id HAVING argMax(action, version) = 'exclude'`
 
 	// sqlReviewScore is one review's 0 to 100 score: its index placed
-	// between -3 and 5 per route tried (reviews.IndexScore).
+	// between -3 and 5 per way tried (reviews.IndexScore).
 	sqlReviewScore = `((nav + atoz + search_engine + site_search) / ((nav != 0) + (atoz != 0) + (search_engine != 0) + (site_search != 0)) + 3) * 12.5`
 
 	sqlReviewStatsSelect = `SELECT council_code, task, count(), countIf(kind != 'peer'), countIf(kind = 'peer'), countIf(demo = 1),
@@ -149,15 +149,18 @@ LEFT JOIN (
 	sqlCommentsPendingCouncil = sqlReviewState + `WHERE r.council_code = ? AND r.comment != '' AND m.status = '' ORDER BY r.created_at, r.review_id LIMIT ?`
 	sqlCommentsDecided        = sqlReviewState + `WHERE r.comment != '' AND m.status = ? ORDER BY r.created_at DESC, r.review_id LIMIT ?`
 	sqlCommentsDecidedCouncil = sqlReviewState + `WHERE r.council_code = ? AND r.comment != '' AND m.status = ? ORDER BY r.created_at DESC, r.review_id LIMIT ?`
-	sqlRecentReviews          = sqlReviewState + `ORDER BY r.created_at DESC, r.review_id LIMIT ?`
-	sqlGetReview              = sqlReviewState + `WHERE r.review_id = ? LIMIT 1`
-	sqlStreamReviews          = sqlReviewState + `ORDER BY r.created_at, r.review_id`
-	sqlInsertModeration       = `INSERT INTO review_moderation (review_id, action, reason, moderator, created_at, version)`
-	sqlInsertResponse         = `INSERT INTO review_responses (response_id, council_code, task, text, peer_token_id, created_at)`
-	sqlResponses              = `SELECT response_id, council_code, task, text, peer_token_id, created_at FROM review_responses WHERE council_code = ? ORDER BY created_at DESC, response_id LIMIT ?`
-	sqlInsertPeerToken        = `INSERT INTO peer_tokens (token_id, token_hash, email, council_code, created_by, created_at, expires_at)`
-	sqlInsertPeerTokenEvent   = `INSERT INTO peer_token_events (token_id, event, detail, created_at, version)`
-	sqlPeerTokenSelect        = `SELECT t.token_id, t.token_hash, t.email, t.council_code, t.created_by, t.created_at, t.expires_at, e.used_at, e.revoked_at, e.used, e.revoked
+	// sqlCommentsDecidedEach is sqlCommentsDecidedCouncil for every council at once.
+	sqlCommentsDecidedEach  = sqlReviewState + `WHERE r.comment != '' AND m.status = ? ORDER BY r.council_code, r.created_at DESC, r.review_id LIMIT ? BY r.council_code LIMIT 1000000`
+	sqlRecentReviews        = sqlReviewState + `ORDER BY r.created_at DESC, r.review_id LIMIT ?`
+	sqlGetReview            = sqlReviewState + `WHERE r.review_id = ? LIMIT 1`
+	sqlStreamReviews        = sqlReviewState + `ORDER BY r.created_at, r.review_id`
+	sqlInsertModeration     = `INSERT INTO review_moderation (review_id, action, reason, moderator, created_at, version)`
+	sqlInsertResponse       = `INSERT INTO review_responses (response_id, council_code, task, text, peer_token_id, created_at)`
+	sqlResponses            = `SELECT response_id, council_code, task, text, peer_token_id, created_at FROM review_responses WHERE council_code = ? ORDER BY created_at DESC, response_id LIMIT ?`
+	sqlResponsesEach        = `SELECT response_id, council_code, task, text, peer_token_id, created_at FROM review_responses ORDER BY council_code, created_at DESC, response_id LIMIT ? BY council_code LIMIT 1000000`
+	sqlInsertPeerToken      = `INSERT INTO peer_tokens (token_id, token_hash, email, council_code, created_by, created_at, expires_at)`
+	sqlInsertPeerTokenEvent = `INSERT INTO peer_token_events (token_id, event, detail, created_at, version)`
+	sqlPeerTokenSelect      = `SELECT t.token_id, t.token_hash, t.email, t.council_code, t.created_by, t.created_at, t.expires_at, e.used_at, e.revoked_at, e.used, e.revoked
 FROM peer_tokens AS t
 LEFT JOIN (
     SELECT token_id, minIf(created_at, event = 'used') AS used_at, minIf(created_at, event = 'revoked') AS revoked_at,
@@ -174,8 +177,8 @@ LEFT JOIN (
 )
 
 func reviewRow(r reviews.Review) []any {
-	return []any{r.ID, r.Council, r.Task, int8(r.Ratings[reviews.RouteNav]), int8(r.Ratings[reviews.RouteAtoZ]),
-		int8(r.Ratings[reviews.RouteSearchEngine]), int8(r.Ratings[reviews.RouteSiteSearch]), uint8(r.Importance),
+	return []any{r.ID, r.Council, r.Task, int8(r.Ratings[reviews.WayNav]), int8(r.Ratings[reviews.WayAtoZ]),
+		int8(r.Ratings[reviews.WaySearchEngine]), int8(r.Ratings[reviews.WaySiteSearch]), uint8(r.Importance),
 		r.Comment, r.EndURL, r.Kind, r.PeerID, r.IPHash, b2u(r.Demo), r.CreatedAt.UTC()}
 }
 
@@ -218,8 +221,8 @@ func (s *Store) ReviewTaskStats(ctx context.Context, council string) ([]reviews.
 		var n, pub, peer, demo, found, imp uint64
 		var idx int64
 		var pubScore, peerScore float64
-		var rn [reviews.NumRoutes]uint64
-		var rs [reviews.NumRoutes]int64
+		var rn [reviews.NumWays]uint64
+		var rs [reviews.NumWays]int64
 		if err := rows.Scan(&t.Council, &t.Task, &n, &pub, &peer, &demo, &found, &idx, &pubScore, &peerScore, &imp,
 			&rn[0], &rs[0], &rn[1], &rs[1], &rn[2], &rs[2], &rn[3], &rs[3]); err != nil {
 			return nil, reviewErr("review stats", err)
@@ -227,7 +230,7 @@ func (s *Store) ReviewTaskStats(ctx context.Context, council string) ([]reviews.
 		t.N, t.PublicN, t.PeerN, t.DemoN, t.FoundN = int(n), int(pub), int(peer), int(demo), int(found)
 		t.IndexSum, t.PublicScoreSum, t.PeerScoreSum, t.ImportanceSum = float64(idx), pubScore, peerScore, float64(imp)
 		for i := range rn {
-			t.RouteN[i], t.RouteSum[i] = int(rn[i]), float64(rs[i])
+			t.WayN[i], t.WaySum[i] = int(rn[i]), float64(rs[i])
 		}
 		out = append(out, t)
 	}
@@ -239,7 +242,7 @@ func (s *Store) ReviewTaskStats(ctx context.Context, council string) ([]reviews.
 
 func scanReviewState(rows interface{ Scan(...any) error }) (reviews.ReviewState, error) {
 	var st reviews.ReviewState
-	var r [reviews.NumRoutes]int8
+	var r [reviews.NumWays]int8
 	var imp, demo, excluded uint8
 	var status string
 	if err := rows.Scan(&st.ID, &st.Council, &st.Task, &r[0], &r[1], &r[2], &r[3], &imp, &st.Comment, &st.EndURL,
@@ -293,9 +296,12 @@ func boundLimit(n, def int) int {
 }
 
 // ReviewComments lists comments in a status: pending oldest first, decided
-// newest first.
+// newest first (with PerCouncil: by council, then newest first).
 func (s *Store) ReviewComments(ctx context.Context, q reviews.CommentQuery) ([]reviews.ReviewState, error) {
 	limit := boundLimit(q.Limit, 200)
+	if q.PerCouncil > 0 && q.Council == "" && q.Status == reviews.CommentApproved {
+		return s.queryReviewStates(ctx, "comments", sqlCommentsDecidedEach, reviews.ActionApprove, boundLimit(q.PerCouncil, 100))
+	}
 	switch q.Status {
 	case reviews.CommentPending:
 		if q.Council != "" {
@@ -393,11 +399,16 @@ func (s *Store) InsertResponse(ctx context.Context, r reviews.Response) error {
 	return nil
 }
 
-// ReviewResponses lists a council's responses, newest first.
+// ReviewResponses lists a council's responses, newest first; council ""
+// lists every council's, by council, limit each.
 func (s *Store) ReviewResponses(ctx context.Context, council string, limit int) ([]reviews.Response, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, sqlResponses, council, boundLimit(limit, 50))
+	q, args := sqlResponses, []any{council, boundLimit(limit, 50)}
+	if council == "" {
+		q, args = sqlResponsesEach, []any{boundLimit(limit, 50)}
+	}
+	rows, err := s.conn.Query(ctx, q, args...)
 	if err != nil {
 		return nil, reviewErr("responses", err)
 	}

@@ -47,7 +47,7 @@ func TestReviewsStoreAggregatesAndModeration(t *testing.T) {
 	for _, g := range stats {
 		w := byKey[g.Council+"/"+g.Task]
 		if g.N != w.N || g.PublicN != w.PublicN || g.PeerN != w.PeerN || g.DemoN != w.DemoN || g.FoundN != w.FoundN ||
-			g.IndexSum != w.IndexSum || g.ImportanceSum != w.ImportanceSum || g.RouteN != w.RouteN || g.RouteSum != w.RouteSum ||
+			g.IndexSum != w.IndexSum || g.ImportanceSum != w.ImportanceSum || g.WayN != w.WayN || g.WaySum != w.WaySum ||
 			math.Abs(g.PublicScoreSum-w.PublicScoreSum) > 1e-9 || math.Abs(g.PeerScoreSum-w.PeerScoreSum) > 1e-9 {
 			t.Errorf("%s/%s: store %+v\nwant %+v", g.Council, g.Task, g, w)
 		}
@@ -196,5 +196,81 @@ func TestReviewStoreGroupCommit(t *testing.T) {
 	}
 	if err := rs.InsertReview(ctx, reviews.Review{}); err == nil {
 		t.Fatal("empty review accepted")
+	}
+}
+
+// TestOverviewIsEveryCouncil: the three all-council queries behind
+// reviews.Service.Overview give each council exactly what Council gives it
+// (the per-council limits too).
+func TestOverviewIsEveryCouncil(t *testing.T) {
+	s := datatest.Store(t)
+	ctx := context.Background()
+	svc, err := reviews.New(s, reviews.Config{Secret: []byte("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []reviews.Review
+	var mods []reviews.ModerationEvent
+	tasks := []string{"pay-council-tax", "register-to-vote", "bin-collection-day"}
+	// CCC has more approved comments than the page shows.
+	for i := range 3 * reviews.MaxCommentsShown {
+		code := []string{"AAA", "BBB", "CCC", "CCC", "CCC"}[i%5]
+		r := mkReview(i+1, code, tasks[i%3], []string{reviews.KindResident, reviews.KindPeer, reviews.KindOther}[i%3],
+			[4]reviews.Rating{reviews.Rating([]int{5, 3, 1, -3}[i%4]), 0, 3, 0}, fmt.Sprintf("comment %d", i))
+		rs = append(rs, r)
+		switch i % 4 {
+		case 0, 1, 3:
+			mods = append(mods, reviews.ModerationEvent{ReviewID: r.ID, Action: reviews.ActionApprove, Moderator: "m", At: r.CreatedAt})
+		case 2:
+			mods = append(mods, reviews.ModerationEvent{ReviewID: r.ID, Action: reviews.ActionReject, Reason: "x", Moderator: "m", At: r.CreatedAt})
+		}
+	}
+	if err := s.InsertReviews(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InsertModerations(ctx, mods); err != nil {
+		t.Fatal(err)
+	}
+	for i := range reviews.MaxResponsesShown + 5 {
+		code := []string{"AAA", "DDD"}[i%2] // DDD has responses but no reviews
+		if i > 3 {
+			code = "BBB"
+		}
+		if err := s.InsertResponse(ctx, reviews.Response{ID: fmt.Sprintf("resp-%03d", i), Council: code, Text: fmt.Sprintf("reply %d", i),
+			CreatedAt: time.Date(2026, 2, 1, 0, 0, i, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ov, err := svc.Overview(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ov.Councils) != 4 {
+		t.Errorf("overview has %d councils, want 4", len(ov.Councils))
+	}
+	for _, code := range []string{"AAA", "BBB", "CCC", "DDD", "EEE"} {
+		one, err := svc.Council(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := ov.Councils[code]
+		if !ok {
+			got.Score.Council = code
+		}
+		if len(got.Tasks) == 0 && len(one.Tasks) == 0 {
+			got.Tasks, one.Tasks = nil, nil
+		}
+		if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", one) {
+			t.Errorf("%s: overview\n%+v\nCouncil\n%+v", code, got, one)
+		}
+		if sc := ov.Scores[code]; sc.N != one.Score.N || sc.Score != one.Score.Score {
+			t.Errorf("%s: overview score %+v, Council %+v", code, sc, one.Score)
+		}
+	}
+	if n := len(ov.Councils["CCC"].Comments); n != reviews.MaxCommentsShown {
+		t.Errorf("CCC shows %d comments, want the newest %d", n, reviews.MaxCommentsShown)
+	}
+	if n := len(ov.Councils["BBB"].Responses); n != reviews.MaxResponsesShown {
+		t.Errorf("BBB shows %d responses, want the newest %d", n, reviews.MaxResponsesShown)
 	}
 }

@@ -8,18 +8,26 @@ import (
 	"github.com/google/uuid"
 )
 
-// Run is one crawl run.
+// Run is one crawl run. Its JSON is the API's (docs/API.md).
 type Run struct {
 	ID            string    `json:"run_id"`
 	Status        string    `json:"status"`
+	Label         string    `json:"label"`
 	StartedAt     time.Time `json:"started_at"`
 	FinishedAt    time.Time `json:"finished_at"`
 	MethodVersion string    `json:"method_version"`
-	Settings      string    `json:"settings"`
-	Label         string    `json:"label"`
 	SitesTotal    int       `json:"sites_total"`
 	SitesDone     int       `json:"sites_done"`
+	// Pages and PageErrors count the pages stored so far (filled by
+	// RunsWithProgress for running runs, whose progress the home page shows).
+	Pages      int `json:"pages,omitempty"`
+	PageErrors int `json:"page_errors,omitempty"`
+	// Settings are the crawl's settings as JSON (not published).
+	Settings string `json:"-"`
 }
+
+// Running reports whether the run is still crawling.
+func (r Run) Running() bool { return r.Status == RunRunning }
 
 // Run statuses.
 const (

@@ -3,6 +3,7 @@ package data_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -116,7 +117,7 @@ func TestBatchInsert100kFindings(t *testing.T) {
 			batch = batch[:0]
 		}
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	elapsed := time.Since(start)
@@ -157,7 +158,7 @@ func TestRunSinkAttemptsAndResume(t *testing.T) {
 	if err := sink.Page(ctx, &crawler.Page{Council: "B", URL: "https://b.example/"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	done, err := s.FinishedSites(ctx, run.ID)
@@ -173,5 +174,85 @@ func TestRunSinkAttemptsAndResume(t *testing.T) {
 	got, err := s.GetRun(ctx, run.ID)
 	if err != nil || got.Status != data.RunInterrupted || got.SitesDone != 1 || got.SitesTotal != 2 {
 		t.Fatalf("run %+v (%v): want interrupted, 1 of 2 sites done", got, err)
+	}
+}
+
+// TestEvidenceOfManyCouncils: evidence read for several councils at once is,
+// council by council, what reading each alone gives, in a full order (the
+// examples of a page holding several findings of a check never depend on
+// how the rows were read), from completed attempts only.
+func TestEvidenceOfManyCouncils(t *testing.T) {
+	s := datatest.Store(t)
+	ctx := context.Background()
+	run, err := s.CreateRun(ctx, "test-1", "{}", "", 3, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := s.NewWriter(data.WriterOptions{})
+	sink := data.NewRunSink(w, run.ID, "test-1")
+	for ci, code := range []string{"A", "B", "C"} {
+		var fs []scoring.Finding
+		for i := range 12 { // four findings on each of three pages, for two checks
+			fs = append(fs, scoring.Finding{CheckID: []string{"lgd-ampersand", "a11y-image-alt"}[i%2], Category: "content",
+				Severity: scoring.SevWarning, URL: fmt.Sprintf("https://%s.example/p%d", code, i%3),
+				Selector: fmt.Sprintf("p:nth-child(%d)", 12-i), Snippet: fmt.Sprintf("snippet %d", i), Message: "m"})
+		}
+		if err := sink.Findings(ctx, code, fs); err != nil {
+			t.Fatal(err)
+		}
+		if ci < 2 { // C never finished: its findings do not count
+			if err := sink.SiteDone(ctx, &crawler.SiteReport{Council: code, HomeURL: "https://" + code + ".example/"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	key := func(f data.Finding) string { return f.Council + " " + f.CheckID + " " + f.URL + " " + f.Selector }
+	all, err := s.Evidence(ctx, run.ID, []string{"A", "B", "C"}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst, err := s.WorstPages(ctx, run.ID, []string{"B", "A"}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, each, gotWorst, eachWorst []string
+	for _, f := range all {
+		got = append(got, key(f))
+	}
+	for _, w := range worst {
+		gotWorst = append(gotWorst, fmt.Sprintf("%s %s %s %d", w.Council, w.CheckID, w.URL, w.N))
+	}
+	for _, code := range []string{"A", "B"} {
+		one, err := s.Evidence(ctx, run.ID, []string{code}, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range one {
+			each = append(each, key(f))
+		}
+		ow, err := s.WorstPages(ctx, run.ID, []string{code}, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range ow {
+			eachWorst = append(eachWorst, fmt.Sprintf("%s %s %s %d", w.Council, w.CheckID, w.URL, w.N))
+		}
+	}
+	if len(got) != 12 || strings.Join(got, "\n") != strings.Join(each, "\n") {
+		t.Errorf("evidence of A, B and C together:\n%s\none by one:\n%s", strings.Join(got, "\n"), strings.Join(each, "\n"))
+	}
+	// Full order: within a check and page, by selector (p0 holds findings 3
+	// and 9 of a11y-image-alt, selectors nth-child(9) and (3)).
+	if got[0] != "A a11y-image-alt https://A.example/p0 p:nth-child(3)" || got[1] != "A a11y-image-alt https://A.example/p0 p:nth-child(9)" {
+		t.Errorf("first example %q", got[0])
+	}
+	if strings.Join(gotWorst, "\n") != strings.Join(eachWorst, "\n") || len(gotWorst) != 8 {
+		t.Errorf("worst pages together:\n%s\none by one:\n%s", strings.Join(gotWorst, "\n"), strings.Join(eachWorst, "\n"))
+	}
+	if _, err := s.Evidence(ctx, run.ID, nil, 3); err == nil {
+		t.Error("evidence of no council accepted")
 	}
 }

@@ -30,7 +30,9 @@ type WriterOptions struct {
 // Writer batches inserts into ClickHouse. When ClickHouse is unreachable it
 // keeps the rows, retries with exponential backoff and, once MaxBuffered rows
 // are waiting, blocks Add so producers (the crawler) pause instead of losing
-// data. Safe for concurrent use.
+// data. Flush and Close take a context: when it ends they give up waiting,
+// and the rows not written stay buffered (Flush) or are reported (Close).
+// Safe for concurrent use.
 type Writer struct {
 	s      *Store
 	opts   WriterOptions
@@ -43,8 +45,12 @@ type Writer struct {
 	kick   chan struct{}
 	done   chan struct{}
 	closed bool
+	// loopCtx bounds the background flushes; stopLoop ends them when Close
+	// gives up.
+	loopCtx  context.Context
+	stopLoop context.CancelFunc
 
-	flushMu  sync.Mutex // one flush at a time keeps the table order
+	flushing chan struct{} // one flush at a time keeps the table order
 	statsMu  sync.Mutex
 	written  map[string]int64
 	failures int64
@@ -87,7 +93,8 @@ func (s *Store) NewWriter(opts WriterOptions) *Writer {
 		opts.Logger = slog.Default()
 	}
 	w := &Writer{s: s, opts: opts, byName: map[string]*table{}, kick: make(chan struct{}, 1),
-		done: make(chan struct{}), written: map[string]int64{}}
+		done: make(chan struct{}), written: map[string]int64{}, flushing: make(chan struct{}, 1)}
+	w.loopCtx, w.stopLoop = context.WithCancel(context.Background())
 	w.cond = sync.NewCond(&w.mu)
 	for _, t := range []struct{ name, sql string }{
 		{tPages, sqlInsertPages}, {tLinks, sqlInsertLinks}, {tFindings, sqlInsertFindings},
@@ -145,22 +152,31 @@ func (w *Writer) loop() {
 		w.mu.Lock()
 		closed := w.closed
 		w.mu.Unlock()
-		w.flushAll()
-		if closed {
+		_ = w.flushAll(w.loopCtx) // a failure is kept in w.err; a give-up leaves the rows buffered
+		if closed || w.loopCtx.Err() != nil {
 			return
 		}
 	}
 }
 
+// errGiveUp marks a flush stopped by its context (the rows stay buffered).
+var errGiveUp = errors.New("gave up waiting for ClickHouse")
+
 // flushAll sends every buffered table, retrying with backoff while
-// ClickHouse is away.
-func (w *Writer) flushAll() {
-	w.flushMu.Lock()
-	defer w.flushMu.Unlock()
+// ClickHouse is away, until ctx ends: then the rows not sent go back to
+// their tables, in order, and the error wraps ctx's.
+func (w *Writer) flushAll(ctx context.Context) error {
+	select {
+	case w.flushing <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", errGiveUp, ctx.Err())
+	}
+	defer func() { <-w.flushing }()
 	w.mu.Lock()
 	if w.err != nil {
+		err := w.err
 		w.mu.Unlock()
-		return
+		return err
 	}
 	// Take the current rows; new ones accumulate meanwhile.
 	batches := make([][][]any, len(w.tables))
@@ -170,16 +186,25 @@ func (w *Writer) flushAll() {
 	w.mu.Unlock()
 
 	sent := 0
+	var err error
 	for i, rows := range batches {
 		if len(rows) == 0 {
 			continue
 		}
-		if err := w.sendWithRetry(w.tables[i], rows); err != nil {
+		if err = w.sendWithRetry(ctx, w.tables[i], rows); err != nil {
 			w.mu.Lock()
-			w.err = err
+			if errors.Is(err, errGiveUp) {
+				// Put back what was not sent, before any row added since.
+				for j := i; j < len(batches); j++ {
+					w.tables[j].rows = append(batches[j], w.tables[j].rows...)
+				}
+			} else {
+				w.err = err
+			}
+			w.n -= sent
 			w.cond.Broadcast()
 			w.mu.Unlock()
-			return
+			return err
 		}
 		sent += len(rows)
 	}
@@ -187,9 +212,10 @@ func (w *Writer) flushAll() {
 	w.n -= sent
 	w.cond.Broadcast()
 	w.mu.Unlock()
+	return nil
 }
 
-func (w *Writer) sendWithRetry(t *table, rows [][]any) error {
+func (w *Writer) sendWithRetry(ctx context.Context, t *table, rows [][]any) error {
 	start := time.Now()
 	backoff := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
@@ -207,7 +233,13 @@ func (w *Writer) sendWithRetry(t *table, rows [][]any) error {
 			return fmt.Errorf("%w: gave up after %s: %v", ErrUnavailable, time.Since(start).Round(time.Second), err)
 		}
 		w.opts.Logger.Warn("clickhouse write failed; will retry", "table", t.name, "rows", len(rows), "backoff", backoff, "err", err)
-		time.Sleep(backoff)
+		timer := time.NewTimer(backoff)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return fmt.Errorf("%w: %w: %d %s rows not written (%v)", errGiveUp, ctx.Err(), len(rows), t.name, err)
+		}
 		if backoff < 10*time.Second {
 			backoff *= 2
 		}
@@ -224,9 +256,13 @@ func (w *Writer) send(t *table, rows [][]any) error {
 	return nil
 }
 
-// Flush writes everything buffered so far and waits for it.
-func (w *Writer) Flush() error {
-	w.flushAll()
+// Flush writes everything buffered so far and waits for it, or until ctx
+// ends: the rows not written then stay buffered for a later flush, and the
+// error wraps ctx's.
+func (w *Writer) Flush(ctx context.Context) error {
+	if err := w.flushAll(ctx); err != nil {
+		return err
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.err
@@ -250,12 +286,15 @@ func (w *Writer) Failures() int64 {
 	return w.failures
 }
 
-// Close flushes what is buffered and stops the writer.
-func (w *Writer) Close() error {
+// Close flushes what is buffered and stops the writer. When ctx ends
+// first it gives up: the error wraps ctx's and counts the rows not written.
+func (w *Writer) Close(ctx context.Context) error {
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
 		<-w.done
+		w.mu.Lock()
+		defer w.mu.Unlock()
 		return w.err
 	}
 	w.closed = true
@@ -265,9 +304,21 @@ func (w *Writer) Close() error {
 	case w.kick <- struct{}{}:
 	default:
 	}
-	<-w.done
-	w.flushAll() // rows added between the last flush and close
+	select {
+	case <-w.done:
+	case <-ctx.Done():
+		w.stopLoop() // the loop's flush gives up and puts its rows back
+		<-w.done
+	}
+	w.stopLoop()
+	err := w.flushAll(ctx) // rows added between the last flush and close, or put back
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err != nil && errors.Is(err, errGiveUp) {
+		return fmt.Errorf("%w: %d rows not written", err, w.n)
+	}
+	if err != nil {
+		return err
+	}
 	return w.err
 }

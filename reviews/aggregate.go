@@ -10,20 +10,20 @@ type TaskStats struct {
 	N              int
 	PublicN, PeerN int
 	DemoN          int
-	FoundN         int // reviews that completed the task by some route
+	FoundN         int // reviews that completed the task by some way
 	IndexSum       float64
 	PublicScoreSum float64
 	PeerScoreSum   float64
 	ImportanceSum  float64
-	RouteN         [NumRoutes]int     // reviews that tried each route
-	RouteSum       [NumRoutes]float64 // sum of each route's ratings
+	WayN           [NumWays]int     // reviews that tried each way
+	WaySum         [NumWays]float64 // sum of each way's ratings
 }
 
-// RouteMean is a route's mean rating with the number of reviews behind it.
-type RouteMean struct {
-	Route Route
-	N     int
-	Mean  float64 // -3 to 5; meaningless when N == 0
+// WayMean is a way's mean rating with the number of reviews behind it.
+type WayMean struct {
+	Way  Way
+	N    int
+	Mean float64 // -3 to 5; meaningless when N == 0
 }
 
 // TaskAggregate is what is shown about one task on one council's site. The
@@ -35,13 +35,13 @@ type TaskAggregate struct {
 	PublicN       int
 	PeerN         int
 	DemoN         int
-	Index         float64 // mean usability index (sum over the routes tried)
+	Index         float64 // mean usability index (sum over the ways tried)
 	Score         float64 // 0 to 100 (public and peer weighted as configured)
 	PublicScore   float64 // 0 to 100 over PublicN reviews
 	PeerScore     float64 // 0 to 100 over PeerN reviews
 	Importance    float64 // mean, 1 to 5
 	FoundRate     float64 // 0 to 1
-	Routes        [NumRoutes]RouteMean
+	Ways          [NumWays]WayMean
 	Ranked        bool
 }
 
@@ -91,8 +91,8 @@ func (a Aggregator) Task(s TaskStats) TaskAggregate {
 	t.PeerScore = div(s.PeerScoreSum, float64(s.PeerN))
 	t.Importance = div(s.ImportanceSum, n)
 	t.FoundRate = div(float64(s.FoundN), n)
-	for _, r := range Routes() {
-		t.Routes[r] = RouteMean{Route: r, N: s.RouteN[r], Mean: div(s.RouteSum[r], float64(s.RouteN[r]))}
+	for _, r := range Ways() {
+		t.Ways[r] = WayMean{Way: r, N: s.WayN[r], Mean: div(s.WaySum[r], float64(s.WayN[r]))}
 	}
 	t.Ranked = s.N >= a.MinTaskSample && s.N > 0
 	return t
@@ -174,10 +174,10 @@ func StatsOf(rs []Review) []TaskStats {
 		}
 		s.IndexSum += float64(r.Index())
 		s.ImportanceSum += float64(r.Importance)
-		for _, rt := range Routes() {
+		for _, rt := range Ways() {
 			if x := r.Ratings[rt]; x != NotTried {
-				s.RouteN[rt]++
-				s.RouteSum[rt] += float64(x)
+				s.WayN[rt]++
+				s.WaySum[rt] += float64(x)
 			}
 		}
 	}

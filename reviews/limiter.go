@@ -95,6 +95,9 @@ type dedup struct {
 	window time.Duration
 	seen   map[string]*dedupEntry
 	swept  time.Time
+	// waiting, when set, is told each time a post starts waiting for an
+	// identical one in flight (the test sees the wait happen).
+	waiting func(key string)
 }
 
 type dedupEntry struct {
@@ -132,6 +135,9 @@ func (d *dedup) begin(key string, now time.Time) (*dedupEntry, string) {
 			return e, ""
 		}
 		d.mu.Unlock()
+		if d.waiting != nil {
+			d.waiting(key)
+		}
 		<-e.done
 		if e.stored {
 			return nil, e.id

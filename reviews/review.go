@@ -1,16 +1,18 @@
 // Package reviews is councildash's review model, after LocalGov Digital's
 // Council Usability Dashboard (2014): a reviewer takes one top task on one
-// council's site and tries up to four routes (navigation from the home page,
+// council's site and tries up to four ways (navigation from the home page,
 // the site's A to Z, a web search engine, the site's own search), rating each
 // very easy (5), easy (3), difficult (1) or gave up (-3). The task's
-// usability index is the sum over the routes tried (-12 to 20 with all
+// usability index is the sum over the ways tried (-12 to 20 with all
 // four). The reviewer also rates the task's importance (1 to 5), may leave a
 // comment and the URL where they ended, and says whether they are a
-// resident, council staff (a signed-in peer) or other.
+// resident, council staff (a signed-in peer) or other. The method calls the
+// four ways "routes"; here they are Ways, apart from the web's routes.
 //
 // The package owns the rules (validation, anti-abuse, peer tokens,
 // moderation, aggregation) and declares the narrow Store it needs; the data
-// package implements it. It never imports data.
+// package implements it. It imports neither data nor the dashboard (its
+// pages are dashboard/reviewpages).
 package reviews
 
 import (
@@ -24,52 +26,52 @@ import (
 	"unicode/utf8"
 )
 
-// Route is one way of looking for a task on a council's site.
-type Route int
+// Way is one way of looking for a task on a council's site.
+type Way int
 
-// The four routes, in the order the form asks about them.
+// The four ways, in the order the form asks about them.
 const (
-	RouteNav          Route = iota // navigation from the home page
-	RouteAtoZ                      // the site's A to Z
-	RouteSearchEngine              // a web search engine
-	RouteSiteSearch                // the site's own search
-	NumRoutes         = 4
+	WayNav          Way = iota // navigation from the home page
+	WayAtoZ                    // the site's A to Z
+	WaySearchEngine            // a web search engine
+	WaySiteSearch              // the site's own search
+	NumWays         = 4
 )
 
-// Routes lists the routes in form order.
-func Routes() []Route { return []Route{RouteNav, RouteAtoZ, RouteSearchEngine, RouteSiteSearch} }
+// Ways lists the ways in form order.
+func Ways() []Way { return []Way{WayNav, WayAtoZ, WaySearchEngine, WaySiteSearch} }
 
-// Key is the route's stable identifier (form field and export column).
-func (r Route) Key() string {
+// Key is the way's stable identifier (form field and export column).
+func (r Way) Key() string {
 	switch r {
-	case RouteNav:
+	case WayNav:
 		return "nav"
-	case RouteAtoZ:
+	case WayAtoZ:
 		return "atoz"
-	case RouteSearchEngine:
+	case WaySearchEngine:
 		return "search-engine"
-	case RouteSiteSearch:
+	case WaySiteSearch:
 		return "site-search"
 	}
-	return "route" + strconv.Itoa(int(r))
+	return "way" + strconv.Itoa(int(r))
 }
 
-// Label is the route's name for people.
-func (r Route) Label() string {
+// Label is the way's name for people.
+func (r Way) Label() string {
 	switch r {
-	case RouteNav:
+	case WayNav:
 		return "Navigation from the home page"
-	case RouteAtoZ:
+	case WayAtoZ:
 		return "The site's A to Z"
-	case RouteSearchEngine:
+	case WaySearchEngine:
 		return "A web search engine"
-	case RouteSiteSearch:
+	case WaySiteSearch:
 		return "The site's own search"
 	}
 	return r.Key()
 }
 
-// Rating is one route's result. Zero means the route was not tried.
+// Rating is one way's result. Zero means the way was not tried.
 type Rating int8
 
 // Ratings of the method.
@@ -81,7 +83,7 @@ const (
 	GaveUp    Rating = -3
 )
 
-// RatingChoice is one answer the form offers for a route.
+// RatingChoice is one answer the form offers for a way.
 type RatingChoice struct {
 	Value string // form value
 	Label string
@@ -146,7 +148,7 @@ type Review struct {
 	ID         string
 	Council    string
 	Task       string
-	Ratings    [NumRoutes]Rating
+	Ratings    [NumWays]Rating
 	Importance int
 	Comment    string
 	EndURL     string
@@ -157,7 +159,7 @@ type Review struct {
 	CreatedAt  time.Time
 }
 
-// Tried is how many routes were tried.
+// Tried is how many ways were tried.
 func (r Review) Tried() int {
 	n := 0
 	for _, x := range r.Ratings {
@@ -168,7 +170,7 @@ func (r Review) Tried() int {
 	return n
 }
 
-// Index is the task's usability index: the sum over the routes tried.
+// Index is the task's usability index: the sum over the ways tried.
 func (r Review) Index() int {
 	s := 0
 	for _, x := range r.Ratings {
@@ -177,8 +179,8 @@ func (r Review) Index() int {
 	return s
 }
 
-// Found reports whether the reviewer completed the task by some route
-// (any route tried and not given up).
+// Found reports whether the reviewer completed the task by some way
+// (any way tried and not given up).
 func (r Review) Found() bool {
 	for _, x := range r.Ratings {
 		if x > 0 {
@@ -189,11 +191,11 @@ func (r Review) Found() bool {
 }
 
 // Score is the review on a 0 to 100 scale: the index placed between its
-// worst (-3 per route tried) and best (5 per route tried), so reviews that
-// tried different numbers of routes compare.
+// worst (-3 per way tried) and best (5 per way tried), so reviews that
+// tried different numbers of ways compare.
 func (r Review) Score() float64 { return IndexScore(float64(r.Index()), r.Tried()) }
 
-// IndexScore maps a usability index over `tried` routes to 0 to 100.
+// IndexScore maps a usability index over `tried` ways to 0 to 100.
 func IndexScore(index float64, tried int) float64 {
 	if tried <= 0 {
 		return 0
@@ -205,7 +207,7 @@ func IndexScore(index float64, tried int) float64 {
 // Input is what a reviewer typed, as strings from the form.
 type Input struct {
 	Task       string
-	Ratings    [NumRoutes]string
+	Ratings    [NumWays]string
 	Importance string
 	Comment    string
 	EndURL     string
@@ -246,7 +248,7 @@ func (e *ValidationError) Message(field string) string {
 	return ""
 }
 
-// Form field names, shared with reviews/web.
+// Form field names, shared with the review pages (dashboard/reviewpages).
 const (
 	FieldTask       = "task"
 	FieldImportance = "importance"
@@ -255,8 +257,9 @@ const (
 	FieldKind       = "kind"
 )
 
-// RouteField is the form field name of a route.
-func RouteField(r Route) string { return "route-" + r.Key() }
+// WayField is the form field name of a way ("route-" and the key: the
+// form's field names predate the name Way and stay as they are).
+func WayField(r Way) string { return "route-" + r.Key() }
 
 // ErrInvalid is wrapped by every *ValidationError's errors.Is.
 var ErrInvalid = errors.New("invalid review")
@@ -301,15 +304,15 @@ func Validate(in Input, validTask func(string) bool, peer bool) (Review, error) 
 	}
 
 	tried := 0
-	var routeErrs []FieldError
-	for _, rt := range Routes() {
+	var wayErrs []FieldError
+	for _, rt := range Ways() {
 		v := strings.TrimSpace(in.Ratings[rt])
 		if v == "" {
 			continue // not answered: not tried
 		}
 		x, ok := ParseRating(v)
 		if !ok {
-			routeErrs = append(routeErrs, FieldError{RouteField(rt), fmt.Sprintf("Choose how easy %s was, or that you did not try it", strings.ToLower(rt.Label()[:1])+rt.Label()[1:])})
+			wayErrs = append(wayErrs, FieldError{WayField(rt), fmt.Sprintf("Choose how easy %s was, or that you did not try it", strings.ToLower(rt.Label()[:1])+rt.Label()[1:])})
 			continue
 		}
 		r.Ratings[rt] = x
@@ -317,9 +320,9 @@ func Validate(in Input, validTask func(string) bool, peer bool) (Review, error) 
 			tried++
 		}
 	}
-	errs = append(errs, routeErrs...)
-	if len(routeErrs) == 0 && tried == 0 {
-		add(RouteField(RouteNav), "Rate at least one of the four ways of finding the task")
+	errs = append(errs, wayErrs...)
+	if len(wayErrs) == 0 && tried == 0 {
+		add(WayField(WayNav), "Rate at least one of the four ways of finding the task")
 	}
 
 	imp := strings.TrimSpace(in.Importance)

@@ -15,8 +15,8 @@ import (
 	"time"
 )
 
-// Errors of the anti-abuse checks. Each has a message for people in
-// reviews/web.
+// Errors of the anti-abuse checks. Each has a message for people in the
+// review pages (dashboard/reviewpages).
 var (
 	ErrBadToken    = errors.New("form token missing, wrong or expired")
 	ErrTooFast     = errors.New("form sent faster than a person could fill it in")

@@ -121,51 +121,6 @@ func (c *Config) defaults() error {
 	return nil
 }
 
-// ConfigFromEnv reads the configuration from the environment:
-//
-//	COUNCILDASH_REVIEW_SECRET        secret for tokens, cookies and the IP salt (keep it stable)
-//	COUNCILDASH_ADMIN_TOKEN          the moderators' sign-in token
-//	COUNCILDASH_REVIEW_RATE_IP       posts per address, e.g. "10/1h" ("0" for no limit)
-//	COUNCILDASH_REVIEW_RATE_COUNCIL  posts per council, e.g. "300/1h"
-//	COUNCILDASH_REVIEW_MIN_FORM_TIME least time on the form, e.g. "3s"
-//	COUNCILDASH_REVIEW_MIN_SAMPLE    reviews before a council's score is ranked
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	c := DefaultConfig()
-	if v := getenv("COUNCILDASH_REVIEW_SECRET"); v != "" {
-		c.Secret = []byte(v)
-	}
-	c.AdminToken = getenv("COUNCILDASH_ADMIN_TOKEN")
-	var err error
-	if v := getenv("COUNCILDASH_REVIEW_RATE_IP"); v != "" {
-		if c.RatePerIP, err = ParseRate(v); err != nil {
-			return c, fmt.Errorf("COUNCILDASH_REVIEW_RATE_IP: %w", err)
-		}
-	}
-	if v := getenv("COUNCILDASH_REVIEW_RATE_COUNCIL"); v != "" {
-		if c.RatePerCouncil, err = ParseRate(v); err != nil {
-			return c, fmt.Errorf("COUNCILDASH_REVIEW_RATE_COUNCIL: %w", err)
-		}
-	}
-	if v := getenv("COUNCILDASH_REVIEW_MIN_FORM_TIME"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return c, fmt.Errorf("COUNCILDASH_REVIEW_MIN_FORM_TIME: %w", err)
-		}
-		c.MinFormTime = d
-		if d == 0 {
-			c.MinFormTime = -1 // explicit zero: no minimum
-		}
-	}
-	if v := getenv("COUNCILDASH_REVIEW_MIN_SAMPLE"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return c, fmt.Errorf("COUNCILDASH_REVIEW_MIN_SAMPLE: want a whole number of at least 1, got %q", v)
-		}
-		c.MinCouncilSample = n
-	}
-	return c, nil
-}
-
 // ParseRate reads "N/duration" ("10/1h"); "0" means no limit.
 func ParseRate(s string) (Rate, error) {
 	s = strings.TrimSpace(s)
@@ -417,6 +372,55 @@ func (s *Service) Council(ctx context.Context, code string) (CouncilSummary, err
 	return out, nil
 }
 
+// Overview is everything public about every council's reviews: what
+// Council returns for each council, from three queries.
+type Overview struct {
+	Scores   map[string]CouncilScore   // by council code
+	Tasks    []TaskAggregate           // by council, then task
+	Councils map[string]CouncilSummary // by council code, for councils with reviews or responses
+}
+
+// Overview returns every council's summary at once.
+func (s *Service) Overview(ctx context.Context) (Overview, error) {
+	ts, err := s.store.ReviewTaskStats(ctx, "")
+	if err != nil {
+		return Overview{}, wrapUnavailable(err)
+	}
+	out := Overview{Scores: s.agg.Councils(ts), Tasks: s.agg.Tasks(ts), Councils: map[string]CouncilSummary{}}
+	summary := func(code string) CouncilSummary {
+		cs, ok := out.Councils[code]
+		if !ok {
+			cs.Score = out.Scores[code]
+			cs.Score.Council = code
+		}
+		return cs
+	}
+	for _, t := range out.Tasks {
+		cs := summary(t.Council)
+		cs.Tasks = append(cs.Tasks, t)
+		out.Councils[t.Council] = cs
+	}
+	comments, err := s.store.ReviewComments(ctx, CommentQuery{Status: CommentApproved, PerCouncil: MaxCommentsShown})
+	if err != nil {
+		return Overview{}, wrapUnavailable(err)
+	}
+	for _, c := range comments {
+		cs := summary(c.Council)
+		cs.Comments = append(cs.Comments, c)
+		out.Councils[c.Council] = cs
+	}
+	responses, err := s.store.ReviewResponses(ctx, "", MaxResponsesShown)
+	if err != nil {
+		return Overview{}, wrapUnavailable(err)
+	}
+	for _, r := range responses {
+		cs := summary(r.Council)
+		cs.Responses = append(cs.Responses, r)
+		out.Councils[r.Council] = cs
+	}
+	return out, nil
+}
+
 // TaskAggregate returns one task's aggregate on one council (N == 0 when
 // there are no reviews).
 func (s *Service) TaskAggregate(ctx context.Context, council, task string) (TaskAggregate, error) {
@@ -539,8 +543,8 @@ func ExportRow(r ReviewState) []any {
 	if r.Kind == KindPeer {
 		kind = "peer"
 	}
-	return []any{r.ID, r.Council, r.Task, kind, int(r.Ratings[RouteNav]), int(r.Ratings[RouteAtoZ]),
-		int(r.Ratings[RouteSearchEngine]), int(r.Ratings[RouteSiteSearch]), r.Tried(), r.Index(),
+	return []any{r.ID, r.Council, r.Task, kind, int(r.Ratings[WayNav]), int(r.Ratings[WayAtoZ]),
+		int(r.Ratings[WaySearchEngine]), int(r.Ratings[WaySiteSearch]), r.Tried(), r.Index(),
 		round1(r.Score()), r.Importance, r.Found(), comment, end, r.CommentStatus, r.Excluded, r.Demo, r.CreatedAt.UTC()}
 }
 

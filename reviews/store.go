@@ -51,6 +51,10 @@ type CommentQuery struct {
 	Council string // "" means every council
 	Status  string // CommentPending, CommentApproved or CommentRejected
 	Limit   int
+	// PerCouncil, with Council "" and Status CommentApproved, lists every
+	// council's approved comments, each council's newest PerCouncil (by
+	// council, then newest first); Limit is then not used.
+	PerCouncil int
 }
 
 // Response is a council's right of reply.
@@ -131,7 +135,8 @@ type Store interface {
 	InsertModeration(ctx context.Context, e ModerationEvent) error
 	// InsertResponse stores a council's response.
 	InsertResponse(ctx context.Context, r Response) error
-	// ReviewResponses lists a council's responses, newest first.
+	// ReviewResponses lists a council's responses, newest first, at most
+	// limit; council "" lists every council's (by council, limit each).
 	ReviewResponses(ctx context.Context, council string, limit int) ([]Response, error)
 	// InsertPeerToken stores an issued token (its hash, never the token).
 	InsertPeerToken(ctx context.Context, t PeerToken) error

@@ -20,7 +20,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/councildash/councildash/crawler"
-	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/crawler/demoweb"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/scoring"
 )
@@ -74,7 +74,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&bf.conns, "conns", 200, "concurrent connections of the dashboard load test")
 	fs.StringVar(&bf.out, "out", "bench/results.json", "where to write the JSON results")
 	fs.StringVar(&bf.doc, "doc", "docs/PERFORMANCE.md", "where to write the Markdown scoreboard (empty: nowhere)")
-	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,scoring,insert,dashboard,reviews)")
+	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,scoring,insert,dashboard,dashboard-cold,reviews)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	// A database of its own, dropped at the end, so the bench never touches real data.
 	benchDB := fmt.Sprintf("councildash_bench_%d", time.Now().Unix())
 	rep := benchReport{When: time.Now().UTC(), Machine: machineDesc(), Go: runtime.Version()}
-	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "scoring", "insert", "dashboard", "reviews"}
+	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "scoring", "insert", "dashboard", "dashboard-cold", "reviews"}
 	want := func(p string) bool {
 		if bf.only == "" {
 			return true
@@ -144,7 +144,7 @@ func benchMarkdown(rep benchReport, bf benchFlags) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Performance\n\nThe latest `make bench` scoreboard (written by `councildash bench`; raw numbers in `bench/results.json`).\n\n")
 	fmt.Fprintf(&b, "- when: %s\n- machine: %s\n- %s, ClickHouse %s\n- took: %s\n", rep.When.Format(time.RFC3339), rep.Machine, rep.Go, rep.CH, rep.Elapsed)
-	fmt.Fprintf(&b, "- settings: %d sites x %d pages, %d sites at once; dashboard load %s at %d connections; review posts from 32 clients for up to 15s\n\n", bf.sites, bf.pages, bf.parallel, bf.loadFor, bf.conns)
+	fmt.Fprintf(&b, "- settings: %d sites x %d pages, %d sites at once; dashboard load %s at %d connections (one page at a time, then cold: a fresh server and every council, check and %d compare pages in rotation); review posts from 32 clients for up to 15s\n\n", bf.sites, bf.pages, bf.parallel, bf.loadFor, bf.conns, benchComparePairs)
 	b.WriteString("| phase | subject | metrics | peak RSS |\n|---|---|---|---|\n")
 	for _, r := range rep.Results {
 		keys := make([]string, 0, len(r.Metrics))
@@ -163,6 +163,7 @@ func benchMarkdown(rep benchReport, bf benchFlags) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %v |\n", r.Name, fmtNum(r.Value), r.Target, r.Met)
 	}
 	b.WriteString("\nEach phase runs in its own child process, so peak RSS is that phase's alone. Scoring and parsing run with GOMAXPROCS=1, in the same process and in alternating passes (the median pass of each counts), so that the ratio compares like with like.\n")
+	b.WriteString("\nThe cold dashboard phase starts a fresh server as `serve` does (reviews on; at start the read model is built and the councils' evidence read; no page is rendered yet), then runs wrk with a Lua script that rotates over every council page, every check page and the compare pages from the first request on; a time-out is an answer slower than 2 s. The read model's memory is measured on a second server over the same data: the heap after a garbage collection, before and after building the model.\n")
 	return b.String()
 }
 
@@ -248,6 +249,20 @@ func benchRatios(rs []benchResult) []benchRatio {
 	if rv, ok := findResult(rs, "reviews"); ok {
 		eq := rv.Metrics["accepted"] == rv.Metrics["stored"]
 		out = append(out, benchRatio{"reviews accepted == stored", b2f(eq), "1", eq})
+	}
+	if cold, ok := findResult(rs, "dashboard-cold"); ok {
+		p99 := cold.Metrics["p99_ms"]
+		out = append(out, benchRatio{"dashboard p99 ms: " + cold.Subject, p99, "< 100", p99 < 100})
+		to := cold.Metrics["timeouts"]
+		out = append(out, benchRatio{"dashboard time-outs: " + cold.Subject, to, "0", to == 0})
+		out = append(out, benchRatio{fmt.Sprintf("read model heap (MB), %d councils x %d runs", int(cold.Metrics["councils"]), benchDashRuns), cold.Metrics["readmodel_mb"], "report", true})
+		out = append(out, benchRatio{"read model build (ms)", cold.Metrics["readmodel_build_ms"], "report", true})
+		for _, r := range rs {
+			if r.Phase == "dashboard" && strings.HasPrefix(r.Subject, "council page") && cold.Metrics["req_per_s"] > 0 {
+				v := r.Metrics["req_per_s"] / cold.Metrics["req_per_s"]
+				out = append(out, benchRatio{"requests/s: one council page over the cold rotation", v, "<= 2", v <= 2})
+			}
+		}
 	}
 	for _, r := range rs {
 		if r.Phase == "dashboard" {
@@ -340,6 +355,8 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 		res, err = benchInsert(ctx, env, db)
 	case "dashboard":
 		res, err = benchDashboard(ctx, env, db, bf)
+	case "dashboard-cold":
+		res, err = benchDashboardCold(ctx, env, db, bf)
 	case "reviews":
 		res, err = benchReviews(ctx, env, db, bf)
 	default:
@@ -351,12 +368,12 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 	return json.NewEncoder(env.Stdout).Encode(res)
 }
 
-func benchWeb(bf benchFlags) (*crawltest.Web, error) {
-	shared := crawltest.SharedPagesDir()
+func benchWeb(bf benchFlags) (*demoweb.Web, error) {
+	shared := demoweb.SharedPagesDir()
 	if _, err := os.Stat(shared); err != nil {
 		shared = ""
 	}
-	return crawltest.NewWeb(crawltest.Options{Sites: bf.sites, PagesPerSite: bf.pages, Seed: 7, SharedDir: shared})
+	return demoweb.NewWeb(demoweb.Options{Sites: bf.sites, PagesPerSite: bf.pages, Seed: 7, SharedDir: shared})
 }
 
 func benchCrawlBare(ctx context.Context, bf benchFlags) ([]benchResult, error) {
@@ -366,7 +383,7 @@ func benchCrawlBare(ctx context.Context, bf benchFlags) ([]benchResult, error) {
 	}
 	defer web.Close()
 	start := time.Now()
-	pages, bytes, err := crawltest.BareCollyCrawl(ctx, web.Sites, web.Resolve, bf.parallel)
+	pages, bytes, err := demoweb.BareCollyCrawl(ctx, web.Sites, web.Resolve, bf.parallel)
 	if err != nil {
 		return nil, err
 	}
@@ -411,7 +428,7 @@ func benchCrawlFull(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([
 // of simulated network latency.
 func benchCrawlPolite(ctx context.Context) ([]benchResult, error) {
 	const sites, pages = 8, 10
-	web, err := crawltest.NewWeb(crawltest.Options{Sites: sites, PagesPerSite: pages, Seed: 7, Latency: 50 * time.Millisecond})
+	web, err := demoweb.NewWeb(demoweb.Options{Sites: sites, PagesPerSite: pages, Seed: 7, Latency: 50 * time.Millisecond})
 	if err != nil {
 		return nil, err
 	}
@@ -420,7 +437,7 @@ func benchCrawlPolite(ctx context.Context) ([]benchResult, error) {
 	cfg.Resolve = web.Resolve
 	cfg.Parallel = sites
 	cfg.MaxPages = pages
-	c, err := crawler.New(cfg, crawltest.NopSink{})
+	c, err := crawler.New(cfg, demoweb.NopSink{})
 	if err != nil {
 		return nil, err
 	}
@@ -440,8 +457,8 @@ func benchCrawlPolite(ctx context.Context) ([]benchResult, error) {
 // scorer over the real shared pages, on one core, in alternating passes so
 // both see the same machine; each reports its median pass.
 func benchScoring() ([]benchResult, error) {
-	dir := crawltest.SharedPagesDir()
-	pages, err := crawltest.LoadSharedPages(dir)
+	dir := demoweb.SharedPagesDir()
+	pages, err := demoweb.LoadSharedPages(dir)
 	if err != nil || len(pages) == 0 {
 		return nil, fmt.Errorf("the scoring bench needs the real pages in %s: %v", dir, err)
 	}
@@ -523,7 +540,7 @@ func benchInsert(ctx context.Context, env *Env, db dbFlags) ([]benchResult, erro
 			batch = batch[:0]
 		}
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Close(ctx); err != nil {
 		return nil, err
 	}
 	el := time.Since(start).Seconds()

@@ -43,8 +43,7 @@ func benchDashboard(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([
 	}
 	seeded := time.Since(seedStart)
 
-	srv, err := dashboard.New(dashboard.Deps{Source: store, Councils: dashboardCouncils(reg), Logger: env.Logger,
-		NotFound: []error{data.ErrNotFound}, Unavailable: []error{data.ErrUnavailable}})
+	srv, err := dashboard.New(dashboard.Deps{Store: store, Councils: reg, Logger: env.Logger})
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +158,7 @@ func seedDashboard(ctx context.Context, store *data.Store, reg []data.Council) (
 				return "", err
 			}
 		}
-		if err := w.Flush(); err != nil {
+		if err := w.Flush(ctx); err != nil {
 			return "", err
 		}
 		if err := store.SetRunStatus(ctx, run.ID, data.RunFinished, started.Add(time.Hour)); err != nil {
@@ -167,7 +166,7 @@ func seedDashboard(ctx context.Context, store *data.Store, reg []data.Council) (
 		}
 		latest = run.ID
 	}
-	return latest, w.Close()
+	return latest, w.Close(ctx)
 }
 
 func warm(ctx context.Context, url string) error {
@@ -206,7 +205,12 @@ func runWrk(ctx context.Context, wrk, url string, conns int, dur time.Duration) 
 	if err != nil {
 		return nil, fmt.Errorf("wrk: %v: %s", err, b)
 	}
-	s := string(b)
+	return parseWrk(string(b), conns)
+}
+
+// parseWrk reads wrk's report: requests/s, requests, p50 and p99 latency,
+// non-2xx answers, socket errors and, among them, time-outs.
+func parseWrk(s string, conns int) (map[string]float64, error) {
 	m := map[string]float64{"connections": float64(conns)}
 	if v := wrkReqs.FindStringSubmatch(s); v != nil {
 		m["req_per_s"], _ = strconv.ParseFloat(v[1], 64)
@@ -229,6 +233,7 @@ func runWrk(ctx context.Context, wrk, url string, conns int, dur time.Duration) 
 	if v := wrkNon2xx.FindStringSubmatch(s); v != nil {
 		m["non_2xx"], _ = strconv.ParseFloat(v[1], 64)
 	}
+	m["timeouts"] = 0
 	if v := wrkErrors.FindStringSubmatch(s); v != nil {
 		n := 0.0
 		for _, x := range v[1:] {
@@ -236,6 +241,7 @@ func runWrk(ctx context.Context, wrk, url string, conns int, dur time.Duration) 
 			n += f
 		}
 		m["socket_errors"] = n
+		m["timeouts"], _ = strconv.ParseFloat(v[4], 64)
 	}
 	if _, ok := m["p99_ms"]; !ok {
 		return nil, fmt.Errorf("cannot read wrk's report:\n%s", s)

@@ -5,21 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/dashboard/reviewpages/formclient"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/reviews"
-	"github.com/councildash/councildash/reviews/reviewstest"
-	"github.com/councildash/councildash/reviews/web"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -39,7 +36,7 @@ func benchReviews(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 	if err != nil {
 		return nil, err
 	}
-	srv, err := reviewLoadServer(store, reg, loggerOr(env.Logger), []string{"127.0.0.1"})
+	srv, err := reviewLoadServer(store, reg, env.Logger, []string{"127.0.0.1"})
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +62,7 @@ func benchReviews(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 		go func() {
 			defer wg.Done()
 			jar, _ := cookiejar.New(nil)
-			c := reviewstest.NoRedirects(&http.Client{Jar: jar, Transport: transport, Timeout: 60 * time.Second})
+			c := formclient.NoRedirects(&http.Client{Jar: jar, Transport: transport, Timeout: 60 * time.Second})
 			ip := fmt.Sprintf("10.9.%d.%d", w/250, w%250+1)
 			var mine []time.Duration
 			defer func() {
@@ -76,13 +73,13 @@ func benchReviews(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				i := seq.Add(1)
 				code := reg[int(i)%len(reg)].Code
-				form, err := reviewstest.Do(c, "GET", srv.URL+"/councils/"+code+"/review", nil, ip)
+				form, err := formclient.Do(c, "GET", srv.URL+"/councils/"+code+"/review", nil, ip)
 				if err == nil && form.Status != http.StatusOK {
 					err = fmt.Errorf("form: status %d", form.Status)
 				}
 				var tok string
 				if err == nil {
-					tok, err = reviewstest.FormToken(form.Body)
+					tok, err = formclient.FormToken(form.Body)
 				}
 				if err != nil {
 					mu.Lock()
@@ -91,8 +88,8 @@ func benchReviews(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 					return
 				}
 				t0 := time.Now()
-				resp, err := reviewstest.Do(c, "POST", srv.URL+"/councils/"+code+"/review",
-					reviewstest.ReviewForm(tok, tasks[int(i)%len(tasks)].ID, fmt.Sprintf("bench review %d", i)), ip)
+				resp, err := formclient.Do(c, "POST", srv.URL+"/councils/"+code+"/review",
+					formclient.ReviewForm(tok, tasks[int(i)%len(tasks)].ID, fmt.Sprintf("bench review %d", i)), ip)
 				if err != nil {
 					mu.Lock()
 					firstErr = errors.Join(firstErr, err)
@@ -145,12 +142,21 @@ func benchReviews(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 	return []benchResult{res}, nil
 }
 
-// reviewLoadServer serves the real review handlers over store on a loopback
-// server for load tests (the bench, the reliability and soak tests): rate
-// limits and the minimum time on the form are off. trusted are the proxies
-// whose X-Forwarded-For is believed (the bench spreads clients over
-// addresses that way).
-func reviewLoadServer(store *data.Store, reg []data.Council, log *slog.Logger, trusted []string) (*httptest.Server, error) {
+// loadServer is the dashboard served on loopback for load tests.
+type loadServer struct {
+	URL string
+	srv *http.Server
+}
+
+// Close stops the server.
+func (l *loadServer) Close() { _ = l.srv.Close() }
+
+// reviewLoadServer serves the dashboard, review pages included, over store
+// on loopback for load tests (the bench, the reliability and soak tests):
+// rate limits and the minimum time on the form are off. trusted are the
+// proxies whose X-Forwarded-For is believed (the bench spreads clients
+// over addresses that way).
+func reviewLoadServer(store *data.Store, reg []data.Council, log *slog.Logger, trusted []string) (*loadServer, error) {
 	cfg := reviews.DefaultConfig()
 	cfg.MinFormTime = -1
 	cfg.RatePerIP = reviews.Rate{N: -1, Per: time.Hour}
@@ -159,19 +165,19 @@ func reviewLoadServer(store *data.Store, reg []data.Council, log *slog.Logger, t
 	if err != nil {
 		return nil, err
 	}
-	r, err := dashboard.NewRenderer(log, web.Templates)
+	dash, err := dashboard.New(dashboard.Deps{Store: store, Councils: reg, Reviews: svc, Logger: log, TrustedProxies: trusted})
 	if err != nil {
 		return nil, err
 	}
-	h, err := web.New(web.Deps{Service: svc, Renderer: r, Councils: webCouncils(reg), Logger: log})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	gin.SetMode(gin.ReleaseMode)
-	eng := gin.New()
-	if err := eng.SetTrustedProxies(trusted); err != nil {
-		return nil, err
-	}
-	dashboard.ReviewRoutes(eng, h)
-	return httptest.NewServer(eng), nil
+	srv := &http.Server{Handler: dash.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return &loadServer{URL: "http://" + ln.Addr().String(), srv: srv}, nil
 }
+
+// CloseClientConnections closes the idle keep-alive connections (the soak
+// test then counts goroutines winding down).
+func (l *loadServer) CloseClientConnections() { l.srv.SetKeepAlivesEnabled(false) }

@@ -151,6 +151,9 @@ type crawlJob struct {
 	onStart func(data.Run, *crawler.Crawler)
 }
 
+// interruptedFlush bounds the flush of an interrupted crawl.
+const interruptedFlush = time.Minute
+
 // runCrawl crawls, scores and stores one run. On cancellation it flushes what
 // was fetched and marks the run interrupted, so it can be resumed.
 func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (data.Run, crawler.Stats, error) {
@@ -194,7 +197,7 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 	sink := newScoringSink(scoring.NewEngine(method), data.NewRunSink(w, run.ID, method.Version), job.sites, job.now)
 	c, err := crawler.New(job.cfg, sink)
 	if err != nil {
-		_ = w.Close()
+		_ = w.Close(ctx)
 		return run, crawler.Stats{}, err
 	}
 	if job.onStart != nil {
@@ -202,8 +205,15 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 	}
 	stats, crawlErr := c.Run(ctx, job.sites)
 	// Everything the crawler delivered is in the writer: flush it even when
-	// the context was cancelled (Ctrl-C).
-	flushErr := w.Close()
+	// the context was cancelled (Ctrl-C), but then give a database that is
+	// away a minute, not the writer's full RetryMax.
+	closeCtx := context.WithoutCancel(ctx)
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		closeCtx, cancel = context.WithTimeout(closeCtx, interruptedFlush)
+		defer cancel()
+	}
+	flushErr := w.Close(closeCtx)
 	status := data.RunFinished
 	switch {
 	case flushErr != nil:

@@ -12,14 +12,13 @@ import (
 	"fmt"
 	"math/big"
 	"net"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/councildash/councildash/crawler"
-	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/crawler/demoweb"
 	"github.com/councildash/councildash/data"
 )
 
@@ -40,12 +39,12 @@ func defaultDemoOptions() demoOptions {
 // one site per council with a real page in ../shared/data/pages (its home
 // page), or synthetic sites labelled with register councils when that folder
 // is absent (a user's clone). seed varies the generated pages between runs.
-func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*crawltest.Web, []crawler.Site, error) {
+func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*demoweb.Web, []crawler.Site, error) {
 	byCode := map[string]data.Council{}
 	for _, c := range reg {
 		byCode[c.Code] = c
 	}
-	shared := crawltest.SharedPagesDir()
+	shared := demoweb.SharedPagesDir()
 	if _, err := os.Stat(shared); err != nil {
 		shared = ""
 	}
@@ -53,12 +52,12 @@ func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*crawltest.Web, 
 	if n == 0 {
 		n = 80
 		if shared != "" {
-			if sp, err := crawltest.LoadSharedPages(shared); err == nil {
+			if sp, err := demoweb.LoadSharedPages(shared); err == nil {
 				n = len(sp)
 			}
 		}
 	}
-	web, err := crawltest.NewWeb(crawltest.Options{Sites: n, PagesPerSite: opts.pages, Seed: seed, SharedDir: shared})
+	web, err := demoweb.NewWeb(demoweb.Options{Sites: n, PagesPerSite: opts.pages, Seed: seed, SharedDir: shared})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -99,7 +98,7 @@ func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*crawltest.Web, 
 // listener that the crawler trusts: real council pages link to their own
 // site with https:// URLs, which would otherwise all fail the TLS handshake
 // against the plain-HTTP listener and show up as broken links.
-func demoHTTPS(web *crawltest.Web, sites []crawler.Site, cfg *crawler.Config) (closeFn func(), err error) {
+func demoHTTPS(web *demoweb.Web, sites []crawler.Site, cfg *crawler.Config) error {
 	resolve := make(map[string]string, len(web.Resolve)+2*len(sites))
 	for k, v := range web.Resolve {
 		resolve[k] = v
@@ -113,20 +112,18 @@ func demoHTTPS(web *crawltest.Web, sites []crawler.Site, cfg *crawler.Config) (c
 	}
 	cert, pool, err := demoCertificate(hosts)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	srv := httptest.NewUnstartedServer(web.Server.Config.Handler)
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	srv.StartTLS()
+	addr, err := web.ServeTLS(cert) // closed with the web
+	if err != nil {
+		return err
+	}
 	for _, h := range hosts {
-		resolve[h+":443"] = srv.Listener.Addr().String()
+		resolve[h+":443"] = addr
 	}
 	cfg.Resolve = resolve
 	cfg.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return func() {
-		srv.CloseClientConnections()
-		srv.Close()
-	}, nil
+	return nil
 }
 
 // demoCertificate makes a throwaway self-signed certificate for the demo
@@ -173,8 +170,7 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		cfg := crawler.DefaultConfig()
 		cfg.SearchQueries = searchQueries()
 		cfg.Resolve = web.Resolve
-		closeTLS, err := demoHTTPS(web, sites, &cfg)
-		if err != nil {
+		if err := demoHTTPS(web, sites, &cfg); err != nil {
 			web.Close()
 			return fmt.Errorf("demo web over https: %w", err)
 		}
@@ -189,7 +185,6 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		}
 		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: fmt.Sprintf("%s %d (local web)", demoLabelPrefix, r+1),
 			startedAt: startedAt, onStart: onStart})
-		closeTLS()
 		web.Close()
 		if err != nil {
 			return err

@@ -34,7 +34,7 @@ const demoSeed = 20140601
 
 // seedDemoReviews stores opts.reviews demo reviews (demo = 1), spread
 // deterministically over councils the demo crawled, the top tasks and the
-// four routes: some by peers, some with comments a "demo" moderator
+// four ways: some by peers, some with comments a "demo" moderator
 // approved, a few pending, and a few council responses. It does nothing
 // when demo reviews are already stored.
 func seedDemoReviews(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions) error {
@@ -134,7 +134,7 @@ func demoReviews(codes []string, n int, now time.Time) ([]reviews.Review, []revi
 		case x < 0.35:
 			r.Kind = reviews.KindOther
 		}
-		for _, rt := range reviews.Routes() {
+		for _, rt := range reviews.Ways() {
 			if rng.Float64() < 0.7 {
 				// A better site makes the easier answers likelier.
 				x := rng.Float64()
@@ -153,7 +153,7 @@ func demoReviews(codes []string, n int, now time.Time) ([]reviews.Review, []revi
 			}
 		}
 		if r.Tried() == 0 {
-			r.Ratings[reviews.RouteNav] = ratings[rng.IntN(len(ratings))]
+			r.Ratings[reviews.WayNav] = ratings[rng.IntN(len(ratings))]
 		}
 		if rng.Float64() < 0.3 {
 			r.Comment = comments[rng.IntN(len(comments))]

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/reviews"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -43,7 +44,7 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer store.Close()
 	if req.RunID == "latest" {
-		run, ok, err := dashboard.LatestScoredRun(ctx, store)
+		run, ok, err := store.LatestScoredRun(ctx)
 		if err != nil {
 			return err
 		}
@@ -52,10 +53,10 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 		}
 		req.RunID = run.ID
 	}
-	var rev dashboard.Reviews
+	var rev *reviews.Service
 	if req.Kind == "reviews" {
-		if rev, err = openReviews(env, store); err != nil {
-			return err
+		if rev, err = newReviewService(store, reviewSettings(env)); err != nil {
+			return fmt.Errorf("reviews: %w", err)
 		}
 	}
 

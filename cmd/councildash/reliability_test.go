@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,9 +19,9 @@ import (
 
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/dashboard/reviewpages/formclient"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
-	"github.com/councildash/councildash/reviews/reviewstest"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -297,7 +296,7 @@ func TestReviewPostsSurviveClickHouseRestart(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			jar, _ := cookiejar.New(nil)
-			c := reviewstest.NoRedirects(&http.Client{Jar: jar, Timeout: 30 * time.Second})
+			c := formclient.NoRedirects(&http.Client{Jar: jar, Timeout: 30 * time.Second})
 			// Post until the server has been back for a while.
 			var backSince time.Time
 			for {
@@ -364,9 +363,9 @@ func TestReviewPostsSurviveClickHouseRestart(t *testing.T) {
 	t.Logf("accepted %d (%d after the restart), 503 with the form kept %d, stored %d", accepted.Load(), afterRestart.Load(), unavailable.Load(), total)
 }
 
-// reviewServer serves the real review handlers (rate limits and the minimum
+// reviewServer serves the dashboard with its review pages (rate limits and the minimum
 // time on the form off) over store, for load tests.
-func reviewServer(t *testing.T, store *data.Store, reg []data.Council) *httptest.Server {
+func reviewServer(t *testing.T, store *data.Store, reg []data.Council) *loadServer {
 	t.Helper()
 	// Each refused post logs a warning; only errors are of interest here.
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
@@ -379,17 +378,17 @@ func reviewServer(t *testing.T, store *data.Store, reg []data.Council) *httptest
 
 // postReview fetches a council's review form and posts a review through it,
 // returning the status of the post.
-func postReview(c *http.Client, base, council, task, comment string) (reviewstest.Response, error) {
-	form, err := reviewstest.Do(c, "GET", base+"/councils/"+council+"/review", nil, "")
+func postReview(c *http.Client, base, council, task, comment string) (formclient.Response, error) {
+	form, err := formclient.Do(c, "GET", base+"/councils/"+council+"/review", nil, "")
 	if err != nil {
 		return form, err
 	}
 	if form.Status != http.StatusOK {
 		return form, fmt.Errorf("review form: status %d", form.Status)
 	}
-	tok, err := reviewstest.FormToken(form.Body)
+	tok, err := formclient.FormToken(form.Body)
 	if err != nil {
 		return form, err
 	}
-	return reviewstest.Do(c, "POST", base+"/councils/"+council+"/review", reviewstest.ReviewForm(tok, task, comment), "")
+	return formclient.Do(c, "POST", base+"/councils/"+council+"/review", formclient.ReviewForm(tok, task, comment), "")
 }

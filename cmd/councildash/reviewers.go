@@ -45,7 +45,7 @@ func reviewsService(ctx context.Context, env *Env, db dbFlags) (*data.Store, []d
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	svc, _, err := newReviewService(env, store)
+	svc, err := newReviewService(store, reviewSettings(env))
 	if err != nil {
 		store.Close()
 		return nil, nil, nil, err

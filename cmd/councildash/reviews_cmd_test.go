@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/url"
 	"regexp"
@@ -95,8 +96,7 @@ func TestSeedDemoReviews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := reviewsAdapter{svc}
-	scores, err := a.ReviewScores(ctx)
+	scores, err := svc.Scores(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestSeedDemoReviews(t *testing.T) {
 		if sc.Ranked {
 			ranked++
 		}
-		if sc.Demo != sc.N || sc.Score < 0 || sc.Score > 100 {
+		if sc.DemoN != sc.N || sc.Score < 0 || sc.Score > 100 {
 			t.Fatalf("score %+v", sc)
 		}
 	}
@@ -114,7 +114,7 @@ func TestSeedDemoReviews(t *testing.T) {
 	}
 	comments := 0
 	for code := range scores {
-		cr, err := a.CouncilReviews(ctx, code)
+		cr, err := svc.Council(ctx, code)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,9 +141,9 @@ func TestSeedDemoReviews(t *testing.T) {
 			t.Fatal("demo reviews not deterministic")
 		}
 	}
-	cols := a.ExportColumns()
+	cols := reviews.ExportColumns()
 	n := 0
-	if err := a.ExportReviews(ctx, func(row []any) error {
+	if err := svc.Export(ctx, func(row []any) error {
 		if len(row) != len(cols) {
 			t.Fatalf("row of %d for %d columns", len(row), len(cols))
 		}
@@ -151,5 +151,36 @@ func TestSeedDemoReviews(t *testing.T) {
 		return nil
 	}); err != nil || n != opts.reviews {
 		t.Fatalf("export %d rows: %v", n, err)
+	}
+}
+
+// TestReviewSettings: the review settings come from the environment, flags
+// win over it, and a setting that does not parse names itself.
+func TestReviewSettings(t *testing.T) {
+	vars := map[string]string{"COUNCILDASH_REVIEW_RATE_IP": "0", "COUNCILDASH_ADMIN_TOKEN": "adm",
+		"COUNCILDASH_REVIEW_MIN_FORM_TIME": "0s", "COUNCILDASH_REVIEW_MIN_SAMPLE": "7", "COUNCILDASH_SECURE_COOKIES": "1"}
+	env := &Env{Getenv: func(k string) string { return vars[k] }, Stderr: io.Discard}
+	rf := reviewSettings(env)
+	c, err := rf.config()
+	if err != nil || c.RatePerIP.N >= 0 || c.AdminToken != "adm" || c.MinFormTime >= 0 || c.MinCouncilSample != 7 || !rf.secureCookies || c.Secret != nil {
+		t.Fatalf("from the environment: %+v %v", c, err)
+	}
+	var f reviewFlags
+	fs := newFlags(env, "serve", "serve")
+	f.bind(fs, env)
+	if err := fs.Parse([]string{"--admin-token", "from-flag", "--review-rate-ip", "5/1m", "--secure-cookies=false"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err = f.config()
+	if err != nil || c.AdminToken != "from-flag" || c.RatePerIP != (reviews.Rate{N: 5, Per: time.Minute}) || f.secureCookies || c.MinCouncilSample != 7 {
+		t.Fatalf("flags over the environment: %+v %v", c, err)
+	}
+	for k, v := range map[string]string{"COUNCILDASH_REVIEW_RATE_COUNCIL": "lots", "COUNCILDASH_REVIEW_MIN_SAMPLE": "0",
+		"COUNCILDASH_REVIEW_MIN_FORM_TIME": "soon", "COUNCILDASH_REVIEW_RATE_IP": "10"} {
+		bad := map[string]string{k: v}
+		_, err := reviewSettings(&Env{Getenv: func(k string) string { return bad[k] }}).config()
+		if err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%q: %v", k, v, err)
+		}
 	}
 }

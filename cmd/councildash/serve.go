@@ -14,9 +14,8 @@ import (
 	"time"
 
 	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/dashboard/reviewpages"
 	"github.com/councildash/councildash/data"
-	"github.com/councildash/councildash/reviews"
-	"github.com/councildash/councildash/reviews/web"
 )
 
 // Background crawl modes of `serve --crawl`.
@@ -33,16 +32,18 @@ const demoLabelPrefix = "demo run"
 func cmdServe(ctx context.Context, env *Env, args []string) error {
 	var db dbFlags
 	var cf crawlFlags
-	var addr, mode, adminToken, methodFile string
-	var cacheTTL time.Duration
+	var rf reviewFlags
+	var addr, mode, methodFile, proxies string
+	var refresh time.Duration
 	fs := newFlags(env, "serve", "serve [--addr :8080] [--crawl none|auto|live|demo] [--admin-token TOKEN] [crawl flags]")
 	db.bind(fs, env)
 	cf.bind(fs, env)
+	rf.bind(fs, env)
 	fs.StringVar(&addr, "addr", envOr(env, "COUNCILDASH_ADDR", ":8080"), "address to serve on (env COUNCILDASH_ADDR)")
 	fs.StringVar(&mode, "crawl", envOr(env, "COUNCILDASH_CRAWL", crawlNone), "background crawl while serving: none, live (every council), demo (local demo web), or auto (live when online, else demo)")
-	fs.StringVar(&adminToken, "admin-token", env.Getenv("COUNCILDASH_ADMIN_TOKEN"), "token for the moderation pages (env COUNCILDASH_ADMIN_TOKEN; empty: moderation sign-in disabled)")
 	fs.StringVar(&methodFile, "method", "docs/METHOD.md", "Markdown shown on /method (the scoring method's own text when the file is missing)")
-	fs.DurationVar(&cacheTTL, "cache-ttl", 30*time.Second, "how long query results are cached (negative: no cache)")
+	fs.StringVar(&proxies, "trusted-proxies", env.Getenv("COUNCILDASH_TRUSTED_PROXIES"), "comma-separated proxy addresses (IPs or CIDR ranges) whose X-Forwarded-For is believed (env COUNCILDASH_TRUSTED_PROXIES)")
+	fs.DurationVar(&refresh, "refresh", 5*time.Second, "how often the dashboard looks for new crawl data and reviews")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -63,15 +64,16 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	}
 	defer store.Close()
 
-	handler, err := buildDashboard(env, store, reg, adminToken, readMethod(methodFile), cacheTTL)
+	dash, err := buildDashboard(env, store, reg, rf, splitList(proxies), readMethod(methodFile), refresh)
 	if err != nil {
 		return err
 	}
+	loadReadModel(ctx, env, dash)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: dash.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		IdleTimeout: 2 * time.Minute, ErrorLog: nil}
 	env.Logger.Info("dashboard serving", "url", "http://"+displayAddr(ln.Addr()), "database", store.Database(), "crawl", mode)
 	fmt.Fprintf(env.Stdout, "councildash dashboard on http://%s (Ctrl-C to stop)\n", displayAddr(ln.Addr()))
@@ -85,6 +87,10 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	go func() {
 		defer wg.Done()
 		backgroundCrawl(bg, env, store, reg, cf, mode)
+		// The crawl (or the demo) is over: show it now, not at the next check.
+		if err := dash.Refresh(bg); err != nil && bg.Err() == nil {
+			env.Logger.Warn("dashboard not refreshed after the crawl", "err", err)
+		}
 	}()
 
 	serveErr := make(chan error, 1)
@@ -105,35 +111,46 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	return err
 }
 
-// buildDashboard wires the dashboard (and the review pages, when built in)
-// over the store.
-func buildDashboard(env *Env, store *data.Store, reg []data.Council, adminToken, methodMD string, cacheTTL time.Duration) (http.Handler, error) {
-	d := dashboard.Deps{Source: store, Councils: dashboardCouncils(reg), Logger: env.Logger,
-		NotFound: []error{data.ErrNotFound}, Unavailable: []error{data.ErrUnavailable},
-		MethodMarkdown: methodMD, CacheTTL: cacheTTL}
-	// Behind a reverse proxy, name it so client addresses (for review rate
-	// limits) come from X-Forwarded-For; by default no proxy is trusted.
-	for _, p := range strings.Split(env.Getenv("COUNCILDASH_TRUSTED_PROXIES"), ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			d.TrustedProxies = append(d.TrustedProxies, p)
-		}
-	}
-	if err := wireReviews(env, store, reg, adminToken, &d); err != nil {
-		return nil, err
-	}
-	srv, err := dashboard.New(d)
+// buildDashboard wires the dashboard and the reviews (with the review
+// pages) over the store: what serve serves, and what the benchmarks load.
+func buildDashboard(env *Env, store *data.Store, reg []data.Council, rf reviewFlags, trustedProxies []string, methodMD string, refresh time.Duration) (*dashboard.Server, error) {
+	svc, err := newReviewService(store, rf)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reviews: %w", err)
 	}
-	return srv.Handler(), nil
+	if rf.secret == "" {
+		env.Logger.Warn("COUNCILDASH_REVIEW_SECRET is not set: peer and moderator sign-ins and rate limits reset when the server restarts")
+	}
+	if rf.adminToken == "" {
+		env.Logger.Info("COUNCILDASH_ADMIN_TOKEN is not set: moderation sign-in is off (comments stay pending)")
+	}
+	return dashboard.New(dashboard.Deps{Store: store, Councils: reg, Reviews: svc,
+		ReviewPages: reviewpages.Config{SecureCookies: rf.secureCookies}, TrustedProxies: trustedProxies,
+		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh})
 }
 
-// dashboardCouncils converts the register for the dashboard.
-func dashboardCouncils(reg []data.Council) []dashboard.Council {
-	out := make([]dashboard.Council, len(reg))
-	for i, c := range reg {
-		out[i] = dashboard.Council{Code: c.Code, Name: c.Name, Type: c.Type, Tier: c.Tier, Nation: c.Nation,
-			Region: c.Region, HomepageURL: c.HomepageURL}
+// loadReadModel builds the dashboard's read model at start and reads the
+// councils' evidence ahead, so the first visitors do not wait for either
+// (at most a minute: then the server starts anyway). When the database
+// cannot answer yet, the first request tries again.
+func loadReadModel(ctx context.Context, env *Env, dash *dashboard.Server) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := dash.Refresh(ctx); err != nil {
+		env.Logger.Warn("dashboard data not loaded at start; the first request loads it", "err", err)
+		return
+	}
+	env.Logger.Info("dashboard data loaded", "elapsed", time.Since(start).Round(time.Millisecond))
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
 	}
 	return out
 }
@@ -267,47 +284,4 @@ func online(ctx context.Context, hosts []string, timeout time.Duration) (bool, s
 		errs = append(errs, a.host+": "+a.err.Error())
 	}
 	return false, "DNS lookups failed (" + strings.Join(errs, "; ") + ")"
-}
-
-// wireReviews builds the reviews service and its web pages (see
-// reviewsSetup) and adds them to the dashboard's dependencies: one renderer
-// holds the dashboard's and the review pages' templates.
-func wireReviews(env *Env, store *data.Store, reg []data.Council, adminToken string, d *dashboard.Deps) error {
-	r, err := dashboard.NewRenderer(env.Logger, web.Templates)
-	if err != nil {
-		return err
-	}
-	svc, pages, err := reviewsSetup(withAdminToken(env, adminToken), store, reg, r)
-	if err != nil {
-		return fmt.Errorf("reviews: %w", err)
-	}
-	d.Renderer, d.ReviewPages, d.Reviews = r, pages, reviewsAdapter{svc}
-	d.NotFound = append(d.NotFound, reviews.ErrNotFound)
-	d.Unavailable = append(d.Unavailable, reviews.ErrUnavailable)
-	return nil
-}
-
-// withAdminToken lets --admin-token stand in for COUNCILDASH_ADMIN_TOKEN.
-func withAdminToken(env *Env, token string) *Env {
-	if token == "" {
-		return env
-	}
-	e := *env
-	e.Getenv = func(k string) string {
-		if k == "COUNCILDASH_ADMIN_TOKEN" {
-			return token
-		}
-		return env.Getenv(k)
-	}
-	return &e
-}
-
-// openReviews returns the reviews service as the dashboard reads it (for
-// `export --what reviews`), built the same way serve builds it.
-func openReviews(env *Env, store *data.Store) (dashboard.Reviews, error) {
-	svc, _, err := newReviewService(env, store)
-	if err != nil {
-		return nil, fmt.Errorf("reviews: %w", err)
-	}
-	return reviewsAdapter{svc}, nil
 }

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/dashboard/reviewpages/formclient"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
-	"github.com/councildash/councildash/reviews/reviewstest"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -104,7 +104,7 @@ func TestSoak(t *testing.T) {
 				jar, _ := cookiejar.New(nil)
 				tr := &http.Transport{}
 				defer tr.CloseIdleConnections()
-				c := reviewstest.NoRedirects(&http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second})
+				c := formclient.NoRedirects(&http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second})
 				for {
 					select {
 					case <-stop:

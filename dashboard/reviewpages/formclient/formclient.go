@@ -1,6 +1,8 @@
-// Package reviewstest holds helpers shared by the review tests and the
-// review bench: a form client (the routes come from dashboard.ReviewRoutes).
-package reviewstest
+// Package formclient is a client of the review pages' forms: it fetches a
+// form, reads its token and posts a review, as a browser would. The review
+// bench (`councildash bench`) and the tests post reviews with it. It uses no
+// test packages.
+package formclient
 
 import (
 	"fmt"

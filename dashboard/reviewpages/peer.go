@@ -1,4 +1,4 @@
-package web
+package reviewpages
 
 import (
 	"errors"
@@ -175,6 +175,7 @@ func (h *Handlers) Respond(c *gin.Context) {
 	var verr *reviews.ValidationError
 	switch {
 	case err == nil:
+		h.changed()
 		c.Redirect(http.StatusSeeOther, "/peer?responded=1")
 	case errors.As(err, &verr):
 		for _, fe := range verr.Fields {

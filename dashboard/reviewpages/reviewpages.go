@@ -1,13 +1,15 @@
-// Package web serves the review pages: the review form, peer sign-in and
-// home, councils' responses and moderation. The dashboard owns the route
-// table and calls these handlers; pages render through the dashboard's
-// renderer (the Renderer interface), with the templates in Templates.
+// Package reviewpages serves the review pages: the review form, peer
+// sign-in and home, councils' responses and moderation. It is the UI of
+// the reviews package (which holds the rules and never imports this): the
+// dashboard's way table calls these handlers, and the pages render
+// through the dashboard's renderer (the Renderer interface) with the
+// templates in Templates.
 //
 // Every page is a plain HTML form that works without JavaScript. A post is
 // answered 303 only after the review is stored; a rejected post re-renders
 // the form with a clear message and what the person typed; when the
 // database is down the form comes back with status 503 and the input kept.
-package web
+package reviewpages
 
 import (
 	"embed"
@@ -24,6 +26,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/reviews"
 )
 
@@ -39,13 +42,6 @@ type Renderer interface {
 	Render(c *gin.Context, status int, page, title string, data any)
 }
 
-// Council is a council of the register as the review pages need it.
-type Council struct {
-	Code        string
-	Name        string
-	HomepageURL string
-}
-
 // Config shapes the handlers.
 type Config struct {
 	// SecureCookies marks session cookies Secure (serve over HTTPS).
@@ -58,23 +54,27 @@ type Config struct {
 type Deps struct {
 	Service  *reviews.Service
 	Renderer Renderer
-	Councils []Council
+	Councils []data.Council
 	Logger   *slog.Logger
 	Config   Config
 	// Clock is the time source (default time.Now); tests move it on
 	// instead of sleeping through the minimum time on the form.
 	Clock func() time.Time
+	// OnChange, when set, is told after a review, a moderation decision
+	// or a response is stored (the dashboard refreshes its reviews).
+	OnChange func()
 }
 
 // Handlers are the review pages' gin handlers.
 type Handlers struct {
 	svc      *reviews.Service
 	r        Renderer
-	councils []Council
-	byCode   map[string]Council
+	councils []data.Council
+	byCode   map[string]data.Council
 	log      *slog.Logger
 	cfg      Config
 	now      func() time.Time
+	changed  func()
 }
 
 // Cookie names.
@@ -89,14 +89,18 @@ const DefaultMaxBody = 128 << 10
 // New returns the handlers.
 func New(d Deps) (*Handlers, error) {
 	if d.Service == nil || d.Renderer == nil {
-		return nil, errors.New("reviews/web: Service and Renderer are required")
+		return nil, errors.New("reviewpages: Service and Renderer are required")
 	}
-	h := &Handlers{svc: d.Service, r: d.Renderer, log: d.Logger, cfg: d.Config, now: d.Clock, byCode: map[string]Council{}}
+	h := &Handlers{svc: d.Service, r: d.Renderer, log: d.Logger, cfg: d.Config, now: d.Clock, changed: d.OnChange,
+		byCode: map[string]data.Council{}}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
 	if h.now == nil {
 		h.now = time.Now
+	}
+	if h.changed == nil {
+		h.changed = func() {}
 	}
 	if h.cfg.MaxBodyBytes <= 0 {
 		h.cfg.MaxBodyBytes = DefaultMaxBody
@@ -214,7 +218,7 @@ func (h *Handlers) parseForm(c *gin.Context, back string) bool {
 	return true
 }
 
-func (h *Handlers) council(c *gin.Context) (Council, bool) {
+func (h *Handlers) council(c *gin.Context) (data.Council, bool) {
 	co, ok := h.byCode[c.Param("code")]
 	if !ok {
 		h.notFound(c, fmt.Sprintf("There is no council with the code %q in the register.", c.Param("code")))
@@ -240,8 +244,8 @@ func reviewPath(code string) string { return "/councils/" + url.PathEscape(code)
 
 // ---- the review form ----
 
-// RouteQuestion is one route's radios.
-type RouteQuestion struct {
+// WayQuestion is one way's radios.
+type WayQuestion struct {
 	Name    string
 	Legend  string
 	Choices []Choice
@@ -250,7 +254,7 @@ type RouteQuestion struct {
 
 // FormPage is the review form's data.
 type FormPage struct {
-	Council     Council
+	Council     data.Council
 	Action      string
 	Token       string
 	Peer        *reviews.Peer
@@ -261,7 +265,7 @@ type FormPage struct {
 	Errors      []ErrorLink
 	Tasks       []Choice
 	TaskError   string
-	Routes      []RouteQuestion
+	Ways        []WayQuestion
 	Importance  []Choice
 	ImpError    string
 	EndURL      string
@@ -273,7 +277,7 @@ type FormPage struct {
 	MaxComment  string
 }
 
-func (h *Handlers) formPage(co Council, in reviews.Input, peer *reviews.Peer, token string, verr *reviews.ValidationError) FormPage {
+func (h *Handlers) formPage(co data.Council, in reviews.Input, peer *reviews.Peer, token string, verr *reviews.ValidationError) FormPage {
 	p := FormPage{Council: co, Action: reviewPath(co.Code), Token: token, Peer: peer, MaxComment: reviews.Thousands(reviews.MaxComment),
 		EndURL: in.EndURL, Comment: in.Comment}
 	if peer != nil {
@@ -282,8 +286,8 @@ func (h *Handlers) formPage(co Council, in reviews.Input, peer *reviews.Peer, to
 	for _, t := range h.svc.Tasks() {
 		p.Tasks = append(p.Tasks, Choice{ID: "task-" + t.ID, Value: t.ID, Label: t.Name, Checked: t.ID == in.Task})
 	}
-	for _, rt := range reviews.Routes() {
-		q := RouteQuestion{Name: reviews.RouteField(rt), Legend: rt.Label(), Error: verr.Message(reviews.RouteField(rt))}
+	for _, rt := range reviews.Ways() {
+		q := WayQuestion{Name: reviews.WayField(rt), Legend: rt.Label(), Error: verr.Message(reviews.WayField(rt))}
 		chosen := in.Ratings[rt]
 		if r, ok := reviews.ParseRating(chosen); ok {
 			chosen = r.FormValue()
@@ -295,7 +299,7 @@ func (h *Handlers) formPage(co Council, in reviews.Input, peer *reviews.Peer, to
 			}
 			q.Choices = append(q.Choices, Choice{ID: id, Value: ch.Value, Label: ch.Label, Checked: chosen == ch.Value})
 		}
-		p.Routes = append(p.Routes, q)
+		p.Ways = append(p.Ways, q)
 	}
 	for i := reviews.MinImportance; i <= reviews.MaxImportance; i++ {
 		id := reviews.FieldImportance
@@ -332,7 +336,7 @@ func (h *Handlers) formPage(co Council, in reviews.Input, peer *reviews.Peer, to
 	return p
 }
 
-func formTitle(co Council) string { return "Review " + co.Name }
+func formTitle(co data.Council) string { return "Review " + co.Name }
 
 // importanceLabel names an importance rating (1 to 5).
 func importanceLabel(i int) string {
@@ -376,7 +380,7 @@ func (h *Handlers) Form(c *gin.Context) {
 	h.r.Render(c, http.StatusOK, "review_form", formTitle(co), p)
 }
 
-func (h *Handlers) ownCouncil(c *gin.Context, co Council) {
+func (h *Handlers) ownCouncil(c *gin.Context, co data.Council) {
 	h.message(c, http.StatusForbidden, "You cannot review your own council",
 		[]string{fmt.Sprintf("You are signed in as staff of %s. Peers review other councils' sites, so that reviews stay independent.", co.Name),
 			"You can post a public response to your council's reviews instead."},
@@ -387,8 +391,8 @@ func inputFrom(c *gin.Context) reviews.Input {
 	f := c.Request.PostForm
 	in := reviews.Input{Task: f.Get(reviews.FieldTask), Importance: f.Get(reviews.FieldImportance),
 		Comment: f.Get(reviews.FieldComment), EndURL: f.Get(reviews.FieldEndURL), Kind: f.Get(reviews.FieldKind)}
-	for _, rt := range reviews.Routes() {
-		in.Ratings[rt] = f.Get(reviews.RouteField(rt))
+	for _, rt := range reviews.Ways() {
+		in.Ratings[rt] = f.Get(reviews.WayField(rt))
 	}
 	return in
 }
@@ -423,6 +427,9 @@ func (h *Handlers) Submit(c *gin.Context) {
 	res, err := h.svc.Submit(c.Request.Context(), reviews.Submission{Council: co.Code, Input: in, FormToken: tok,
 		Honeypot: c.Request.PostForm.Get(FieldHoneypot), IP: c.ClientIP(), Peer: peer, Now: now})
 	if err == nil {
+		if !res.Duplicate {
+			h.changed()
+		}
 		q := url.Values{}
 		if t, ok := h.svc.Task(strings.TrimSpace(in.Task)); ok {
 			q.Set("task", t.ID)
@@ -488,7 +495,7 @@ func waitText(d time.Duration) string {
 	return fmt.Sprintf("%d minutes", m)
 }
 
-func (h *Handlers) renderUnavailable(c *gin.Context, co Council, in reviews.Input, peer *reviews.Peer, tok string, now time.Time) {
+func (h *Handlers) renderUnavailable(c *gin.Context, co data.Council, in reviews.Input, peer *reviews.Peer, tok string, now time.Time) {
 	h.log.Warn("reviews: review not stored: database unavailable", "council", co.Code)
 	p := h.formPage(co, in, peer, h.svc.ReissueFormToken(tok, reviews.FormBinding(co.Code, peer), now), nil)
 	p.Unavailable = true
@@ -500,7 +507,7 @@ func (h *Handlers) renderUnavailable(c *gin.Context, co Council, in reviews.Inpu
 
 // ThanksPage is the page after a stored review.
 type ThanksPage struct {
-	Council    Council
+	Council    data.Council
 	Task       string
 	TaskName   string
 	Duplicate  bool
@@ -546,7 +553,7 @@ func (h *Handlers) Random(c *gin.Context) {
 	if p, _, err := h.peer(c, h.now()); err == nil && p != nil {
 		own = p.Council
 	}
-	var co Council
+	var co data.Council
 	for range 20 {
 		co = h.councils[rand.IntN(len(h.councils))]
 		if co.Code != own {

@@ -1,4 +1,4 @@
-package web
+package reviewpages
 
 import (
 	"errors"
@@ -67,7 +67,7 @@ func (h *Handlers) admin(c *gin.Context, now time.Time) (*reviews.Admin, bool) {
 
 func (h *Handlers) modItem(r reviews.ReviewState) ModItem {
 	var parts []string
-	for _, rt := range reviews.Routes() {
+	for _, rt := range reviews.Ways() {
 		x := r.Ratings[rt]
 		label := "not tried"
 		for _, ch := range reviews.RatingChoices() {
@@ -209,6 +209,7 @@ func (h *Handlers) Moderate(c *gin.Context) {
 	var verr *reviews.ValidationError
 	switch {
 	case err == nil:
+		h.changed()
 		c.Redirect(http.StatusSeeOther, "/moderation?done="+url.QueryEscape(id))
 	case errors.As(err, &verr):
 		for _, fe := range verr.Fields {

@@ -1,14 +1,13 @@
-package crawltest
+package demoweb
 
 import (
+	"bufio"
 	"encoding/csv"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"testing"
 )
 
 // SharedDir returns the project's shared data folder (council pages under
@@ -19,21 +18,66 @@ import (
 //     directory holding go.mod);
 //   - ../shared next to the checkout this one was cloned from, when git's
 //     remote "origin" is a folder on this machine (a clone made elsewhere,
-//     e.g. `git clone . /tmp/x`, still finds the data).
+//     e.g. `git clone . /tmp/x`, still finds the data). The origin is read
+//     from the checkout's git config file; git itself is never run.
 func SharedDir() string {
-	if d := os.Getenv("COUNCILDASH_SHARED"); d != "" {
-		return existingDir(d)
+	return sharedDirFrom(os.Getenv("COUNCILDASH_SHARED"), moduleRoot())
+}
+
+func sharedDirFrom(env, root string) string {
+	if env != "" {
+		return existingDir(env)
 	}
-	root := moduleRoot()
 	if root == "" {
 		return ""
 	}
 	if d := existingDir(filepath.Join(root, "..", "shared")); d != "" {
 		return d
 	}
-	out, err := exec.Command("git", "-C", root, "config", "--get", "remote.origin.url").Output()
-	if origin := strings.TrimSpace(string(out)); err == nil && filepath.IsAbs(origin) {
+	if origin := gitOrigin(root); filepath.IsAbs(origin) {
 		return existingDir(filepath.Join(origin, "..", "shared"))
+	}
+	return ""
+}
+
+// gitOrigin returns the URL of the remote "origin" in the git config of the
+// checkout at root ("" when there is none). A worktree's .git is a file
+// naming its git folder, whose commondir holds the shared config.
+func gitOrigin(root string) string {
+	gitDir := filepath.Join(root, ".git")
+	if b, err := os.ReadFile(gitDir); err == nil { // a worktree or submodule: "gitdir: PATH"
+		d, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+		if !ok {
+			return ""
+		}
+		gitDir = strings.TrimSpace(d)
+		if !filepath.IsAbs(gitDir) {
+			gitDir = filepath.Join(root, gitDir)
+		}
+		if c, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+			common := strings.TrimSpace(string(c))
+			if !filepath.IsAbs(common) {
+				common = filepath.Join(gitDir, common)
+			}
+			gitDir = common
+		}
+	}
+	f, err := os.Open(filepath.Join(gitDir, "config"))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	inOrigin := false
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "[") {
+			inOrigin = strings.EqualFold(strings.Join(strings.Fields(line), " "), `[remote "origin"]`)
+			continue
+		}
+		if k, v, ok := strings.Cut(line, "="); inOrigin && ok && strings.TrimSpace(k) == "url" {
+			return strings.Trim(strings.TrimSpace(v), `"`)
+		}
 	}
 	return ""
 }
@@ -69,36 +113,6 @@ func existingDir(p string) string {
 		return filepath.Clean(p)
 	}
 	return ""
-}
-
-// RequireShared returns SharedDir, skipping the test when it is absent, or
-// failing it when the environment variable CI is "true".
-func RequireShared(tb testing.TB) string {
-	tb.Helper()
-	dir := SharedDir()
-	if dir == "" {
-		msg := "shared data not found: set COUNCILDASH_SHARED, or keep the project beside ../shared"
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return dir
-}
-
-// RequireSharedPages returns SharedPagesDir, skipping the test when it is
-// absent, or failing it when the environment variable CI is "true".
-func RequireSharedPages(tb testing.TB) string {
-	tb.Helper()
-	dir := filepath.Join(RequireShared(tb), "data", "pages")
-	if existingDir(dir) == "" {
-		msg := "real council pages not found in " + dir
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return dir
 }
 
 // SharedPage is one real council page usable as a site's home page.

@@ -1,15 +1,19 @@
-// Package crawltest is a loopback test web for the crawler: one listener
-// serving many virtual council sites by Host header (generated on the fly
-// from templates, home pages taken from the real shared pages when present),
-// plus hostile sites that misbehave in the ways real servers do.
-package crawltest
+// Package demoweb is a loopback web of council sites: one listener serving
+// many virtual council sites by Host header (generated on the fly from
+// templates, home pages taken from the real shared pages when present), plus
+// hostile sites that misbehave in the ways real servers do. The offline demo
+// and the benchmarks crawl it; the crawler's tests use it through
+// crawler/crawltest. It is product code: it uses no test packages.
+package demoweb
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -41,7 +45,8 @@ type Options struct {
 
 // Web is a running loopback web. Close it when done.
 type Web struct {
-	Server  *httptest.Server
+	// Addr is the listener's address (host:port); Resolve["*"] is Addr.
+	Addr    string
 	Sites   []crawler.Site // generated sites, then hostile ones
 	Resolve map[string]string
 	// HostileSites maps a hostile kind to its site.
@@ -52,6 +57,11 @@ type Web struct {
 	all      sync.Map // host -> *atomic.Int64 (every request)
 	latency  time.Duration
 	closers  []func()
+
+	handler  http.Handler   // route, counting handlers in flight
+	inflight sync.WaitGroup // handlers running
+	mu       sync.Mutex     // guards servers
+	servers  []*http.Server // the plain listener and any TLS ones
 }
 
 // NewWeb starts a web with the given options.
@@ -64,7 +74,7 @@ func NewWeb(opts Options) (*Web, error) {
 	if opts.SharedDir != "" {
 		var err error
 		if shared, err = LoadSharedPages(opts.SharedDir); err != nil {
-			return nil, fmt.Errorf("crawltest: loading shared pages: %w", err)
+			return nil, fmt.Errorf("demoweb: loading shared pages: %w", err)
 		}
 	}
 	gz := newGzipPool()
@@ -99,17 +109,22 @@ func NewWeb(opts Options) (*Web, error) {
 		}
 		hostile = append(hostile, h)
 	}
-	w.Server = httptest.NewUnstartedServer(http.HandlerFunc(w.route))
-	if opts.Listen != "" {
-		ln, err := net.Listen("tcp", opts.Listen)
-		if err != nil {
-			return nil, fmt.Errorf("crawltest: listen: %w", err)
-		}
-		_ = w.Server.Listener.Close()
-		w.Server.Listener = ln
+	w.handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w.inflight.Add(1)
+		defer w.inflight.Done()
+		w.route(rw, r)
+	})
+	listen := opts.Listen
+	if listen == "" {
+		listen = "127.0.0.1:0"
 	}
-	w.Server.Start()
-	w.Resolve["*"] = w.Server.Listener.Addr().String()
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return nil, fmt.Errorf("demoweb: listen: %w", err)
+	}
+	w.serve(ln)
+	w.Addr = ln.Addr().String()
+	w.Resolve["*"] = w.Addr
 	for _, h := range hostile {
 		site := crawler.Site{Council: "H-" + h.kind, Name: "Hostile " + h.kind, HomeURL: "http://" + h.host + "/"}
 		switch h.kind {
@@ -135,16 +150,48 @@ func NewWeb(opts Options) (*Web, error) {
 	return w, nil
 }
 
-// Close stops the server (hanging handlers are released first).
+// serve serves the web on ln until Close.
+func (w *Web) serve(ln net.Listener) *http.Server {
+	srv := &http.Server{Handler: w.handler, ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog: log.New(io.Discard, "", 0)} // hostile sites and TLS probes make noise, not news
+	w.mu.Lock()
+	w.servers = append(w.servers, srv)
+	w.mu.Unlock()
+	go func() { _ = srv.Serve(ln) }()
+	return srv
+}
+
+// ServeTLS serves the same web over TLS with cert on another loopback
+// listener and returns its address (the demo maps the sites' https://
+// hosts to it). Close stops it with the rest.
+func (w *Web) ServeTLS(cert tls.Certificate) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("demoweb: listen: %w", err)
+	}
+	tln := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	w.serve(tln)
+	return ln.Addr().String(), nil
+}
+
+// Handler is the web's handler: every virtual host by its Host header.
+func (w *Web) Handler() http.Handler { return w.handler }
+
+// Close stops the servers (hanging handlers are released first) and waits
+// for the handlers still running to return.
 func (w *Web) Close() {
 	for _, c := range w.closers {
 		c()
 	}
 	w.closers = nil
-	if w.Server != nil {
-		w.Server.CloseClientConnections()
-		w.Server.Close()
+	w.mu.Lock()
+	servers := w.servers
+	w.servers = nil
+	w.mu.Unlock()
+	for _, srv := range servers {
+		_ = srv.Close() // closes listeners and connections: requests' contexts end
 	}
+	w.inflight.Wait()
 }
 
 // Requests counts every request to host (robots.txt included).

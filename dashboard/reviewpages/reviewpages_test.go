@@ -1,4 +1,4 @@
-package web_test
+package reviewpages_test
 
 import (
 	"context"
@@ -16,14 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/dashboard/reviewpages/formclient"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
 	"github.com/councildash/councildash/reviews"
-	"github.com/councildash/councildash/reviews/reviewstest"
-	"github.com/councildash/councildash/reviews/web"
 )
 
 // clock is a test clock moved on by hand (no sleeping for the minimum time
@@ -42,7 +39,7 @@ type env struct {
 	clock *clock
 }
 
-var testCouncils = []web.Council{
+var testCouncils = []data.Council{
 	{Code: "AAA", Name: "Aardvark Borough Council", HomepageURL: "https://www.aardvark.gov.uk/"},
 	{Code: "BBB", Name: "Badger District Council", HomepageURL: "https://www.badger.gov.uk/"},
 	{Code: "CCC", Name: "Coot County Council", HomepageURL: "https://www.coot.gov.uk/"},
@@ -53,29 +50,22 @@ func baseConfig() reviews.Config {
 		RatePerIP: reviews.Rate{N: 100, Per: time.Hour}, RatePerCouncil: reviews.Rate{N: 1000, Per: time.Hour}}
 }
 
+// newEnvStore serves the review pages as the dashboard serves them (its
+// route table, renderer and trusted proxy) over store.
 func newEnvStore(t *testing.T, store *data.Store, cfg reviews.Config) *env {
 	t.Helper()
-	gin.SetMode(gin.TestMode)
 	svc, err := reviews.New(data.NewReviewStore(store), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rend, err := dashboard.NewRenderer(log, web.Templates)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ck := &clock{}
-	h, err := web.New(web.Deps{Service: svc, Renderer: rend, Councils: testCouncils, Logger: log, Clock: ck.Now})
+	dash, err := dashboard.New(dashboard.Deps{Store: store, Councils: testCouncils, Reviews: svc, Clock: ck.Now,
+		TrustedProxies: []string{"127.0.0.1"}, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := gin.New()
-	if err := eng.SetTrustedProxies([]string{"127.0.0.1"}); err != nil {
-		t.Fatal(err)
-	}
-	dashboard.ReviewRoutes(eng, h)
-	srv := httptest.NewServer(eng)
+	srv := httptest.NewServer(dash.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: store, svc: svc, srv: srv, clock: ck}
 }
@@ -86,12 +76,12 @@ func newEnv(t *testing.T, cfg reviews.Config) *env {
 
 func (e *env) client() *http.Client {
 	jar, _ := cookiejar.New(nil)
-	return reviewstest.NoRedirects(&http.Client{Jar: jar, Timeout: 30 * time.Second})
+	return formclient.NoRedirects(&http.Client{Jar: jar, Timeout: 30 * time.Second})
 }
 
-func (e *env) do(c *http.Client, method, path string, form url.Values, ip string) reviewstest.Response {
+func (e *env) do(c *http.Client, method, path string, form url.Values, ip string) formclient.Response {
 	e.t.Helper()
-	r, err := reviewstest.Do(c, method, e.srv.URL+path, form, ip)
+	r, err := formclient.Do(c, method, e.srv.URL+path, form, ip)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -105,7 +95,7 @@ func (e *env) form(c *http.Client, code, ip string) string {
 	if r.Status != http.StatusOK {
 		e.t.Fatalf("form: %d %s", r.Status, r.Body)
 	}
-	tok, err := reviewstest.FormToken(r.Body)
+	tok, err := formclient.FormToken(r.Body)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -135,9 +125,9 @@ func TestSubmitStoresAndShowsAggregate(t *testing.T) {
 	if !strings.Contains(r.Body, `class="govuk-radios__input"`) || !strings.Contains(r.Body, `<legend class="govuk-fieldset__legend`) {
 		t.Fatal("form does not use GOV.UK radios with legends")
 	}
-	tok, _ := reviewstest.FormToken(r.Body)
+	tok, _ := formclient.FormToken(r.Body)
 	e.clock.Add(5 * time.Second)
-	resp := e.do(c, "POST", "/councils/AAA/review", reviewstest.ReviewForm(tok, "register-to-vote", "Took a while"), "")
+	resp := e.do(c, "POST", "/councils/AAA/review", formclient.ReviewForm(tok, "register-to-vote", "Took a while"), "")
 	if resp.Status != http.StatusSeeOther || resp.Location != "/councils/AAA/review/thanks?task=register-to-vote" {
 		t.Fatalf("submit: %d %q\n%s", resp.Status, resp.Location, resp.Body)
 	}
@@ -203,7 +193,7 @@ func TestValidationThroughHTTP(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			v := reviewstest.ReviewForm(tok, "pay-council-tax", "Keep this comment")
+			v := formclient.ReviewForm(tok, "pay-council-tax", "Keep this comment")
 			tc.mod(v)
 			r := e.do(c, "POST", "/councils/AAA/review", v, "")
 			if r.Status != tc.status {
@@ -224,7 +214,7 @@ func TestValidationThroughHTTP(t *testing.T) {
 		})
 	}
 	// A body over the limit is refused cleanly.
-	v := reviewstest.ReviewForm(tok, "pay-council-tax", strings.Repeat("b", 200<<10))
+	v := formclient.ReviewForm(tok, "pay-council-tax", strings.Repeat("b", 200<<10))
 	r := e.do(c, "POST", "/councils/AAA/review", v, "")
 	if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "What you sent is too large") {
 		t.Fatalf("big body: %d %.500s", r.Status, r.Body)
@@ -233,7 +223,7 @@ func TestValidationThroughHTTP(t *testing.T) {
 		t.Fatalf("%d invalid reviews stored", n)
 	}
 	// The kept input still posts (the re-issued token keeps its time).
-	r = e.do(c, "POST", "/councils/AAA/review", reviewstest.ReviewForm(tok, "pay-council-tax", "<script>alert(1)</script>"), "")
+	r = e.do(c, "POST", "/councils/AAA/review", formclient.ReviewForm(tok, "pay-council-tax", "<script>alert(1)</script>"), "")
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("valid post: %d", r.Status)
 	}
@@ -244,7 +234,7 @@ func TestCSRFHoneypotAndMinimumTime(t *testing.T) {
 	c := e.client()
 	tok := e.form(c, "AAA", "")
 	// Too fast: the clock has not moved.
-	r := e.do(c, "POST", "/councils/AAA/review", reviewstest.ReviewForm(tok, "pay-council-tax", "quick"), "")
+	r := e.do(c, "POST", "/councils/AAA/review", formclient.ReviewForm(tok, "pay-council-tax", "quick"), "")
 	if r.Status != 400 || !strings.Contains(r.Body, "sent very quickly") || !strings.Contains(r.Body, "quick") {
 		t.Fatalf("too fast: %d %.400s", r.Status, r.Body)
 	}
@@ -261,14 +251,14 @@ func TestCSRFHoneypotAndMinimumTime(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			r := e.do(c, "POST", "/councils/AAA/review", reviewstest.ReviewForm(tk, "pay-council-tax", "csrf "+name), "")
+			r := e.do(c, "POST", "/councils/AAA/review", formclient.ReviewForm(tk, "pay-council-tax", "csrf "+name), "")
 			if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "did not come from this site") || !strings.Contains(r.Body, "csrf "+name) {
 				t.Fatalf("%d %.400s", r.Status, r.Body)
 			}
 		})
 	}
 	// Honeypot.
-	v := reviewstest.ReviewForm(tok, "pay-council-tax", "bot")
+	v := formclient.ReviewForm(tok, "pay-council-tax", "bot")
 	v.Set("website", "http://spam.example")
 	r = e.do(c, "POST", "/councils/AAA/review", v, "")
 	if r.Status != 400 || !strings.Contains(r.Body, "leave this empty") {
@@ -276,7 +266,7 @@ func TestCSRFHoneypotAndMinimumTime(t *testing.T) {
 	}
 	// Expired token.
 	e.clock.Add(5 * time.Hour)
-	r = e.do(c, "POST", "/councils/AAA/review", reviewstest.ReviewForm(tok, "pay-council-tax", "late"), "")
+	r = e.do(c, "POST", "/councils/AAA/review", formclient.ReviewForm(tok, "pay-council-tax", "late"), "")
 	if r.Status != http.StatusForbidden {
 		t.Fatalf("expired token: %d", r.Status)
 	}
@@ -284,12 +274,12 @@ func TestCSRFHoneypotAndMinimumTime(t *testing.T) {
 		t.Fatalf("%d refused reviews stored", n)
 	}
 	// The re-rendered form carries a fresh token that works.
-	tok2, err := reviewstest.FormToken(r.Body)
+	tok2, err := formclient.FormToken(r.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Add(5 * time.Second)
-	if r := e.do(c, "POST", "/councils/AAA/review", reviewstest.ReviewForm(tok2, "pay-council-tax", "late"), ""); r.Status != http.StatusSeeOther {
+	if r := e.do(c, "POST", "/councils/AAA/review", formclient.ReviewForm(tok2, "pay-council-tax", "late"), ""); r.Status != http.StatusSeeOther {
 		t.Fatalf("retry with fresh token: %d", r.Status)
 	}
 }
@@ -300,10 +290,10 @@ func TestRateLimitsAndDuplicates(t *testing.T) {
 	cfg.RatePerCouncil = reviews.Rate{N: 4, Per: time.Hour}
 	e := newEnv(t, cfg)
 	c := e.client()
-	post := func(ip, code, comment string) reviewstest.Response {
+	post := func(ip, code, comment string) formclient.Response {
 		tok := e.form(c, code, ip)
 		e.clock.Add(4 * time.Second)
-		return e.do(c, "POST", "/councils/"+code+"/review", reviewstest.ReviewForm(tok, "pay-council-tax", comment), ip)
+		return e.do(c, "POST", "/councils/"+code+"/review", formclient.ReviewForm(tok, "pay-council-tax", comment), ip)
 	}
 	if r := post("10.0.0.1", "AAA", "one"); r.Status != 303 {
 		t.Fatalf("1: %d", r.Status)
@@ -362,7 +352,7 @@ func TestPeerFlow(t *testing.T) {
 	}
 	link := reviews.SignInURL(e.srv.URL, issued.Token)
 	c := e.client()
-	r, err := reviewstest.Do(c, "GET", link, nil, "")
+	r, err := formclient.Do(c, "GET", link, nil, "")
 	if err != nil || r.Status != http.StatusSeeOther || r.Location != "/peer" {
 		t.Fatalf("sign in: %+v %v", r.Status, err)
 	}
@@ -372,7 +362,7 @@ func TestPeerFlow(t *testing.T) {
 	}
 	// The link works once.
 	c2 := e.client()
-	if r, _ := reviewstest.Do(c2, "GET", link, nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "already been used") {
+	if r, _ := formclient.Do(c2, "GET", link, nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "already been used") {
 		t.Fatalf("second use: %d %.300s", r.Status, r.Body)
 	}
 	// Own council refused (form and post).
@@ -381,7 +371,7 @@ func TestPeerFlow(t *testing.T) {
 	}
 	pubTok := e.form(e.client(), "AAA", "")
 	e.clock.Add(5 * time.Second)
-	if r := e.do(c, "POST", "/councils/AAA/review", reviewstest.ReviewForm(pubTok, "pay-council-tax", "mine"), ""); r.Status != http.StatusForbidden {
+	if r := e.do(c, "POST", "/councils/AAA/review", formclient.ReviewForm(pubTok, "pay-council-tax", "mine"), ""); r.Status != http.StatusForbidden {
 		t.Fatalf("own post: %d", r.Status)
 	}
 	// Picking a council on /peer goes to its form.
@@ -391,7 +381,7 @@ func TestPeerFlow(t *testing.T) {
 	// A public token does not work in a peer session (bound to the session).
 	pubB := e.form(e.client(), "BBB", "")
 	e.clock.Add(5 * time.Second)
-	if r := e.do(c, "POST", "/councils/BBB/review", reviewstest.ReviewForm(pubB, "pay-council-tax", "x"), ""); r.Status != http.StatusForbidden {
+	if r := e.do(c, "POST", "/councils/BBB/review", formclient.ReviewForm(pubB, "pay-council-tax", "x"), ""); r.Status != http.StatusForbidden {
 		t.Fatalf("public token in peer session: %d", r.Status)
 	}
 	// Review another council as a peer.
@@ -400,7 +390,7 @@ func TestPeerFlow(t *testing.T) {
 		t.Fatal("peer form does not say so")
 	}
 	e.clock.Add(5 * time.Second)
-	v := reviewstest.ReviewForm(tok, "pay-council-tax", "peer view")
+	v := formclient.ReviewForm(tok, "pay-council-tax", "peer view")
 	v.Del("kind")
 	if r := e.do(c, "POST", "/councils/BBB/review", v, ""); r.Status != http.StatusSeeOther {
 		t.Fatalf("peer review: %d %.500s", r.Status, r.Body)
@@ -410,7 +400,7 @@ func TestPeerFlow(t *testing.T) {
 		t.Fatalf("peer review not counted as peer: %+v %v", sum.Score, err)
 	}
 	// Right of reply: own council only.
-	rtok, _ := reviewstest.FormToken(home.Body[strings.Index(home.Body, "/responses"):])
+	rtok, _ := formclient.FormToken(home.Body[strings.Index(home.Body, "/responses"):])
 	resp := e.do(c, "POST", "/councils/AAA/responses", url.Values{"form_token": {rtok}, "response": {"We fixed <the> A to Z"}, "response_task": {"pay-council-tax"}}, "")
 	if resp.Status != http.StatusSeeOther || resp.Location != "/peer?responded=1" {
 		t.Fatalf("respond: %d %.500s", resp.Status, resp.Body)
@@ -439,16 +429,16 @@ func TestPeerFlow(t *testing.T) {
 	if _, err := e.svc.RevokePeerToken(ctx, unused.Record.ID, "mistake", e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := reviewstest.Do(e.client(), "GET", reviews.SignInURL(e.srv.URL, unused.Token), nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "withdrawn") {
+	if r, _ := formclient.Do(e.client(), "GET", reviews.SignInURL(e.srv.URL, unused.Token), nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "withdrawn") {
 		t.Fatalf("revoked link: %d", r.Status)
 	}
 	// Expired.
 	short, _ := e.svc.IssuePeerToken(ctx, "c@coot.gov.uk", "CCC", time.Hour, "test", valid, e.clock.Now())
 	e.clock.Add(2 * time.Hour)
-	if r, _ := reviewstest.Do(e.client(), "GET", reviews.SignInURL(e.srv.URL, short.Token), nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "expired") {
+	if r, _ := formclient.Do(e.client(), "GET", reviews.SignInURL(e.srv.URL, short.Token), nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "expired") {
 		t.Fatalf("expired link: %d", r.Status)
 	}
-	if r, _ := reviewstest.Do(e.client(), "GET", e.srv.URL+"/peer/signin?token=nonsense", nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "not recognised") {
+	if r, _ := formclient.Do(e.client(), "GET", e.srv.URL+"/peer/signin?token=nonsense", nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "not recognised") {
 		t.Fatalf("unknown link: %d", r.Status)
 	}
 	toks, err := e.svc.PeerTokens(ctx)
@@ -464,7 +454,7 @@ func TestModerationFlowThroughHTTP(t *testing.T) {
 	tok := e.form(pub, "CCC", "")
 	e.clock.Add(5 * time.Second)
 	evil := `<img src=x onerror=alert(1)> Nice & "quick"`
-	if r := e.do(pub, "POST", "/councils/CCC/review", reviewstest.ReviewForm(tok, "pay-council-tax", evil), ""); r.Status != 303 {
+	if r := e.do(pub, "POST", "/councils/CCC/review", formclient.ReviewForm(tok, "pay-council-tax", evil), ""); r.Status != 303 {
 		t.Fatalf("post: %d", r.Status)
 	}
 	st, err := e.store.RecentReviews(ctx, 1)
@@ -478,7 +468,7 @@ func TestModerationFlowThroughHTTP(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(r.Body, "Sign in to moderate") || strings.Contains(r.Body, "onerror") {
 		t.Fatalf("moderation signed out: %d", r.Status)
 	}
-	stok, _ := reviewstest.FormToken(r.Body)
+	stok, _ := formclient.FormToken(r.Body)
 	if r := e.do(mod, "POST", "/moderation/signin", url.Values{"form_token": {stok}, "name": {"Mo"}, "admin_token": {"wrong"}}, ""); r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "not right") {
 		t.Fatalf("wrong admin token: %d", r.Status)
 	}
@@ -495,7 +485,7 @@ func TestModerationFlowThroughHTTP(t *testing.T) {
 	if strings.Contains(page.Body, "<img src=x") || !strings.Contains(page.Body, "&lt;img src=x onerror=alert(1)&gt; Nice &amp; &#34;quick&#34;") {
 		t.Fatalf("comment not escaped in moderation page")
 	}
-	mtok, _ := reviewstest.FormToken(page.Body)
+	mtok, _ := formclient.FormToken(page.Body)
 	// No CSRF token: refused; nothing recorded.
 	if r := e.do(mod, "POST", "/moderation/"+id, url.Values{"action": {"approve"}}, ""); r.Status != http.StatusForbidden {
 		t.Fatalf("moderate without token: %d", r.Status)
@@ -629,7 +619,7 @@ func TestClickHouseDownGives503WithInputKept(t *testing.T) {
 	tok := e.form(c, "AAA", "")
 	e.clock.Add(5 * time.Second)
 	p.stop()
-	v := reviewstest.ReviewForm(tok, "pay-council-tax", "Please keep me ✓")
+	v := formclient.ReviewForm(tok, "pay-council-tax", "Please keep me ✓")
 	r := e.do(c, "POST", "/councils/AAA/review", v, "")
 	if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
 		t.Fatalf("status %d\n%.500s", r.Status, r.Body)
@@ -641,7 +631,7 @@ func TestClickHouseDownGives503WithInputKept(t *testing.T) {
 	}
 	// The form it shows carries a usable token: once ClickHouse is back
 	// (a new proxy to the same database), the same answers go through.
-	tok2, err := reviewstest.FormToken(r.Body)
+	tok2, err := formclient.FormToken(r.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -674,9 +664,9 @@ func TestConcurrentPostsStoredExactlyOnce(t *testing.T) {
 			// would only add time.
 			toks := map[string]string{}
 			for _, co := range testCouncils {
-				r, err := reviewstest.Do(c, "GET", e.srv.URL+"/councils/"+co.Code+"/review", nil, ip)
+				r, err := formclient.Do(c, "GET", e.srv.URL+"/councils/"+co.Code+"/review", nil, ip)
 				if err == nil {
-					toks[co.Code], err = reviewstest.FormToken(r.Body)
+					toks[co.Code], err = formclient.FormToken(r.Body)
 				}
 				if err != nil {
 					errs <- err
@@ -689,7 +679,7 @@ func TestConcurrentPostsStoredExactlyOnce(t *testing.T) {
 					return
 				}
 				code := testCouncils[i%3].Code
-				r, err := reviewstest.Do(c, "POST", e.srv.URL+"/councils/"+code+"/review", reviewstest.ReviewForm(toks[code], "pay-council-tax", fmt.Sprintf("concurrent review %d", i)), ip)
+				r, err := formclient.Do(c, "POST", e.srv.URL+"/councils/"+code+"/review", formclient.ReviewForm(toks[code], "pay-council-tax", fmt.Sprintf("concurrent review %d", i)), ip)
 				if err != nil {
 					errs <- err
 					return

@@ -1,4 +1,4 @@
-package crawltest
+package demoweb
 
 import (
 	"bytes"
@@ -7,6 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -114,8 +117,23 @@ func TestWebIsDeterministicAndComplete(t *testing.T) {
 	}
 }
 
+// requireSharedPages is crawltest.RequireSharedPages (which this package
+// cannot import: crawltest wraps it).
+func requireSharedPages(t *testing.T) string {
+	t.Helper()
+	dir := SharedPagesDir()
+	if dir == "" {
+		msg := "real council pages not found: set COUNCILDASH_SHARED, or keep the project beside ../shared"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return dir
+}
+
 func TestSharedPagesHome(t *testing.T) {
-	dir := RequireSharedPages(t)
+	dir := requireSharedPages(t)
 	pages, err := LoadSharedPages(dir)
 	if err != nil || len(pages) < 100 {
 		t.Fatalf("%d pages: %v", len(pages), err)
@@ -143,24 +161,48 @@ func TestInjectAfterBody(t *testing.T) {
 	}
 }
 
+// TestManySitesAreCheap: a web of 400 sites x 100 pages generates its pages
+// on demand, so building it costs a few kilobytes per site, not 40,000
+// stored pages; and its last site answers its last page and nothing beyond.
 func TestManySitesAreCheap(t *testing.T) {
-	// 400 sites x 100 pages must not store 40k pages.
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := heap()
 	w, err := NewWeb(Options{Sites: 400, PagesPerSite: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
+	grown := int64(heap()) - int64(before)
+	// 40,000 pages of a few KB each would be over 100 MB; the sites
+	// themselves are a few hundred bytes each.
+	const limit = 4 << 20
+	if grown > limit {
+		t.Errorf("building 400 sites x 100 pages grew the heap by %d bytes (limit %d): are pages stored?", grown, limit)
+	}
 	c := client(w)
 	defer c.CloseIdleConnections()
 	if len(w.Sites) != 400 {
 		t.Fatalf("%d sites", len(w.Sites))
 	}
-	st, _, body := get(t, c, w.Sites[399].HomeURL+"page/94")
-	if st != 200 || !strings.Contains(body, "<h1>") {
-		t.Errorf("last page of last site: %d", st)
+	// 100 pages: the home page, 5 fixed pages and /page/1 to /page/94.
+	for _, i := range []int{398, 399} {
+		st, _, body := get(t, c, w.Sites[i].HomeURL+"page/94")
+		if st != 200 || !strings.Contains(body, "<h1>") || strings.Contains(body, "Page not found") {
+			t.Errorf("site %d, last page: %d", i, st)
+		}
 	}
-	if st, _, _ := get(t, c, w.Sites[399].HomeURL+"page/95"); st != 200 && st != 404 {
-		t.Errorf("status %d", st)
+	// Beyond the last page: a 404, or on every fifth site (index 4, 9, ...)
+	// a soft 404: status 200 with a "Page not found" page.
+	if st, _, body := get(t, c, w.Sites[398].HomeURL+"page/95"); st != 404 || !strings.Contains(body, "Page not found") {
+		t.Errorf("site 398, page 95: %d", st)
+	}
+	if st, _, body := get(t, c, w.Sites[399].HomeURL+"page/95"); st != 200 || !strings.Contains(body, "<h1>Page not found</h1>") {
+		t.Errorf("site 399 (soft 404), page 95: %d", st)
 	}
 }
 
@@ -218,5 +260,54 @@ func TestListenAddress(t *testing.T) {
 	defer w.Close()
 	if w.Resolve["*"] != addr {
 		t.Errorf("resolve %q, want %q", w.Resolve["*"], addr)
+	}
+}
+
+// TestSharedDirFromGitOrigin: a clone made elsewhere finds ../shared beside
+// the checkout its origin names, read from the git config file (a plain
+// clone's and a worktree's).
+func TestSharedDirFromGitOrigin(t *testing.T) {
+	tmp := t.TempDir()
+	origin := filepath.Join(tmp, "project", "main")
+	shared := filepath.Join(tmp, "project", "shared")
+	for _, d := range []string{origin, shared} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(p, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A plain clone elsewhere.
+	clone := filepath.Join(tmp, "elsewhere", "clone")
+	write(filepath.Join(clone, ".git", "config"), "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = /nowhere\n[remote \"origin\"]\n\turl = "+origin+"\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n")
+	if got := sharedDirFrom("", clone); got != shared {
+		t.Errorf("clone: %q, want %q", got, shared)
+	}
+	// A worktree of that clone: .git is a file, the config is in commondir.
+	wt := filepath.Join(tmp, "other", "wt")
+	write(filepath.Join(wt, ".git"), "gitdir: "+filepath.Join(clone, ".git", "worktrees", "wt")+"\n")
+	write(filepath.Join(clone, ".git", "worktrees", "wt", "commondir"), "../..\n")
+	if got := sharedDirFrom("", wt); got != shared {
+		t.Errorf("worktree: %q, want %q", got, shared)
+	}
+	// No origin, or a remote URL: nothing.
+	bare := filepath.Join(tmp, "x", "none")
+	write(filepath.Join(bare, ".git", "config"), "[remote \"origin\"]\n\turl = https://example.org/repo.git\n")
+	if got := sharedDirFrom("", bare); got != "" {
+		t.Errorf("remote origin: %q", got)
+	}
+	if got := sharedDirFrom("", filepath.Join(tmp, "x")); got != "" {
+		t.Errorf("no git: %q", got)
+	}
+	// The environment wins.
+	if got := sharedDirFrom(shared, bare); got != shared {
+		t.Errorf("env: %q", got)
 	}
 }

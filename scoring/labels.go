@@ -1,12 +1,55 @@
-package dashboard
+package scoring
 
-import "github.com/councildash/councildash/scoring"
+import (
+	"fmt"
+	"strconv"
+)
 
-// checkLabels are short names for the checks, used wherever many checks are
-// listed. The catalogue's descriptions quote the very mistakes they look
-// for ("the Council", "Tel:"), so the dashboard's own pages would fail its
-// content checks if they listed every description; the full description is
-// shown on each check's own page.
+// Short names of the checks, for the places that list many checks. The
+// catalogue's descriptions quote the very mistakes they look for ("the
+// Council", "Tel:"), so a page listing every description would fail its own
+// content checks; the full description is shown on each check's own page.
+// Figures in a name come from the method's thresholds.
+
+// CheckLabel is a check's short name under the method, or its description
+// when it has none.
+func (m Method) CheckLabel(c Check) string {
+	switch c.ID {
+	case "task-reachable":
+		return "Top tasks within " + smallNumber(m.Thresholds.TaskMaxDepth) + " clicks"
+	}
+	if l, ok := checkLabels[c.ID]; ok {
+		return l
+	}
+	return c.Description
+}
+
+// TaskCheckLabel names a per-task findability check as a heading over one
+// task's verdicts ("Within 3 clicks"); other checks are named by their id.
+func (m Method) TaskCheckLabel(checkID string) string {
+	switch checkID {
+	case "task-home-link":
+		return "Linked from the home page"
+	case "task-reachable":
+		return fmt.Sprintf("Within %d clicks", m.Thresholds.TaskMaxDepth)
+	case "task-site-search":
+		return "Found by site search"
+	case "task-a-to-z":
+		return "In the A to Z"
+	}
+	return checkID
+}
+
+// smallNumber writes 0 to 10 as a word (Content Standard: "write three"),
+// larger numbers as digits.
+func smallNumber(n int) string {
+	words := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+	if n >= 0 && n < len(words) {
+		return words[n]
+	}
+	return strconv.Itoa(n)
+}
+
 var checkLabels = map[string]string{
 	"lgd-title-length":        "Page title length",
 	"lgd-title-etc":           "Vague words in page titles",
@@ -69,15 +112,6 @@ var checkLabels = map[string]string{
 	"stmt-enforcement":        "Statement names the enforcement procedure",
 	"stmt-reviewed":           "Statement reviewed in the last year",
 	"task-home-link":          "Top tasks linked from the home page",
-	"task-reachable":          "Top tasks within three clicks",
 	"task-site-search":        "Top tasks found by site search",
 	"task-a-to-z":             "Top tasks in the A to Z",
-}
-
-// checkLabel is a check's short name, or its description when it has none.
-func checkLabel(c scoring.Check) string {
-	if l, ok := checkLabels[c.ID]; ok {
-		return l
-	}
-	return c.Description
 }

@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/councildash/councildash/dashboard"
 )
 
-// The dashboard's queries. Every read is bounded by a LIMIT and by readCtx,
-// except the two export streams, which are bounded by exportTimeout and read
-// row by row so a full export never sits in memory.
-
-var _ dashboard.Source = (*Store)(nil)
+// The read side: what the dashboard and the exports read about crawls (the
+// row types are in read.go). Every read is bounded by a LIMIT and by
+// readCtx, except the two export streams, which are bounded by
+// exportTimeout and read row by row so a full export never sits in memory.
+// Read errors wrap ErrUnavailable: the database could not answer.
 
 // exportTimeout bounds one streamed export.
 const exportTimeout = 30 * time.Minute
@@ -20,9 +18,6 @@ const exportTimeout = 30 * time.Minute
 // completeAttempts selects, per run and council, the attempt a site report
 // marks complete (the latest one when a site was re-crawled).
 const completeAttempts = `SELECT run_id, council_code, argMax(attempt, finished_at) FROM site_reports`
-
-// sqlCouncilAttempt is one council's completed attempt in a run.
-const sqlCouncilAttempt = `SELECT argMax(attempt, finished_at) FROM site_reports WHERE run_id = ? AND council_code = ?`
 
 const (
 	sqlDashCategoryScores = `SELECT run_id, council_code, category, argMax(score, scored_at) AS s, argMax(method_version, scored_at) AS mv
@@ -51,22 +46,25 @@ LIMIT 200000`
 
 	findingCols = `run_id, method_version, council_code, check_id, category, toString(severity), url, selector, snippet, matched, message, task, created_at`
 
+	// sqlDashEvidence orders findings fully (a page may hold several
+	// findings of a check), so the examples chosen never depend on how the
+	// rows were read.
 	sqlDashEvidence = `SELECT ` + findingCols + `
 FROM findings
-WHERE run_id = ? AND council_code = ?
-  AND attempt IN (` + sqlCouncilAttempt + `)
-ORDER BY check_id, severity DESC, url
-LIMIT ? BY check_id
-LIMIT 20000`
+WHERE run_id = ? AND has(?, council_code)
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? AND has(?, council_code) GROUP BY run_id, council_code)
+ORDER BY council_code, check_id, severity DESC, url, selector, snippet, message, created_at
+LIMIT ? BY council_code, check_id
+LIMIT 1000000`
 
-	sqlDashWorstPages = `SELECT check_id, url, count() AS n
+	sqlDashWorstPages = `SELECT council_code, check_id, url, count() AS n
 FROM findings
-WHERE run_id = ? AND council_code = ?
-  AND attempt IN (` + sqlCouncilAttempt + `)
-GROUP BY check_id, url
-ORDER BY check_id, n DESC, url
-LIMIT ? BY check_id
-LIMIT 20000`
+WHERE run_id = ? AND has(?, council_code)
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? AND has(?, council_code) GROUP BY run_id, council_code)
+GROUP BY council_code, check_id, url
+ORDER BY council_code, check_id, n DESC, url
+LIMIT ? BY council_code, check_id
+LIMIT 1000000`
 
 	sqlDashTaskChecks = `SELECT council_code, task, check_id, count() AS n
 FROM findings
@@ -119,18 +117,16 @@ func (s *Store) CountScoreRows(ctx context.Context, runID string) (uint64, error
 	return n, nil
 }
 
-// DashboardRuns lists runs, newest first.
-func (s *Store) DashboardRuns(ctx context.Context) ([]dashboard.Run, error) {
-	runs, err := s.Runs(ctx)
+// RunsWithProgress lists runs, newest first, with the pages stored so far
+// by the running ones.
+func (s *Store) RunsWithProgress(ctx context.Context) ([]Run, error) {
+	out, err := s.Runs(ctx)
 	if err != nil {
 		return nil, wrapRead(err)
 	}
-	out := make([]dashboard.Run, len(runs))
 	var running []string
-	for i, r := range runs {
-		out[i] = dashboard.Run{ID: r.ID, Status: r.Status, Label: r.Label, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
-			MethodVersion: r.MethodVersion, SitesTotal: r.SitesTotal, SitesDone: r.SitesDone}
-		if r.Status == RunRunning {
+	for _, r := range out {
+		if r.Running() {
 			running = append(running, r.ID)
 		}
 	}
@@ -175,7 +171,7 @@ func wrapRead(err error) error {
 }
 
 // CategoryScores returns category and overall scores for the given runs.
-func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]dashboard.ScoreRow, error) {
+func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]ScoreRow, error) {
 	if len(runIDs) == 0 {
 		return nil, nil
 	}
@@ -186,9 +182,9 @@ func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]dashboar
 		return nil, wrapRead(fmt.Errorf("category scores: %w", err))
 	}
 	defer rows.Close()
-	out := make([]dashboard.ScoreRow, 0, 512)
+	out := make([]ScoreRow, 0, 512)
 	for rows.Next() {
-		var r dashboard.ScoreRow
+		var r ScoreRow
 		if err := rows.Scan(&r.RunID, &r.Council, &r.Category, &r.Score, &r.MethodVersion); err != nil {
 			return nil, err
 		}
@@ -198,7 +194,7 @@ func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]dashboar
 }
 
 // CheckResults returns per-check statistics and scores in a run.
-func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string) ([]dashboard.CheckResult, error) {
+func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string) ([]CheckResult, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashCheckResults,
@@ -208,9 +204,9 @@ func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string
 		return nil, wrapRead(fmt.Errorf("check results: %w", err))
 	}
 	defer rows.Close()
-	var out []dashboard.CheckResult
+	var out []CheckResult
 	for rows.Next() {
-		var r dashboard.CheckResult
+		var r CheckResult
 		var total, affected, n uint32
 		var has uint8
 		if err := rows.Scan(&r.Council, &r.CheckID, &r.Category, &total, &affected, &n, &has, &r.Score); err != nil {
@@ -222,8 +218,8 @@ func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string
 	return out, wrapRead(rows.Err())
 }
 
-func scanFinding(rows interface{ Scan(...any) error }) (dashboard.Finding, error) {
-	var f dashboard.Finding
+func scanFinding(rows interface{ Scan(...any) error }) (Finding, error) {
+	var f Finding
 	err := rows.Scan(&f.RunID, &f.MethodVersion, &f.Council, &f.CheckID, &f.Category, &f.Severity, &f.URL,
 		&f.Selector, &f.Snippet, &f.Matched, &f.Message, &f.Task, &f.CreatedAt)
 	return f, err
@@ -231,16 +227,23 @@ func scanFinding(rows interface{ Scan(...any) error }) (dashboard.Finding, error
 
 func bound(n, lo, hi int) int { return min(max(n, lo), hi) }
 
-// Evidence returns up to perCheck findings of each check for a council.
-func (s *Store) Evidence(ctx context.Context, runID, council string, perCheck int) ([]dashboard.Finding, error) {
+// maxEvidenceCouncils bounds the councils of one evidence query.
+const maxEvidenceCouncils = 500
+
+// Evidence returns up to perCheck findings of each check for each of the
+// councils (at most 500) in a run, by council, check, severity and URL.
+func (s *Store) Evidence(ctx context.Context, runID string, councils []string, perCheck int) ([]Finding, error) {
+	if len(councils) == 0 || len(councils) > maxEvidenceCouncils {
+		return nil, fmt.Errorf("evidence: %d councils: ask for 1 to %d", len(councils), maxEvidenceCouncils)
+	}
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, sqlDashEvidence, runID, council, runID, council, bound(perCheck, 1, 100))
+	rows, err := s.conn.Query(ctx, sqlDashEvidence, runID, councils, runID, councils, bound(perCheck, 1, 100))
 	if err != nil {
 		return nil, wrapRead(fmt.Errorf("evidence: %w", err))
 	}
 	defer rows.Close()
-	var out []dashboard.Finding
+	var out []Finding
 	for rows.Next() {
 		f, err := scanFinding(rows)
 		if err != nil {
@@ -251,20 +254,24 @@ func (s *Store) Evidence(ctx context.Context, runID, council string, perCheck in
 	return out, wrapRead(rows.Err())
 }
 
-// WorstPages returns per check the pages with most findings.
-func (s *Store) WorstPages(ctx context.Context, runID, council string, perCheck int) ([]dashboard.PageCount, error) {
+// WorstPages returns, for each of the councils (at most 500) in a run and
+// each check, the perCheck pages with most findings.
+func (s *Store) WorstPages(ctx context.Context, runID string, councils []string, perCheck int) ([]PageCount, error) {
+	if len(councils) == 0 || len(councils) > maxEvidenceCouncils {
+		return nil, fmt.Errorf("worst pages: %d councils: ask for 1 to %d", len(councils), maxEvidenceCouncils)
+	}
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, sqlDashWorstPages, runID, council, runID, council, bound(perCheck, 1, 100))
+	rows, err := s.conn.Query(ctx, sqlDashWorstPages, runID, councils, runID, councils, bound(perCheck, 1, 100))
 	if err != nil {
 		return nil, wrapRead(fmt.Errorf("worst pages: %w", err))
 	}
 	defer rows.Close()
-	var out []dashboard.PageCount
+	var out []PageCount
 	for rows.Next() {
-		var p dashboard.PageCount
+		var p PageCount
 		var n uint64
-		if err := rows.Scan(&p.CheckID, &p.URL, &n); err != nil {
+		if err := rows.Scan(&p.Council, &p.CheckID, &p.URL, &n); err != nil {
 			return nil, err
 		}
 		p.N = int(n)
@@ -274,7 +281,7 @@ func (s *Store) WorstPages(ctx context.Context, runID, council string, perCheck 
 }
 
 // TaskChecks counts per-task findability findings in a run.
-func (s *Store) TaskChecks(ctx context.Context, runID string) ([]dashboard.TaskCheck, error) {
+func (s *Store) TaskChecks(ctx context.Context, runID string) ([]TaskCheck, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashTaskChecks, runID, runID)
@@ -282,9 +289,9 @@ func (s *Store) TaskChecks(ctx context.Context, runID string) ([]dashboard.TaskC
 		return nil, wrapRead(fmt.Errorf("task checks: %w", err))
 	}
 	defer rows.Close()
-	var out []dashboard.TaskCheck
+	var out []TaskCheck
 	for rows.Next() {
-		var t dashboard.TaskCheck
+		var t TaskCheck
 		var n uint64
 		if err := rows.Scan(&t.Council, &t.Task, &t.CheckID, &n); err != nil {
 			return nil, err
@@ -296,7 +303,7 @@ func (s *Store) TaskChecks(ctx context.Context, runID string) ([]dashboard.TaskC
 }
 
 // FindingsPage returns one bounded page of a run's findings.
-func (s *Store) FindingsPage(ctx context.Context, f dashboard.FindingFilter) ([]dashboard.Finding, error) {
+func (s *Store) FindingsPage(ctx context.Context, f FindingFilter) ([]Finding, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashFindingsPage, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID,
@@ -305,7 +312,7 @@ func (s *Store) FindingsPage(ctx context.Context, f dashboard.FindingFilter) ([]
 		return nil, wrapRead(fmt.Errorf("findings: %w", err))
 	}
 	defer rows.Close()
-	out := []dashboard.Finding{}
+	out := []Finding{}
 	for rows.Next() {
 		fd, err := scanFinding(rows)
 		if err != nil {
@@ -317,7 +324,7 @@ func (s *Store) FindingsPage(ctx context.Context, f dashboard.FindingFilter) ([]
 }
 
 // StreamFindings streams findings of completed attempts row by row.
-func (s *Store) StreamFindings(ctx context.Context, f dashboard.FindingFilter, fn func(dashboard.Finding) error) error {
+func (s *Store) StreamFindings(ctx context.Context, f FindingFilter, fn func(Finding) error) error {
 	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashStreamFindings, f.RunID, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID, f.RunID)
@@ -338,7 +345,7 @@ func (s *Store) StreamFindings(ctx context.Context, f dashboard.FindingFilter, f
 }
 
 // StreamScores streams score rows (latest per key) row by row.
-func (s *Store) StreamScores(ctx context.Context, f dashboard.ScoreFilter, fn func(dashboard.ScoreExport) error) error {
+func (s *Store) StreamScores(ctx context.Context, f ScoreFilter, fn func(ScoreExport) error) error {
 	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashStreamScores, f.RunID, f.RunID, f.Council, f.Council)
@@ -347,7 +354,7 @@ func (s *Store) StreamScores(ctx context.Context, f dashboard.ScoreFilter, fn fu
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r dashboard.ScoreExport
+		var r ScoreExport
 		if err := rows.Scan(&r.RunID, &r.MethodVersion, &r.Council, &r.Category, &r.CheckID, &r.Score, &r.ScoredAt); err != nil {
 			return err
 		}
@@ -356,4 +363,50 @@ func (s *Store) StreamScores(ctx context.Context, f dashboard.ScoreFilter, fn fu
 		}
 	}
 	return wrapRead(rows.Err())
+}
+
+// LatestScoredRun returns the newest run with scores among the RecentRuns
+// newest runs: what run=latest means in exports, on the web and on the
+// command line.
+func (s *Store) LatestScoredRun(ctx context.Context) (Run, bool, error) {
+	runs, err := s.Runs(ctx)
+	if err != nil {
+		return Run{}, false, wrapRead(err)
+	}
+	if len(runs) > RecentRuns {
+		runs = runs[:RecentRuns]
+	}
+	ids := make([]string, len(runs))
+	for i, r := range runs {
+		ids[i] = r.ID
+	}
+	rows, err := s.CategoryScores(ctx, ids)
+	if err != nil {
+		return Run{}, false, err
+	}
+	scored := map[string]bool{}
+	for _, r := range rows {
+		scored[r.RunID] = true
+	}
+	for _, r := range runs {
+		if scored[r.ID] {
+			return r, true, nil
+		}
+	}
+	return Run{}, false, nil
+}
+
+const sqlChangeMark = `SELECT (SELECT count() FROM crawl_runs), (SELECT count() FROM site_reports), (SELECT count() FROM scores),
+       (SELECT count() FROM reviews), (SELECT count() FROM review_moderation), (SELECT count() FROM review_responses)`
+
+// ChangeMark counts the rows of the tables the dashboard reads (see
+// ChangeMark).
+func (s *Store) ChangeMark(ctx context.Context) (ChangeMark, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	var m ChangeMark
+	if err := s.conn.QueryRow(ctx, sqlChangeMark).Scan(&m.Runs, &m.SiteReports, &m.Scores, &m.Reviews, &m.Moderation, &m.ReviewReplies); err != nil {
+		return m, wrapRead(fmt.Errorf("change mark: %w", err))
+	}
+	return m, nil
 }

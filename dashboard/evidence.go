@@ -1,0 +1,173 @@
+package dashboard
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/councildash/councildash/data"
+)
+
+// Evidence: what a council page shows of its run's findings, examples and
+// the pages with most findings per check. It is not in the read model: it
+// is read with bounded queries, in the background after each crawl model
+// is built or when a council's page needs it first, and kept (findings of
+// a finished site never change) until no page shows that run. Requests for
+// many councils at once are coalesced: while a query runs, the councils
+// asked for meanwhile wait and go together in the next one.
+
+// evidence is one council's evidence in one run.
+type evidence struct {
+	findings []data.Finding
+	worst    []data.PageCount
+}
+
+// evidencePerCheck is how many examples and worst pages a council page
+// shows per check.
+const evidencePerCheck = 3
+
+// maxBatch bounds the councils of one evidence query.
+const maxBatch = 128
+
+// warmEvidence reads, in the background, the evidence of every council of
+// a new crawl model not read yet (its latest run's), coalesced into a few
+// queries: council pages then rarely wait for it, even when a crowd meets
+// a fresh server. It is the same cached, bounded evidence a page would
+// read; only the timing differs.
+func (s *Server) warmEvidence(cm *crawlModel) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	shown := make(map[string]bool, len(cm.league))
+	for _, row := range cm.league {
+		shown[evidenceKey(row.RunID, row.Council.Code)] = true
+	}
+	// Evidence of runs no council page shows any more goes.
+	s.evidenceCache.retain(func(key string) bool { return shown[key] })
+	var wg sync.WaitGroup
+	for _, row := range cm.league {
+		if s.evidenceCache.has(evidenceKey(row.RunID, row.Council.Code)) {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = s.evidence(ctx, row.RunID, row.Council.Code) // a failure is read again by the page
+		}()
+	}
+	wg.Wait()
+}
+
+func evidenceKey(runID, code string) string { return runID + "\x00" + code }
+
+// evidence returns a council's evidence in a run.
+func (s *Server) evidence(ctx context.Context, runID, code string) (evidence, error) {
+	return s.evidenceCache.get(ctx, evidenceKey(runID, code), func(ctx context.Context) (evidence, error) {
+		return s.batcher.load(ctx, runID, code)
+	})
+}
+
+// batcher coalesces evidence loads by run. At most slots queries run at
+// once; requests arriving meanwhile queue and go together.
+type batcher struct {
+	query func(ctx context.Context, runID string, councils []string) (map[string]evidence, error)
+	slots chan struct{}
+
+	mu      sync.Mutex
+	queue   map[string][]*evidenceWait // by run
+	running bool                       // the dispatcher is running
+}
+
+type evidenceWait struct {
+	code string
+	done chan struct{}
+	ev   evidence
+	err  error
+}
+
+func newBatcher(slots int, query func(ctx context.Context, runID string, councils []string) (map[string]evidence, error)) *batcher {
+	return &batcher{query: query, slots: make(chan struct{}, slots), queue: map[string][]*evidenceWait{}}
+}
+
+// load queues a council and waits for its batch. The wait is not cut
+// short by ctx: others may be waiting for the same batch (the cache calls
+// load detached from the request).
+func (b *batcher) load(ctx context.Context, runID, code string) (evidence, error) {
+	w := &evidenceWait{code: code, done: make(chan struct{})}
+	b.mu.Lock()
+	b.queue[runID] = append(b.queue[runID], w)
+	if !b.running {
+		b.running = true
+		go b.dispatch(context.WithoutCancel(ctx))
+	}
+	b.mu.Unlock()
+	<-w.done
+	return w.ev, w.err
+}
+
+// dispatch sends queued councils in batches until the queue is empty.
+func (b *batcher) dispatch(ctx context.Context) {
+	for {
+		b.slots <- struct{}{} // wait for a free slot: meanwhile the queue fills
+		b.mu.Lock()
+		var runID string
+		for r := range b.queue {
+			runID = r
+			break
+		}
+		if runID == "" {
+			b.running = false
+			b.mu.Unlock()
+			<-b.slots
+			return
+		}
+		ws := b.queue[runID]
+		if len(ws) > maxBatch {
+			b.queue[runID] = ws[maxBatch:]
+			ws = ws[:maxBatch]
+		} else {
+			delete(b.queue, runID)
+		}
+		b.mu.Unlock()
+		go func() {
+			defer func() { <-b.slots }()
+			codes := make([]string, 0, len(ws))
+			seen := map[string]bool{}
+			for _, w := range ws {
+				if !seen[w.code] {
+					seen[w.code] = true
+					codes = append(codes, w.code)
+				}
+			}
+			evs, err := b.query(ctx, runID, codes)
+			for _, w := range ws {
+				w.ev, w.err = evs[w.code], err
+				close(w.done)
+			}
+		}()
+	}
+}
+
+// queryEvidence reads the evidence of councils in a run: two queries for
+// all of them.
+func (s *Server) queryEvidence(ctx context.Context, runID string, councils []string) (map[string]evidence, error) {
+	findings, err := s.store.Evidence(ctx, runID, councils, evidencePerCheck)
+	if err != nil {
+		return nil, err
+	}
+	worst, err := s.store.WorstPages(ctx, runID, councils, evidencePerCheck)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]evidence, len(councils))
+	for _, f := range findings {
+		ev := out[f.Council]
+		ev.findings = append(ev.findings, f)
+		out[f.Council] = ev
+	}
+	for _, w := range worst {
+		ev := out[w.Council]
+		ev.worst = append(ev.worst, w)
+		out[w.Council] = ev
+	}
+	return out, nil
+}
