@@ -106,11 +106,12 @@ func newTestSite(t testing.TB, pages []sitePage) *httptest.Server {
 
 // fetched is what the test crawl saw of one URL.
 type fetched struct {
-	url     string
-	status  int
-	body    []byte // as received (still gzip-encoded when the server encoded it)
-	decoded []byte // content-decoded
-	loc     Location
+	url       string
+	status    int
+	body      []byte // as received (still gzip-encoded when the server encoded it)
+	decoded   []byte // content-decoded
+	asDecoded bool   // recorded with Fetch.Decoded
+	loc       Location
 }
 
 func sha256hex(b []byte) string {
@@ -162,7 +163,7 @@ func crawlSite(t testing.TB, rec Recorder, srv *httptest.Server, pages []sitePag
 		if err != nil {
 			t.Fatalf("RecordFetch %s: %v", p.path, err)
 		}
-		out = append(out, fetched{url: req.URL.String(), status: resp.StatusCode, body: body, decoded: decoded, loc: loc})
+		out = append(out, fetched{url: req.URL.String(), status: resp.StatusCode, body: body, decoded: decoded, asDecoded: decodeFirst, loc: loc})
 	}
 	return out
 }
