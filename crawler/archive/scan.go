@@ -562,7 +562,7 @@ func (s *Scanner) record(r *bufio.Reader, inGz bool) (rec *Record, err error) {
 		s.stats.Skipped++
 		return nil, nil
 	}
-	out, herr := s.response(wr, loc, index, warnings)
+	out, herr := s.response(wr, loc, index, target, warnings)
 	if herr != nil {
 		herr.Offset, herr.File = start, s.name
 		return nil, herr
@@ -708,13 +708,15 @@ func classifyFinding(err error) error {
 }
 
 // response turns a parsed response record into a Record.
-func (s *Scanner) response(wr gowarc.WarcRecord, loc Location, index int, warnings []string) (*Record, *RecordError) {
+// target is the WARC-Target-URI as written (gowarc blanks a value it finds
+// invalid, such as Wget's "<http://...>").
+func (s *Scanner) response(wr gowarc.WarcRecord, loc Location, index int, target string, warnings []string) (*Record, *RecordError) {
 	h := wr.WarcHeader()
 	rec := &Record{
 		Location:    loc,
 		Index:       index,
 		WARCVersion: wr.Version().String(),
-		TargetURI:   strings.Trim(h.Get(gowarc.WarcTargetURI), "<>"),
+		TargetURI:   target,
 		IPAddress:   h.Get(gowarc.WarcIPAddress),
 		Truncated:   h.Get(gowarc.WarcTruncated),
 		Warnings:    warnings,
