@@ -83,6 +83,7 @@ type Writer struct {
 	mu     sync.Mutex // serialises appends and guards the fields below
 	closed bool
 	keep   map[string]int64 // file → bytes to keep after a failed append
+	used   map[string]bool  // files holding at least one complete record of ours
 	stats  Stats
 
 	hookMu  sync.Mutex
@@ -142,7 +143,7 @@ func NewWriter(o Options) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrWrite, err)
 	}
-	w := &Writer{opt: o, names: &nameGen{dir: o.Dir, prefix: prefix, next: next}, keep: map[string]int64{}}
+	w := &Writer{opt: o, names: &nameGen{dir: o.Dir, prefix: prefix, next: next}, keep: map[string]int64{}, used: map[string]bool{}}
 	w.recOpts = []gowarc.WarcRecordOption{
 		gowarc.WithVersion(gowarc.V1_1),
 		gowarc.WithAddMissingDigest(true),
@@ -335,6 +336,7 @@ func (w *Writer) RecordFetch(ctx context.Context, f Fetch) (Location, error) {
 			return Location{}, w.fail(res, r.Err)
 		}
 	}
+	w.used[res[0].FileName], w.used[res[1].FileName] = true, true
 	if err := w.takeHookErr(); err != nil {
 		return Location{}, w.fail(nil, err)
 	}
@@ -405,6 +407,7 @@ func (w *Writer) RecordMetadata(ctx context.Context, m Metadata) (Location, erro
 	if res[0].Err != nil {
 		return Location{}, w.fail(res, res[0].Err)
 	}
+	w.used[res[0].FileName] = true
 	if err := w.takeHookErr(); err != nil {
 		return Location{}, w.fail(nil, err)
 	}
@@ -478,25 +481,21 @@ func (w *Writer) endOf(res gowarc.WriteResponse) (int64, error) {
 func (w *Writer) fail(res []gowarc.WriteResponse, err error) error {
 	file := ""
 	for _, r := range res {
-		name := r.FileName
-		if name == "" {
-			// The file could not be created (or its warcinfo written): it
-			// holds nothing of ours worth keeping, unless it was not ours.
-			if r.Err == nil || errors.Is(r.Err, fs.ErrExist) {
-				continue
-			}
-			name = w.names.last()
-			if name == "" {
-				continue
-			}
-			if _, ok := w.keep[name]; !ok {
-				w.keep[name] = 0
-			}
-		} else if k, ok := w.keep[name]; !ok || r.FileOffset < k {
-			w.keep[name] = r.FileOffset
+		if r.FileName == "" {
+			continue
+		}
+		if k, ok := w.keep[r.FileName]; !ok || r.FileOffset < k {
+			w.keep[r.FileName] = r.FileOffset
 		}
 		if r.Err != nil && file == "" {
-			file = name
+			file = r.FileName
+		}
+	}
+	// Files we started that hold no complete record of ours (the warcinfo
+	// failed, or their first record did) are removed.
+	for _, name := range w.names.list() {
+		if !w.used[name] {
+			w.keep[name] = 0
 		}
 	}
 	var e error
@@ -823,8 +822,17 @@ type nameGen struct {
 func (g *nameGen) NewWarcfileName() (string, string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	name := fmt.Sprintf("%s%05d.warc", g.prefix, g.next)
-	g.next++
+	var name string
+	for {
+		name = fmt.Sprintf("%s%05d.warc", g.prefix, g.next)
+		g.next++
+		// Never reuse a name (another process of the same run and shard).
+		_, err1 := os.Lstat(filepath.Join(g.dir, name+".gz"))
+		_, err2 := os.Lstat(filepath.Join(g.dir, name+".gz"+openSuffix))
+		if err1 != nil && err2 != nil {
+			break
+		}
+	}
 	g.made = append(g.made, name+".gz")
 	return g.dir, name
 }
@@ -833,13 +841,4 @@ func (g *nameGen) list() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return append([]string(nil), g.made...)
-}
-
-func (g *nameGen) last() string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.made) == 0 {
-		return ""
-	}
-	return g.made[len(g.made)-1]
 }
