@@ -146,7 +146,7 @@ func TestReplayHostilePage(t *testing.T) {
 		"Archived copy.",
 		"captured it on 1 May 2026 at 09:30 UTC from https://" + liveHost + "/bins",
 		`href="/archive/run-1/https:%2F%2F` + liveHost + `%2Fbins%2Fday%3Fuprn=1"`, // rewritten through the caller
-		`title="Not in the archive: https://` + liveHost + `/council-tax"`,      // neutralised link says where it went
+		`title="Not in the archive: https://` + liveHost + `/council-tax"`,         // neutralised link says where it went
 		`href="#main"`, `href="mailto:bins@example-council.gov.uk"`, `src="data:image/png;base64,iVBORw0KGgo="`,
 		`<p style="color: red">kept style</p>`, `<use href="#local">`,
 		"Café £5 – done", // windows-1252 entities and text decoded to UTF-8
