@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -104,6 +105,16 @@ func FuzzScan(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// A hang is a failure too (the fuzzer would wait for ever).
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				panic(fmt.Sprintf("scan of %d bytes did not end in 20s: %q", len(data), data))
+			}
+		}()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		sc := NewScanner(bytes.NewReader(data), "fuzz", fuzzLimits)

@@ -52,8 +52,9 @@ type Options struct {
 	// started (default DefaultMaxFileSize). One record bigger than this gets
 	// a file of its own.
 	MaxFileSize int64
-	// GzipLevel is the gzip level, 1 (fastest) to 9 (smallest); 0 means the
-	// library's default.
+	// GzipLevel is the gzip level, 1 (fastest) to 9 (smallest); 0 means 1:
+	// on real council pages level 1 archives twice as fast as the default
+	// level (6) for files about 12% bigger (BenchmarkRecordFetch).
 	GzipLevel int
 	// MaxMemPerRecord is how much of one record is kept in memory while it
 	// is built; the rest is spooled to a temporary file in TempDir
@@ -117,7 +118,7 @@ func NewWriter(o Options) (*Writer, error) {
 	}
 	level := o.GzipLevel
 	if level == 0 {
-		level = gzip.DefaultCompression
+		level = gzip.BestSpeed
 	}
 	if o.MaxMemPerRecord <= 0 {
 		o.MaxMemPerRecord = defaultMaxMem
@@ -329,6 +330,8 @@ func (w *Writer) RecordFetch(ctx context.Context, f Fetch) (Location, error) {
 	}
 	res := w.write(resp, req)
 	if len(res) != 2 {
+		_ = resp.Close()
+		_ = req.Close()
 		return Location{}, ErrClosed
 	}
 	for _, r := range res {
@@ -402,6 +405,7 @@ func (w *Writer) RecordMetadata(ctx context.Context, m Metadata) (Location, erro
 	}
 	res := w.write(rec)
 	if len(res) != 1 {
+		_ = rec.Close()
 		return Location{}, ErrClosed
 	}
 	if res[0].Err != nil {

@@ -41,6 +41,10 @@ func TestWriteAndReadBack(t *testing.T) {
 			dir := t.TempDir()
 			w := newWriter(t, dir, nil)
 			got := crawlSite(t, w, srv, pages, decoded)
+			// Readable while the file is still being written (.open).
+			if rec, err := ReadRecord(dir, got[2].loc, Limits{}); err != nil || !bytes.Equal(rec.Body, got[2].decoded) {
+				t.Fatalf("reading from the open file: %v", err)
+			}
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}
