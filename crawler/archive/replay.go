@@ -336,6 +336,9 @@ func (rw *rewriter) srcset(v string) (string, bool) {
 		} else {
 			desc, s = rest, ""
 		}
+		if u == "" || strings.HasPrefix(u, "#") || strings.Contains(u, ",") {
+			return "", false // nothing to load, or odd enough to read two ways
+		}
 		nu, ok := rw.url(u, ResourceURL)
 		if !ok || nu == "" {
 			return "", false
