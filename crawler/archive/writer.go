@@ -53,8 +53,8 @@ type Options struct {
 	// a file of its own.
 	MaxFileSize int64
 	// GzipLevel is the gzip level, 1 (fastest) to 9 (smallest); 0 means 1:
-	// on real council pages level 1 archives twice as fast as the default
-	// level (6) for files about 12% bigger (BenchmarkRecordFetch).
+	// on real council pages level 1 takes about a quarter less CPU than
+	// level 6 for files about 14% bigger (BenchmarkRecordFetch).
 	GzipLevel int
 	// MaxMemPerRecord is how much of one record is kept in memory while it
 	// is built; the rest is spooled to a temporary file in TempDir
