@@ -113,7 +113,13 @@ func (s *Server) feedLinks(self, page, title string) []atomLink {
 // feed by its newest entry (or since when nothing happened) and sends it.
 func (s *Server) writeFeed(c *gin.Context, f atomFeed, since time.Time) {
 	const maxEntries = 60
-	sort.SliceStable(f.Entries, func(i, j int) bool { return f.Entries[i].updated.After(f.Entries[j].updated) })
+	sort.SliceStable(f.Entries, func(i, j int) bool {
+		a, b := f.Entries[i], f.Entries[j]
+		if !a.updated.Equal(b.updated) {
+			return a.updated.After(b.updated)
+		}
+		return a.Published > b.Published // RFC 3339 in UTC sorts as text
+	})
 	if len(f.Entries) > maxEntries {
 		f.Entries = f.Entries[:maxEntries]
 	}

@@ -127,7 +127,7 @@ type healthAnswer struct {
 // tags name the document's sections, in order.
 var tags = []struct{ name, doc string }{
 	{"councils", "The councils of the register and everything councildash says of each."},
-	{"runs", "A run is one crawl of the councils' websites. Each site crawled in a run is an *attempt*; only attempts that finished count (a site crawled again after an interruption counts once)."},
+	{"runs", "A run is one crawl of the councils' websites. Each site crawled in a run is an attempt; only attempts that finished count (a site crawled again after an interruption counts once)."},
 	{"scores", "Scores run from 0 (worst) to 100 (best), per check, per category and per site, under a versioned method (see `/method`)."},
 	{"checks", "The checks catalogue of the scoring method."},
 	{"findings", "Every problem found, with its evidence."},
@@ -148,7 +148,7 @@ const apiIntro = `The dashboard serves a read-only JSON API under ` + "`/api/v1/
 
 **Runs.** Wherever a run is asked for (` + "`run=`" + `), give its ` + "`run_id`" + `, ` + "`latest`" + ` (the newest run with scores) or ` + "`previous`" + ` (the one before it).
 
-**Paging.** Lists answer ` + "`{\"items\": [...], \"total\", \"count\", \"limit\", \"offset\", \"next\"}`" + `: ` + "`total`" + ` counts every item that matches, ` + "`count`" + ` the items of this page, and ` + "`next`" + ` is the address (a path on this server) of the next page, or ` + "`null`" + ` on the last page. ` + "`limit`" + ` is 1 to 1000; ` + "`offset`" + ` skips items.
+**Paging.** Lists answer ` + "`{\"items\": [...], \"total\", \"count\", \"limit\", \"offset\", \"next\"}`" + `: ` + "`total`" + ` counts every item that matches, ` + "`count`" + ` the items of this page, and ` + "`next`" + ` is the address (a path on this server) of the next page, or ` + "`null`" + ` on the last page. ` + "`limit`" + ` sets the size of a page (a thousand items at most); ` + "`offset`" + ` skips items.
 
 **Errors.** A bad request is a 400 naming the parameter, what is wrong and what it takes: ` + "`{\"error\": {\"param\": \"limit\", \"message\": \"limit must be a whole number from 1 to 1000\", \"allowed\": {\"minimum\": 1, \"maximum\": 1000}}, \"status\": 400}`" + `. A parameter the route does not take, one given twice, an empty value, a value it cannot take, or parameters separated by ` + "`;`" + ` are errors, never ignored. An unknown council, check, run or file is a 404 in the same shape, naming it; ` + "`503`" + ` means the database cannot be reached (try again later). The dashboard's pages say the same in words.
 

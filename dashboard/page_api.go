@@ -40,6 +40,7 @@ type docOp struct {
 
 type docParam struct {
 	Name, In, Takes, Doc string
+	TakesCode            string // Takes without markdown, shown as code
 	Required             bool
 }
 
@@ -111,7 +112,9 @@ func readDoc(raw []byte) (docModel, error) {
 		}
 		op := docOp{ID: ro.OperationID, Path: p, Summary: ro.Summary, Doc: ro.Description}
 		for _, pa := range ro.Parameters {
-			op.Params = append(op.Params, docParam{Name: pa.Name, In: pa.In, Doc: pa.Description, Required: pa.Required, Takes: schemaWords(pa.Schema)})
+			takes := schemaWords(pa.Schema)
+			op.Params = append(op.Params, docParam{Name: pa.Name, In: pa.In, Doc: pa.Description, Required: pa.Required, Takes: takes,
+				TakesCode: strings.ReplaceAll(takes, "`", "")})
 		}
 		for _, st := range sortedKeys(ro.Responses) {
 			r := ro.Responses[st]
@@ -360,7 +363,7 @@ Reviewers rate each of four ways of finding a task (the site's navigation, its A
 
 ## Crawl runs
 
-A run is one crawl of the councils' websites. Each site crawled in a run is an *attempt*; only attempts that finished count (a site crawled again after an interruption counts once). Runs are listed on ` + "`/data`" + ` and by ` + "`GET /api/v1/runs`" + `. A check that applied to no page has no score row (it is left out, not counted as 0).`
+A run is one crawl of the councils' websites. Each site crawled in a run is an attempt; only attempts that finished count (a site crawled again after an interruption counts once). Runs are listed on ` + "`/data`" + ` and by ` + "`GET /api/v1/runs`" + `. A check that applied to no page has no score row (it is left out, not counted as 0).`
 
 // dataOutro closes docs/DATA.md.
 const dataOutro = `## Councils

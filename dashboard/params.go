@@ -147,7 +147,7 @@ func (v values) int(name string) int {
 func checkQuery(raw string, params []param) (values, error) {
 	out := values{}
 	known := map[string]param{}
-	var names []string
+	names := []string{}
 	for _, p := range params {
 		if p.in != "query" {
 			continue

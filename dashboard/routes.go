@@ -206,3 +206,12 @@ func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
 		}
 	}
 }
+
+// Routes lists the route table (TestOpenAPIDocument checks that every
+// route that is not a page is in the OpenAPI document).
+func (s *Server) Routes() gin.RoutesInfo {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	s.routes(r)
+	return r.Routes()
+}

@@ -40,7 +40,7 @@ func decodeScore(t *testing.T, b []byte) scoreJSON {
 	return r
 }
 
-func hasCheck(r scoreJSON, id string) *scoring.Finding {
+func hasCheck(r scoreJSON, id string) *scoreFinding {
 	for i := range r.Findings {
 		if r.Findings[i].CheckID == id {
 			return &r.Findings[i]
