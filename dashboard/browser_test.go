@@ -101,6 +101,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"tasks", "/tasks"},
 		{"check", "/checks/a11y-skip-link"},
 		{"data", "/data"},
+		{"api", "/api"},
 		{"review-form", "/councils/" + first.Code + "/review"},
 		{"review-form-task", "/councils/" + second.Code + "/review?task=pay-council-tax"},
 	}
@@ -154,6 +155,17 @@ func TestBrowserAccessibility(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkOwnScore(t, p.name+" (rendered)", []byte(html))
+			// The badge a council embeds, on /data (axe checked it above):
+			// it loads, and its image has its text alternative.
+			if p.name == "data" {
+				w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(document.querySelector('.app-badge img[alt]') || {}).naturalWidth || 0`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w != 280 {
+					t.Errorf("the badge on /data did not load (natural width %d)", w)
+				}
+			}
 			// Charts are drawn by echarts on pages that have them.
 			if p.name == "council" || p.name == "tasks" {
 				drawn, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.app-chart svg').length`))

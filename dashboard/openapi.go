@@ -99,7 +99,7 @@ var (
 		doc: "A small SVG badge with the council's site score, the scoring method's version and the date of its latest crawl, for the council's own site: " +
 			"it has a title and a text alternative, and every text on it has a contrast of at least 4.5:1. A council not scored yet gets a \"not scored yet\" badge; " +
 			"an unknown code is a 404. The badge is cacheable (an hour, with an `ETag`). `GET /api/v1/councils/{code}` gives the HTML to embed it, which links back to the council's page:\n\n" +
-			"```html\n<a href=\"https://councildash.example/councils/E07000223\"><img src=\"https://councildash.example/badge/E07000223.svg\" alt=\"Adur District Council on councildash: latest site score\" width=\"250\" height=\"40\"></a>\n```",
+			"```html\n" + badgeHTML("https://councildash.example", "E07000223", "Adur District Council") + "\n```",
 		params:   []param{{name: "file", in: "path", typ: "string", required: true, maxLen: maxParamLen, example: "E07000223.svg", doc: "The council's code from the register, then `.svg`."}},
 		notFound: true, dataRead: true, cors: true, cache: "public, max-age=3600",
 		media: []media{{typ: "image/svg+xml", doc: "An SVG image.", schema: map[string]any{"type": "string"}}}}

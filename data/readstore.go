@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
 )
 
 // The read side: what the dashboard and the exports read about crawls (the
@@ -81,10 +83,14 @@ WHERE run_id = ? AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
 ORDER BY council_code, check_id, url, created_at
 LIMIT ? OFFSET ?`
 
+	// sqlDashStreamFindings orders the rows fully, so the same findings
+	// export to the same bytes whatever parts the server reads first (the
+	// sort spills to disk past exportSortBytes).
 	sqlDashStreamFindings = `SELECT ` + findingCols + `
 FROM findings
 WHERE (? = '' OR run_id = ?) AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
-  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE (? = '' OR run_id = ?) GROUP BY run_id, council_code)`
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE (? = '' OR run_id = ?) GROUP BY run_id, council_code)
+ORDER BY run_id, council_code, check_id, url, selector, snippet, message, task, severity, created_at, matched`
 
 	// sqlDashRunPages counts pages stored so far by the given (running) runs.
 	sqlDashRunPages = `SELECT run_id, count(), countIf(error_class != '' OR status >= 400)
@@ -323,10 +329,16 @@ func (s *Store) FindingsPage(ctx context.Context, f FindingFilter) ([]Finding, e
 	return out, wrapRead(rows.Err())
 }
 
-// StreamFindings streams findings of completed attempts row by row.
+// exportSortBytes is how much of a findings export ClickHouse sorts in
+// memory before it spills to disk.
+const exportSortBytes = 256 << 20
+
+// StreamFindings streams findings of completed attempts row by row, in a
+// fixed order.
 func (s *Store) StreamFindings(ctx context.Context, f FindingFilter, fn func(Finding) error) error {
 	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
 	defer cancel()
+	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_bytes_before_external_sort": exportSortBytes}))
 	rows, err := s.conn.Query(ctx, sqlDashStreamFindings, f.RunID, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID, f.RunID)
 	if err != nil {
 		return wrapRead(fmt.Errorf("findings export: %w", err))

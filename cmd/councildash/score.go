@@ -48,7 +48,7 @@ func cmdScore(ctx context.Context, env *Env, args []string) error {
 	timeout := fs.Duration("timeout", 30*time.Second, "time limit for fetching a URL")
 	maxBytes := fs.Int64("max-bytes", 10<<20, "largest page accepted, in bytes")
 	depth := fs.Int("depth", 0, "clicks from the home page, recorded on the page (0 = home page)")
-	runID := fs.String("run", "", "re-score this stored crawl run under the current method (no page argument)")
+	runID := fs.String("run", "", "re-score this stored crawl run under the current method (no page argument): its id, latest or previous")
 	var db dbFlags
 	db.bind(fs, env)
 	fs.Usage = func() {

@@ -169,6 +169,11 @@ func TestScoreRerun(t *testing.T) {
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("output %q, want %q", out, want)
 	}
+	// latest names the same run.
+	env, out, errb = scoreEnv(t, nil)
+	if code := run(ctx, env, append([]string{"score", "--run", "latest"}, dbArgs...)); code != 0 || !strings.Contains(out.String(), want) {
+		t.Errorf("score --run latest: exit %d, %q %s", code, out, errb)
+	}
 	// Under another method version every completed site is scored again from
 	// the stored statistics, once, beside the original scores.
 	m := scoring.CurrentMethod()

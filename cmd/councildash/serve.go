@@ -126,7 +126,8 @@ func buildDashboard(env *Env, store *data.Store, reg []data.Council, rf reviewFl
 	}
 	return dashboard.New(dashboard.Deps{Store: store, Councils: reg, Reviews: svc,
 		ReviewPages: reviewpages.Config{SecureCookies: rf.secureCookies}, TrustedProxies: trustedProxies,
-		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh})
+		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh,
+		BaseURL: envOr(env, "COUNCILDASH_BASE_URL", "http://localhost:8080")}) // feeds' links, badges' HTML
 }
 
 // loadReadModel builds the dashboard's read model at start and reads the
