@@ -50,6 +50,10 @@ type Method struct {
 	DefaultBounds   Bounds
 	CheckBounds     map[string]Bounds // per-check overrides of DefaultBounds
 	Thresholds      Thresholds
+	// Advisory are checks whose findings are shown but carry no weight in
+	// any score (check id -> why): a check whose judged precision is below
+	// the floor (see docs/METHOD.md) is advisory until it gets there.
+	Advisory map[string]string
 }
 
 // CurrentMethod returns the method in force. Every call returns a fresh value.
@@ -106,6 +110,7 @@ func CurrentMethod() Method {
 			"tech-response-time":  {ShareWeight: 1, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 2},
 			"lgd-title-unique":    {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.3, PerPageBest: 0, PerPageWorst: 1},
 		},
+		Advisory: map[string]string{},
 		Thresholds: Thresholds{
 			TitleMaxWords:       8,
 			TitleMaxChars:       65,
@@ -139,7 +144,11 @@ func (m Method) bounds(id string) Bounds {
 	return m.DefaultBounds
 }
 
+// checkWeight is a check's weight in its category: 0 for an advisory check.
 func (m Method) checkWeight(id string) float64 {
+	if _, ok := m.Advisory[id]; ok {
+		return 0
+	}
 	if w, ok := m.CheckWeights[id]; ok {
 		return w
 	}
@@ -237,7 +246,7 @@ func MethodMarkdown(m Method) string {
 	p("**Check score (0 to 100).** Two measures are each put on a 0 to 100 scale: the *share of pages affected*, and the *findings per page*. ")
 	p("Each scale is a straight line between a *best* value (scores 100, or better) and a *worst* value (scores 0, or worse). ")
 	p("The check score mixes the two, by the check's share weight. A check that applied to no page has no score, and is left out rather than counted as 0.\n\n")
-	p("**Category score.** The weighted mean of the scores of the category's checks (weights below; a check not listed weighs 1).\n\n")
+	p("**Category score.** The weighted mean of the scores of the category's checks (weights below; a check not listed weighs 1, an advisory check 0).\n\n")
 	p("**Site score.** The weighted mean of the category scores. It is always shown with each category score beside it, never alone.\n\n")
 	p("In symbols, for a check with *n* pages checked, *a* pages affected and *f* findings, share weight *w*, and bounds (best, worst):\n\n")
 	p("    line(x, best, worst) = 100 × (worst − x) / (worst − best), kept between 0 and 100\n")
@@ -265,10 +274,15 @@ func MethodMarkdown(m Method) string {
 		if _, ok := m.CheckBounds[c.ID]; ok {
 			mark = " *"
 		}
-		p("| %s | %s | %s | %s | %s | %s%s | %s to %s | %s to %s |\n", c.ID, c.Category, c.Level, strings.ReplaceAll(c.Description, "|", "\\|"), num(m.checkWeight(c.ID)),
+		weight := num(m.checkWeight(c.ID))
+		if _, adv := m.Advisory[c.ID]; adv {
+			weight = "0 (advisory)"
+		}
+		p("| %s | %s | %s | %s | %s | %s%s | %s to %s | %s to %s |\n", c.ID, c.Category, c.Level, strings.ReplaceAll(c.Description, "|", "\\|"), weight,
 			num(bd.ShareWeight), mark, pct(bd.ShareBest), pct(bd.ShareWorst), num(bd.PerPageBest), num(bd.PerPageWorst))
 	}
 	p("\n\\* bounds set for this check, calibrated on a sample of real council pages (most pages have some of these findings, so the scale is shifted).\n\n")
+	b.WriteString(evaluationMarkdown(m, judgedEvaluation()))
 	t := m.Thresholds
 	p("## Limits used by the checks\n\n")
 	p("- A page title should have at most %d words and %d characters.\n", t.TitleMaxWords, t.TitleMaxChars)

@@ -55,6 +55,12 @@ func TestMethodValue(t *testing.T) {
 			t.Errorf("weight for unknown check %s", id)
 		}
 	}
+	// advisory checks are known, say why, and weigh nothing
+	checkAdvisoryWeightless(t, m)
+	m.Advisory["lgd-ampersand"] = "x"
+	if _, ok := CurrentMethod().Advisory["lgd-ampersand"]; ok {
+		t.Error("CurrentMethod shares its Advisory map between calls")
+	}
 }
 
 func scoreOf(ss []Score, cat, id string) (float64, bool) {
