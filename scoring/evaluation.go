@@ -12,29 +12,29 @@ import (
 // figures they measure are written to precision_gen.go and rendered into
 // docs/METHOD.md by MethodMarkdown. These constants are the sampling rule.
 const (
-	// JudgedSeed keys the hash that ranks the findings of each check.
-	JudgedSeed = "councildash judged evaluation set, issue 10"
-	// JudgedCap is the number of findings drawn per check.
-	JudgedCap = 10
-	// JudgedMinDrawn is the least number of findings drawn over all checks.
-	JudgedMinDrawn = 400
-	// JudgedFloorOverall is the least precision over the judged findings of
-	// all scored checks; JudgedFloorCheck the least for each scored check
+	// judgedSeed keys the hash that ranks the findings of each check.
+	judgedSeed = "councildash judged evaluation set, issue 10"
+	// judgedCap is the number of findings drawn per check.
+	judgedCap = 10
+	// judgedMinDrawn is the least number of findings drawn over all checks.
+	judgedMinDrawn = 400
+	// judgedFloorOverall is the least precision over the judged findings of
+	// all scored checks; judgedFloorCheck the least for each scored check
 	// (a check below it must be advisory, see Method.Advisory).
-	JudgedFloorOverall = 0.95
-	JudgedFloorCheck   = 0.85
-	// ReaderRankingFloor is the least Spearman correlation between page
+	judgedFloorOverall = 0.95
+	judgedFloorCheck   = 0.85
+	// readerRankingFloor is the least Spearman correlation between page
 	// content scores and a reader's ranking of the same pages;
-	// WordsCorrelationMax the largest size of the correlation between
+	// wordsCorrelationMax the largest size of the correlation between
 	// content score and words read.
-	ReaderRankingFloor  = 0.6
-	WordsCorrelationMax = 0.3
-	// MissesFoundFloor is the least share of the listed misses found, of
-	// at least MinMissesListed; MinRankedPages is the least number of pages
+	readerRankingFloor  = 0.6
+	wordsCorrelationMax = 0.3
+	// missesFoundFloor is the least share of the listed misses found, of
+	// at least minMissesListed; minRankedPages is the least number of pages
 	// the reader ranks.
-	MissesFoundFloor = 0.8
-	MinMissesListed  = 40
-	MinRankedPages   = 30
+	missesFoundFloor = 0.8
+	minMissesListed  = 40
+	minRankedPages   = 30
 )
 
 // evaluation is what the judged evaluation set measured (precision_gen.go).
@@ -121,16 +121,16 @@ func evaluationMarkdown(m Method, ev evaluation) string {
 	p("**How the set is drawn.** Every page-level check is run on the %d real council pages kept outside the repository (`../shared/data/pages`), and every finding is collected (not only the %d per check and page kept as evidence). ", ev.Pages, m.Thresholds.MaxFindingsPerCheck)
 	p("Site-level checks (HTTPS, robots.txt and sitemap, the 404 page, unique titles, broken links, the accessibility statement, top tasks) are not in the set: the shared pages are single pages, not whole sites. ")
 	p("A finding is known by its page, check, CSS selector and snippet, with white space collapsed; findings that share all four are one item. ")
-	p("Each gets a rank: the first 8 bytes of the SHA-256 hash of the seed %q, the page, the check, the selector and the snippet. ", JudgedSeed)
-	p("For each check, the lowest-ranked finding of each page is drawn first, lowest rank first, up to %d findings from %d different pages; ", JudgedCap, JudgedCap)
-	p("only when fewer than %d pages have the check are the pages' second-lowest findings drawn, then their third, and so on. ", JudgedCap)
+	p("Each gets a rank: the first 8 bytes of the SHA-256 hash of the seed %q, the page, the check, the selector and the snippet. ", judgedSeed)
+	p("For each check, the lowest-ranked finding of each page is drawn first, lowest rank first, up to %d findings from %d different pages; ", judgedCap, judgedCap)
+	p("only when fewer than %d pages have the check are the pages' second-lowest findings drawn, then their third, and so on. ", judgedCap)
 	p("The rank of a finding does not depend on the other findings, so when a rule changes, a finding it still makes stays drawn unless a new finding on the same page, or on another page, ranks lower: labels are kept, and only new findings need judging. ")
-	p("At least %d findings must be drawn in all; %d are drawn now.\n\n", JudgedMinDrawn, ev.Drawn)
+	p("At least %d findings must be drawn in all; %d are drawn now.\n\n", judgedMinDrawn, ev.Drawn)
 	p("**How it is judged.** A reader reads the page around each drawn finding against the rule's own words (the section of the LocalGov Digital Content Standard, or the WCAG criterion, that the check cites) and labels it ")
 	p("*true* (a breach an editor would agree to fix), *false* (not a breach of the rule), or *debatable* (the rule's words do not settle it), with a one-line reason quoting the rule. ")
 	p("The labels are data in the repository (`scoring/testdata/judged/labels/`, one file per check). A test recomputes every check, draws the set again, and fails when a drawn finding has no label, so a new or changed check cannot be published unjudged.\n\n")
 	p("**Precision** is true / (true + false): the share of the findings a reader could settle that are right. Debatable findings are counted but left out of it. ")
-	p("The test asserts precision of at least %s over the judged findings of all scored checks, and at least %s for every scored check. ", pct(JudgedFloorOverall), pct(JudgedFloorCheck))
+	p("The test asserts precision of at least %s over the judged findings of all scored checks, and at least %s for every scored check. ", pct(judgedFloorOverall), pct(judgedFloorCheck))
 	p("A check below that is *advisory*: its findings are still shown, but it carries no weight in any score until it gets there.\n\n")
 	p("| check | findings | pages | drawn | true | false | debatable | precision | status |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, c := range ev.Checks {
@@ -157,18 +157,18 @@ func evaluationMarkdown(m Method, ev evaluation) string {
 	} else {
 		p("Found: %d of %d (%s); %d of them name checks the catalogue does not have yet.", ev.Misses.Found, ev.Misses.Listed, pct(round3(float64(ev.Misses.Found)/float64(ev.Misses.Listed))), ev.Misses.Proposed)
 	}
-	p(" The test asserts that at least %d are listed, and at least %s of them found.\n\n", MinMissesListed, pct(MissesFoundFloor))
+	p(" The test asserts that at least %d are listed, and at least %s of them found.\n\n", minMissesListed, pct(missesFoundFloor))
 	r := ev.Ranking
 	p("**Do the scores rank pages the way a reader would?** Each page is scored on its own (as `councildash score FILE` does), and its content score is compared, by Spearman's rank correlation (tied values share their average rank), ")
-	p("with a reader's ranking of at least %d pages by content quality, made without seeing the scores (`scoring/testdata/judged/ranking.tsv`; positive means the scores agree with the reader), and with the number of words read (near 0 means long pages are neither punished nor rewarded). ", MinRankedPages)
+	p("with a reader's ranking of at least %d pages by content quality, made without seeing the scores (`scoring/testdata/judged/ranking.tsv`; positive means the scores agree with the reader), and with the number of words read (near 0 means long pages are neither punished nor rewarded). ", minRankedPages)
 	p("Pages not scored for content are left out.\n\n")
 	p("| comparison | pages | Spearman's rho | asserted |\n|---|---|---|---|\n")
 	if r.ReaderPages == 0 && r.ReaderLeftOut == 0 {
-		p("| content score and the reader's ranking | not ranked yet | not measured | at least %s |\n", num(ReaderRankingFloor))
+		p("| content score and the reader's ranking | not ranked yet | not measured | at least %s |\n", num(readerRankingFloor))
 	} else {
-		p("| content score and the reader's ranking | %d (%d left out) | %s | at least %s |\n", r.ReaderPages, r.ReaderLeftOut, rho(r.ReaderRho), num(ReaderRankingFloor))
+		p("| content score and the reader's ranking | %d (%d left out) | %s | at least %s |\n", r.ReaderPages, r.ReaderLeftOut, rho(r.ReaderRho), num(readerRankingFloor))
 	}
-	p("| content score and words read | %d (%d left out) | %s | between −%s and %s |\n", r.WordsPages, r.WordsLeftOut, rho(r.ContentWordsRho), num(WordsCorrelationMax), num(WordsCorrelationMax))
+	p("| content score and words read | %d (%d left out) | %s | between −%s and %s |\n", r.WordsPages, r.WordsLeftOut, rho(r.ContentWordsRho), num(wordsCorrelationMax), num(wordsCorrelationMax))
 	p("| readability score and words read | %d | %s | reported only |\n\n", r.ReadabilityPages, rho(r.ReadabilityWordsRho))
 	return b.String()
 }

@@ -205,7 +205,7 @@ func measureMisses(pages []judgedPage, misses []judgedMiss) (fig missFigures, no
 }
 
 // TestJudgedMisses holds the engine to the breaches a reader listed as
-// missed: at least MissesFoundFloor of them found now.
+// missed: at least missesFoundFloor of them found now.
 func TestJudgedMisses(t *testing.T) {
 	pages := judgedPages(t)
 	data, ok, err := readTSV(judgedMisses)
@@ -213,7 +213,7 @@ func TestJudgedMisses(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !ok {
-		t.Fatalf("%s is missing: it lists breaches the engine misses, one a line, with the header %q (issue 10: at least %d, from at least 20 pages)", judgedMisses, missesHeader, MinMissesListed)
+		t.Fatalf("%s is missing: it lists breaches the engine misses, one a line, with the header %q (issue 10: at least %d, from at least 20 pages)", judgedMisses, missesHeader, minMissesListed)
 	}
 	misses, err := parseMisses(data, pageSet(pages))
 	if err != nil {
@@ -225,11 +225,11 @@ func TestJudgedMisses(t *testing.T) {
 		fmt.Fprintf(&b, "  not found (line %d): %s %s %q\n", ms.Line, ms.Page, ms.Check, ms.Text)
 	}
 	t.Logf("misses found: %d of %d; %d under check ids the catalogue does not have (counted as not found)\n%s", fig.Found, fig.Listed, fig.Proposed, b.String())
-	if fig.Listed < MinMissesListed {
-		t.Errorf("%d misses listed, want at least %d", fig.Listed, MinMissesListed)
+	if fig.Listed < minMissesListed {
+		t.Errorf("%d misses listed, want at least %d", fig.Listed, minMissesListed)
 	}
-	if fig.Listed > 0 && float64(fig.Found) < MissesFoundFloor*float64(fig.Listed) {
-		t.Errorf("%d of %d listed misses found (%s), want at least %s", fig.Found, fig.Listed, pct(round3(float64(fig.Found)/float64(fig.Listed))), pct(MissesFoundFloor))
+	if fig.Listed > 0 && float64(fig.Found) < missesFoundFloor*float64(fig.Listed) {
+		t.Errorf("%d of %d listed misses found (%s), want at least %s", fig.Found, fig.Listed, pct(round3(float64(fig.Found)/float64(fig.Listed))), pct(missesFoundFloor))
 	}
 }
 
@@ -290,17 +290,17 @@ func TestJudgedRanking(t *testing.T) {
 	t.Run("reader", func(t *testing.T) {
 		switch {
 		case !ok:
-			t.Fatalf("%s is missing: a reader's ranking of at least %d shared pages by content quality, made blind to their scores, with the header %q (rank 1 = best)", judgedRanking, MinRankedPages, rankingHeader)
-		case len(ranked) < MinRankedPages:
-			t.Errorf("%d pages ranked, want at least %d", len(ranked), MinRankedPages)
+			t.Fatalf("%s is missing: a reader's ranking of at least %d shared pages by content quality, made blind to their scores, with the header %q (rank 1 = best)", judgedRanking, minRankedPages, rankingHeader)
+		case len(ranked) < minRankedPages:
+			t.Errorf("%d pages ranked, want at least %d", len(ranked), minRankedPages)
 		}
-		if math.IsNaN(fig.ReaderRho) || fig.ReaderRho < ReaderRankingFloor {
-			t.Errorf("Spearman correlation of content score with the reader's ranking is %s over %d pages, want at least %s", rho(fig.ReaderRho), fig.ReaderPages, num(ReaderRankingFloor))
+		if math.IsNaN(fig.ReaderRho) || fig.ReaderRho < readerRankingFloor {
+			t.Errorf("Spearman correlation of content score with the reader's ranking is %s over %d pages, want at least %s", rho(fig.ReaderRho), fig.ReaderPages, num(readerRankingFloor))
 		}
 	})
 	t.Run("words", func(t *testing.T) {
-		if math.IsNaN(fig.ContentWordsRho) || math.Abs(fig.ContentWordsRho) > WordsCorrelationMax {
-			t.Errorf("Spearman correlation of content score with words read is %s over %d pages, want between -%s and %s", rho(fig.ContentWordsRho), fig.WordsPages, num(WordsCorrelationMax), num(WordsCorrelationMax))
+		if math.IsNaN(fig.ContentWordsRho) || math.Abs(fig.ContentWordsRho) > wordsCorrelationMax {
+			t.Errorf("Spearman correlation of content score with words read is %s over %d pages, want between -%s and %s", rho(fig.ContentWordsRho), fig.WordsPages, num(wordsCorrelationMax), num(wordsCorrelationMax))
 		}
 	})
 }

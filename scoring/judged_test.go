@@ -128,7 +128,7 @@ func normField(s string) string { return strings.Join(strings.Fields(s), " ") }
 // SHA-256(seed, page, check, selector, snippet), fields joined by newlines
 // (normalised fields hold none).
 func judgedRank(check string, k judgedKey) uint64 {
-	h := sha256.Sum256([]byte(JudgedSeed + "\n" + k.Page + "\n" + check + "\n" + k.Selector + "\n" + k.Snippet))
+	h := sha256.Sum256([]byte(judgedSeed + "\n" + k.Page + "\n" + check + "\n" + k.Selector + "\n" + k.Snippet))
 	return binary.BigEndian.Uint64(h[:8])
 }
 
@@ -212,7 +212,7 @@ func drawJudged(items []judgedItem, limit int) []judgedItem {
 func judgedSample(pages []judgedPage) map[string][]judgedItem {
 	out := map[string][]judgedItem{}
 	for id, items := range judgedCandidates(pages) {
-		out[id] = drawJudged(items, JudgedCap)
+		out[id] = drawJudged(items, judgedCap)
 	}
 	return out
 }
@@ -546,8 +546,8 @@ func judgedAppendRun(pages []judgedPage, sample map[string][]judgedItem) (map[st
 
 // Measuring precision.
 
-// judgedPrecision measures each check against the labels: the figures,
-// and the drawn items without a label or still "?".
+// judgedPrecisionResult is each check measured against the labels: the
+// figures, and the drawn items without a label or still "?".
 type judgedPrecisionResult struct {
 	checks     []checkPrecision
 	unlabelled map[string][]judgedItem // no row at all
@@ -660,11 +660,11 @@ func TestJudgedPrecision(t *testing.T) {
 	all, _ := evaluation{Checks: res.checks}.overallPrecision(m)
 	fmt.Fprintf(&b, "%-26s %8d %6s %6d %5d %5d %9d %6d %9s\n", "all scored checks", all.Findings, "", all.Drawn, all.True, all.False, all.Debatable,
 		countItems(res.unlabelled)+countItems(res.unjudged), precisionText(all))
-	fmt.Fprintf(&b, "%d shared pages; %d findings drawn (cap %d per check); %d label rows not drawn now (kept)\n", len(pages), res.drawn, JudgedCap, res.stale)
+	fmt.Fprintf(&b, "%d shared pages; %d findings drawn (cap %d per check); %d label rows not drawn now (kept)\n", len(pages), res.drawn, judgedCap, res.stale)
 	t.Log("\n" + b.String())
 
-	if res.drawn < JudgedMinDrawn {
-		t.Errorf("only %d findings drawn, want at least %d: raise JudgedCap (evaluation.go) and say so in METHOD.md", res.drawn, JudgedMinDrawn)
+	if res.drawn < judgedMinDrawn {
+		t.Errorf("only %d findings drawn, want at least %d: raise judgedCap (evaluation.go) and say so in METHOD.md", res.drawn, judgedMinDrawn)
 	}
 	if n := countItems(res.unlabelled); n > 0 {
 		var ex []string
@@ -683,9 +683,9 @@ func TestJudgedPrecision(t *testing.T) {
 			n, strings.Join(ex, ", "), judgedLabelsDir)
 	}
 	if v, ok := all.precision(); !ok {
-		t.Errorf("overall precision of the scored checks cannot be computed: no drawn finding is judged true or false (floor %s)", pct(JudgedFloorOverall))
-	} else if v < JudgedFloorOverall {
-		t.Errorf("overall precision of the scored checks is %s (%d true, %d false), below the floor of %s", pct(round3(v)), all.True, all.False, pct(JudgedFloorOverall))
+		t.Errorf("overall precision of the scored checks cannot be computed: no drawn finding is judged true or false (floor %s)", pct(judgedFloorOverall))
+	} else if v < judgedFloorOverall {
+		t.Errorf("overall precision of the scored checks is %s (%d true, %d false), below the floor of %s", pct(round3(v)), all.True, all.False, pct(judgedFloorOverall))
 	}
 	var unknown, below []string
 	for _, c := range res.checks {
@@ -696,15 +696,15 @@ func TestJudgedPrecision(t *testing.T) {
 		switch {
 		case !ok:
 			unknown = append(unknown, c.CheckID)
-		case v < JudgedFloorCheck:
+		case v < judgedFloorCheck:
 			below = append(below, fmt.Sprintf("%s %s", c.CheckID, pct(round3(v))))
 		}
 	}
 	if len(unknown) > 0 {
-		t.Errorf("%d scored checks have no drawn finding judged true or false, so no precision to hold to the floor of %s: %s", len(unknown), pct(JudgedFloorCheck), strings.Join(unknown, ", "))
+		t.Errorf("%d scored checks have no drawn finding judged true or false, so no precision to hold to the floor of %s: %s", len(unknown), pct(judgedFloorCheck), strings.Join(unknown, ", "))
 	}
 	if len(below) > 0 {
-		t.Errorf("scored checks below the floor of %s: %s; fix the rules or mark them advisory (Method.Advisory, with the reason)", pct(JudgedFloorCheck), strings.Join(below, ", "))
+		t.Errorf("scored checks below the floor of %s: %s; fix the rules or mark them advisory (Method.Advisory, with the reason)", pct(judgedFloorCheck), strings.Join(below, ", "))
 	}
 	checkAdvisoryWeightless(t, m)
 }

@@ -31,7 +31,7 @@ func keysOf(items []judgedItem) []string {
 
 func TestJudgedRankIsTheDocumentedHash(t *testing.T) {
 	k := judgedKey{Page: "york/a.html", Selector: "#main > p:nth-child(2)", Snippet: "Click here"}
-	h := sha256.Sum256([]byte(JudgedSeed + "\nyork/a.html\nlgd-click-here\n#main > p:nth-child(2)\nClick here"))
+	h := sha256.Sum256([]byte(judgedSeed + "\nyork/a.html\nlgd-click-here\n#main > p:nth-child(2)\nClick here"))
 	if got, want := judgedRank("lgd-click-here", k), binary.BigEndian.Uint64(h[:8]); got != want {
 		t.Fatalf("rank %x, want %x (the rule METHOD.md states)", got, want)
 	}
@@ -427,7 +427,7 @@ func TestEvaluationSourceAndMarkdown(t *testing.T) {
 	m.Advisory = map[string]string{"lgd-click-here": "precision below the floor"}
 	md := evaluationMarkdown(m, ev)
 	for _, want := range []string{"| lgd-ampersand | 20 | 2 | 10 | 8 | 1 | 1 | 88.9% | scored |", "| lgd-click-here | 2 | 1 | 2 | 0 | 0 | 0 | not judged yet | advisory |",
-		"| **all scored checks** | 20 |  | 10 | 8 | 1 | 1 | 88.9% |", "- **lgd-click-here**: precision below the floor", "Found: 3 of 4 (75%)", strconv.Quote(JudgedSeed),
+		"| **all scored checks** | 20 |  | 10 | 8 | 1 | 1 | 88.9% |", "- **lgd-click-here**: precision below the floor", "Found: 3 of 4 (75%)", strconv.Quote(judgedSeed),
 		"| content score and words read | 0 (0 left out) | -0.12 |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
