@@ -241,13 +241,17 @@ type judgedLabel struct {
 }
 
 // tsvLines splits a TSV file into lines (header first), dropping a final
-// newline, carriage returns before newlines and blank lines; the line
-// numbers are 1-based.
+// newline, carriage returns before newlines, blank lines and the comment
+// lines (starting with #) before the header; the line numbers are 1-based.
+// A # line after the header is a row like any other (and fails as one).
 func tsvLines(data string) (lines []string, numbers []int) {
 	for i, l := range strings.Split(data, "\n") {
 		l = strings.TrimSuffix(l, "\r")
 		if strings.TrimSpace(l) == "" {
 			continue
+		}
+		if len(lines) == 0 && strings.HasPrefix(l, "#") {
+			continue // comment lines before the header say what the file holds
 		}
 		lines = append(lines, l)
 		numbers = append(numbers, i+1)

@@ -348,8 +348,16 @@ func TestParseMissesAndRanking(t *testing.T) {
 			t.Errorf("parseMisses(%q): %v, want %q", bad.data, err, bad.want)
 		}
 	}
-	rk, err := parseRanking(rankingHeader+"\nyork/a.html\t1\tbest\nyork/b.html\t1\ttied\n", pages)
-	if err != nil || len(rk) != 2 || rk[1].Rank != 1 {
+	// comment lines before the header are skipped; line numbers still count them
+	ms, err = parseMisses("# what this file is\n#\tand how it was made\n\n"+missesHeader+"\nyork/a.html\tc\tt\tr\tn\n", pages)
+	if err != nil || len(ms) != 1 || ms[0].Line != 5 {
+		t.Fatalf("misses after comments %+v %v", ms, err)
+	}
+	if _, err := parseMisses(missesHeader+"\n# a comment after the header is a row\n", pages); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("a # line after the header: %v, want an error on line 2", err)
+	}
+	rk, err := parseRanking("# a ranking\n"+rankingHeader+"\nyork/a.html\t1\tbest\nyork/b.html\t1\ttied\n", pages)
+	if err != nil || len(rk) != 2 || rk[1].Rank != 1 || rk[0].Line != 3 {
 		t.Fatalf("ranking %+v %v", rk, err)
 	}
 	for _, bad := range []struct{ data, want string }{
@@ -479,7 +487,7 @@ func TestJudgedTSVIndependentReader(t *testing.T) {
 		if want == 0 {
 			want = 6
 		}
-		out, err := exec.Command(awk, "-F", "\t", `NF > 0 && NF != `+strconv.Itoa(want)+` { bad++ } NF > 0 { rows++ } END { print rows+0, bad+0 }`, f).Output()
+		out, err := exec.Command(awk, "-F", "\t", `!head && /^#/ { next } NF > 0 { head = 1 } NF > 0 && NF != `+strconv.Itoa(want)+` { bad++ } NF > 0 { rows++ } END { print rows+0, bad+0 }`, f).Output()
 		if err != nil {
 			t.Fatalf("awk %s: %v", f, err)
 		}
