@@ -14,9 +14,12 @@ const (
 // checkDef is a check with the function that runs it.
 type checkDef struct {
 	Check
-	english bool                                  // judges English text: skipped for Welsh/Gaelic
-	page    func(e *Engine, p *page, em *emitter) // page-level
-	site    func(s *siteEval)                     // site-level
+	// addition says why a check that is not in the checks catalogue
+	// (../shared/reference/checks.md) is run: a project addition (issue 10).
+	addition string
+	english  bool                                  // judges English text: skipped for Welsh/Gaelic
+	page     func(e *Engine, p *page, em *emitter) // page-level
+	site     func(s *siteEval)                     // site-level
 }
 
 func lgd(sec string) string { return LGDStandardURL + "#" + sec }
@@ -63,7 +66,9 @@ func checkDefs() []checkDef {
 		{Check: c("a11y-link-name", CatAccessibility, P, "WCAG 2.4.4, 4.1.2", wcagURL+"link-purpose-in-context", "Link with no text a screen reader can announce"), page: chkLinkName},
 		{Check: c("a11y-button-name", CatAccessibility, P, "WCAG 4.1.2", wcagURL+"name-role-value", "Button with no text a screen reader can announce"), page: chkButtonName},
 		{Check: c("a11y-label", CatAccessibility, P, "WCAG 1.3.1, 4.1.2", wcagURL+"info-and-relationships", "Form field with no label"), page: chkLabel},
-		{Check: c("a11y-duplicate-id", CatAccessibility, P, "WCAG 4.1.2", wcagURL+"name-role-value", "The same id used on several elements"), page: chkDuplicateID},
+		{Check: c("a11y-duplicate-id", CatAccessibility, P, "WCAG 4.1.2", wcagURL+"name-role-value", "The same id used on several elements and referenced by a label, an ARIA attribute or an in-page link, which may reach the wrong one"), page: chkDuplicateID},
+		{Check: c("a11y-duplicate-id-unreferenced", CatAccessibility, P, "WCAG 2.2 (4.1.1 removed)", wcagURL+"parsing", "The same id used on several elements that nothing refers to: no one is affected today (advisory)"), page: chkDuplicateIDUnreferenced,
+			addition: "split from a11y-duplicate-id (issue 10 §3): WCAG 2.2 removed 4.1.1 Parsing, so only ids something refers to fail; the rest are shown as advice, with no weight"},
 		{Check: c("a11y-heading-order", CatAccessibility, P, "WCAG 1.3.1", wcagURL+"info-and-relationships", "Heading levels skipped, no main heading (h1) or several"), page: chkHeadingOrder},
 		{Check: c("a11y-empty-heading", CatAccessibility, P, "WCAG 2.4.6", wcagURL+"headings-and-labels", "Heading with no text"), page: chkEmptyHeading},
 		{Check: c("a11y-skip-link", CatAccessibility, P, "WCAG 2.4.1", wcagURL+"bypass-blocks", "No early \"skip to main content\" link"), page: chkSkipLink},
@@ -84,6 +89,8 @@ func checkDefs() []checkDef {
 		// technical
 		{Check: c("tech-https", CatTechnical, S, "Sitemorse", "https://www.ncsc.gov.uk/collection/protecting-internet-services", "Home page not on HTTPS, or HTTP not redirected to HTTPS"), site: siteHTTPS},
 		{Check: c("tech-status", CatTechnical, P, "Sitemorse", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status", "Page answers with an error (4xx/5xx) or a chain of over 2 redirects"), page: chkStatus},
+		{Check: c("tech-soft-404", CatTechnical, P, "HTTP; Google Search Central", "https://developers.google.com/search/docs/crawling-indexing/http-network-errors#soft-404-errors", "Page says it is not found or an error (\"Page not found\", \"404\", \"Server error\") but answers 200: a soft 404"), page: chkSoft404,
+			addition: "issue 10 §2: a soft 404 is a technical finding; tech-status only sees the status code, and its id keeps that meaning"},
 		{Check: c("tech-broken-links", CatTechnical, S, "Sitemorse; Silktide", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/404", "Links that lead to an error page"), site: siteBrokenLinks},
 		{Check: c("tech-response-time", CatTechnical, P, "Sitemorse", "https://web.dev/articles/ttfb", "Page slow to start (time to first byte) or to download"), page: chkResponseTime},
 		{Check: c("tech-page-weight", CatTechnical, P, "sitespeed.io", "https://www.sitespeed.io/documentation/", "Heavy page: large HTML or many images, scripts and styles"), page: chkPageWeight},
@@ -104,6 +111,18 @@ func checkDefs() []checkDef {
 		{Check: c("task-site-search", CatFindability, S, "Better Connected", betterConnURL, "The site's own search does not list the task's page in its top 5"), site: siteTaskSearch},
 		{Check: c("task-a-to-z", CatFindability, S, "Better Connected", betterConnURL, "The A to Z does not list the task"), site: siteTaskAToZ},
 	}
+}
+
+// ProjectAdditions are the checks councildash runs beyond the checks
+// catalogue (../shared/reference/checks.md), with why: check id -> reason.
+func ProjectAdditions() map[string]string {
+	out := map[string]string{}
+	for _, d := range checkDefs() {
+		if d.addition != "" {
+			out[d.ID] = d.addition
+		}
+	}
+	return out
 }
 
 // Catalog returns every check, in a stable order.

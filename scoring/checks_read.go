@@ -11,9 +11,10 @@ import (
 )
 
 type sentence struct {
-	node  *html.Node
-	text  string
-	words int
+	node   *html.Node
+	text   string
+	words  int
+	quoted bool // mostly quoted words: the source's wording, not the page's
 }
 
 type fleschStats struct {
@@ -27,19 +28,29 @@ type fleschStats struct {
 // menus, labels and headings are not prose).
 func sentencesOf(p *page, re *regexp.Regexp) []sentence {
 	var out []sentence
-	for _, b := range p.mainBlocks {
+	for bi := range p.mainBlocks {
+		b := &p.mainBlocks[bi]
 		if strings.HasPrefix(b.tag, "h") && len(b.tag) == 2 {
 			continue
 		}
-		splitSentences(b.text, func(t string) { out = appendSentence(out, b.node, t) })
-	}
-	return out
-}
-
-func appendSentence(out []sentence, n *html.Node, t string) []sentence {
-	t = strings.TrimSpace(t)
-	if w := countWords(t); w >= 3 {
-		out = append(out, sentence{node: n, text: t, words: w})
+		splitSentences(b.text, func(i, j int) {
+			t := strings.TrimSpace(b.text[i:j])
+			w := countWords(t)
+			if w < 3 {
+				return
+			}
+			q := b.zone&zQuote != 0
+			if !q && len(b.quoted()) > 0 {
+				qw := 0
+				for _, sp := range b.quoted() {
+					if lo, hi := max(sp[0], i), min(sp[1], j); lo < hi {
+						qw += countWords(b.text[lo:hi])
+					}
+				}
+				q = 2*qw >= w
+			}
+			out = append(out, sentence{node: b.node, text: t, words: w, quoted: q})
+		})
 	}
 	return out
 }
@@ -128,7 +139,7 @@ func chkFlesch(e *Engine, p *page, em *emitter) {
 func chkLongSentences(e *Engine, p *page, em *emitter) {
 	fs := fleschOf(p, e.rx.sentenceEnd)
 	for _, s := range fs.long {
-		if s.words > e.m.Thresholds.SentenceMaxWords {
+		if s.words > e.m.Thresholds.SentenceMaxWords && !s.quoted {
 			em.add(SevInfo, s.node, s.text, nil, "Sentence of "+strconv.Itoa(s.words)+" words: aim for 25 or fewer")
 		}
 	}

@@ -108,8 +108,13 @@ type PageResult struct {
 	Lang       string // <html lang>
 	Findings   []Finding
 	NotApplied []string // "check-id: reason" for checks that were not run on this page
-	LangNote   string   // text skipped as Welsh/Gaelic, when only part of the page is
-	Summary    PageSummary
+	// Unscored says why the page has no content or readability score ("" when
+	// it has them): an error page, a soft 404, or too little main content. It
+	// still counts for the technical (and, unless it is an HTTP error, the
+	// accessibility) checks.
+	Unscored string
+	LangNote string // text skipped as Welsh/Gaelic, when only part of the page is
+	Summary  PageSummary
 }
 
 // LinkSummary is a link's text and resolved address.
@@ -138,7 +143,8 @@ type PageSummary struct {
 	Title        string
 	H1           string
 	Counts       map[string]int // check id -> findings (weighted), for checks applied to this page
-	Words        int            // words of main content
+	Words        int            // words of main content (the "words read" text checks are counted per)
+	Unscored     string         // why the page has no content and readability score, or ""
 	Flesch       float64        // Flesch reading ease (0 when not measured)
 	ReadingAge   int
 	PDFLinks     int
@@ -163,6 +169,10 @@ type emitter struct {
 	counts   map[string]int
 	stored   int
 	skip     map[string]string
+	// options of textRule for the current check
+	quotesToo bool       // judge quoted text too
+	skipCells bool       // leave out the cells of data tables
+	block     *textBlock // the block textRule is reading
 }
 
 func (em *emitter) add(sev string, n *html.Node, snippet string, matched []string, msg string) {
@@ -216,6 +226,10 @@ func (e *Engine) ScorePage(in PageInput) PageResult {
 	}
 	em.p = p
 	wholeLang := langSkipped(p.htmlLang)
+	unscored := ""
+	if htmlOK && in.Status < 400 {
+		unscored = e.unscored(p)
+	}
 	for _, d := range e.defs {
 		if d.page == nil {
 			continue
@@ -227,18 +241,27 @@ func (e *Engine) ScorePage(in PageInput) PageResult {
 		case in.Status >= 400 && !techAlways[d.ID]:
 			em.skip[d.ID] = "error page (status " + strconv.Itoa(in.Status) + ")"
 			continue
+		case unscored != "" && (d.Category == CatContent || d.Category == CatReadability):
+			em.skip[d.ID] = unscored
+			continue
 		case d.english && wholeLang:
 			em.skip[d.ID] = "page language is " + p.htmlLang + ": English rules not applied"
 			continue
 		}
 		em.cur, em.cat, em.stored = d.ID, d.Category, 0
+		em.quotesToo, em.skipCells, em.block = false, false, nil
 		em.counts[d.ID] = 0
 		d.page(e, p, em)
 		if _, ok := em.skip[d.ID]; ok {
 			delete(em.counts, d.ID)
 		}
 	}
-	r := PageResult{URL: p.pageURL(), Title: p.title, Lang: p.htmlLang, Findings: em.findings}
+	r := PageResult{URL: p.pageURL(), Title: p.title, Lang: p.htmlLang, Findings: em.findings, Unscored: unscored}
+	if in.Status >= 400 {
+		r.Unscored = "error page (HTTP " + strconv.Itoa(in.Status) + ")"
+	} else if !htmlOK {
+		r.Unscored = "not an HTML page"
+	}
 	for _, d := range e.defs {
 		if why, ok := em.skip[d.ID]; ok {
 			r.NotApplied = append(r.NotApplied, d.ID+": "+why)
@@ -248,6 +271,7 @@ func (e *Engine) ScorePage(in PageInput) PageResult {
 		r.LangNote = strconv.Itoa(p.langWords) + " words in " + p.langSeen + " not judged by English rules"
 	}
 	r.Summary = e.summarise(p, em.counts)
+	r.Summary.Unscored = r.Unscored
 	return r
 }
 

@@ -28,6 +28,7 @@ type Thresholds struct {
 	BoldMaxShare        float64
 	MinWordsBold        int
 	MinWordsReadability int
+	MinWordsContent     int // pages with fewer words of main content are not scored for content and readability
 	ReadingAgeMax       int
 	SkipLinkWithin      int
 	MaxRedirectHops     int
@@ -110,7 +111,13 @@ func CurrentMethod() Method {
 			"tech-response-time":  {ShareWeight: 1, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 2},
 			"lgd-title-unique":    {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.3, PerPageBest: 0, PerPageWorst: 1},
 		},
-		Advisory: map[string]string{},
+		Advisory: map[string]string{
+			"a11y-tabindex": "a positive tabindex fails WCAG 2.4.3 only when the keyboard order it sets loses meaning or operability, which needs a person to judge; " +
+				"the judged set found none plainly wrong (the finding says whether the order changes at all)",
+			"a11y-duplicate-id": "whether a duplicated id that a label, ARIA attribute or in-page link refers to makes the reference reach the wrong element depends on which copy was meant; " +
+				"in the judged set only half did, so a person must check each one",
+			"a11y-duplicate-id-unreferenced": "WCAG 2.2 removed 4.1.1 Parsing: a duplicated id that nothing refers to affects no one today; it is shown as advice only",
+		},
 		Thresholds: Thresholds{
 			TitleMaxWords:       8,
 			TitleMaxChars:       65,
@@ -120,6 +127,7 @@ func CurrentMethod() Method {
 			BoldMaxShare:        0.10,
 			MinWordsBold:        50,
 			MinWordsReadability: 100,
+			MinWordsContent:     50,
 			ReadingAgeMax:       11,
 			SkipLinkWithin:      5,
 			MaxRedirectHops:     2,

@@ -22,6 +22,11 @@ const (
 	zLangSkip                // inside an element in Welsh or Gaelic
 	zChromeClass             // inside an element whose class or id names navigation, menus or footers
 	zCode                    // inside <code>, <samp> or <kbd>: computer text, not prose
+	zWidget                  // inside a third-party consent, sharing, feedback or reading tool (see widgetOf)
+	zQuote                   // inside <blockquote> or <q>: the source's wording, not the page's
+	zDialog                  // inside a dialog, modal, tooltip or popup box, shown on demand
+	zConsent                 // inside a cookie or consent box (also zChrome)
+	zSmallOnly               // inside a copy of the content shown on small screens only
 )
 
 // maxDepth bounds the DOM depth walked, so hostile input cannot exhaust the
@@ -37,7 +42,10 @@ type textBlock struct {
 	zone      int
 	boldWords int
 	flags     uint16
-	spans     [][2]int // word spans, computed on first use
+	italic    int        // words in i or em
+	spans     [][2]int   // word spans, computed on first use
+	cell      *tableInfo // the table when the block is in one of its cells
+	quotes    *[][2]int  // quoted spans of text, computed on first use
 }
 
 type linkInfo struct {
@@ -53,6 +61,10 @@ type linkInfo struct {
 	hidden    bool
 	isMailto  bool
 	ariaLabel bool
+	control   bool   // a script control (role tab/button, aria-expanded, aria-controls)
+	widget    string // the third-party tool it belongs to, if any
+	blockAt   int    // index in page.blocks of the block holding it (when it is that block's)
+	blockNode *html.Node
 }
 
 type elemInfo struct {
@@ -61,7 +73,10 @@ type elemInfo struct {
 	text   string
 	zone   int
 	hidden bool
-	level  int // heading level
+	level  int        // heading level
+	cls    classFlags // what its class says (icon, dialog...)
+	linked bool       // styled text: all of it is link text
+	at     int        // links before it in the page (tabindex: where it sits in the order)
 }
 
 type tableInfo struct {
@@ -72,6 +87,15 @@ type tableInfo struct {
 	headers   int
 	presented bool
 	hidden    bool
+	zone      int
+	// what the first row and first column look like: a visual header is
+	// a row (or column) whose every non-empty cell is bold or in thead
+	firstRow, firstRowBold int
+	firstCol, firstColBold int
+	cells, linkCells       int // non-empty cells; cells that hold only links
+	controls               bool
+	nested                 bool // holds another table (a layout grid)
+	dataClass              bool // its class calls it a data table ("datatable", "data-table")
 }
 
 // page is everything the checks need, gathered in one walk of the DOM.
@@ -84,9 +108,12 @@ type page struct {
 	hasTitle  bool
 	htmlLang  string
 	metaDesc  string
+	siteName  string // og:site_name or application-name, when the page gives one
+	tparts    *titleParts
 	hasDesc   bool
 	viewport  string
 	hasVP     bool
+	viewports int // viewport meta tags seen (the last one applies)
 	refresh   string
 	hasMain   bool // <main> or role=main present
 	mainMode  int  // zone bit used to pick main content, 0 = body minus chrome
@@ -129,9 +156,19 @@ type walker struct {
 	frames    []*frame
 	buf       bytes.Buffer // reused between blocks (Reset keeps its capacity)
 	bufBold   int
+	bufItalic int
+	italic    int
 	blockNode *html.Node
 	blockTag  string
 	blockZone int
+	blockCell *tableInfo
+	flushes   int // blocks flushed so far (tells whether a bold run stayed in one block)
+	brAt      int // buffer length after the last <br>, -1 when none in this block
+	widgets   []string
+	cells     []*tableInfo
+	chromeIn  []*html.Node // navigation boxes open inside the main content
+	h1Nav     *html.Node   // the one holding the first main heading, if any
+	notChrome *html.Node   // read this box as content (see parsePage)
 	bold      int
 	labelDep  int
 	tables    []*tableInfo
@@ -181,7 +218,7 @@ func classifyChrome(id, class string) int {
 
 // chromeKind classifies one lower-cased id or class attribute: 2 when it
 // names a cookie banner (cookie, consent, gdpr), 1 for navigation, menus,
-// breadcrumbs, footers and the like (or a "header", "site-header" or
+// breadcrumbs, browse panels, footers and the like (or a "header", "site-header" or
 // "sidebar" token), else 0. One pass, dispatching on each byte.
 func chromeKind(s string) int {
 	kind, tokens := 0, false
@@ -205,7 +242,7 @@ func chromeKind(s string) int {
 				kind = 1
 			}
 		case 'b':
-			if strings.HasPrefix(rest, "breadcrumb") {
+			if strings.HasPrefix(rest, "breadcrumb") || strings.HasPrefix(rest, "browse") {
 				kind = 1
 			}
 		case 'f':
@@ -281,24 +318,46 @@ func parsePage(in PageInput) *page {
 		doc = goquery.NewDocumentFromNode(&html.Node{Type: html.DocumentNode})
 	}
 	p.doc = doc
-	w := &walker{p: p}
+	w := &walker{p: p, brAt: -1}
 	w.walk(doc.Nodes[0], 0, 0, false, false)
 	w.flush()
 	p.finish()
+	if nav := w.h1Nav; nav != nil && p.mainWords < 50 {
+		// The page's main heading sits in a navigation box inside the main
+		// content, and almost nothing else is left: broken markup (a nav
+		// never closed) has swallowed the content. Read it again with that
+		// box as content.
+		q := newPage(in)
+		q.doc = doc
+		w = &walker{p: q, brAt: -1, notChrome: nav}
+		w.walk(doc.Nodes[0], 0, 0, false, false)
+		w.flush()
+		q.finish()
+		if q.mainWords > p.mainWords {
+			return q
+		}
+	}
 	return p
 }
 
 func (w *walker) flush() {
+	w.brAt = -1
 	if w.buf.Len() == 0 {
 		return
 	}
 	t := collapseText(w.buf.Bytes())
 	if t != "" && w.blockZone&zLangSkip == 0 {
 		tag := w.blockTag
-		w.p.blocks = append(w.p.blocks, textBlock{node: w.blockNode, tag: tag, text: t, zone: w.blockZone, boldWords: w.bufBold})
+		zone := w.blockZone
+		if w.bufItalic >= 20 && 10*w.bufItalic >= 9*countWords(t) {
+			zone |= zQuote // a paragraph set wholly in italics is a quotation, by convention
+		}
+		w.p.blocks = append(w.p.blocks, textBlock{node: w.blockNode, tag: tag, text: t, zone: zone, boldWords: w.bufBold, italic: w.bufItalic, cell: w.blockCell})
 	}
+	w.flushes++
 	w.buf.Reset()
 	w.bufBold = 0
+	w.bufItalic = 0
 }
 
 func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
@@ -318,8 +377,14 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			w.p.langWords += countWords(t)
 		} else {
 			w.buf.WriteString(t)
-			if w.bold > 0 {
-				w.bufBold += countWords(t)
+			if w.bold > 0 || w.italic > 0 {
+				k := countWords(t)
+				if w.bold > 0 {
+					w.bufBold += k
+				}
+				if w.italic > 0 {
+					w.bufItalic += k
+				}
 			}
 		}
 		for _, f := range w.frames {
@@ -354,7 +419,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	}
 	// one pass over the attributes
 	var id, class, lang, role string
-	hasLang, hid := false, false
+	hasLang, hid, modal, ctrl := false, false, false, false
 	for _, a := range n.Attr {
 		if a.Namespace != "" {
 			continue
@@ -377,10 +442,28 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 				st := strings.ToLower(strings.ReplaceAll(a.Val, " ", ""))
 				hid = hid || strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")
 			}
+		case "aria-modal":
+			modal = strings.EqualFold(strings.TrimSpace(a.Val), "true")
+		case "aria-expanded":
+			ctrl = true
 		case "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns":
 			for _, r := range strings.Fields(a.Val) {
 				p.ariaRefs[r] = true
 			}
+			if a.Key == "aria-controls" {
+				ctrl = true
+			}
+		}
+	}
+	var cls classFlags
+	widget := ""
+	if tag != "body" && tag != "html" && (id != "" || class != "") {
+		cls = classFlagsOf(class)
+		if zone&zWidget == 0 {
+			widget = widgetOf(id, class)
+		}
+		if cls&cHidden != 0 {
+			hid = true
 		}
 	}
 	if id != "" {
@@ -406,6 +489,21 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	if tag == "code" || tag == "samp" || tag == "kbd" {
 		zone |= zCode
 	}
+	if tag == "blockquote" || tag == "q" {
+		zone |= zQuote
+	}
+	if cls&cSmallOnly != 0 {
+		zone |= zSmallOnly
+	}
+	if role == "dialog" || role == "alertdialog" || role == "tooltip" || modal || tag == "dialog" || cls&cDialog != 0 {
+		zone |= zDialog
+	}
+	if widget != "" {
+		zone |= zWidget | zChrome
+		w.widgets = append(w.widgets, widget)
+		defer func() { w.widgets = w.widgets[:len(w.widgets)-1] }()
+	}
+	inMainZone := zone&(zMain|zRoleMain|zArticle) != 0
 	switch {
 	case tag == "main" || role == "main":
 		if tag == "main" {
@@ -413,13 +511,26 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		} else {
 			zone |= zRoleMain
 		}
+		// the main landmark is the main content, wherever broken markup
+		// (an unclosed header) has put it
+		zone &^= zChrome | zChromeClass
 		if !hidden {
 			p.hasMain = true
 		}
 	case tag == "article":
 		zone |= zArticle
+	case (tag == "header" || role == "banner") && inMainZone:
+		// a header inside main or an article heads that content (it is not
+		// the page's banner, and often holds the h1)
 	case tag == "header" || tag == "nav" || tag == "aside" || role == "navigation" || role == "banner" || role == "search" || role == "complementary":
+		if n == w.notChrome {
+			break
+		}
 		zone |= zChrome
+		if inMainZone && tag != "header" && role != "banner" {
+			w.chromeIn = append(w.chromeIn, n)
+			defer func() { w.chromeIn = w.chromeIn[:len(w.chromeIn)-1] }()
+		}
 	case tag == "footer" || role == "contentinfo":
 		zone |= zChrome | zFooter
 	}
@@ -435,9 +546,19 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	if tag != "body" && tag != "html" && (id != "" || class != "") {
 		switch classifyChrome(id, class) {
 		case 2:
-			zone |= zChrome
+			// a cookie or consent box, unless the class is on a wrapper of
+			// the page ("with-cookiebanner"): that must never hide the page
+			if zone&zChrome != 0 || bannerSized(n) {
+				zone |= zChrome | zConsent
+			}
 		case 1:
 			zone |= zChromeClass
+			// navigation inside the main content (an in-page menu, a pager,
+			// breadcrumbs) is not prose either, unless the class is on a
+			// wrapper of the content itself
+			if inMainZone && zone&zChrome == 0 && navClass(id, class) && bannerSized(n) {
+				zone |= zChrome
+			}
 		}
 	}
 
@@ -454,9 +575,13 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		case name == "description" && !p.hasDesc:
 			p.hasDesc = true
 			p.metaDesc = collapse(attrv(n, "content"))
-		case name == "viewport" && !p.hasVP:
+		case (name == "application-name" || strings.EqualFold(attrv(n, "property"), "og:site_name")) && p.siteName == "":
+			p.siteName = collapse(attrv(n, "content"))
+		case name == "viewport":
+			// browsers apply the last viewport tag
 			p.hasVP = true
 			p.viewport = attrv(n, "content")
+			p.viewports++
 		case strings.EqualFold(attrv(n, "http-equiv"), "refresh") && p.refresh == "":
 			p.refresh = strings.TrimSpace(attrv(n, "content"))
 			if p.refresh == "" {
@@ -488,32 +613,52 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		return
 	}
 
+	isCell := (tag == "td" || tag == "th") && len(w.tables) > 0
+	if isCell {
+		w.cells = append(w.cells, w.tables[len(w.tables)-1])
+	}
 	isBlock := blockTags[tag]
 	var prevNode *html.Node
 	var prevTag string
 	var prevZone int
+	var prevCell *tableInfo
 	if isBlock {
 		w.flush()
-		prevNode, prevTag, prevZone = w.blockNode, w.blockTag, w.blockZone
-		w.blockNode, w.blockTag, w.blockZone = n, tag, zone
+		prevNode, prevTag, prevZone, prevCell = w.blockNode, w.blockTag, w.blockZone, w.blockCell
+		w.blockNode, w.blockTag, w.blockZone, w.blockCell = n, tag, zone, nil
+		if k := len(w.cells); k > 0 {
+			w.blockCell = w.cells[k-1]
+		}
 	}
 	if tag == "br" {
-		w.buf.WriteString("\n")
+		// two line breaks in a row end a paragraph, as the reader sees it
+		if w.brAt >= 0 && spaceOnly(w.buf.Bytes()[w.brAt:]) {
+			w.flush()
+		} else {
+			w.buf.WriteString("\n")
+			w.brAt = w.buf.Len()
+		}
 	}
 
 	var fr *frame
 	linkPos, headPos := -1, -1
-	isButton := false
+	isButton, isBold := false, false
+	boldLen, boldFlushes, boldWords, cellCol := 0, 0, 0, 0
 	switch tag {
 	case "a":
 		if h, ok := attr(n, "href"); ok {
 			fr = &frame{node: n}
-			p.links = append(p.links, linkInfo{node: n, href: h, target: attrv(n, "target"), zone: zone, hidden: hidden})
+			wd := ""
+			if k := len(w.widgets); k > 0 {
+				wd = w.widgets[k-1]
+			}
+			p.links = append(p.links, linkInfo{node: n, href: h, target: attrv(n, "target"), zone: zone, hidden: hidden,
+				control: ctrl || role == "tab" || role == "button" || role == "menuitem", widget: wd, blockAt: len(p.blocks), blockNode: w.blockNode})
 			linkPos = len(p.links) - 1
 		}
 	case "h1", "h2", "h3", "h4", "h5", "h6":
 		fr = &frame{node: n}
-		p.headings = append(p.headings, elemInfo{node: n, tag: tag, zone: zone, hidden: hidden, level: int(tag[1] - '0')})
+		p.headings = append(p.headings, elemInfo{node: n, tag: tag, zone: zone, hidden: hidden, level: int(tag[1] - '0'), cls: cls})
 		headPos = len(p.headings) - 1
 	case "button":
 		fr = &frame{node: n}
@@ -538,6 +683,13 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		}
 	case "input":
 		typ := strings.ToLower(strings.TrimSpace(attrv(n, "type")))
+		if typ != "hidden" && !hidden {
+			// a control inside a heading or link gives it a name, as
+			// accessible-name computation does
+			for _, f := range w.frames {
+				f.alt.WriteString(" " + attrv(n, "aria-label") + " " + attrv(n, "value") + " " + attrv(n, "placeholder") + " " + attrv(n, "alt"))
+			}
+		}
 		switch typ {
 		case "image":
 			if strings.TrimSpace(attrv(n, "alt")) == "" && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" && !hidden {
@@ -567,16 +719,25 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		defer func() { w.labelDep-- }()
 	case "b", "strong":
 		w.bold++
-		defer func() { w.bold-- }()
+		isBold = true
+		boldLen, boldFlushes, boldWords = w.buf.Len(), w.flushes, w.bufBold
 	case "i", "em", "u":
+		if tag != "u" {
+			w.italic++
+			defer func() { w.italic-- }()
+		}
 		if !hidden {
-			t := collapse(textOf(n))
+			t, linked := styledText(n, inLink)
 			if t != "" && zone&zLangSkip == 0 {
-				p.styled = append(p.styled, elemInfo{node: n, tag: tag, text: t, zone: zone})
+				p.styled = append(p.styled, elemInfo{node: n, tag: tag, text: t, zone: zone, cls: cls, linked: linked})
 			}
 		}
 	case "table":
-		t := &tableInfo{node: n, presented: role == "presentation" || role == "none", hidden: hidden}
+		t := &tableInfo{node: n, presented: role == "presentation" || role == "none", hidden: hidden, zone: zone,
+			dataClass: class != "" && strings.Contains(lowerASCII(class), "data")}
+		if k := len(w.tables); k > 0 {
+			w.tables[k-1].nested = true
+		}
 		p.tables = append(p.tables, t)
 		w.tables = append(w.tables, t)
 		defer func() { w.tables = w.tables[:len(w.tables)-1] }()
@@ -590,6 +751,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		if k := len(w.tables); k > 0 {
 			t := w.tables[k-1]
 			t.cellsRow++
+			cellCol = t.cellsRow
 			if t.cellsRow > t.maxCells {
 				t.maxCells = t.cellsRow
 			}
@@ -609,7 +771,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	}
 	if tv, ok := attr(n, "tabindex"); ok {
 		if v, err := strconv.Atoi(strings.TrimSpace(tv)); err == nil && v > 0 {
-			p.tabindex = append(p.tabindex, elemInfo{node: n, tag: tag, zone: zone, level: v})
+			p.tabindex = append(p.tabindex, elemInfo{node: n, tag: tag, zone: zone, level: v, at: len(p.links), hidden: hidden})
 		}
 	}
 
@@ -618,6 +780,20 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c, depth+1, zone, hidden, inLink || tag == "a")
+	}
+	if isBold {
+		w.bold--
+		// a short bold label ("File type:", "Telephone:") names the value
+		// after it: it is not emphasis
+		if w.flushes == boldFlushes && w.buf.Len() >= boldLen {
+			if run := w.buf.Bytes()[boldLen:]; boldLabel(run) {
+				w.bufBold = boldWords
+			}
+		}
+	}
+	if isCell {
+		w.cells = w.cells[:len(w.cells)-1]
+		w.cellDone(n, cellCol)
 	}
 	if fr != nil {
 		w.frames = w.frames[:len(w.frames)-1]
@@ -641,6 +817,9 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			}
 			if tag == "h1" && p.h1Text == "" && !hidden {
 				p.h1Text = text
+				if k := len(w.chromeIn); k > 0 {
+					w.h1Nav = w.chromeIn[0]
+				}
 			}
 		case isButton:
 			if !hidden && text == "" && alt == "" && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" {
@@ -650,7 +829,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	}
 	if isBlock {
 		w.flush()
-		w.blockNode, w.blockTag, w.blockZone = prevNode, prevTag, prevZone
+		w.blockNode, w.blockTag, w.blockZone, w.blockCell = prevNode, prevTag, prevZone, prevCell
 	}
 }
 
@@ -711,7 +890,7 @@ func (p *page) finish() {
 		p.mainMode = zMain
 	case p.zoneUsed(zRoleMain):
 		p.mainMode = zRoleMain
-	case p.zoneUsed(zArticle):
+	case p.zoneUsed(zArticle) && p.articleHoldsContent():
 		p.mainMode = zArticle
 	}
 	if p.mainMode == 0 {
@@ -741,9 +920,26 @@ func (p *page) finish() {
 	p.mainText = sb.String()
 }
 
+// articleHoldsContent reports whether the article elements hold a third or
+// more of the text outside the page's chrome: some templates wrap their
+// header, search box or breadcrumbs in articles and leave the content out.
+func (p *page) articleHoldsContent() bool {
+	in, all := 0, 0
+	for _, b := range p.blocks {
+		if b.zone&zChrome != 0 {
+			continue
+		}
+		all += len(b.text)
+		if b.zone&zArticle != 0 {
+			in += len(b.text)
+		}
+	}
+	return 3*in >= all
+}
+
 func (p *page) zoneUsed(z int) bool {
 	for _, b := range p.blocks {
-		if b.zone&z != 0 {
+		if b.zone&z != 0 && b.zone&zChrome == 0 {
 			return true
 		}
 	}
@@ -752,7 +948,7 @@ func (p *page) zoneUsed(z int) bool {
 
 // inMain reports whether something in zone z belongs to the main content.
 func (p *page) inMain(z int) bool {
-	if z&zChrome != 0 || p.useClass && z&zChromeClass != 0 {
+	if z&(zChrome|zSmallOnly) != 0 || p.useClass && z&zChromeClass != 0 {
 		return false
 	}
 	if p.mainMode == 0 {

@@ -18,6 +18,7 @@ const (
 	fAbbrev
 	fDigitDash // a digit, a dash and a digit ("200-400", "2012–13")
 	fColonTime // a digit, a colon and a digit
+	fQuote     // a quotation mark (" “ ‘)
 )
 
 func blockFlags(s string) uint16 {
@@ -54,6 +55,8 @@ func blockFlags(s string) uint16 {
 			}
 		case c == 0xC2 && i+1 < len(s) && s[i+1] == 0xA3: // £ in UTF-8
 			f |= fPound
+		case c == '"' || c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0x9C || s[i+2] == 0x98): // " “ ‘
+			f |= fQuote
 		}
 		up := c >= 'A' && c <= 'Z'
 		if up && prevUpper {
@@ -199,12 +202,19 @@ func ePrefixMatches(s string, spans [][2]int) [][]int {
 	return out
 }
 
-// splitSentences calls fn for each sentence of s: text up to . ! or ?
-// (and closing quotes) followed by white space or the end.
-func splitSentences(s string, fn func(string)) {
+// splitSentences calls fn with the span of each sentence of s: text up to
+// . ! or ? (and closing quotes) followed by white space or the end, or up
+// to a bullet (•) run into the text.
+func splitSentences(s string, fn func(start, end int)) {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0xA2 { // •
+			fn(start, i)
+			start = i + 3
+			i += 2
+			continue
+		}
 		if c != '.' && c != '!' && c != '?' {
 			continue
 		}
@@ -216,12 +226,12 @@ func splitSentences(s string, fn func(string)) {
 			i = j - 1
 			continue
 		}
-		fn(s[start:j])
+		fn(start, j)
 		start = j
 		i = j - 1
 	}
 	if start < len(s) {
-		fn(s[start:])
+		fn(start, len(s))
 	}
 }
 
