@@ -19,6 +19,7 @@ type Engine struct {
 	defs    []checkDef
 	byID    map[string]int
 	rx      *regexps
+	nrx     *checkRegexps2026
 	avoid   []avoidWord
 	tasks   []taskMatcher
 	english map[string]bool
@@ -68,7 +69,7 @@ func firstTokens(words []string) []string {
 
 // NewEngine compiles the checks for method m.
 func NewEngine(m Method) *Engine {
-	e := &Engine{m: m, defs: checkDefs(), byID: map[string]int{}, rx: newRegexps(), english: map[string]bool{}}
+	e := &Engine{m: m, defs: checkDefs(), byID: map[string]int{}, rx: newRegexps(), nrx: newNewRegexps(), english: map[string]bool{}}
 	for i, d := range e.defs {
 		e.byID[d.ID] = i
 		if d.english {

@@ -384,7 +384,7 @@ func TestMissFoundAndMeasure(t *testing.T) {
 		{Page: "a.html", Check: "lgd-small-numbers", Text: "3 BINS"},      // matched words
 		{Page: "a.html", Check: "lgd-ampersand", Text: "click here"},      // other check: not found
 		{Page: "b.html", Check: "lgd-click-here", Text: "click here"},     // other page
-		{Page: "a.html", Check: "lgd-bullet-and", Text: "and"},            // not in the catalogue
+		{Page: "a.html", Check: "lgd-proposed-check", Text: "and"},        // not in the catalogue
 	}
 	fig, notFound := measureMisses(pages, misses)
 	if fig != (missFigures{Listed: 5, Found: 2, Proposed: 1}) || len(notFound) != 3 {

@@ -117,6 +117,8 @@ func CurrentMethod() Method {
 			"a11y-duplicate-id": "whether a duplicated id that a label, ARIA attribute or in-page link refers to makes the reference reach the wrong element depends on which copy was meant; " +
 				"in the judged set only half did, so a person must check each one",
 			"a11y-duplicate-id-unreferenced": "WCAG 2.2 removed 4.1.1 Parsing: a duplicated id that nothing refers to affects no one today; it is shown as advice only",
+			"lgd-acronyms": "whether an acronym is well known to the page's readers (LGD 1.2 \"Well-known abbreviations and acronyms (e.g. BBC, UK) are acceptable\") needs a person: " +
+				"the findings are candidates for the editor",
 		},
 		Thresholds: Thresholds{
 			TitleMaxWords:       8,

@@ -108,7 +108,8 @@ type page struct {
 	hasTitle  bool
 	htmlLang  string
 	metaDesc  string
-	siteName  string // og:site_name or application-name, when the page gives one
+	siteName  string          // og:site_name or application-name, when the page gives one
+	abbrTitle map[string]bool // text of abbr elements that give their words in a title
 	tparts    *titleParts
 	hasDesc   bool
 	viewport  string
@@ -710,6 +711,13 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		case "hidden":
 		default:
 			w.control(n, zone, hidden)
+		}
+	case "abbr", "acronym":
+		if strings.TrimSpace(attrv(n, "title")) != "" {
+			if p.abbrTitle == nil {
+				p.abbrTitle = map[string]bool{}
+			}
+			p.abbrTitle[strings.TrimSuffix(collapse(textOf(n)), "s")] = true
 		}
 	case "label":
 		if f := attrv(n, "for"); f != "" {

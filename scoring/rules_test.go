@@ -187,3 +187,43 @@ func TestGeneralFalseFindingRules(t *testing.T) {
 		}
 	}
 }
+
+// The checks added in method 2026.2 (issue 10 §4), each on the standard's
+// own examples and on what it must leave alone.
+func TestNewChecks(t *testing.T) {
+	e := checkEngine()
+	for _, c := range []struct {
+		id, main string
+		want     int
+	}{
+		// LGD 1.4 describe what you're linking to
+		{"lgd-link-text", `<p>See <a href="https://www.gov.uk/guidance/brownfield-land-registers">https://www.gov.uk/guidance/brownfield-land-registers</a> for more.</p>`, 1},
+		{"lgd-link-text", `<p>Download <a href="/a.csv">brownfield-land.csv</a> or <a href="/b">erewash_brownfieldlandregister_2017-12-05_rev1</a>.</p>`, 2},
+		{"lgd-link-text", `<p>Read the <a href="/g">guidance on brownfield land registers</a>, or email <a href="mailto:a@b.gov.uk">a@b.gov.uk</a> or visit <a href="https://www.gov.uk">GOV.UK</a>.</p>`, 0},
+		{"lgd-click-here", `<p>The register <a href="/r.xlsm">View / Download</a> (xlsm 57 kB)</p>`, 1},
+		{"lgd-links-in-text", `<p>Part 1 may be downloaded on the above link. There is a link to this in the Related Content section.</p>`, 2},
+		{"lgd-links-in-text", `<p>You can download the register using the links below:</p>`, 0},
+		// LGD 1.3 bullets
+		{"lgd-bullet-and", `<ul><li>the land is suitable; and</li><li>the land is available, or</li><li>the land is achievable</li></ul>`, 2},
+		{"lgd-bullet-stop", `<ul><li>the land is suitable.</li><li>the land is available.</li></ul><ul><li>one</li><li>two</li></ul>`, 1},
+		{"lgd-bullet-stop", `<ul><li><a href="/a">Annual report.</a></li><li><a href="/b">Plan.</a></li></ul>`, 0},
+		// LGD 1.6 capitals
+		{"lgd-needless-capitals", `<p>The rules require all Local Planning Authorities to keep a register.</p>`, 1},
+		{"lgd-needless-capitals", `<p>Local Authorities must keep one. See the Kent Local Authorities Group.</p>`, 0},
+		// LGD 1.7 dates
+		{"lgd-date-format", `<p>Published 23/05/2018 and updated on Thursday, March 21, 2019, for April 2017 - March 2018.</p>`, 3},
+		{"lgd-date-format", `<p>See section 1.2.03 and the meeting on 21 March 2019.</p>`, 0},
+		// LGD 1.11 numbers
+		{"lgd-number-words", `<p>Sites must be achievable within fifteen years. Twelve sites are listed; it is the twenty-first.</p>`, 1},
+		{"lgd-percent", `<p>The aim is that 90% of sites have permission.</p><table><tr><td>Site</td><td>Share</td></tr><tr><td>A</td><td>20%</td></tr></table>`, 1},
+		// headings
+		{"lgd-bold-heading", `<p><strong>Useful links</strong></p><p>These pages explain the rules in more detail.</p><p><strong>This is a bold sentence for emphasis.</strong></p><p>More text follows here.</p>`, 1},
+		{"lgd-heading-length", `<h2>Government regulations require local planning authorities to prepare and maintain a register of brownfield sites.</h2><h2>What was the process for deciding which sites to put on the register?</h2>`, 1},
+		// LGD 1.2 acronyms (advisory)
+		{"lgd-acronyms", `<p>The GLA is hosting the data. The Strategic Housing Land Availability Assessment (SHLAA) is here; see the SHLAA. The BBC and NHS are well known. This is NOT a drill, and not a test.</p>`, 1},
+	} {
+		if n, r := countOf(t, e, testPage("", c.main), c.id); n != c.want {
+			t.Errorf("%s on %q: %d, want %d: %+v", c.id, trimSnippet(c.main, 80), n, c.want, findingsOf(r, c.id))
+		}
+	}
+}

@@ -1,0 +1,445 @@
+package scoring
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// Checks added in method 2026.2 (issue 10 §4): breaches of the LocalGov
+// Digital Content Standard that a reader found and the catalogue had no
+// check for. Each is a project addition (see ProjectAdditions), tied to
+// the standard's words in its catalogue description.
+
+// checkRegexps2026 are the regexps of the 2026.2 checks, compiled once per Engine.
+type checkRegexps2026 struct {
+	webAddress, fileName, fileDigit, acronym    *regexp.Regexp
+	bulletAnd                                   *regexp.Regexp
+	dateNumeric, dateUS, monthRange, numberWord *regexp.Regexp
+	percent, needlessCaps, linksElsewhere       *regexp.Regexp
+}
+
+func newNewRegexps() *checkRegexps2026 {
+	m := regexp.MustCompile
+	return &checkRegexps2026{
+		webAddress:     m(`(?i)^(?:https?://\S+|www\.\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov\.uk|org\.uk|co\.uk|ac\.uk|nhs\.uk|uk|com|org|net|gov|info|eu)(?:/\S*)?)$`),
+		fileName:       m(`(?i)^\S+\.(?:pdf|docx?|xlsx?|csv|zip|odt|ods|odp|json|geojson|kml|kmz|shp|txt|rtf|pptx?|xml)$|^[a-z0-9]+(?:[_][a-z0-9.\-]+){2,}$`),
+		fileDigit:      m(`\d|\.[a-z]{2,4}$`),
+		acronym:        m(`\b[A-Z]{2,6}s?\b`),
+		bulletAnd:      m(`(?i)(?:^|[\s;,])(?:and|or)\s*$`),
+		dateNumeric:    m(`\b(\d{1,2})([/.\-])(\d{1,2})([/.\-])(\d{4}|\d{2})\b`),
+		dateUS:         m(`\b` + monthRe + `\.?\s+\d{1,2}(?:st|nd|rd|th)?,\s*(?:19|20)\d{2}\b`),
+		monthRange:     m(`\b` + monthRe + `\s+(?:19|20)\d{2}\s?[\-–—]\s?` + monthRe + `\s+(?:19|20)\d{2}\b`),
+		numberWord:     m(`(?i)\b(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?\b`),
+		percent:        m(`\d\s?%`),
+		needlessCaps:   m(`\b(?:Local Planning Authorit(?:y|ies)|Local Authorit(?:y|ies)|Planning Authorit(?:y|ies))\b`),
+		linksElsewhere: m(`(?i)\b(?:the|this|that)\s+above\s+links?\b|\b(?:the|this|that)\s+links?\s+(?:above|on the (?:right|left)|to the (?:right|left))\b|\blinks?\s+on the (?:right|left)\b|\bin the related (?:content|links|documents|pages|information) (?:section|box|panel|area)\b|\b(?:on|at) the (?:right|left)[- ]hand side of (?:this|the) (?:web ?)?page\b`),
+	}
+}
+
+// chkLinkText: LGD 1.4 "describe what you're linking to": a link whose text
+// is a raw web address ("https://www.gov.uk/guidance/...") or a bare file
+// name ("brownfield-land.csv", "register_2019-12-31_rev1") says nothing a
+// reader can use. The fixed phrases ("click here", "download") are
+// lgd-click-here's.
+func chkLinkText(e *Engine, p *page, em *emitter) {
+	for _, l := range p.links {
+		if l.hidden || !p.inMain(l.zone) || l.control || l.widget != "" || l.isMailto || noDestination(l.href) {
+			continue
+		}
+		t := strings.Trim(l.text, " .,;:()[]")
+		if t == "" || strings.ContainsAny(t, " \t") || strings.Contains(t, "@") || strings.EqualFold(t, "gov.uk") {
+			continue
+		}
+		switch {
+		case e.nrx.webAddress.MatchString(t):
+			em.add(SevWarning, l.node, l.text, []string{t}, "Link text is a web address: say what the page is (\"brownfield land registers guidance on GOV.UK\")")
+		case e.nrx.fileName.MatchString(t) && e.nrx.fileDigit.MatchString(t):
+			// (a file name has a date, a number or an extension; "arrow_drop_down" is an icon's name)
+			em.add(SevWarning, l.node, l.text, []string{t}, "Link text is a file name: say what the document is, with its type and size")
+		}
+	}
+}
+
+// wellKnownAcronyms need no spelling out (LGD 1.2 "Well-known abbreviations
+// and acronyms (e.g. BBC, UK) are acceptable"), with units, file types and
+// Roman numerals, which are not acronyms to explain.
+var wellKnownAcronyms = map[string]bool{
+	"UK": true, "BBC": true, "NHS": true, "EU": true, "GP": true, "MP": true, "VAT": true, "PDF": true, "CSV": true, "HTML": true,
+	"URL": true, "FAQ": true, "ID": true, "IT": true, "TV": true, "PC": true, "OK": true, "AM": true, "PM": true, "USA": true, "US": true,
+	"UN": true, "DVLA": true, "MOT": true, "ATM": true, "DIY": true, "GCSE": true, "CCTV": true, "PIN": true, "KB": true, "MB": true,
+	"GB": true, "KM": true, "HA": true, "II": true, "III": true, "IV": true, "VI": true, "VII": true, "VIII": true, "IX": true, "XI": true,
+	"XII": true, "CV": true, "SMS": true, "GOV": true, "OS": true, "PO": true, "DOC": true, "DOCX": true, "XLS": true, "XLSX": true,
+	"ODS": true, "ODT": true, "RTF": true, "JPG": true, "PNG": true, "GIS": true, "WC": true, "HGV": true, "RSS": true,
+	"HM": true, "NB": true, "PS": true, "ZIP": true, "KML": true, "KMZ": true, "SHP": true, "TXT": true, "XML": true, "JSON": true, "API": true, "PPT": true, "PPTX": true,
+}
+
+// chkAcronyms (advisory): LGD 1.2 "always spell out acronyms or
+// abbreviations in full the first time you use them". An acronym of two to
+// six capitals that the page never introduces ("Greater London Authority
+// (GLA)", "GLA (Greater London Authority)" or an abbr title) is a candidate
+// for the editor to check: whether an acronym is well known needs a
+// person. Codes ("13/00976/FUL") and file types are not acronyms.
+func chkAcronyms(e *Engine, p *page, em *emitter) {
+	var all strings.Builder
+	for _, b := range p.mainBlocks {
+		all.WriteString(b.text)
+		all.WriteString("\n")
+	}
+	text := all.String()
+	done := map[string]bool{}
+	for bi := range p.mainBlocks {
+		b := &p.mainBlocks[bi]
+		if b.flags&fUpper2 == 0 || shouting(b.text) {
+			continue
+		}
+		for _, m := range e.nrx.acronym.FindAllStringIndex(b.text, -1) {
+			acr := b.text[m[0]:m[1]]
+			if bf, af := runeBefore(b.text, m[0]), runeAfter(b.text, m[1]); bf == '/' || af == '/' || bf == '-' || af == '-' || unicode.IsDigit(bf) {
+				continue // part of a code or reference
+			}
+			key := strings.TrimSuffix(acr, "s")
+			if len(key) < 2 || done[key] || wellKnownAcronyms[key] || wellKnownAcronyms[acr] || inEmailToken(b.text, m[0]) {
+				continue
+			}
+			done[key] = true
+			if lower := strings.ToLower(key); len(key) > 2 && containsWord(text, lower) {
+				continue // a word in capitals ("NOT", "FINAL"): the page uses it in lower case too
+			}
+			if p.abbrTitle[key] || spelledOut(text, key) {
+				continue
+			}
+			em.add(SevInfo, b.node, around(b.text, m[0], m[1]), []string{key}, "\""+key+"\" is not spelled out on the page: write it in full the first time, with the acronym after it in brackets, unless readers all know it (a candidate for the editor to check)")
+		}
+	}
+}
+
+// inEmailToken reports whether position i of s is inside an email address.
+func inEmailToken(s string, i int) bool {
+	lo := strings.LastIndexAny(s[:i], " \t\n") + 1
+	hi := strings.IndexAny(s[i:], " \t\n")
+	if hi < 0 {
+		hi = len(s)
+	} else {
+		hi += i
+	}
+	return strings.Contains(s[lo:hi], "@")
+}
+
+// containsWord reports whether s has the lower-case word w standing alone.
+func containsWord(s, w string) bool {
+	for k := 0; ; {
+		j := strings.Index(s[k:], w)
+		if j < 0 {
+			return false
+		}
+		j += k
+		if !isWordRune(runeBefore(s, j)) && !isWordRune(runeAfter(s, j+len(w))) {
+			return true
+		}
+		k = j + len(w)
+	}
+}
+
+// shouting reports whether more than a third of the letters of s are
+// capitals: text in block capitals, where capitals do not mark acronyms.
+func shouting(s string) bool {
+	up, letters := 0, 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				up++
+			}
+		}
+	}
+	return letters > 0 && 3*up > letters
+}
+
+// spelledOut reports whether text introduces acronym acr: its words with
+// "(ACR)" after them, or "ACR (" with the words after it.
+func spelledOut(text, acr string) bool {
+	return strings.Contains(text, "("+acr+")") || strings.Contains(text, "("+acr+"s)") || strings.Contains(text, "("+acr+"’s)") || strings.Contains(text, acr+" (")
+}
+
+// listItem returns the li element a block belongs to (the block itself, or
+// its parent), or nil.
+func listItem(n *html.Node) *html.Node {
+	for d := 0; n != nil && d < 2; d++ {
+		if n.Type == html.ElementNode && n.Data == "li" {
+			return n
+		}
+		n = n.Parent
+	}
+	return nil
+}
+
+// bulletBlocks calls fn with the blocks of the main content that are the
+// text of a bullet point: list items written by the editor, not menus or
+// lists of links, and not in tables.
+func (p *page) bulletBlocks(fn func(b *textBlock, li *html.Node)) {
+	linkText := map[*html.Node]int{}
+	for _, l := range p.links {
+		if l.blockNode != nil {
+			linkText[l.blockNode] += countWords(l.text)
+		}
+	}
+	for bi := range p.mainBlocks {
+		b := &p.mainBlocks[bi]
+		li := listItem(b.node)
+		if li == nil || b.cell != nil || b.zone&zQuote != 0 {
+			continue
+		}
+		if w := countWords(b.text); w == 0 || 2*linkText[b.node] > w {
+			continue // a list of links
+		}
+		if holdsControl(li) {
+			continue // the options of a form
+		}
+		fn(b, li)
+	}
+}
+
+// holdsControl reports whether n holds a form control.
+func holdsControl(n *html.Node) bool {
+	found := false
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, d int) {
+		for c := n.FirstChild; c != nil && !found && d < 20; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				switch c.Data {
+				case "input", "select", "textarea", "button":
+					found = true
+					return
+				}
+				walk(c, d+1)
+			}
+		}
+	}
+	walk(n, 0)
+	return found
+}
+
+// chkBulletAnd: LGD 1.3 "Don't put 'or', 'and' after the bullets".
+func chkBulletAnd(e *Engine, p *page, em *emitter) {
+	p.bulletBlocks(func(b *textBlock, li *html.Node) {
+		if m := e.nrx.bulletAnd.FindStringIndex(b.text); m != nil {
+			em.add(SevInfo, b.node, around(b.text, m[0], len(b.text)), []string{tail(b.text, 80)}, "Bullet ends with \""+strings.TrimSpace(strings.TrimLeft(b.text[m[0]:], ";, "))+"\": leave out \"and\" and \"or\" after bullets")
+		}
+	})
+}
+
+// chkBulletStop: LGD 1.3 "Don't end bullets with a full-stop". One finding
+// per list, however many of its bullets end so.
+func chkBulletStop(e *Engine, p *page, em *emitter) {
+	type list struct {
+		first *textBlock
+		items []string
+	}
+	lists := map[*html.Node]*list{}
+	var order []*html.Node
+	p.bulletBlocks(func(b *textBlock, li *html.Node) {
+		t := strings.TrimRight(b.text, " ")
+		if !strings.HasSuffix(t, ".") || strings.HasSuffix(t, "..") || countWords(t) < 2 {
+			return
+		}
+		ul := li.Parent
+		l := lists[ul]
+		if l == nil {
+			l = &list{first: b}
+			lists[ul] = l
+			order = append(order, ul)
+		}
+		if len(l.items) < 10 {
+			l.items = append(l.items, tail(t, 100))
+		}
+	})
+	for _, ul := range order {
+		l := lists[ul]
+		em.add(SevInfo, l.first.node, tail(l.first.text, 120), l.items, strconv.Itoa(len(l.items))+" bullet(s) of this list end with a full stop: leave it out")
+	}
+}
+
+// tail is the last n bytes or so of s (from a word start).
+func tail(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	if j := strings.IndexByte(s[i:], ' '); j >= 0 && j < 20 {
+		i += j + 1
+	}
+	return s[i:]
+}
+
+// chkBoldHeading: LGD golden rule 3 "use the correct HTML headings rather
+// than bold text": a short paragraph wholly in bold, not a sentence, with
+// more text after it, stands in for a heading.
+func chkBoldHeading(e *Engine, p *page, em *emitter) {
+	for bi := range p.mainBlocks {
+		b := &p.mainBlocks[bi]
+		if b.tag != "p" && b.tag != "div" || b.cell != nil || listItem(b.node) != nil || b.zone&zQuote != 0 {
+			continue
+		}
+		w := countWords(b.text)
+		if w == 0 || w > 12 || b.boldWords < w || bi+1 >= len(p.mainBlocks) {
+			continue
+		}
+		t := strings.TrimSpace(b.text)
+		if r, _ := utf8.DecodeLastRuneInString(t); r == '.' || r == '!' || r == '?' || r == ',' || r == ';' {
+			continue // a sentence in bold is emphasis, not a heading
+		}
+		if next := &p.mainBlocks[bi+1]; next.boldWords >= countWords(next.text) || len(next.tag) == 2 && next.tag[0] == 'h' {
+			continue // bold text before a heading or more bold text is not heading the content
+		}
+		if p.allLinkText(b) {
+			continue
+		}
+		em.add(SevInfo, b.node, t, []string{t}, "Bold text \""+trimSnippet(t, 60)+"\" is used as a heading: make it a heading (h2, h3) so screen readers can find it")
+	}
+}
+
+// allLinkText reports whether the text of b is all link text.
+func (p *page) allLinkText(b *textBlock) bool {
+	n := 0
+	for _, l := range p.links {
+		if l.blockNode == b.node {
+			n += countWords(l.text)
+		}
+	}
+	return n > 0 && n >= countWords(b.text)
+}
+
+// chkHeadingLength: LGD golden rule 3 "Headings provide a means for
+// customers to quickly scan a page": a heading of more than 12 words that
+// is a sentence (it ends with a full stop or a colon), or of more than 20
+// words, is a paragraph set as a heading.
+func chkHeadingLength(e *Engine, p *page, em *emitter) {
+	for _, h := range p.headings {
+		if h.hidden || !p.inMain(h.zone) || h.zone&(zWidget|zDialog) != 0 {
+			continue
+		}
+		t := collapse(h.text)
+		// a question or a title of 13 to 20 words is a long heading, not
+		// a paragraph; a heading that is a sentence (or lead-in) is
+		end := strings.TrimRight(t, " ")
+		sentence := strings.HasSuffix(end, ".") || strings.HasSuffix(end, ":") || strings.Contains(end, ". ")
+		if n := countWords(t); n > 20 || n > 12 && sentence {
+			em.add(SevInfo, h.node, t, []string{trimSnippet(t, 400)}, "Heading of "+strconv.Itoa(n)+" words: keep headings short enough to scan, and put the detail in the text")
+		}
+	}
+}
+
+// chkDateFormat: LGD 1.7 "Use the following formatting: ... 10 November to
+// 21 December", "(14 June, 2012)": dates written as numbers ("23/05/2018",
+// "31.12.2018"), in American order ("March 21, 2019"), or month ranges
+// with a dash ("April 2017 - March 2018"). Cells of data tables hold data.
+func chkDateFormat(e *Engine, p *page, em *emitter) {
+	em.skipCells = true
+	textRule(p, em, e.nrx.dateNumeric, SevInfo, func(s string, m []int) (bool, string) {
+		if b := runeBefore(s, m[0]); b == '/' || b == '.' || b == '-' || unicode.IsDigit(b) || inURLToken(s, m[0]) {
+			return false, ""
+		}
+		if a := runeAfter(s, m[1]); a == '/' || a == '-' || a == '.' && unicode.IsDigit(runeAfter(s, m[1]+1)) {
+			return false, ""
+		}
+		if s[m[4]:m[5]] != s[m[8]:m[9]] {
+			return false, "" // "1/2-3": not one date
+		}
+		if s[m[4]:m[5]] == "." && m[11]-m[10] == 2 {
+			return false, "" // "1.2.03": section numbers, not a date
+		}
+		if letterWords(em.block.text) <= 1 {
+			return false, "" // "From 31/12/2018": a field value
+		}
+		d, _ := strconv.Atoi(s[m[2]:m[3]])
+		mo, _ := strconv.Atoi(s[m[6]:m[7]])
+		if d < 1 || d > 31 || mo < 1 || mo > 12 {
+			return false, ""
+		}
+		return true, "Write dates in words: " + strconv.Itoa(d) + " " + time0(mo) + ", not " + s[m[0]:m[1]]
+	})
+	textRule(p, em, e.nrx.dateUS, SevInfo, always("Write the day before the month: 21 March 2019, not March 21, 2019"))
+	textRule(p, em, e.nrx.monthRange, SevInfo, always("Write date ranges with \"to\": April 2017 to March 2018"))
+}
+
+// letterWords counts the words of s that have a letter.
+func letterWords(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+func time0(mo int) string {
+	return [...]string{"", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}[mo]
+}
+
+// chkNumberWords: LGD 1.11 "11 and over are given in figures unless they
+// start a sentence".
+func chkNumberWords(e *Engine, p *page, em *emitter) {
+	textRule(p, em, e.nrx.numberWord, SevInfo, func(s string, m []int) (bool, string) {
+		if sentenceStart(s, m[0]) {
+			return false, ""
+		}
+		if a := runeAfter(s, m[1]); a == '-' || unicode.IsLetter(a) {
+			return false, "" // "twenty-first": an ordinal
+		}
+		return true, "Write numbers of 11 and over in figures: 15, not " + s[m[0]:m[1]]
+	})
+}
+
+// chkPercent: LGD 1.11 "Percent should be written in full in the text: in
+// graphs and tables use %".
+func chkPercent(e *Engine, p *page, em *emitter) {
+	em.skipCells = true
+	textRule(p, em, e.nrx.percent, SevInfo, func(s string, m []int) (bool, string) {
+		if em.block != nil && (em.block.cell != nil || em.block.tag == "figcaption" || em.block.tag == "caption") {
+			return false, ""
+		}
+		return true, "Write \"percent\" in full in the text: 90 percent"
+	})
+}
+
+// chkNeedlessCapitals: LGD 1.6 "Keep everything in lower case unless it's
+// a proper noun": "local planning authorities" and "local authorities" are
+// not names. Headings, the start of a sentence and a longer proper name
+// ("Kent Local Authorities Group") are left alone.
+func chkNeedlessCapitals(e *Engine, p *page, em *emitter) {
+	textRule(p, em, e.nrx.needlessCaps, SevInfo, func(s string, m []int) (bool, string) {
+		if em.block != nil && len(em.block.tag) == 2 && em.block.tag[0] == 'h' || sentenceStart(s, m[0]) {
+			return false, ""
+		}
+		if w := wordBefore(s, m[0]); w != "" && isCapWord(w) && !sentenceStart(s, strings.LastIndex(s[:m[0]], w)) {
+			return false, "" // part of a longer name
+		}
+		if w := wordAfter(s, m[1]); w != "" && isCapWord(w) && runeAfter(s, m[1]) == ' ' {
+			return false, ""
+		}
+		return true, "\"" + s[m[0]:m[1]] + "\" is not a proper noun: write it in lower case"
+	})
+}
+
+// chkLinksInText: LGD 1.4 "Links to other pages should always be in the
+// text": words that send the reader to a link somewhere else ("the above
+// link", "the link on the right", "in the Related Content section")
+// instead of linking where the text names the page. "The links below" is
+// left alone: it leads in to a list of links, which the standard allows
+// ("a collection of related links somewhere else on the page").
+func chkLinksInText(e *Engine, p *page, em *emitter) {
+	textRule(p, em, e.nrx.linksElsewhere, SevInfo, always("The text points to a link elsewhere on the page: link the words that name the page, here in the sentence"))
+}
