@@ -24,8 +24,50 @@ type checkDef struct {
 
 func lgd(sec string) string { return LGDStandardURL + "#" + sec }
 
+// passFailChecks are the page-level checks that judge a page once, as a
+// whole: the page passes or fails.
+var passFailChecks = map[string]bool{
+	"lgd-title-length": true, "lgd-title-etc": true, "lgd-title-special-chars": true, "lgd-meta-description": true,
+	"lgd-bold-overuse": true, "a11y-document-title": true, "a11y-html-lang": true,
+	"a11y-meta-viewport": true, "a11y-meta-refresh": true, "a11y-landmarks": true, "a11y-skip-link": true,
+	"tech-status": true, "tech-soft-404": true, "tech-response-time": true, "tech-page-weight": true,
+}
+
+// perPageChecks are the page-level checks that count elements of the page
+// (images, links, fields, files): they are scored on pages affected and
+// findings per page. The other page-level checks read the text and are
+// counted per 100 words read.
+var perPageChecks = map[string]bool{
+	"a11y-image-alt": true, "a11y-link-name": true, "a11y-button-name": true, "a11y-label": true, "a11y-duplicate-id": true,
+	"a11y-duplicate-id-unreferenced": true, "a11y-heading-order": true, "a11y-empty-heading": true, "a11y-tabindex": true,
+	"a11y-new-window": true, "a11y-table-headers": true, "a11y-pdf-links": true, "tech-mixed-content": true,
+	"lgd-you-and-us": true, // one finding per page, counted in tenths short of its target
+	"read-flesch":    true, // one finding per page, counted once per year of reading age above the target
+}
+
+// measureOf says how a check is scored: site checks (judged once, or once
+// per task or link) and page checks that judge the page as a whole pass or
+// fail; element counts are per page; text checks are per 100 words.
+func measureOf(d checkDef) string {
+	switch {
+	case d.Level == LevelSite || passFailChecks[d.ID]:
+		return MeasurePassFail
+	case perPageChecks[d.ID]:
+		return MeasurePerPage
+	}
+	return MeasurePerWords
+}
+
 // checkDefs is the table of all checks, in catalogue order.
 func checkDefs() []checkDef {
+	defs := checkTable()
+	for i := range defs {
+		defs[i].Measure = measureOf(defs[i])
+	}
+	return defs
+}
+
+func checkTable() []checkDef {
 	c := func(id, cat, level, ref, url, desc string) Check {
 		return Check{ID: id, Category: cat, Level: level, Description: desc, RuleURL: url, RuleRef: ref}
 	}
@@ -49,6 +91,8 @@ func checkDefs() []checkDef {
 		{Check: c("lgd-block-capitals", CatContent, P, "LGD 1.6", lgd("capital-letters"), "Three or more words in a row in block capitals"), page: chkBlockCaps, english: true},
 		{Check: c("lgd-council-capital", CatContent, P, "LGD 1.6", lgd("capital-letters"), "\"the Council\" capitalised when it is not the formal name"), page: chkCouncilCapital, english: true},
 		{Check: c("lgd-council-plural", CatContent, P, "LGD 1.1", lgd("you-and-us"), "The council treated as plural (\"the council are\")"), page: chkCouncilPlural, english: true},
+		{Check: c("lgd-you-and-us", CatContent, P, "LGD 1.1", lgd("you-and-us"), "Fewer than 1 sentence in 5 speaks to the reader as \"you\" or for the council as \"we\": LGD 1.1 \"refer to your service, organisation, or the council in general, as 'we' and 'us'. Refer to the readers as 'you'\" (counted in tenths short of that)"), page: chkYouAndUs, english: true,
+			addition: "issue 10 §5: LGD 1.1's first rule, which the reader's ranking valued most and no check judged; a page-level finding counted in tenths of the way short of 1 in 5"},
 		{Check: c("lgd-needless-capitals", CatContent, P, "LGD 1.6", lgd("capital-letters"), "Common nouns capitalised mid-sentence (\"all Local Planning Authorities\"): LGD 1.6 \"Keep everything in lower case unless it's a proper noun\""), page: chkNeedlessCapitals, english: true,
 			addition: "issue 10 §4 (a reader's listed misses): LGD 1.6 capital letters, for the local government terms most often capitalised"},
 		{Check: c("lgd-abbreviation-stops", CatContent, P, "LGD 1.2, 1.9", lgd("abbreviations"), "Full stops in abbreviations (B.B.C., e.g., i.e.)"), page: chkAbbrevStops, english: true},
@@ -76,6 +120,8 @@ func checkDefs() []checkDef {
 			addition: "issue 10 §4 (a reader's listed misses): the same section of the standard as lgd-bullet-and"},
 		{Check: c("lgd-bold-heading", CatContent, P, "LGD golden rule 3", lgd("golden-rules"), "Bold paragraph used as a heading: LGD \"use the correct HTML headings rather than bold text\""), page: chkBoldHeading,
 			addition: "issue 10 §4: bold paragraphs standing in for headings"},
+		{Check: c("lgd-headings", CatContent, P, "LGD golden rule 3", lgd("golden-rules"), "More than 300 words of main text with no heading: LGD \"Are headings used appropriately to break content up into identifiable sections?\" (counted once per 300 words; bold text set as a heading breaks the text too, and is counted by lgd-bold-heading)"), page: chkHeadings,
+			addition: "issue 10 §5: the golden rule on headings, which the reader's ranking valued and no check judged"},
 		{Check: c("lgd-heading-length", CatContent, P, "LGD golden rule 3", lgd("golden-rules"), "Heading of more than 12 words (a paragraph set as a heading): LGD \"Headings provide a means for customers to quickly scan a page\""), page: chkHeadingLength,
 			addition: "issue 10 §4: headings that are paragraphs"},
 		{Check: c("lgd-e-prefix", CatContent, P, "LGD 1.8", lgd("e-as-a-prefix"), "\"e\" prefix written \"eBusiness\" or \"E-mail\" instead of \"e-business\", \"email\""), page: chkEPrefix, english: true},

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -285,26 +286,34 @@ func tail(s string, n int) string {
 // more text after it, stands in for a heading.
 func chkBoldHeading(e *Engine, p *page, em *emitter) {
 	for bi := range p.mainBlocks {
+		if !p.boldHeading(bi) {
+			continue
+		}
 		b := &p.mainBlocks[bi]
-		if b.tag != "p" && b.tag != "div" || b.cell != nil || listItem(b.node) != nil || b.zone&zQuote != 0 {
-			continue
-		}
-		w := countWords(b.text)
-		if w == 0 || w > 12 || b.boldWords < w || bi+1 >= len(p.mainBlocks) {
-			continue
-		}
 		t := strings.TrimSpace(b.text)
-		if r, _ := utf8.DecodeLastRuneInString(t); r == '.' || r == '!' || r == '?' || r == ',' || r == ';' {
-			continue // a sentence in bold is emphasis, not a heading
-		}
-		if next := &p.mainBlocks[bi+1]; next.boldWords >= countWords(next.text) || len(next.tag) == 2 && next.tag[0] == 'h' {
-			continue // bold text before a heading or more bold text is not heading the content
-		}
-		if p.allLinkText(b) {
-			continue
-		}
 		em.add(SevInfo, b.node, t, []string{t}, "Bold text \""+trimSnippet(t, 60)+"\" is used as a heading: make it a heading (h2, h3) so screen readers can find it")
 	}
+}
+
+// boldHeading reports whether main block bi is a short paragraph wholly in
+// bold that stands as the heading of the text after it.
+func (p *page) boldHeading(bi int) bool {
+	b := &p.mainBlocks[bi]
+	if b.tag != "p" && b.tag != "div" || b.cell != nil || listItem(b.node) != nil || b.zone&zQuote != 0 {
+		return false
+	}
+	w := countWords(b.text)
+	if w == 0 || w > 12 || b.boldWords < w || bi+1 >= len(p.mainBlocks) {
+		return false
+	}
+	t := strings.TrimSpace(b.text)
+	if r, _ := utf8.DecodeLastRuneInString(t); r == '.' || r == '!' || r == '?' || r == ',' || r == ';' {
+		return false // a sentence in bold is emphasis, not a heading
+	}
+	if next := &p.mainBlocks[bi+1]; next.boldWords >= countWords(next.text) || len(next.tag) == 2 && next.tag[0] == 'h' {
+		return false // bold text before a heading or more bold text is not heading the content
+	}
+	return !p.allLinkText(b)
 }
 
 // allLinkText reports whether the text of b is all link text.
@@ -442,4 +451,120 @@ func chkNeedlessCapitals(e *Engine, p *page, em *emitter) {
 // ("a collection of related links somewhere else on the page").
 func chkLinksInText(e *Engine, p *page, em *emitter) {
 	textRule(p, em, e.nrx.linksElsewhere, SevInfo, always("The text points to a link elsewhere on the page: link the words that name the page, here in the sentence"))
+}
+
+// youAndUsShare is the least share of sentences that speak to the reader
+// as "you" or for the council as "we" (1 in 5), and youAndUsMinSentences
+// the fewest sentences of prose a page needs before its tone is judged.
+const (
+	youAndUsShare        = 0.2
+	youAndUsMinSentences = 5
+)
+
+// chkYouAndUs: LGD 1.1 "Unless you need to do so formally, refer to your
+// service, organisation, or the council in general, as 'we' and 'us'.
+// Refer to the readers as 'you' where appropriate". A page whose prose
+// (quotations aside) has fewer than 1 sentence in 5 with "we", "us",
+// "our", "you" or "your" talks about its service and its readers instead
+// of to them. One finding for the page, counted in tenths of the way short
+// of 1 in 5 (10 when no sentence does), so the score grades how far the
+// page is from it, whatever its length.
+func chkYouAndUs(e *Engine, p *page, em *emitter) {
+	var total, personal int
+	var firstImpersonal string
+	for _, s := range sentencesOf(p, e.rx.sentenceEnd) {
+		if s.quoted || s.words < 5 || !endsSentence(s.text) {
+			continue // quotations, labels and lists of titles are not the page's sentences
+		}
+		total++
+		if personalWord(s.text) {
+			personal++
+		} else if firstImpersonal == "" {
+			firstImpersonal = s.text
+		}
+	}
+	if total < youAndUsMinSentences {
+		em.notApplied("only " + strconv.Itoa(total) + " sentences of prose: too few to judge the tone")
+		return
+	}
+	share := float64(personal) / float64(total)
+	if short := int(math.Ceil(10 * (youAndUsShare - share) / youAndUsShare)); share < youAndUsShare && short > 0 {
+		em.addW(min(short, 10), SevInfo, nil, trimSnippet(firstImpersonal, 120), []string{strconv.Itoa(personal) + " of " + strconv.Itoa(total)},
+			"Only "+strconv.Itoa(personal)+" of "+strconv.Itoa(total)+" sentences speak to the reader as \"you\" or for the council as \"we\": write \"we\" for the council and \"you\" for the reader (aim for 1 sentence in 5 or more)")
+	}
+}
+
+// endsSentence reports whether s ends as a sentence does: with a full
+// stop, a question or an exclamation mark (closing quotes and brackets
+// aside).
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, " \"'’”)")
+	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!")
+}
+
+// personalWord reports whether s has "we", "us", "our", "ours", "you",
+// "your" or "yours" (with their contractions) as a word.
+func personalWord(s string) bool {
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && isASCIILetter(s[j]) {
+			j++
+		}
+		if j > i {
+			switch strings.ToLower(s[i:j]) {
+			case "we", "us", "our", "ours", "you", "your", "yours":
+				return true
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	return false
+}
+
+// chkHeadings: LGD golden rule 3 "Are headings used appropriately to break
+// content up into identifiable sections?" and "If you need to include a
+// great deal of information, think about how it might be best broken up
+// into sub-headings": a stretch of more than Thresholds.HeadingMaxWords
+// words of main content with no heading. One finding per stretch, counted
+// once per that many words of it.
+func chkHeadings(e *Engine, p *page, em *emitter) {
+	stretch := e.m.Thresholds.HeadingMaxWords
+	var start *textBlock
+	words := 0
+	flush := func() {
+		if words > stretch && start != nil {
+			em.addW(words/stretch, SevInfo, start.node, start.text, []string{strconv.Itoa(words) + " words"},
+				strconv.Itoa(words)+" words with no heading: break the text up with headings (h2, h3) so readers can scan it")
+		}
+		start, words = nil, 0
+	}
+	for bi := range p.mainBlocks {
+		b := &p.mainBlocks[bi]
+		if len(b.tag) == 2 && b.tag[0] == 'h' && b.tag[1] >= '1' && b.tag[1] <= '6' {
+			flush()
+			continue
+		}
+		if b.cell != nil {
+			continue // a table is scanned by its own headers
+		}
+		if w := countWords(b.text); w > 0 && w <= 12 && b.boldWords >= w {
+			// a short line in bold breaks the text up for the eye;
+			// lgd-bold-heading counts it when it stands as a heading
+			flush()
+			continue
+		}
+		if p.allLinkText(b) {
+			if listItem(b.node) == nil && countWords(b.text) <= 12 {
+				flush() // a link on its own line titles the text after it, as on a landing page
+			}
+			continue // a list of links (documents, pages) is scanned by its link text
+		}
+		if start == nil {
+			start = b
+		}
+		words += countWords(b.text)
+	}
+	flush()
 }

@@ -127,12 +127,13 @@ func chkFlesch(e *Engine, p *page, em *emitter) {
 		em.notApplied("only " + strconv.Itoa(fs.words) + " words of prose in the main content")
 		return
 	}
-	if fs.age > e.m.Thresholds.ReadingAgeMax {
+	if over := fs.age - e.m.Thresholds.ReadingAgeMax; over > 0 {
 		sev := SevWarning
-		if fs.age > e.m.Thresholds.ReadingAgeMax+4 {
+		if over > 4 {
 			sev = SevError
 		}
-		em.add(sev, nil, "", nil, "Reading age about "+strconv.Itoa(fs.age)+" (Flesch reading ease "+strconv.FormatFloat(round1(fs.ease), 'f', 1, 64)+", "+strconv.Itoa(fs.words)+" words): aim for 9 to 11")
+		// counted once per year above the target, so the score grades it
+		em.addW(over, sev, nil, "", nil, "Reading age about "+strconv.Itoa(fs.age)+" (Flesch reading ease "+strconv.FormatFloat(round1(fs.ease), 'f', 1, 64)+", "+strconv.Itoa(fs.words)+" words): aim for 9 to 11")
 	}
 }
 

@@ -385,22 +385,29 @@ func round1(f float64) float64 {
 // computed from the page-level checks alone.
 func (e *Engine) ScoreSinglePage(in PageInput) (PageResult, []Score) {
 	r := e.ScorePage(in)
+	return r, e.m.Score(e.PageStats(r.Summary))
+}
+
+// PageStats are the statistics of one page's page-level checks (a page is
+// one unit: PagesTotal 1): what a site's statistics are the sums of, and
+// what the bootstrap of a site's score resamples (SiteScoreInterval).
+func (e *Engine) PageStats(s PageSummary) []CheckStat {
 	var stats []CheckStat
 	for _, d := range e.defs {
 		if d.page == nil {
 			continue
 		}
-		n, ok := r.Summary.Counts[d.ID]
+		n, ok := s.Counts[d.ID]
 		if !ok {
 			continue
 		}
-		st := CheckStat{CheckID: d.ID, Category: d.Category, PagesTotal: 1, Findings: n}
+		st := CheckStat{CheckID: d.ID, Category: d.Category, PagesTotal: 1, Findings: n, Words: s.Words}
 		if n > 0 {
 			st.PagesAffected = 1
 		}
 		stats = append(stats, st)
 	}
-	return r, e.m.Score(stats)
+	return stats
 }
 
 func sortedKeys[V any](m map[string]V) []string {

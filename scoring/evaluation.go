@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 )
 
@@ -29,6 +30,10 @@ const (
 	// content score and words read.
 	readerRankingFloor  = 0.6
 	wordsCorrelationMax = 0.3
+	// contentSpreadFloor is the least interquartile range, in points, of
+	// the content scores of the shared pages: the middle half of the pages
+	// must use the scale, not sit together near the top.
+	contentSpreadFloor = 20.0
 	// missesFoundFloor is the least share of the listed misses found, of
 	// at least minMissesListed; minRankedPages is the least number of pages
 	// the reader ranks.
@@ -85,6 +90,28 @@ type rankingFigures struct {
 	ContentWordsRho     float64
 	ReadabilityPages    int // shared pages with a readability score
 	ReadabilityWordsRho float64
+	// ContentQ1, ContentMedian and ContentQ3 are the quartiles of the
+	// content scores of the shared pages (WordsPages of them).
+	ContentQ1, ContentMedian, ContentQ3 float64
+}
+
+// quartiles returns the first quartile, median and third quartile of v
+// (linear interpolation between order statistics; NaN when v is empty).
+func quartiles(v []float64) (q1, med, q3 float64) {
+	if len(v) == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	at := func(q float64) float64 {
+		x := q * float64(len(s)-1)
+		i := int(x)
+		if i+1 >= len(s) {
+			return s[len(s)-1]
+		}
+		return s[i] + (x-float64(i))*(s[i+1]-s[i])
+	}
+	return at(0.25), at(0.5), at(0.75)
 }
 
 // overallPrecision is the precision over the judged findings of the checks
@@ -170,6 +197,8 @@ func evaluationMarkdown(m Method, ev evaluation) string {
 	}
 	p("| content score and words read | %d (%d left out) | %s | between −%s and %s |\n", r.WordsPages, r.WordsLeftOut, rho(r.ContentWordsRho), num(wordsCorrelationMax), num(wordsCorrelationMax))
 	p("| readability score and words read | %d | %s | reported only |\n\n", r.ReadabilityPages, rho(r.ReadabilityWordsRho))
+	p("**Do the scores use the scale?** Over the %d shared pages scored for content, the content scores have quartiles %s, %s (median) and %s: the middle half spans %s points. The test asserts at least %s.\n\n",
+		r.WordsPages, num(r.ContentQ1), num(r.ContentMedian), num(r.ContentQ3), num(r.ContentQ3-r.ContentQ1), num(contentSpreadFloor))
 	return b.String()
 }
 

@@ -70,8 +70,8 @@ func evaluationSource(ev evaluation) ([]byte, error) {
 	p("},\n")
 	p("Misses: missFigures{Listed: %d, Found: %d, Proposed: %d},\n", ev.Misses.Listed, ev.Misses.Found, ev.Misses.Proposed)
 	r := ev.Ranking
-	p("Ranking: rankingFigures{ReaderPages: %d, ReaderLeftOut: %d, ReaderRho: %s, WordsPages: %d, WordsLeftOut: %d, ContentWordsRho: %s, ReadabilityPages: %d, ReadabilityWordsRho: %s},\n",
-		r.ReaderPages, r.ReaderLeftOut, goFloat(r.ReaderRho), r.WordsPages, r.WordsLeftOut, goFloat(r.ContentWordsRho), r.ReadabilityPages, goFloat(r.ReadabilityWordsRho))
+	p("Ranking: rankingFigures{ReaderPages: %d, ReaderLeftOut: %d, ReaderRho: %s, WordsPages: %d, WordsLeftOut: %d, ContentWordsRho: %s, ReadabilityPages: %d, ReadabilityWordsRho: %s, ContentQ1: %s, ContentMedian: %s, ContentQ3: %s},\n",
+		r.ReaderPages, r.ReaderLeftOut, goFloat(r.ReaderRho), r.WordsPages, r.WordsLeftOut, goFloat(r.ContentWordsRho), r.ReadabilityPages, goFloat(r.ReadabilityWordsRho), goFloat(r.ContentQ1), goFloat(r.ContentMedian), goFloat(r.ContentQ3))
 	p("}\n}\n")
 	src := b.String()
 	if !strings.Contains(src, "math.NaN()") {

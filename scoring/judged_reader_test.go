@@ -254,6 +254,8 @@ func measureRanking(pages []judgedPage, ranked []judgedRanked) rankingFigures {
 		}
 	}
 	fig.WordsPages, fig.ContentWordsRho = len(cs), spearman(cs, cw)
+	fig.ContentQ1, fig.ContentMedian, fig.ContentQ3 = quartiles(cs)
+	fig.ContentQ1, fig.ContentMedian, fig.ContentQ3 = round3(fig.ContentQ1), round3(fig.ContentMedian), round3(fig.ContentQ3)
 	fig.ReadabilityPages, fig.ReadabilityWordsRho = len(rs), spearman(rs, rw)
 	var score, reader []float64
 	for _, r := range ranked {
@@ -287,6 +289,7 @@ func TestJudgedRanking(t *testing.T) {
 	t.Logf("content score vs reader's ranking: rho %s over %d pages (%d ranked pages not scored for content, left out)", rho(fig.ReaderRho), fig.ReaderPages, fig.ReaderLeftOut)
 	t.Logf("content score vs words read: rho %s over %d pages (%d not scored for content)", rho(fig.ContentWordsRho), fig.WordsPages, fig.WordsLeftOut)
 	t.Logf("readability score vs words read: rho %s over %d pages (reported only)", rho(fig.ReadabilityWordsRho), fig.ReadabilityPages)
+	t.Logf("content scores: quartiles %s, %s, %s (middle half spans %s points)", num(fig.ContentQ1), num(fig.ContentMedian), num(fig.ContentQ3), num(fig.ContentQ3-fig.ContentQ1))
 	t.Run("reader", func(t *testing.T) {
 		switch {
 		case !ok:
@@ -296,6 +299,11 @@ func TestJudgedRanking(t *testing.T) {
 		}
 		if math.IsNaN(fig.ReaderRho) || fig.ReaderRho < readerRankingFloor {
 			t.Errorf("Spearman correlation of content score with the reader's ranking is %s over %d pages, want at least %s", rho(fig.ReaderRho), fig.ReaderPages, num(readerRankingFloor))
+		}
+	})
+	t.Run("spread", func(t *testing.T) {
+		if iqr := fig.ContentQ3 - fig.ContentQ1; math.IsNaN(iqr) || iqr < contentSpreadFloor {
+			t.Errorf("the middle half of the content scores spans %s points (%s to %s), want at least %s", num(iqr), num(fig.ContentQ1), num(fig.ContentQ3), num(contentSpreadFloor))
 		}
 	})
 	t.Run("words", func(t *testing.T) {

@@ -732,9 +732,9 @@ func checkAdvisoryWeightless(t *testing.T, m Method) {
 		if w := m.checkWeight(id); w != 0 {
 			t.Errorf("advisory check %s weighs %v, want 0", id, w)
 		}
-		other := CheckStat{CheckID: "judged-other-check", Category: cat[id], PagesTotal: 10, PagesAffected: 5, Findings: 20}
-		best := m.Score([]CheckStat{other, {CheckID: id, Category: cat[id], PagesTotal: 10}})
-		worst := m.Score([]CheckStat{other, {CheckID: id, Category: cat[id], PagesTotal: 10, PagesAffected: 10, Findings: 500}})
+		other := CheckStat{CheckID: "judged-other-check", Category: cat[id], PagesTotal: 10, PagesAffected: 5, Findings: 20, Words: 3000}
+		best := m.Score([]CheckStat{other, {CheckID: id, Category: cat[id], PagesTotal: 10, Words: 3000}})
+		worst := m.Score([]CheckStat{other, {CheckID: id, Category: cat[id], PagesTotal: 10, PagesAffected: 10, Findings: 500, Words: 3000}})
 		for _, c := range []string{cat[id], CategoryOverall} {
 			a, _ := scoreOf(best, c, "")
 			z, _ := scoreOf(worst, c, "")

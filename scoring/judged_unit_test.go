@@ -455,14 +455,14 @@ func TestAdvisoryWeightless(t *testing.T) {
 	m.Advisory = map[string]string{"lgd-ampersand": "test"}
 	checkAdvisoryWeightless(t, m)
 	// and a check that is not advisory does move the scores
-	s1 := m.Score([]CheckStat{{CheckID: "lgd-click-here", Category: CatContent, PagesTotal: 10}, {CheckID: "lgd-ampersand", Category: CatContent, PagesTotal: 10}})
-	s2 := m.Score([]CheckStat{{CheckID: "lgd-click-here", Category: CatContent, PagesTotal: 10, PagesAffected: 10, Findings: 99}, {CheckID: "lgd-ampersand", Category: CatContent, PagesTotal: 10}})
+	s1 := m.Score([]CheckStat{{CheckID: "lgd-click-here", Category: CatContent, PagesTotal: 10, Words: 3000}, {CheckID: "lgd-ampersand", Category: CatContent, PagesTotal: 10, Words: 3000}})
+	s2 := m.Score([]CheckStat{{CheckID: "lgd-click-here", Category: CatContent, PagesTotal: 10, PagesAffected: 10, Findings: 99, Words: 3000}, {CheckID: "lgd-ampersand", Category: CatContent, PagesTotal: 10, Words: 3000}})
 	a, _ := scoreOf(s1, CatContent, "")
 	b, _ := scoreOf(s2, CatContent, "")
 	if a == b {
 		t.Error("a scored check does not move its category score")
 	}
-	if v, ok := scoreOf(m.Score([]CheckStat{{CheckID: "lgd-ampersand", Category: CatContent, PagesTotal: 10, PagesAffected: 5, Findings: 5}}), CatContent, "lgd-ampersand"); !ok || v <= 0 {
+	if v, ok := scoreOf(m.Score([]CheckStat{{CheckID: "lgd-ampersand", Category: CatContent, PagesTotal: 10, PagesAffected: 5, Findings: 5, Words: 3000}}), CatContent, "lgd-ampersand"); !ok || v <= 0 {
 		t.Error("an advisory check should still get its own check score, shown beside the findings")
 	}
 }
@@ -518,5 +518,19 @@ func TestJudgedTSVIndependentReader(t *testing.T) {
 		if bad != 0 || rows != parsed+1 {
 			t.Errorf("%s: awk reads %d lines (%d without %d fields); our parser %d rows plus the header", f, rows, bad, want, parsed)
 		}
+	}
+}
+
+func TestQuartiles(t *testing.T) {
+	q1, med, q3 := quartiles([]float64{40, 10, 30, 20, 50})
+	if q1 != 20 || med != 30 || q3 != 40 {
+		t.Errorf("quartiles of 10..50 = %v %v %v, want 20 30 40", q1, med, q3)
+	}
+	q1, med, q3 = quartiles([]float64{1, 2, 3, 4})
+	if q1 != 1.75 || med != 2.5 || q3 != 3.25 {
+		t.Errorf("quartiles of 1..4 = %v %v %v, want 1.75 2.5 3.25", q1, med, q3)
+	}
+	if q1, _, _ := quartiles(nil); !math.IsNaN(q1) {
+		t.Errorf("quartiles of nothing = %v, want NaN", q1)
 	}
 }

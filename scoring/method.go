@@ -7,15 +7,20 @@ import (
 	"time"
 )
 
-// Bounds turn a check's statistics into a score from 0 to 100. Two measures
-// are scored linearly between a best value (100) and a worst value (0), and
-// mixed: the share of pages affected, and findings per page.
+// Bounds turn a check's statistics into a score from 0 to 100: a measure
+// is scored linearly between a best value (100) and a worst value (0). Which
+// measure depends on how the check is scored (Method.Measures):
+// MeasurePassFail uses the share of pages (or units) failing; MeasurePerPage
+// mixes that share with the findings per page, by ShareWeight;
+// MeasurePerWords uses the findings per 100 words read.
 type Bounds struct {
-	ShareWeight  float64 // weight of the share of pages affected; 1-ShareWeight goes to findings per page
+	ShareWeight  float64 // weight of the share of pages affected; 1-ShareWeight goes to findings per page (MeasurePerPage)
 	ShareBest    float64 // share of pages affected that still scores 100
 	ShareWorst   float64 // share that scores 0
 	PerPageBest  float64 // findings per page that still score 100
 	PerPageWorst float64 // findings per page that score 0
+	RateBest     float64 // findings per 100 words read that still score 100 (MeasurePerWords)
+	RateWorst    float64 // findings per 100 words read that score 0
 }
 
 // Thresholds are the limits the checks themselves use.
@@ -29,6 +34,7 @@ type Thresholds struct {
 	MinWordsBold        int
 	MinWordsReadability int
 	MinWordsContent     int // pages with fewer words of main content are not scored for content and readability
+	HeadingMaxWords     int // words of main content a reader should meet without a heading
 	ReadingAgeMax       int
 	SkipLinkWithin      int
 	MaxRedirectHops     int
@@ -55,12 +61,20 @@ type Method struct {
 	// any score (check id -> why): a check whose judged precision is below
 	// the floor (see docs/METHOD.md) is advisory until it gets there.
 	Advisory map[string]string
+	// Measures says how each check's statistics become its score (check id
+	// -> MeasurePassFail, MeasurePerWords or MeasurePerPage; a check not
+	// listed is scored MeasurePerPage).
+	Measures map[string]string
+	// CategoryFloor puts a category's weighted mean of check scores on the
+	// scale: the mean that scores 0 (100 scores 100). A category not listed
+	// is the plain weighted mean. Calibrated so that scores use the scale.
+	CategoryFloor map[string]float64
 }
 
 // CurrentMethod returns the method in force. Every call returns a fresh value.
 func CurrentMethod() Method {
 	return Method{
-		Version: "2026.1",
+		Version: "2026.2",
 		CategoryWeights: map[string]float64{
 			CatContent:       1,
 			CatAccessibility: 2,
@@ -70,47 +84,93 @@ func CurrentMethod() Method {
 			CatFindability:   2,
 		},
 		CheckWeights: map[string]float64{
-			"a11y-image-alt":      2,
-			"a11y-link-name":      2,
-			"a11y-label":          2,
-			"a11y-html-lang":      2,
-			"a11y-document-title": 2,
-			"a11y-meta-viewport":  2,
-			"lgd-click-here":      2,
-			"read-flesch":         2,
-			"tech-https":          3,
-			"tech-status":         2,
-			"tech-broken-links":   2,
-			"stmt-present":        3,
-			"task-reachable":      2,
-			"task-home-link":      2,
-			"lgd-bold-overuse":    0.5,
-			"lgd-compass-caps":    0.5,
-			"lgd-e-prefix":        0.5,
-			"a11y-new-window":     0.5,
-			"a11y-duplicate-id":   0.5,
-			"read-passive":        0.5,
+			// content: the golden rules (plain, structured, readable text that
+			// speaks to the reader) weigh most; links (also WCAG 2.4.4) next;
+			// the grammar and presentation details of section 1 (capitals,
+			// numbers, dates, punctuation) least
+			"lgd-text-blocks":         4,
+			"lgd-bold-heading":        4,
+			"lgd-heading-length":      4,
+			"lgd-headings":            4,
+			"lgd-you-and-us":          4,
+			"lgd-link-text":           1,
+			"lgd-links-in-text":       1,
+			"lgd-repeated-link":       1,
+			"lgd-email-link":          1,
+			"lgd-telephone-label":     0.5,
+			"lgd-ampersand":           0.5,
+			"lgd-block-capitals":      0.5,
+			"lgd-council-capital":     0.5,
+			"lgd-council-plural":      0.5,
+			"lgd-needless-capitals":   0.5,
+			"lgd-abbreviation-stops":  0.5,
+			"lgd-form-codes":          0.5,
+			"lgd-time-format":         0.5,
+			"lgd-date-ordinals":       0.5,
+			"lgd-date-format":         0.5,
+			"lgd-year-range":          0.5,
+			"lgd-number-range-dash":   0.5,
+			"lgd-money-format":        0.5,
+			"lgd-small-numbers":       0.5,
+			"lgd-number-words":        0.5,
+			"lgd-percent":             0.5,
+			"lgd-italics-underline":   0.5,
+			"lgd-bullet-and":          0.5,
+			"lgd-bullet-stop":         0.5,
+			"lgd-title-etc":           0.5,
+			"lgd-title-special-chars": 0.5,
+			"a11y-image-alt":          2,
+			"a11y-link-name":          2,
+			"a11y-label":              2,
+			"a11y-html-lang":          2,
+			"a11y-document-title":     2,
+			"a11y-meta-viewport":      2,
+			"lgd-click-here":          2,
+			"read-flesch":             2,
+			"tech-https":              3,
+			"tech-status":             2,
+			"tech-broken-links":       2,
+			"stmt-present":            3,
+			"task-reachable":          2,
+			"task-home-link":          2,
+			"lgd-bold-overuse":        0.5,
+			"lgd-compass-caps":        0.5,
+			"lgd-e-prefix":            0.5,
+			"lgd-meta-description":    0.5,
+			"a11y-new-window":         0.5,
+			"a11y-duplicate-id":       0.5,
+			"read-passive":            0.5,
 		},
-		DefaultBounds: Bounds{ShareWeight: 0.5, ShareBest: 0, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 5},
+		// text checks: one finding per 100 words read scores 0
+		DefaultBounds: Bounds{ShareWeight: 0.5, ShareBest: 0, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 5, RateBest: 0, RateWorst: 1},
 		CheckBounds: map[string]Bounds{
 			// calibrated on the shared sample of council pages: most pages have
 			// some of these, so the scale starts higher
-			"read-passive":        {ShareWeight: 0.5, ShareBest: 0.2, ShareWorst: 1, PerPageBest: 1, PerPageWorst: 15},
-			"read-long-sentences": {ShareWeight: 0.5, ShareBest: 0.2, ShareWorst: 1, PerPageBest: 0.5, PerPageWorst: 10},
-			"read-flesch":         {ShareWeight: 1, ShareBest: 0.25, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 1},
-			"lgd-small-numbers":   {ShareWeight: 0.5, ShareBest: 0.1, ShareWorst: 1, PerPageBest: 0.5, PerPageWorst: 10},
-			"lgd-repeated-link":   {ShareWeight: 0.5, ShareBest: 0.1, ShareWorst: 1, PerPageBest: 0.5, PerPageWorst: 8},
-			"lgd-title-length":    {ShareWeight: 1, ShareBest: 0.1, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 1},
-			"a11y-pdf-links":      {ShareWeight: 0.5, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 10},
-			"a11y-new-window":     {ShareWeight: 0.5, ShareBest: 0.1, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 10},
-			"a11y-skip-link":      {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.5, PerPageBest: 0, PerPageWorst: 1},
-			"a11y-duplicate-id":   {ShareWeight: 0.5, ShareBest: 0, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 10},
-			"tech-broken-links":   {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.05, PerPageBest: 0, PerPageWorst: 1},
-			"tech-status":         {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.1, PerPageBest: 0, PerPageWorst: 1},
-			"tech-page-weight":    {ShareWeight: 1, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 2},
-			"tech-response-time":  {ShareWeight: 1, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 2},
-			"lgd-title-unique":    {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.3, PerPageBest: 0, PerPageWorst: 1},
+			"read-passive":        {ShareWeight: 0.5, ShareBest: 0.2, ShareWorst: 1, PerPageBest: 1, PerPageWorst: 15, RateBest: 0.5, RateWorst: 4},
+			"read-long-sentences": {ShareWeight: 0.5, ShareBest: 0.2, ShareWorst: 1, PerPageBest: 0.5, PerPageWorst: 10, RateBest: 0, RateWorst: 2},
+			"lgd-you-and-us":      {ShareWeight: 0, ShareBest: 0, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 10},
+			// counted once per 300 words without a heading: a page with none
+			// at all has 1 per 300 words, and scores 0
+			"lgd-headings":       {ShareWeight: 0.5, ShareBest: 0, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 5, RateBest: 0, RateWorst: 0.33},
+			"read-flesch":        {ShareWeight: 0, ShareBest: 0.25, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 8},
+			"lgd-small-numbers":  {ShareWeight: 0.5, ShareBest: 0.1, ShareWorst: 1, PerPageBest: 0.5, PerPageWorst: 10},
+			"lgd-repeated-link":  {ShareWeight: 0.5, ShareBest: 0.1, ShareWorst: 1, PerPageBest: 0.5, PerPageWorst: 8},
+			"lgd-title-length":   {ShareWeight: 1, ShareBest: 0.1, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 1},
+			"a11y-pdf-links":     {ShareWeight: 0.5, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 10},
+			"a11y-new-window":    {ShareWeight: 0.5, ShareBest: 0.1, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 10},
+			"a11y-skip-link":     {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.5, PerPageBest: 0, PerPageWorst: 1},
+			"a11y-duplicate-id":  {ShareWeight: 0.5, ShareBest: 0, ShareWorst: 1, PerPageBest: 0, PerPageWorst: 10},
+			"tech-broken-links":  {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.05, PerPageBest: 0, PerPageWorst: 1},
+			"tech-status":        {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.1, PerPageBest: 0, PerPageWorst: 1},
+			"tech-page-weight":   {ShareWeight: 1, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 2},
+			"tech-response-time": {ShareWeight: 1, ShareBest: 0.05, ShareWorst: 0.8, PerPageBest: 0, PerPageWorst: 2},
+			"lgd-title-unique":   {ShareWeight: 1, ShareBest: 0, ShareWorst: 0.3, PerPageBest: 0, PerPageWorst: 1},
 		},
+		Measures: measures(),
+		// Calibrated on the shared pages (see METHOD.md): a little below the
+		// lowest weighted mean of check scores of a page scored for content
+		// (71.4), so the worst page scores about 0 and the best about 100.
+		CategoryFloor: map[string]float64{CatContent: 70},
 		Advisory: map[string]string{
 			"a11y-tabindex": "a positive tabindex fails WCAG 2.4.3 only when the keyboard order it sets loses meaning or operability, which needs a person to judge; " +
 				"the judged set found none plainly wrong (the finding says whether the order changes at all)",
@@ -130,6 +190,7 @@ func CurrentMethod() Method {
 			MinWordsBold:        50,
 			MinWordsReadability: 100,
 			MinWordsContent:     50,
+			HeadingMaxWords:     300,
 			ReadingAgeMax:       11,
 			SkipLinkWithin:      5,
 			MaxRedirectHops:     2,
@@ -144,14 +205,35 @@ func CurrentMethod() Method {
 	}
 }
 
+// measures is how each check of the catalogue is scored.
+func measures() map[string]string {
+	out := map[string]string{}
+	for _, c := range Catalog() {
+		out[c.ID] = c.Measure
+	}
+	return out
+}
+
 // CategoryOverall is the Category of the site's overall score.
 const CategoryOverall = "overall"
 
-func (m Method) bounds(id string) Bounds {
-	if b, ok := m.CheckBounds[id]; ok {
-		return b
+// measure is how check id is scored.
+func (m Method) measure(id string) string {
+	if v, ok := m.Measures[id]; ok {
+		return v
 	}
-	return m.DefaultBounds
+	return MeasurePerPage
+}
+
+func (m Method) bounds(id string) Bounds {
+	b, ok := m.CheckBounds[id]
+	if !ok {
+		return m.DefaultBounds
+	}
+	if b.RateWorst <= b.RateBest {
+		b.RateBest, b.RateWorst = m.DefaultBounds.RateBest, m.DefaultBounds.RateWorst
+	}
+	return b
 }
 
 // checkWeight is a check's weight in its category: 0 for an advisory check.
@@ -178,17 +260,38 @@ func linear(x, best, worst float64) float64 {
 }
 
 // CheckScore scores one check's statistics; ok is false when the check did
-// not apply to anything (no score).
+// not apply to anything, or cannot be scored under this method (see
+// Unscorable): no score.
 func (m Method) CheckScore(st CheckStat) (score float64, ok bool) {
-	if st.PagesTotal <= 0 {
+	if st.PagesTotal <= 0 || m.Unscorable(st) != "" {
 		return 0, false
 	}
 	b := m.bounds(st.CheckID)
 	share := float64(st.PagesAffected) / float64(st.PagesTotal)
-	per := float64(st.Findings) / float64(st.PagesTotal)
-	w := math.Max(0, math.Min(1, b.ShareWeight))
-	v := w*linear(share, b.ShareBest, b.ShareWorst) + (1-w)*linear(per, b.PerPageBest, b.PerPageWorst)
+	var v float64
+	switch m.measure(st.CheckID) {
+	case MeasurePassFail:
+		v = linear(share, b.ShareBest, b.ShareWorst)
+	case MeasurePerWords:
+		v = linear(float64(st.Findings)*100/float64(st.Words), b.RateBest, b.RateWorst)
+	default:
+		per := float64(st.Findings) / float64(st.PagesTotal)
+		w := math.Max(0, math.Min(1, b.ShareWeight))
+		v = w*linear(share, b.ShareBest, b.ShareWorst) + (1-w)*linear(per, b.PerPageBest, b.PerPageWorst)
+	}
 	return math.Round(v*10) / 10, true
+}
+
+// Unscorable says why a statistic that applied to something cannot be
+// scored under this method, or "": a check counted per 100 words read needs
+// the words read, which statistics stored before method 2026.2 do not
+// have. Such a check is left out of the scores (never mixed with a score
+// made another way); re-crawl, or store the words, to score it.
+func (m Method) Unscorable(st CheckStat) string {
+	if st.PagesTotal > 0 && st.Words <= 0 && m.measure(st.CheckID) == MeasurePerWords {
+		return st.CheckID + " is counted per 100 words read under method " + m.Version + ", and this statistic has no words read (stored before 2026.2): not scored"
+	}
+	return ""
 }
 
 // Score computes per-check, per-category and overall scores from stored
@@ -226,7 +329,11 @@ func (m Method) Score(stats []CheckStat) []Score {
 		if wsum[c] <= 0 {
 			continue
 		}
-		v := math.Round(sum[c]/wsum[c]*10) / 10
+		mean := sum[c] / wsum[c]
+		if floor, ok := m.CategoryFloor[c]; ok && floor < 100 {
+			mean = linear(mean, 100, floor)
+		}
+		v := math.Round(mean*10) / 10
 		out = append(out, Score{Category: c, Score: v, MethodVersion: m.Version})
 		cw, ok := m.CategoryWeights[c]
 		if !ok {

@@ -7,7 +7,7 @@ package scoring
 func judgedEvaluation() evaluation {
 	return evaluation{
 		Pages: 219,
-		Drawn: 494,
+		Drawn: 514,
 		Checks: []checkPrecision{
 			{CheckID: "lgd-title-length", Findings: 26, PagesAffected: 26, Drawn: 10, True: 10, False: 0, Debatable: 0},
 			{CheckID: "lgd-title-special-chars", Findings: 2, PagesAffected: 2, Drawn: 2, True: 2, False: 0, Debatable: 0},
@@ -22,6 +22,7 @@ func judgedEvaluation() evaluation {
 			{CheckID: "lgd-block-capitals", Findings: 3, PagesAffected: 2, Drawn: 3, True: 3, False: 0, Debatable: 0},
 			{CheckID: "lgd-council-capital", Findings: 307, PagesAffected: 95, Drawn: 10, True: 10, False: 0, Debatable: 0},
 			{CheckID: "lgd-council-plural", Findings: 18, PagesAffected: 16, Drawn: 10, True: 10, False: 0, Debatable: 0},
+			{CheckID: "lgd-you-and-us", Findings: 916, PagesAffected: 124, Drawn: 10, True: 9, False: 0, Debatable: 1},
 			{CheckID: "lgd-needless-capitals", Findings: 54, PagesAffected: 40, Drawn: 10, True: 9, False: 1, Debatable: 0},
 			{CheckID: "lgd-abbreviation-stops", Findings: 27, PagesAffected: 20, Drawn: 10, True: 10, False: 0, Debatable: 0},
 			{CheckID: "lgd-acronyms", Findings: 112, PagesAffected: 69, Drawn: 10, True: 3, False: 4, Debatable: 3},
@@ -40,6 +41,7 @@ func judgedEvaluation() evaluation {
 			{CheckID: "lgd-bullet-and", Findings: 50, PagesAffected: 34, Drawn: 10, True: 9, False: 0, Debatable: 1},
 			{CheckID: "lgd-bullet-stop", Findings: 131, PagesAffected: 79, Drawn: 10, True: 10, False: 0, Debatable: 0},
 			{CheckID: "lgd-bold-heading", Findings: 77, PagesAffected: 26, Drawn: 10, True: 10, False: 0, Debatable: 0},
+			{CheckID: "lgd-headings", Findings: 53, PagesAffected: 41, Drawn: 10, True: 9, False: 0, Debatable: 1},
 			{CheckID: "lgd-heading-length", Findings: 4, PagesAffected: 4, Drawn: 4, True: 4, False: 0, Debatable: 0},
 			{CheckID: "lgd-e-prefix", Findings: 5, PagesAffected: 5, Drawn: 5, True: 4, False: 0, Debatable: 1},
 			{CheckID: "lgd-compass-caps", Findings: 5, PagesAffected: 3, Drawn: 5, True: 5, False: 0, Debatable: 0},
@@ -60,7 +62,7 @@ func judgedEvaluation() evaluation {
 			{CheckID: "a11y-table-headers", Findings: 7, PagesAffected: 6, Drawn: 7, True: 7, False: 0, Debatable: 0},
 			{CheckID: "a11y-landmarks", Findings: 95, PagesAffected: 95, Drawn: 10, True: 3, False: 0, Debatable: 7},
 			{CheckID: "a11y-pdf-links", Findings: 1217, PagesAffected: 85, Drawn: 10, True: 10, False: 0, Debatable: 0},
-			{CheckID: "read-flesch", Findings: 196, PagesAffected: 196, Drawn: 10, True: 10, False: 0, Debatable: 0},
+			{CheckID: "read-flesch", Findings: 921, PagesAffected: 196, Drawn: 10, True: 10, False: 0, Debatable: 0},
 			{CheckID: "read-long-sentences", Findings: 863, PagesAffected: 181, Drawn: 10, True: 7, False: 0, Debatable: 3},
 			{CheckID: "read-words-to-avoid", Findings: 67, PagesAffected: 40, Drawn: 10, True: 8, False: 0, Debatable: 2},
 			{CheckID: "read-passive", Findings: 1612, PagesAffected: 194, Drawn: 10, True: 8, False: 0, Debatable: 2},
@@ -69,6 +71,6 @@ func judgedEvaluation() evaluation {
 			{CheckID: "tech-mixed-content", Findings: 10, PagesAffected: 8, Drawn: 10, True: 9, False: 0, Debatable: 1},
 		},
 		Misses:  missFigures{Listed: 113, Found: 106, Proposed: 0},
-		Ranking: rankingFigures{ReaderPages: 33, ReaderLeftOut: 0, ReaderRho: 0.327, WordsPages: 205, WordsLeftOut: 14, ContentWordsRho: -0.635, ReadabilityPages: 205, ReadabilityWordsRho: -0.659},
+		Ranking: rankingFigures{ReaderPages: 33, ReaderLeftOut: 0, ReaderRho: 0.69, WordsPages: 205, WordsLeftOut: 14, ContentWordsRho: -0.194, ReadabilityPages: 205, ReadabilityWordsRho: -0.032, ContentQ1: 57.3, ContentMedian: 69.8, ContentQ3: 86.1},
 	}
 }
