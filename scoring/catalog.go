@@ -139,14 +139,14 @@ func checkTable() []checkDef {
 			addition: "split from a11y-duplicate-id (issue 10 §3): WCAG 2.2 removed 4.1.1 Parsing, so only ids something refers to fail; the rest are shown as advice, with no weight"},
 		{Check: c("a11y-heading-order", CatAccessibility, P, "WCAG 1.3.1", wcagURL+"info-and-relationships", "Heading levels skipped, no main heading (h1) or several"), page: chkHeadingOrder},
 		{Check: c("a11y-empty-heading", CatAccessibility, P, "WCAG 2.4.6", wcagURL+"headings-and-labels", "Heading with no text"), page: chkEmptyHeading},
-		{Check: c("a11y-skip-link", CatAccessibility, P, "WCAG 2.4.1", wcagURL+"bypass-blocks", "No early \"skip to main content\" link"), page: chkSkipLink},
+		{Check: c("a11y-skip-link", CatAccessibility, P, "WCAG 2.4.1", wcagURL+"bypass-blocks", "No early \"skip to main content\" link, and no main landmark to skip to (either meets WCAG 2.4.1: techniques G1, ARIA11)"), page: chkSkipLink},
 		{Check: c("a11y-meta-viewport", CatAccessibility, P, "WCAG 1.4.4", wcagURL+"resize-text", "No mobile viewport, or zooming disabled"), page: chkViewport},
 		{Check: c("a11y-meta-refresh", CatAccessibility, P, "WCAG 2.2.1", wcagURL+"timing-adjustable", "Page refreshes or redirects itself after a delay"), page: chkRefresh},
 		{Check: c("a11y-tabindex", CatAccessibility, P, "WCAG 2.4.3", wcagURL+"focus-order", "Positive tabindex changes the keyboard order"), page: chkTabindex},
 		{Check: c("a11y-new-window", CatAccessibility, P, "WCAG 3.2.5", wcagURL+"change-on-request", "Link opens a new window without saying so"), page: chkNewWindow},
-		{Check: c("a11y-table-headers", CatAccessibility, P, "WCAG 1.3.1", wcagURL+"info-and-relationships", "Data table without header cells (th)"), page: chkTableHeaders},
+		{Check: c("a11y-table-headers", CatAccessibility, P, "WCAG 1.3.1", wcagURL+"info-and-relationships", "Data table whose header row or column is not marked up as headers (th): WCAG 1.3.1 failure F91"), page: chkTableHeaders},
 		{Check: c("a11y-landmarks", CatAccessibility, P, "WCAG 1.3.1", wcagURL+"info-and-relationships", "No main landmark (<main>)"), page: chkLandmarks},
-		{Check: c("a11y-pdf-links", CatAccessibility, P, "GDS; Better Connected", "https://www.gov.uk/guidance/publishing-accessible-documents", "Link to a PDF or Office document (forms as PDF count double)"), page: chkPDFLinks},
+		{Check: c("a11y-pdf-links", CatAccessibility, P, "GDS; Better Connected", "https://www.gov.uk/guidance/publishing-accessible-documents", "Form published as a PDF or Office document (counts double), or link to a document that does not say its file type and size (GOV.UK publishing accessible documents)"), page: chkPDFLinks},
 
 		// readability
 		{Check: c("read-flesch", CatReadability, P, "GOV.UK; Flesch", govukWritingURL, "Reading age of the main text above 11 (Flesch reading ease)"), page: chkFlesch, english: true},
