@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -38,7 +39,8 @@ func chkImageAlt(e *Engine, p *page, em *emitter) {
 }
 
 func chkLinkName(e *Engine, p *page, em *emitter) {
-	for _, l := range p.links {
+	for li := range p.links {
+		l := &p.links[li]
 		if l.hidden || presentational(l.node) {
 			continue
 		}
@@ -70,8 +72,8 @@ func chkLabel(e *Engine, p *page, em *emitter) {
 // (4.1.2, 1.3.1). Duplicates nothing refers to are a11y-duplicate-id-unreferenced.
 func chkDuplicateID(e *Engine, p *page, em *emitter) {
 	refs := p.idRefs()
-	for _, id := range sortedKeys(p.ids) {
-		if ns := p.ids[id]; len(ns) >= 2 && refs[id] != "" {
+	for _, id := range p.duplicateIDs() {
+		if ns := p.dupIDs[id]; refs[id] != "" {
 			em.add(SevError, ns[1], "#"+id, []string{id}, "id \""+id+"\" is used "+strconv.Itoa(len(ns))+" times and is referenced by "+refs[id]+": the reference may reach the wrong element")
 		}
 	}
@@ -81,24 +83,39 @@ func chkDuplicateID(e *Engine, p *page, em *emitter) {
 // (advisory: no user impact under WCAG 2.2).
 func chkDuplicateIDUnreferenced(e *Engine, p *page, em *emitter) {
 	refs := p.idRefs()
-	for _, id := range sortedKeys(p.ids) {
-		if ns := p.ids[id]; len(ns) >= 2 && refs[id] == "" {
+	for _, id := range p.duplicateIDs() {
+		if ns := p.dupIDs[id]; refs[id] == "" {
 			em.add(SevInfo, ns[1], "#"+id, []string{id}, "id \""+id+"\" is used "+strconv.Itoa(len(ns))+" times (nothing refers to it, so no one is affected today; keep ids unique)")
 		}
 	}
 }
 
+// duplicateIDs are the ids used on more than one element, sorted.
+func (p *page) duplicateIDs() []string {
+	var out []string
+	for id := range p.dupIDs {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // idRefs says, per id, what refers to it: a label, an ARIA attribute or an
-// in-page link ("" when nothing does).
+// in-page link ("" when nothing does). Worked out once per page.
 func (p *page) idRefs() map[string]string {
+	if p.refs != nil {
+		return p.refs
+	}
 	out := map[string]string{}
+	defer func() { p.refs = out }()
 	for id := range p.ariaRefs {
 		out[id] = "an ARIA attribute"
 	}
 	for id := range p.labelFor {
 		out[id] = "a label"
 	}
-	for _, l := range p.links {
+	for li := range p.links {
+		l := &p.links[li]
 		if h := strings.TrimSpace(l.href); len(h) > 1 && h[0] == '#' {
 			if _, ok := out[h[1:]]; !ok {
 				out[h[1:]] = "an in-page link"
@@ -170,7 +187,8 @@ func chkSkipLink(e *Engine, p *page, em *emitter) {
 		return
 	}
 	seen := 0
-	for _, l := range p.links {
+	for li := range p.links {
+		l := &p.links[li]
 		if seen >= e.m.Thresholds.SkipLinkWithin {
 			break
 		}
@@ -191,7 +209,7 @@ func chkSkipLink(e *Engine, p *page, em *emitter) {
 			}
 		}
 		target := h[strings.IndexByte(h, '#')+1:]
-		if len(p.ids[target]) > 0 || e.rx.skipText.MatchString(name) {
+		if p.ids[target] != nil || e.rx.skipText.MatchString(name) {
 			return
 		}
 	}
@@ -264,8 +282,13 @@ func chkTabindex(e *Engine, p *page, em *emitter) {
 	}
 }
 
+// chkNewWindow: a link that opens a new window should say so (WCAG 3.2.5,
+// G201), in its text, its title, its aria-label or text for screen readers.
+// A third-party widget's links (a consent tool's, a share bar's) are the
+// supplier's: they are reported apart, with no weight.
 func chkNewWindow(e *Engine, p *page, em *emitter) {
-	for _, l := range p.links {
+	for li := range p.links {
+		l := &p.links[li]
 		if l.hidden || !strings.EqualFold(strings.TrimSpace(l.target), "_blank") {
 			continue
 		}
@@ -316,8 +339,12 @@ func chkLandmarks(e *Engine, p *page, em *emitter) {
 // digital forms) and counts double. Data files (CSV, spreadsheets, JSON,
 // GeoJSON) are what open-data standards ask for, not documents instead of
 // pages, and are not counted.
+// pathSpaces turns the separators of an address's path into spaces.
+var pathSpaces = strings.NewReplacer("-", " ", "_", " ", "/", " ")
+
 func chkPDFLinks(e *Engine, p *page, em *emitter) {
-	for i, l := range p.links {
+	for i := range p.links {
+		l := &p.links[i]
 		if l.hidden || l.abs == "" || l.widget != "" {
 			continue
 		}
@@ -332,12 +359,16 @@ func chkPDFLinks(e *Engine, p *page, em *emitter) {
 		name := linkName(l)
 		// The regexp only matches text holding "form".
 		if containsFold(name, "form") && e.rx.formWord.MatchString(name) ||
-			containsFold(path, "form") && e.rx.formWord.MatchString(strings.NewReplacer("-", " ", "_", " ", "/", " ").Replace(path)) {
+			containsFold(path, "form") && e.rx.formWord.MatchString(pathSpaces.Replace(path)) {
 			em.addW(2, SevWarning, l.node, name, []string{ext, "form"}, "Form published as a "+ext+" document: make it an online form")
 			continue
 		}
+		typ, size := hasFileType(name), hasFileSize(name)
+		if typ && size {
+			continue // the link text says both (so does all that is said around it)
+		}
 		said := name + " " + l.imgAlt + " " + l.title + " " + p.textAfterLink(i, 60) + " " + nextCellText(l.node, 60)
-		typ, size := e.rx.fileType.MatchString(said), e.rx.fileSize.MatchString(said)
+		typ, size = hasFileType(said), hasFileSize(said)
 		if typ && size {
 			continue
 		}
@@ -391,14 +422,6 @@ func (p *page) textAfterLink(i, n int) string {
 	return rest
 }
 
-// chkNewWindow: a link that opens a new window should say so (WCAG 3.2.5,
-
-// G201), in its text, its title, its aria-label or text for screen readers.
-
-// A third-party widget's links (a consent tool's, a share bar's) are the
-
-// supplier's: they are reported apart, with no weight.
-
 // nextCellText is up to n bytes of the text of the table cell after the
 // one holding n ("(pdf 1.13 MB)" beside a link), or "".
 func nextCellText(n *html.Node, max int) string {
@@ -418,4 +441,73 @@ func nextCellText(n *html.Node, max int) string {
 		n = n.Parent
 	}
 	return ""
+}
+
+// fileTypeWords are the words that say a document's type (the regexp
+// regexps.fileType, without it: hasFileType scans once).
+var fileTypeWords = map[string]bool{"pdf": true, "doc": true, "docx": true, "word": true, "excel": true, "xls": true, "xlsx": true, "ppt": true,
+	"pptx": true, "powerpoint": true, "odt": true, "odp": true, "ods": true, "rtf": true, "opendocument": true, "acrobat": true}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
+
+// hasFileType reports whether s has a word (a run of ASCII letters, digits
+// and _) naming a document type, in any case: what regexps.fileType finds.
+func hasFileType(s string) bool {
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		if n := j - i; n >= 3 && n <= 12 && inLowerSet(fileTypeWords, s[i:j]) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// hasFileSize reports whether s has a file size ("250 KB", "1.2MB",
+// "3 bytes"): what regexps.fileSize finds, in one pass.
+func hasFileSize(s string) bool {
+	digit := func(i int) bool { return i < len(s) && '0' <= s[i] && s[i] <= '9' }
+	for i := 0; i < len(s); i++ {
+		if !digit(i) || i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		j := i
+		for digit(j) {
+			j++
+		}
+		if j+1 < len(s) && (s[j] == '.' || s[j] == ',') && digit(j+1) {
+			j++
+			for digit(j) {
+				j++
+			}
+		}
+		if j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\f' || s[j] == '\r') && sizeUnitAt(s, j+1) {
+			return true
+		}
+		if sizeUnitAt(s, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// sizeUnitAt reports whether s[j:] starts with a unit of file size (kb, mb,
+// gb, kib, mib, gib, bytes, kilobytes, megabytes, in any case) that ends
+// a word.
+func sizeUnitAt(s string, j int) bool {
+	for _, u := range [...]string{"kb", "mb", "gb", "kib", "mib", "gib", "bytes", "kilobytes", "megabytes"} {
+		if k := j + len(u); k <= len(s) && strings.EqualFold(s[j:k], u) && (k == len(s) || !isWordByte(s[k])) {
+			return true
+		}
+	}
+	return false
 }

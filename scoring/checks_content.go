@@ -122,7 +122,7 @@ func (b *textBlock) wordSpans() [][2]int {
 
 // prefilters says, per regexp, which blocks can possibly match.
 func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
-	flag := func(f uint16) func(*textBlock) bool { return func(b *textBlock) bool { return b.flags&f != 0 } }
+	flag := func(f uint32) func(*textBlock) bool { return func(b *textBlock) bool { return b.flags&f != 0 } }
 	has := func(subs ...string) func(*textBlock) bool {
 		return func(b *textBlock) bool {
 			for _, s := range subs {
@@ -135,15 +135,15 @@ func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 	}
 	return map[*regexp.Regexp]func(*textBlock) bool{
 		r.email: flag(fAt), r.ampersand: flag(fAmp), r.blockCaps: func(b *textBlock) bool { return capsRunCandidate(b.text) },
-		r.councilCap: has("Council"), r.councilPlural: has("ouncil "),
-		r.abbrevStops: flag(fAbbrev), r.formCode: func(b *textBlock) bool { return b.flags&fDigit != 0 && strings.Contains(b.text, "orm") },
+		r.councilCap: func(b *textBlock) bool { return councilCapCandidate(b.text) }, r.councilPlural: func(b *textBlock) bool { return councilPluralCandidate(b.text) },
+		r.abbrevStops: flag(fAbbrev), r.formCode: func(b *textBlock) bool { return b.flags&fDigit != 0 && formCodeCandidate(b.text) },
 		r.time24: flag(fColonTime),
 		r.timeHrs: func(b *textBlock) bool {
 			return b.flags&fDigit != 0 && (strings.Contains(b.text, "hr") || strings.Contains(b.text, "hour"))
 		},
 		r.timeRange: func(b *textBlock) bool {
 			// The range needs a digit, a dash and a closing am or pm.
-			return b.flags&fDigit != 0 && strings.ContainsAny(b.text, "-–—") && (containsFold(b.text, "am") || containsFold(b.text, "pm"))
+			return b.flags&(fDigit|fDash|fAmPm) == fDigit|fDash|fAmPm
 		}, r.dateOrdinal: flag(fOrdinal), r.yearRange: func(b *textBlock) bool {
 			return b.flags&fDigitDash != 0 || b.flags&fDigit != 0 && strings.Contains(b.text, "/")
 		}, r.numRange: flag(fDigitDash),
@@ -151,10 +151,78 @@ func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 		r.pence: func(b *textBlock) bool { return b.flags&fDigit != 0 && digitThenP(b.text) }, r.smallNum: flag(fDigit),
 		r.compass: has("North", "South", "East", "West"), r.telLabel: has("Tel", "tel", "Mob", "mob", "TEL", "MOB"),
 		r.timeAmPm: func(b *textBlock) bool {
-			return b.flags&fDigit != 0 && (strings.Contains(b.text, ":") || strings.Contains(b.text, ".")) && (containsFold(b.text, "am") || containsFold(b.text, "pm") || containsFold(b.text, "a.m") || containsFold(b.text, "p.m"))
+			return b.flags&fClockAmPm != 0
 		},
 		r.dayRange: has("day"),
-		r.ePrefix:  func(b *textBlock) bool { return ePrefixCandidate(b.text) },
+		r.ePrefix:  flag(fEPrefix),
+	}
+}
+
+// councilCapCandidate reports whether s has "Council" with "he " in the 13
+// bytes before it ("the Council", "The Borough Council"): necessary for
+// the council capital regexp.
+func councilCapCandidate(s string) bool {
+	for i := 0; ; {
+		k := strings.Index(s[i:], "Council")
+		if k < 0 {
+			return false
+		}
+		k += i
+		if strings.Contains(s[max(0, k-13):k], "he ") {
+			return true
+		}
+		i = k + 1
+	}
+}
+
+// councilPluralVerbs are the plural verbs of the council plural regexp.
+var councilPluralVerbs = map[string]bool{"are": true, "have": true, "were": true, "aren't": true, "haven't": true, "weren't": true, "intend": true,
+	"consider": true, "propose": true, "believe": true, "expect": true, "feel": true, "hope": true, "wish": true, "recognise": true, "recognize": true,
+	"agree": true, "think": true, "know": true, "acknowledge": true, "accept": true, "continue": true, "seek": true, "encourage": true,
+	"undertake": true, "anticipate": true, "remain": true}
+
+// councilPluralCandidate reports whether s has "ouncil " followed, at once
+// or after one more word, by a word that starts like one of the plural
+// verbs: necessary for the council plural regexp.
+func councilPluralCandidate(s string) bool {
+	for i := 0; ; {
+		k := strings.Index(s[i:], "ouncil ")
+		if k < 0 {
+			return false
+		}
+		k += i + len("ouncil ")
+		for w, at := 0, k; w < 2 && at < len(s); w++ {
+			end := at
+			for end < len(s) && s[end] != ' ' {
+				end++
+			}
+			word := s[at:end]
+			for v := range councilPluralVerbs {
+				if strings.HasPrefix(word, v) {
+					return true
+				}
+			}
+			at = end + 1
+		}
+		i = k
+	}
+}
+
+// formCodeCandidate reports whether s has "orm" followed by a space and a
+// capital or digit ("Form 21B"), or "form" after a capital or digit and a
+// space ("SA100 form"): necessary for the form code regexp.
+func formCodeCandidate(s string) bool {
+	code := func(c byte) bool { return 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
+	for i := 0; ; {
+		k := strings.Index(s[i:], "orm")
+		if k < 0 {
+			return false
+		}
+		k += i
+		if k+4 < len(s) && s[k+3] == ' ' && code(s[k+4]) || k >= 3 && (s[k-1] == 'F' || s[k-1] == 'f') && s[k-2] == ' ' && code(s[k-3]) {
+			return true
+		}
+		i = k + 1
 	}
 }
 
@@ -207,25 +275,6 @@ func capsRunCandidate(s string) bool {
 	return false
 }
 
-// ePrefixCandidate reports, in one pass, whether s can match the e-prefix
-// regexp: it needs "e" or "E" before a hyphen or a capital letter, or "mail"
-// ("e mail", "E Mail").
-func ePrefixCandidate(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		switch s[i] {
-		case 'e', 'E':
-			if n := s[i+1]; n == '-' || 'A' <= n && n <= 'Z' {
-				return true
-			}
-		case 'm', 'M':
-			if strings.HasPrefix(s[i+1:], "ail") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // textRule runs re over each block of main content; keep decides whether a
 // match (indices into the block text) is a finding, and may return a message.
 // Quoted text is skipped (unless em.quotesToo), and so are the cells of data
@@ -252,6 +301,12 @@ func textRule(p *page, em *emitter, re *regexp.Regexp, sev string, keep func(s s
 			ms = smallNumberMatches(b.text, b.wordSpans())
 		case em.e.rx.ePrefix:
 			ms = ePrefixMatches(b.text, b.wordSpans())
+		case em.e.nrx.numberWord:
+			ms = numberWordMatches(b.text)
+		case em.e.nrx.dateUS:
+			ms = usDateMatches(b.text)
+		case em.e.nrx.monthRange:
+			ms = monthRangeMatches(b.text)
 		default:
 			if re.NumSubexp() == 0 {
 				ms = re.FindAllStringIndex(b.text, -1) // no groups: cheaper than tracking them
@@ -357,6 +412,10 @@ func sentenceStart(s string, i int) bool {
 	return r == '.' || r == '!' || r == '?' || r == ':' || r == '•' || r == '|'
 }
 
+// chkTitleLength: LGD 1.13 "Keep it short: eight words will appear in
+// search". The page's own part of the title is measured, not the site name
+// the template adds ("... - Brighton & Hove City Council"); a title that
+// repeats a part of itself wastes those words and is always reported.
 func chkTitleLength(e *Engine, p *page, em *emitter) {
 	t := e.m.Thresholds
 	if p.title == "" {
@@ -377,12 +436,16 @@ func chkTitleLength(e *Engine, p *page, em *emitter) {
 	}
 }
 
+// chkTitleEtc judges the page's own part of the title.
 func chkTitleEtc(e *Engine, p *page, em *emitter) {
 	if m := e.rx.titleEtc.FindString(p.titleParts().own); m != "" {
 		em.add(SevWarning, nil, p.title, []string{m}, "Title uses \"etc\": say exactly what the page covers")
 	}
 }
 
+// chkTitleSpecial: LGD 1.5 "Avoid using any special characters in titles",
+// in the page's own part: the site's name ("Telford & Wrekin Council") is
+// a proper name the template adds.
 func chkTitleSpecial(e *Engine, p *page, em *emitter) {
 	if ms := e.rx.titleSpecial.FindAllString(p.titleParts().own, -1); len(ms) > 0 {
 		em.add(SevWarning, nil, p.title, dedupe(ms), "Title contains special characters: write \"and\" instead of &")
@@ -406,8 +469,13 @@ func chkMetaDesc(e *Engine, p *page, em *emitter) {
 	}
 }
 
+// chkClickHere: LGD 1.4 "Never use phrases like 'click here' on their own
+// ... describe what you're linking to". Controls that look like links but
+// go nowhere (href "#", "" or javascript:, tabs, show/hide toggles) are not
+// links in the text, and a third-party widget's links are not the page's.
 func chkClickHere(e *Engine, p *page, em *emitter) {
-	for _, l := range p.links {
+	for li := range p.links {
+		l := &p.links[li]
 		if l.hidden || !p.inMain(l.zone) || l.control || l.widget != "" || noDestination(l.href) {
 			continue
 		}
@@ -422,13 +490,23 @@ func chkClickHere(e *Engine, p *page, em *emitter) {
 	}
 }
 
+// chkRepeatedLink: LGD 1.4 "Once you've linked a document, page or
+// resource once using a phrase in the text, don't repeat this each time the
+// same phrase is used afterwards", while "you can include them in a
+// collection of related links somewhere else on the page too". So a repeat
+// is the same phrase linked to the same place (anchors kept: #a and #b are
+// different places) twice or more within the prose of the main content:
+// links inside sentences, not lists of links, menus, cards, tables or
+// related-links boxes. Email addresses are left out: the standard asks for
+// every address to be written as a link.
 func chkRepeatedLink(e *Engine, p *page, em *emitter) {
 	type key struct{ dest, phrase string }
 	count := map[key]int{}
 	first := map[key]int{}
 	var order []key
 	prose := p.proseLinks()
-	for i, l := range p.links {
+	for i := range p.links {
+		l := &p.links[i]
 		if !prose[i] || l.isMailto {
 			continue
 		}
@@ -451,14 +529,24 @@ func chkRepeatedLink(e *Engine, p *page, em *emitter) {
 	}
 }
 
+// chkEmailLink: LGD 1.4 "Write email addresses in full, in lowercase and
+// as active links. Don't include any other words as part of the link." The
+// href is read as a browser reads it (percent-decoded); a full stop the
+// sentence puts after the address is not another word; a link with no text
+// is a11y-link-name's; a "share by email" link (no address, a subject or
+// body) is not an address; and an address shown as the text of a link to a
+// contact form is a link, not an address left unlinked.
 func chkEmailLink(e *Engine, p *page, em *emitter) {
 	em.quotesToo = true
 	linked := map[string]bool{}
-	for _, l := range p.links {
+	for li := range p.links {
+		l := &p.links[li]
 		if l.hidden {
 			continue
 		}
-		if t := strings.ToLower(strings.Trim(l.text, " .,;:)(")); strings.Contains(t, "@") {
+		if !strings.Contains(l.text, "@") {
+			// no address in the link text
+		} else if t := strings.ToLower(strings.Trim(l.text, " .,;:)(")); strings.Contains(t, "@") {
 			linked[t] = true // an address shown as link text, wherever it goes
 			if !l.isMailto && strings.Contains(l.href, "@") && p.inMain(l.zone) && l.widget == "" && e.rx.email.MatchString(t) {
 				// an address written into a web link by mistake
@@ -508,6 +596,11 @@ func chkTelephone(e *Engine, p *page, em *emitter) {
 	textRule(p, em, e.rx.telLabel, SevInfo, always("Write \"Telephone:\" or \"Mobile:\" in full"))
 }
 
+// chkAmpersand: LGD 1.5 "avoid using the ampersand (&)" in prose. Not
+// prose: an & inside a web address or query string, a company's initials
+// ("M&S", "S & G Motors"), a firm's "& Sons" or "& Co", and the site's own
+// name ("Redcar & Cleveland" on redcar-cleveland.gov.uk, "Telford & Wrekin"
+// when the title's site name has it).
 func chkAmpersand(e *Engine, p *page, em *emitter) {
 	tp := p.titleParts()
 	site := strings.ToLower(tp.site + " | " + p.siteName)
@@ -538,6 +631,10 @@ func chkAmpersand(e *Engine, p *page, em *emitter) {
 	})
 }
 
+// chkBlockCaps: LGD 1.6 "Don't use block capitals". Three or more words in
+// capitals; a hyphenated name ("HENLEY-ON-THAMES") is one word, a string
+// of acronyms is not shouting, and a dataset shown whole (a table of ten
+// columns or more) is data, not writing.
 func chkBlockCaps(e *Engine, p *page, em *emitter) {
 	var last *textBlock // one finding per paragraph: a sentence in capitals is one fault
 	textRule(p, em, e.rx.blockCaps, SevWarning, func(s string, m []int) (bool, string) {
@@ -562,6 +659,10 @@ func chkBlockCaps(e *Engine, p *page, em *emitter) {
 	})
 }
 
+// chkCouncilCapital: LGD 1.6 "When referring to 'the council' in a general
+// way, don't capitalise the 'C'" - mid-sentence ("the Council") and at the
+// start of one ("The Council has"), unless it is part of a name ("the
+// Council Tax", "The Council of the Isles of Scilly").
 func chkCouncilCapital(e *Engine, p *page, em *emitter) {
 	textRule(p, em, e.rx.councilCap, SevInfo, func(s string, m []int) (bool, string) {
 		if s[m[0]] == 'T' && !sentenceStart(s, m[0]) {
@@ -584,6 +685,11 @@ func chkCouncilCapital(e *Engine, p *page, em *emitter) {
 	})
 }
 
+// chkCouncilPlural: LGD 1.1 "the council is referred to as a singular
+// term". A plural verb after "the council" or "X Council": "are", "have",
+// "were", and bare verbs such as "intend" or "consider". Not when the verb
+// follows an auxiliary or a causative ("does the council have", "will
+// the council consider", "let the council know").
 func chkCouncilPlural(e *Engine, p *page, em *emitter) {
 	textRule(p, em, e.rx.councilPlural, SevWarning, func(s string, m []int) (bool, string) {
 		words := strings.Fields(s[m[0]:m[1]])
@@ -628,6 +734,8 @@ func chkAbbrevStops(e *Engine, p *page, em *emitter) {
 	textRule(p, em, e.rx.abbrevStops, SevInfo, always("Do not use full stops in abbreviations: BBC, eg, ie"))
 }
 
+// chkFormCodes: LGD 1.2 "Avoid referring to forms or documents by numbers
+// (e.g. 'Form 21B')". Not the verb: "to form 45 studio apartments".
 func chkFormCodes(e *Engine, p *page, em *emitter) {
 	textRule(p, em, e.rx.formCode, SevInfo, func(s string, m []int) (bool, string) {
 		if strings.HasPrefix(s[m[0]:], "form ") && councilAux[strings.ToLower(wordBefore(s, m[0]))] {
@@ -637,6 +745,10 @@ func chkFormCodes(e *Engine, p *page, em *emitter) {
 	})
 }
 
+// chkTimeFormat: LGD 1.7 "5:30pm (not 1730hrs)", "10am to 11am (not
+// 10–11am)", "Monday to Friday, 9am to 5pm". Also times written against
+// that form: "07:46PM", "12.05pm". A date-time in a data table cell
+// ("12/12/2018 11:14" in a file list) is generated data, not prose.
 func chkTimeFormat(e *Engine, p *page, em *emitter) {
 	msg := "Write times as 5:30pm, and ranges as \"10am to 11am\""
 	dateTime := func(s string, m []int) bool {
@@ -716,6 +828,12 @@ func yearRangeAt(s string, m []int) bool {
 	return false
 }
 
+// chkYearRange: LGD 1.7 "For financial years ... write 2012/13 not
+// 2012-13, 2012-3, 2012/3 or 2012-2013", and "Tax year 2012 to 2013". A
+// one-year span is always such a year. A longer span is a period ("for
+// the 2017-2032 period"), except in the formal title of a plan or document
+// ("Local Plan 2011-2031", "SHLAA (2018-2036)") or a linked title: a
+// proper name, not the page's wording.
 func chkYearRange(e *Engine, p *page, em *emitter) {
 	textRule(p, em, e.rx.yearRange, SevInfo, func(s string, m []int) (bool, string) {
 		if !yearRangeAt(s, m) {
@@ -740,6 +858,11 @@ func chkYearRange(e *Engine, p *page, em *emitter) {
 	})
 }
 
+// chkNumberRange: LGD 1.11 "Use '200 to 400' and not '200-400'" in
+// prose. Not ranges: dates ("12-2019", "24 - 12 - 2019", judged by the
+// date rules), codes and telephone numbers, street numbers in an address
+// ("112-118 Rose Avenue", "51-53 and 55 High Street"), and the cells of
+// data tables.
 func chkNumberRange(e *Engine, p *page, em *emitter) {
 	em.skipCells = true
 	textRule(p, em, e.rx.numRange, SevInfo, func(s string, m []int) (bool, string) {
@@ -887,6 +1010,11 @@ func monthAround(s string, m []int) bool {
 	return false
 }
 
+// chkItalics: LGD golden rules "never use italics or underlining", in body
+// text. Not text: an icon-font glyph (<i class="fa ...">), an element that
+// shows no letter or digit (a full stop, an empty caption placeholder),
+// text for screen readers only; underlining on or inside a link is the
+// link's own; italics for a quotation keep the source's wording.
 func chkItalics(e *Engine, p *page, em *emitter) {
 	for _, el := range p.styled {
 		if !p.inMain(el.zone) || el.cls&cIcon != 0 || el.tag == "u" && el.linked || el.zone&zQuote != 0 || quotedText(el.text) {
@@ -902,7 +1030,8 @@ func chkItalics(e *Engine, p *page, em *emitter) {
 
 func chkBold(e *Engine, p *page, em *emitter) {
 	bold := 0
-	for _, b := range p.mainBlocks {
+	for bi := range p.mainBlocks {
+		b := &p.mainBlocks[bi]
 		if b.tag == "h1" || b.tag == "h2" || b.tag == "h3" || b.tag == "h4" || b.tag == "h5" || b.tag == "h6" || b.tag == "th" {
 			continue
 		}
@@ -917,13 +1046,17 @@ func chkBold(e *Engine, p *page, em *emitter) {
 	}
 }
 
+// chkTextBlocks: LGD golden rule 2 "Big blocks of text are difficult to
+// read". A paragraph as the reader sees it (two line breaks end one) of
+// over 100 words of the page's own wording: quoted text (a blockquote, a
+// quoted legal definition) is the source's.
 func chkTextBlocks(e *Engine, p *page, em *emitter) {
 	for bi := range p.mainBlocks {
 		b := &p.mainBlocks[bi]
 		if b.tag != "p" && b.tag != "div" && b.tag != "blockquote" && b.tag != "li" && b.tag != "dd" && b.tag != "td" || b.zone&zQuote != 0 {
 			continue
 		}
-		n := countWords(b.text)
+		n := b.words()
 		if n <= e.m.Thresholds.ParagraphMaxWords {
 			continue
 		}
@@ -957,6 +1090,10 @@ func chkEPrefix(e *Engine, p *page, em *emitter) {
 	})
 }
 
+// chkCompass: LGD 1.10 "Compass directions are all in lowercase ... The
+// only exception is where these are part of a particular name, such as
+// North Yorkshire, East Croydon, the West Midlands" - and the English
+// regions ("the North East of England").
 func chkCompass(e *Engine, p *page, em *emitter) {
 	textRule(p, em, e.rx.compass, SevInfo, func(s string, m []int) (bool, string) {
 		if sentenceStart(s, m[0]) {
@@ -990,74 +1127,30 @@ func dedupe(ss []string) []string {
 	return out
 }
 
-// chkTitleLength: LGD 1.13 "Keep it short: eight words will appear in
-
-// search". The page's own part of the title is measured, not the site name
-
-// the template adds ("... - Brighton & Hove City Council"); a title that
-
-// repeats a part of itself wastes those words and is always reported.
-
-// chkTitleEtc judges the page's own part of the title.
-
-// chkTitleSpecial: LGD 1.5 "Avoid using any special characters in titles",
-
-// in the page's own part: the site's name ("Telford & Wrekin Council") is
-
-// a proper name the template adds.
-
-// chkClickHere: LGD 1.4 "Never use phrases like 'click here' on their own
-
-// ... describe what you're linking to". Controls that look like links but
-
-// go nowhere (href "#", "" or javascript:, tabs, show/hide toggles) are not
-
-// links in the text, and a third-party widget's links are not the page's.
-
 // noDestination reports whether an href leads nowhere: empty, "#" or
-
 // javascript: (a script control, not a link).
-
 func noDestination(href string) bool {
 	h := strings.TrimSpace(href)
 	return h == "" || h == "#" || len(h) >= 11 && strings.EqualFold(h[:11], "javascript:")
 }
 
-// chkRepeatedLink: LGD 1.4 "Once you've linked a document, page or
-
-// resource once using a phrase in the text, don't repeat this each time the
-
-// same phrase is used afterwards", while "you can include them in a
-
-// collection of related links somewhere else on the page too". So a repeat
-
-// is the same phrase linked to the same place (anchors kept: #a and #b are
-
-// different places) twice or more within the prose of the main content:
-
-// links inside sentences, not lists of links, menus, cards, tables or
-
-// related-links boxes. Email addresses are left out: the standard asks for
-
-// every address to be written as a link.
-
 // proseLinks marks the links that sit inside sentences of the main content:
-
 // in a paragraph or list item (not a heading or table cell) whose text has
-
 // at least four words beyond its links, and whose words are mostly not link
-
 // text (a list of links is navigation, not prose).
-
-func (p *page) proseLinks() map[int]bool {
-	linkWords := map[int]int{}
-	for _, l := range p.links {
-		if l.blockAt >= 0 && l.blockAt < len(p.blocks) && p.blocks[l.blockAt].node == l.blockNode {
-			linkWords[l.blockAt] += countWords(l.text)
+func (p *page) proseLinks() []bool {
+	if p.prose != nil {
+		return p.prose // worked out once per page
+	}
+	linkWords := make([]int, len(p.blocks))
+	for i := range p.links {
+		if l := &p.links[i]; l.blockAt >= 0 && l.blockAt < len(p.blocks) && p.blocks[l.blockAt].node == l.blockNode {
+			linkWords[l.blockAt] += l.words()
 		}
 	}
-	out := map[int]bool{}
-	for i, l := range p.links {
+	out := make([]bool, len(p.links))
+	for i := range p.links {
+		l := &p.links[i]
 		if l.hidden || l.control || l.widget != "" || !p.inMain(l.zone) || l.abs == "" || l.text == "" || noDestination(l.href) || strings.HasPrefix(strings.TrimSpace(l.href), "#") {
 			continue
 		}
@@ -1068,42 +1161,17 @@ func (p *page) proseLinks() map[int]bool {
 		if b.node != l.blockNode || b.cell != nil || b.tag == "th" || b.tag == "td" || len(b.tag) == 2 && b.tag[0] == 'h' {
 			continue
 		}
-		words, lw := countWords(b.text), linkWords[l.blockAt]
+		words, lw := b.words(), linkWords[l.blockAt]
 		if words-lw >= 4 && 2*lw <= words {
 			out[i] = true
 		}
 	}
+	p.prose = out
 	return out
 }
 
-// chkEmailLink: LGD 1.4 "Write email addresses in full, in lowercase and
-
-// as active links. Don't include any other words as part of the link." The
-
-// href is read as a browser reads it (percent-decoded); a full stop the
-
-// sentence puts after the address is not another word; a link with no text
-
-// is a11y-link-name's; a "share by email" link (no address, a subject or
-
-// body) is not an address; and an address shown as the text of a link to a
-
-// contact form is a link, not an address left unlinked.
-
-// chkAmpersand: LGD 1.5 "avoid using the ampersand (&)" in prose. Not
-
-// prose: an & inside a web address or query string, a company's initials
-
-// ("M&S", "S & G Motors"), a firm's "& Sons" or "& Co", and the site's own
-
-// name ("Redcar & Cleveland" on redcar-cleveland.gov.uk, "Telford & Wrekin"
-
-// when the title's site name has it).
-
 // inURLToken reports whether position i of s is inside a web address (a run
-
 // of text without spaces holding "://", "www." or a query "?...=").
-
 func inURLToken(s string, i int) bool {
 	lo := strings.LastIndexAny(s[:i], " \t\n") + 1
 	hi := strings.IndexAny(s[i:], " \t\n")
@@ -1117,9 +1185,7 @@ func inURLToken(s string, i int) bool {
 }
 
 // capsAround is the run of capitalised words either side of s[i:j] ("Redcar
-
 // & Cleveland" for the & of "for Redcar & Cleveland has"), or "".
-
 func capsAround(s string, i, j int) string {
 	lo := i
 	for {
@@ -1157,9 +1223,7 @@ func lettersOf(s string) string {
 }
 
 // hostLabelLetters is the letters of the first label of a host that names
-
 // the organisation ("redcarcleveland" for redcar-cleveland.gov.uk).
-
 func hostLabelLetters(h string) string {
 	if i := strings.IndexByte(h, '.'); i > 0 {
 		h = h[:i]
@@ -1170,60 +1234,8 @@ func hostLabelLetters(h string) string {
 	return ""
 }
 
-// chkBlockCaps: LGD 1.6 "Don't use block capitals". Three or more words in
-
-// capitals; a hyphenated name ("HENLEY-ON-THAMES") is one word, a string
-
-// of acronyms is not shouting, and a dataset shown whole (a table of ten
-
-// columns or more) is data, not writing.
-
-// chkCouncilCapital: LGD 1.6 "When referring to 'the council' in a general
-
-// way, don't capitalise the 'C'" - mid-sentence ("the Council") and at the
-
-// start of one ("The Council has"), unless it is part of a name ("the
-
-// Council Tax", "The Council of the Isles of Scilly").
-
-// chkCouncilPlural: LGD 1.1 "the council is referred to as a singular
-
-// term". A plural verb after "the council" or "X Council": "are", "have",
-
-// "were", and bare verbs such as "intend" or "consider". Not when the verb
-
-// follows an auxiliary or a causative ("does the council have", "will
-
-// the council consider", "let the council know").
-
-// chkFormCodes: LGD 1.2 "Avoid referring to forms or documents by numbers
-
-// (e.g. 'Form 21B')". Not the verb: "to form 45 studio apartments".
-
-// chkTimeFormat: LGD 1.7 "5:30pm (not 1730hrs)", "10am to 11am (not
-
-// 10–11am)", "Monday to Friday, 9am to 5pm". Also times written against
-
-// that form: "07:46PM", "12.05pm". A date-time in a data table cell
-
-// ("12/12/2018 11:14" in a file list) is generated data, not prose.
-
-// chkYearRange: LGD 1.7 "For financial years ... write 2012/13 not
-
-// 2012-13, 2012-3, 2012/3 or 2012-2013", and "Tax year 2012 to 2013". A
-
-// one-year span is always such a year. A longer span is a period ("for
-
-// the 2017-2032 period"), except in the formal title of a plan or document
-
-// ("Local Plan 2011-2031", "SHLAA (2018-2036)") or a linked title: a
-
-// proper name, not the page's wording.
-
 // documentTitleWord reports whether w ends the name of a plan or document
-
 // that is followed by its period ("Local Plan 2011-2031").
-
 func documentTitleWord(w string) bool {
 	switch strings.ToLower(w) {
 	case "plan", "plans", "strategy", "scheme", "framework", "programme", "program", "assessment", "study", "review",
@@ -1239,7 +1251,8 @@ func (p *page) inLinkText(b *textBlock, i, j int) bool {
 	if b == nil {
 		return false
 	}
-	for _, l := range p.links {
+	for li := range p.links {
+		l := &p.links[li]
 		if l.blockNode != b.node || l.text == "" || len(l.text) < j-i {
 			continue
 		}
@@ -1258,20 +1271,8 @@ func (p *page) inLinkText(b *textBlock, i, j int) bool {
 	return false
 }
 
-// chkNumberRange: LGD 1.11 "Use '200 to 400' and not '200-400'" in
-
-// prose. Not ranges: dates ("12-2019", "24 - 12 - 2019", judged by the
-
-// date rules), codes and telephone numbers, street numbers in an address
-
-// ("112-118 Rose Avenue", "51-53 and 55 High Street"), and the cells of
-
-// data tables.
-
 // dashNumberAt reports whether s[j:] starts with a dash and a number
-
 // (optionally spaced): the match is part of a longer dashed string.
-
 func dashNumberAt(s string, j int) bool {
 	r := strings.TrimLeft(s[j:], " ")
 	for _, d := range []string{"-", "–", "—"} {
@@ -1302,9 +1303,7 @@ var streetWords = map[string]bool{"road": true, "street": true, "avenue": true, 
 	"rd": true, "st": true, "ave": true}
 
 // streetAhead reports whether a capitalised street word ("Road", "Avenue")
-
 // comes within the next five words: the numbers are house numbers.
-
 func streetAhead(s string, j int) bool {
 	rest := s[j:]
 	if len(rest) > 80 {
@@ -1322,18 +1321,7 @@ func streetAhead(s string, j int) bool {
 	return false
 }
 
-// chkItalics: LGD golden rules "never use italics or underlining", in body
-
-// text. Not text: an icon-font glyph (<i class="fa ...">), an element that
-
-// shows no letter or digit (a full stop, an empty caption placeholder),
-
-// text for screen readers only; underlining on or inside a link is the
-
-// link's own; italics for a quotation keep the source's wording.
-
 // quotedText reports whether s is a quotation in quotation marks.
-
 func quotedText(s string) bool {
 	s = strings.TrimRight(s, " .,;:")
 	if len(s) < 2 {
@@ -1343,22 +1331,6 @@ func quotedText(s string) bool {
 	l, _ := utf8.DecodeLastRuneInString(s)
 	return (f == '"' || f == '“' || f == '‘') && (l == '"' || l == '”' || l == '’')
 }
-
-// chkTextBlocks: LGD golden rule 2 "Big blocks of text are difficult to
-
-// read". A paragraph as the reader sees it (two line breaks end one) of
-
-// over 100 words of the page's own wording: quoted text (a blockquote, a
-
-// quoted legal definition) is the source's.
-
-// chkCompass: LGD 1.10 "Compass directions are all in lowercase ... The
-
-// only exception is where these are part of a particular name, such as
-
-// North Yorkshire, East Croydon, the West Midlands" - and the English
-
-// regions ("the North East of England").
 
 // firstSentence is s up to its first full stop, question or exclamation
 // mark, or all of it.

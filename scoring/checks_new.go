@@ -48,7 +48,8 @@ func newNewRegexps() *checkRegexps2026 {
 // reader can use. The fixed phrases ("click here", "download") are
 // lgd-click-here's.
 func chkLinkText(e *Engine, p *page, em *emitter) {
-	for _, l := range p.links {
+	for li := range p.links {
+		l := &p.links[li]
 		if l.hidden || !p.inMain(l.zone) || l.control || l.widget != "" || l.isMailto || noDestination(l.href) {
 			continue
 		}
@@ -86,19 +87,14 @@ var wellKnownAcronyms = map[string]bool{
 // for the editor to check: whether an acronym is well known needs a
 // person. Codes ("13/00976/FUL") and file types are not acronyms.
 func chkAcronyms(e *Engine, p *page, em *emitter) {
-	var all strings.Builder
-	for _, b := range p.mainBlocks {
-		all.WriteString(b.text)
-		all.WriteString("\n")
-	}
-	text := all.String()
+	text := p.mainText // the blocks of main content, one a line
 	done := map[string]bool{}
 	for bi := range p.mainBlocks {
 		b := &p.mainBlocks[bi]
 		if b.flags&fUpper2 == 0 || shouting(b.text) {
 			continue
 		}
-		for _, m := range e.nrx.acronym.FindAllStringIndex(b.text, -1) {
+		for _, m := range acronymMatches(b.text) {
 			acr := b.text[m[0]:m[1]]
 			if bf, af := runeBefore(b.text, m[0]), runeAfter(b.text, m[1]); bf == '/' || af == '/' || bf == '-' || af == '-' || unicode.IsDigit(bf) {
 				continue // part of a code or reference
@@ -117,6 +113,41 @@ func chkAcronyms(e *Engine, p *page, em *emitter) {
 			em.add(SevInfo, b.node, around(b.text, m[0], m[1]), []string{key}, "\""+key+"\" is not spelled out on the page: write it in full the first time, with the acronym after it in brackets, unless readers all know it (a candidate for the editor to check)")
 		}
 	}
+}
+
+// acronymMatches finds what checkRegexps2026.acronym finds, in one pass: a
+// word (a maximal run of ASCII letters, digits and _) of 2 to 6 capitals,
+// with an optional plural "s".
+func acronymMatches(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		k := j
+		if k-i >= 3 && s[k-1] == 's' {
+			k--
+		}
+		if n := k - i; n >= 2 && n <= 6 {
+			caps := true
+			for x := i; x < k; x++ {
+				if s[x] < 'A' || s[x] > 'Z' {
+					caps = false
+					break
+				}
+			}
+			if caps {
+				out = append(out, []int{i, j})
+			}
+		}
+		i = j
+	}
+	return out
 }
 
 // inEmailToken reports whether position i of s is inside an email address.
@@ -183,26 +214,32 @@ func listItem(n *html.Node) *html.Node {
 // text of a bullet point: list items written by the editor, not menus or
 // lists of links, and not in tables.
 func (p *page) bulletBlocks(fn func(b *textBlock, li *html.Node)) {
-	linkText := map[*html.Node]int{}
-	for _, l := range p.links {
-		if l.blockNode != nil {
-			linkText[l.blockNode] += countWords(l.text)
+	if p.bullets == nil {
+		p.bullets = []bulletRef{}
+		for bi := range p.mainBlocks {
+			b := &p.mainBlocks[bi]
+			li := listItem(b.node)
+			if li == nil || b.cell != nil || b.zone&zQuote != 0 {
+				continue
+			}
+			if w := b.words(); w == 0 || 2*p.linkWordsIn(b.node) > w {
+				continue // a list of links
+			}
+			if holdsControl(li) {
+				continue // the options of a form
+			}
+			p.bullets = append(p.bullets, bulletRef{bi, li})
 		}
 	}
-	for bi := range p.mainBlocks {
-		b := &p.mainBlocks[bi]
-		li := listItem(b.node)
-		if li == nil || b.cell != nil || b.zone&zQuote != 0 {
-			continue
-		}
-		if w := countWords(b.text); w == 0 || 2*linkText[b.node] > w {
-			continue // a list of links
-		}
-		if holdsControl(li) {
-			continue // the options of a form
-		}
-		fn(b, li)
+	for _, r := range p.bullets {
+		fn(&p.mainBlocks[r.block], r.li)
 	}
+}
+
+// bulletRef is a bullet's block (an index into page.mainBlocks) and li.
+type bulletRef struct {
+	block int
+	li    *html.Node
 }
 
 // holdsControl reports whether n holds a form control.
@@ -228,10 +265,33 @@ func holdsControl(n *html.Node) bool {
 // chkBulletAnd: LGD 1.3 "Don't put 'or', 'and' after the bullets".
 func chkBulletAnd(e *Engine, p *page, em *emitter) {
 	p.bulletBlocks(func(b *textBlock, li *html.Node) {
-		if m := e.nrx.bulletAnd.FindStringIndex(b.text); m != nil {
+		if m := bulletAndIndex(b.text); m != nil {
 			em.add(SevInfo, b.node, around(b.text, m[0], len(b.text)), []string{tail(b.text, 80)}, "Bullet ends with \""+strings.TrimSpace(strings.TrimLeft(b.text[m[0]:], ";, "))+"\": leave out \"and\" and \"or\" after bullets")
 		}
 	})
+}
+
+// bulletAndIndex finds what checkRegexps2026.bulletAnd finds, without the
+// regexp: "and" or "or" (any case) ending the text, after white space, ";"
+// or "," or at its start; the match runs from that character to the end.
+func bulletAndIndex(s string) []int {
+	t := strings.TrimRight(s, " \t\n\f\r")
+	k := -1
+	switch {
+	case len(t) >= 3 && strings.EqualFold(t[len(t)-3:], "and"):
+		k = len(t) - 3
+	case len(t) >= 2 && strings.EqualFold(t[len(t)-2:], "or"):
+		k = len(t) - 2
+	default:
+		return nil
+	}
+	switch {
+	case k == 0:
+		return []int{0, len(s)}
+	case strings.IndexByte(" \t\n\f\r;,", t[k-1]) >= 0:
+		return []int{k - 1, len(s)}
+	}
+	return nil
 }
 
 // chkBulletStop: LGD 1.3 "Don't end bullets with a full-stop". One finding
@@ -302,7 +362,7 @@ func (p *page) boldHeading(bi int) bool {
 	if b.tag != "p" && b.tag != "div" || b.cell != nil || listItem(b.node) != nil || b.zone&zQuote != 0 {
 		return false
 	}
-	w := countWords(b.text)
+	w := b.words()
 	if w == 0 || w > 12 || b.boldWords < w || bi+1 >= len(p.mainBlocks) {
 		return false
 	}
@@ -310,7 +370,7 @@ func (p *page) boldHeading(bi int) bool {
 	if r, _ := utf8.DecodeLastRuneInString(t); r == '.' || r == '!' || r == '?' || r == ',' || r == ';' {
 		return false // a sentence in bold is emphasis, not a heading
 	}
-	if next := &p.mainBlocks[bi+1]; next.boldWords >= countWords(next.text) || len(next.tag) == 2 && next.tag[0] == 'h' {
+	if next := &p.mainBlocks[bi+1]; next.boldWords >= next.words() || len(next.tag) == 2 && next.tag[0] == 'h' {
 		return false // bold text before a heading or more bold text is not heading the content
 	}
 	return !p.allLinkText(b)
@@ -318,13 +378,22 @@ func (p *page) boldHeading(bi int) bool {
 
 // allLinkText reports whether the text of b is all link text.
 func (p *page) allLinkText(b *textBlock) bool {
-	n := 0
-	for _, l := range p.links {
-		if l.blockNode == b.node {
-			n += countWords(l.text)
+	n := p.linkWordsIn(b.node)
+	return n > 0 && n >= b.words()
+}
+
+// linkWordsIn is the number of words of link text in the block of node
+// (counted for all blocks at once, on first use).
+func (p *page) linkWordsIn(node *html.Node) int {
+	if p.linkWords == nil {
+		p.linkWords = map[*html.Node]int{}
+		for i := range p.links {
+			if l := &p.links[i]; l.blockNode != nil {
+				p.linkWords[l.blockNode] += l.words()
+			}
 		}
 	}
-	return n > 0 && n >= countWords(b.text)
+	return p.linkWords[node]
 }
 
 // chkHeadingLength: LGD golden rule 3 "Headings provide a means for
@@ -511,9 +580,24 @@ func personalWord(s string) bool {
 			j++
 		}
 		if j > i {
-			switch strings.ToLower(s[i:j]) {
-			case "we", "us", "our", "ours", "you", "your", "yours":
-				return true
+			w := s[i:j]
+			switch len(w) {
+			case 2:
+				if strings.EqualFold(w, "we") || strings.EqualFold(w, "us") {
+					return true
+				}
+			case 3:
+				if strings.EqualFold(w, "our") || strings.EqualFold(w, "you") {
+					return true
+				}
+			case 4:
+				if strings.EqualFold(w, "ours") || strings.EqualFold(w, "your") {
+					return true
+				}
+			case 5:
+				if strings.EqualFold(w, "yours") {
+					return true
+				}
 			}
 			i = j
 			continue
@@ -549,14 +633,14 @@ func chkHeadings(e *Engine, p *page, em *emitter) {
 		if b.cell != nil {
 			continue // a table is scanned by its own headers
 		}
-		if w := countWords(b.text); w > 0 && w <= 12 && b.boldWords >= w {
+		if w := b.words(); w > 0 && w <= 12 && b.boldWords >= w {
 			// a short line in bold breaks the text up for the eye;
 			// lgd-bold-heading counts it when it stands as a heading
 			flush()
 			continue
 		}
 		if p.allLinkText(b) {
-			if listItem(b.node) == nil && countWords(b.text) <= 12 {
+			if listItem(b.node) == nil && b.words() <= 12 {
 				flush() // a link on its own line titles the text after it, as on a landing page
 			}
 			continue // a list of links (documents, pages) is scanned by its link text
@@ -564,7 +648,285 @@ func chkHeadings(e *Engine, p *page, em *emitter) {
 		if start == nil {
 			start = b
 		}
-		words += countWords(b.text)
+		words += b.words()
 	}
 	flush()
+}
+
+// newPrefilters are cheap tests a block must pass before the 2026.2 text
+// rules run their regexps on it (each a necessary condition of a match).
+func newPrefilters(r *checkRegexps2026) map[*regexp.Regexp]func(*textBlock) bool {
+	return map[*regexp.Regexp]func(*textBlock) bool{
+		r.dateNumeric: func(b *textBlock) bool { return b.flags&fDigit != 0 && numericDateCandidate(b.text) },
+		r.dateUS: func(b *textBlock) bool {
+			return b.flags&fDigit != 0 && strings.IndexByte(b.text, ',') >= 0 && monthThenDigit(b.text)
+		},
+		r.monthRange: func(b *textBlock) bool {
+			return b.flags&(fDigit|fDash) == fDigit|fDash && monthThenDigit(b.text)
+		},
+		r.percent:      func(b *textBlock) bool { return b.flags&(fDigit|fPercent) == fDigit|fPercent },
+		r.needlessCaps: func(b *textBlock) bool { return strings.Contains(b.text, "Authorit") },
+		r.linksElsewhere: func(b *textBlock) bool {
+			return b.flags&fRelated != 0 || b.flags&fHand != 0 && containsFold(b.text, "hand side") ||
+				b.flags&fLink != 0 && (containsFold(b.text, "above") || containsFold(b.text, "right") || containsFold(b.text, "left"))
+		},
+	}
+}
+
+// numericDateCandidate reports whether s has a digit, a / . or -, and a
+// digit, twice in a row ("1/2/2019"): necessary for the numeric date regexp.
+func numericDateCandidate(s string) bool {
+	digit := func(i int) bool { return i >= 0 && i < len(s) && s[i] >= '0' && s[i] <= '9' }
+	for i := 1; i+1 < len(s); i++ {
+		if c := s[i]; (c == '/' || c == '.' || c == '-') && digit(i-1) && digit(i+1) {
+			j := i + 2
+			if digit(j) {
+				j++
+			}
+			if j+1 < len(s) && (s[j] == '/' || s[j] == '.' || s[j] == '-') && digit(j+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// monthThenDigit reports whether s has the start of an English month name
+// with its capital ("Jan", "Feb", ... "Dec") followed, after the rest of
+// the word, an optional full stop and white space, by a digit: necessary
+// for the regexps of American dates and month ranges.
+func monthThenDigit(s string) bool {
+	for i := 0; i+3 <= len(s); i++ {
+		switch s[i] {
+		case 'J', 'F', 'M', 'A', 'S', 'O', 'N', 'D':
+		default:
+			continue
+		}
+		switch s[i : i+3] {
+		case "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec":
+		default:
+			continue
+		}
+		j := i + 3
+		for j < len(s) && 'a' <= s[j] && s[j] <= 'z' {
+			j++
+		}
+		if j < len(s) && s[j] == '.' {
+			j++
+		}
+		k := j
+		for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\f' || s[k] == '\r') {
+			k++
+		}
+		if k > j && k < len(s) && '0' <= s[k] && s[k] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// numberWords are the number words of 11 and over that the standard wants
+// in figures, and numberUnits the units a hyphen may join to the tens.
+var (
+	numberWords = map[string]bool{"eleven": true, "twelve": true, "thirteen": true, "fourteen": true, "fifteen": true, "sixteen": true,
+		"seventeen": true, "eighteen": true, "nineteen": true, "twenty": true, "thirty": true, "forty": true, "fifty": true, "sixty": true,
+		"seventy": true, "eighty": true, "ninety": true}
+	numberUnits = map[string]bool{"one": true, "two": true, "three": true, "four": true, "five": true, "six": true, "seven": true, "eight": true, "nine": true}
+)
+
+// inLowerSet reports whether set holds w lower-cased (ASCII, up to 16
+// bytes), without allocating.
+func inLowerSet(set map[string]bool, w string) bool {
+	if len(w) > 16 {
+		return false
+	}
+	var buf [16]byte
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[k] = c
+	}
+	return set[string(buf[:len(w)])]
+}
+
+// numberWordMatches finds what checkRegexps2026.numberWord matches, in one
+// pass without the regexp: a number word of 11 and over standing as a
+// word, in any case, with a hyphenated unit ("twenty-one") when it has one.
+func numberWordMatches(s string) [][]int {
+	wordByte := func(i int) bool {
+		if i < 0 || i >= len(s) {
+			return false
+		}
+		c := s[i]
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+	}
+	letters := func(i int) int { // end of the run of ASCII letters from i
+		for i < len(s) && ('a' <= s[i]|0x20 && s[i]|0x20 <= 'z') {
+			i++
+		}
+		return i
+	}
+	var out [][]int
+	for i := 0; i < len(s); {
+		if !('a' <= s[i]|0x20 && s[i]|0x20 <= 'z') || wordByte(i-1) {
+			i++
+			continue
+		}
+		j := letters(i)
+		if n := j - i; n >= 5 && n <= 9 && !wordByte(j) && inLowerSet(numberWords, s[i:j]) {
+			end := j
+			if j+1 < len(s) && s[j] == '-' {
+				if k := letters(j + 1); k-j-1 >= 3 && k-j-1 <= 5 && !wordByte(k) && inLowerSet(numberUnits, s[j+1:k]) {
+					end = k
+				}
+			}
+			out = append(out, []int{i, end})
+			i = end
+			continue
+		}
+		i = j
+	}
+	return out
+}
+
+// monthNames are the month names and abbreviations of monthRe.
+var monthNames = map[string]bool{"January": true, "February": true, "March": true, "April": true, "May": true, "June": true, "July": true,
+	"August": true, "September": true, "October": true, "November": true, "December": true, "Jan": true, "Feb": true, "Mar": true, "Apr": true,
+	"Jun": true, "Jul": true, "Aug": true, "Sep": true, "Sept": true, "Oct": true, "Nov": true, "Dec": true}
+
+// monthAt returns the end of a month name starting at i (a capital and
+// the lower-case letters after it, one of monthNames), or -1.
+func monthAt(s string, i int) int {
+	if i >= len(s) || s[i] < 'A' || s[i] > 'Z' {
+		return -1
+	}
+	j := i + 1
+	for j < len(s) && 'a' <= s[j] && s[j] <= 'z' {
+		j++
+	}
+	if !monthNames[s[i:j]] {
+		return -1
+	}
+	return j
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// yearAt returns the end of a year 19xx or 20xx starting at i, or -1.
+func yearAt(s string, i int) int {
+	if i+4 > len(s) || !(s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') || s[i+2] < '0' || s[i+2] > '9' || s[i+3] < '0' || s[i+3] > '9' {
+		return -1
+	}
+	return i + 4
+}
+
+// usDateMatches finds what checkRegexps2026.dateUS finds, in one pass: a
+// month, an optional full stop, white space, a day of one or two digits
+// (with st, nd, rd or th), a comma, and a year: "March 21, 2019".
+func usDateMatches(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); i++ {
+		if i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		j := monthAt(s, i)
+		if j < 0 {
+			continue
+		}
+		if j < len(s) && s[j] == '.' {
+			j++
+		}
+		k := j
+		for k < len(s) && isSpaceByte(s[k]) {
+			k++
+		}
+		if k == j {
+			continue
+		}
+		d := k
+		for d < len(s) && '0' <= s[d] && s[d] <= '9' {
+			d++
+		}
+		if n := d - k; n < 1 || n > 2 {
+			continue
+		}
+		if d+2 <= len(s) {
+			switch s[d : d+2] {
+			case "st", "nd", "rd", "th":
+				if d+2 < len(s) && s[d+2] == ',' {
+					d += 2
+				}
+			}
+		}
+		if d >= len(s) || s[d] != ',' {
+			continue
+		}
+		d++
+		for d < len(s) && isSpaceByte(s[d]) {
+			d++
+		}
+		if e := yearAt(s, d); e > 0 && (e == len(s) || !isWordByte(s[e])) {
+			out = append(out, []int{i, e})
+			i = e - 1
+		}
+	}
+	return out
+}
+
+// monthRangeMatches finds what checkRegexps2026.monthRange finds, in one
+// pass: "April 2017 - March 2018", with a hyphen or a dash.
+func monthRangeMatches(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); i++ {
+		if i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		j := monthAt(s, i)
+		if j < 0 {
+			continue
+		}
+		k := j
+		for k < len(s) && isSpaceByte(s[k]) {
+			k++
+		}
+		if k == j {
+			continue
+		}
+		y := yearAt(s, k)
+		if y < 0 {
+			continue
+		}
+		if y < len(s) && isSpaceByte(s[y]) {
+			y++
+		}
+		switch {
+		case y < len(s) && s[y] == '-':
+			y++
+		case strings.HasPrefix(s[y:], "–") || strings.HasPrefix(s[y:], "—"):
+			y += len("–")
+		default:
+			continue
+		}
+		if y < len(s) && isSpaceByte(s[y]) {
+			y++
+		}
+		m := monthAt(s, y)
+		if m < 0 {
+			continue
+		}
+		k = m
+		for k < len(s) && isSpaceByte(s[k]) {
+			k++
+		}
+		if k == m {
+			continue
+		}
+		if e := yearAt(s, k); e > 0 && (e == len(s) || !isWordByte(s[e])) {
+			out = append(out, []int{i, e})
+			i = e - 1
+		}
+	}
+	return out
 }

@@ -27,7 +27,11 @@ type fleschStats struct {
 // sentencesOf splits the main content into sentences (of 3 words or more:
 // menus, labels and headings are not prose).
 func sentencesOf(p *page, re *regexp.Regexp) []sentence {
-	var out []sentence
+	if p.sents != nil {
+		return *p.sents // split once per page
+	}
+	out := []sentence{}
+	defer func() { p.sents = &out }()
 	for bi := range p.mainBlocks {
 		b := &p.mainBlocks[bi]
 		if strings.HasPrefix(b.tag, "h") && len(b.tag) == 2 {

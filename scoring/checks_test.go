@@ -420,7 +420,13 @@ func TestPrefiltersNeverHideAMatch(t *testing.T) {
 		"17:30", "1730hrs", "the Council are", "Council Tax have", "2012-13", "2012/3", "£75.00", "£0.7million", "£2m", "£3.5bn", "4p", "1st June",
 		"Form 21B", "E-mail", "e mail", "eBusiness", "EBusiness", "North West", "Tel: 01234", "Mob.", "e.g. this", "B.B.C.", "Roads & travel",
 		"write to x@y.gov.uk", "it was paid", "200-400", "3 bins", "SOUTH EAST REGION", "A B C", "AB C D", "AB’C DE F",
-		"Monday-Friday", "Monday – Friday", "12.05pm", "07:46PM", "9.30 a.m."}
+		"Monday-Friday", "Monday – Friday", "12.05pm", "07:46PM", "9.30 a.m.",
+		// the 2026.2 text rules
+		"March 21, 2019", "Sept 3rd,2020", "April 2017 - March 2018", "Jan 2019–Dec 2019", "90%", "5 %", "the above link", "this link on the right",
+		"links on the left", "in the related documents section", "on the right-hand side of this page", "Local Planning Authorities", "Local Authority",
+		"23/05/2018", "1.2.2003", "01-02-19", "3/4-2019",
+		"the County Council", "The Council", "the  Council", "Council Members are", "the council have", "Council are", "Council Tax have", "council Cabinet agreed",
+		"Form 21B", "form A1", "SA100 form", "FORM 2", "form 12", "the Council Tax"}
 	pieces := []string{"COUNCIL", "TAX", "UK", "D'ARCY", "A", "B", "AB", "’", "x", "Council", "the", "are", "10", "9", "1730", "hrs",
 		"10am", "11am", "am", "pm", "30", "2012", "13", "£", "0.7", "m", "4p", "1st", "June", "Form", "21B", "e", "E", "mail", "Mail",
 		"Business", "North", "West", "Tel", "Mob", "e.g.", "&", "is", "paid", "200", "400", "hours", "AM", "PM", "(", ")", ","}
@@ -439,6 +445,10 @@ func TestPrefiltersNeverHideAMatch(t *testing.T) {
 	for _, set := range [][]string{
 		{"COUNCIL", "TAX", "UK", "D'ARCY", "A", "AB", "’", "X", "Y", "x", "(", ","},
 		{"10", "9", "11", "9.30", "10:30", "am", "pm", "AM", "PM", "10am", "5pm", "x"},
+		{"March", "21", "2019", "Sept", "3rd", "April", "2017", "Jan", "Dec", "%", "5", "23", "05", "1", "x"},
+		{"link", "links", "the", "this", "above", "on", "right", "left", "hand", "side", "of", "page", "Local", "Planning", "Authority", "Authorities", "x"},
+		{"the", "The", "he", "County", "District", "Council", "council", "Council's", "Members", "are", "have", "were", "agree", "agreed", "x"},
+		{"Form", "form", "orm", "21B", "A1", "SA100", "2", "x", "AB", "12c"},
 	} {
 		for i := 0; i < 5000; i++ {
 			var sb strings.Builder

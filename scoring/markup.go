@@ -56,27 +56,107 @@ var visuallyHiddenClasses = map[string]bool{
 	"element-invisible-focusable": true, "a11y-hidden": true,
 }
 
+// classTokenFlags are the framework class names above, by the flag each
+// sets (the three lists do not overlap: TestClassListsApart).
+var classTokenFlags = func() map[string]classFlags {
+	out := map[string]classFlags{}
+	for set, f := range map[*map[string]bool]classFlags{&hiddenClasses: cHidden, &visuallyHiddenClasses: cVisuallyHidden, &smallOnlyClasses: cSmallOnly} {
+		for t := range *set {
+			out[t] |= f
+		}
+	}
+	return out
+}()
+
 // classFlagsOf reads the class attribute, one token at a time.
 func classFlagsOf(class string) classFlags {
-	var f classFlags
-	for tok := range strings.FieldsSeq(class) {
-		t := lowerASCII(tok)
+	f, _, _ := classInfoOf(lowerASCII(class))
+	return f
+}
+
+// classInfoOf reads a lower-case class attribute in one pass: its flags,
+// the tool it names (see widgetOf), if any, and its chrome kind (what
+// chromeKind says of it).
+func classInfoOf(class string) (f classFlags, widget string, chrome int) {
+	for i := 0; i < len(class); {
+		if c := class[i]; c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(class) && class[j] != ' ' && class[j] != '\t' && class[j] != '\n' && class[j] != '\f' && class[j] != '\r' {
+			j++
+		}
+		t := class[i:j]
+		i = j
+		if widget == "" {
+			widget = widgetToken(t)
+		}
+		if len(t) < len(classTokenLen) && classTokenLen[len(t)] && classTokenFirst[t[0]] {
+			if v, ok := classTokenFlags[t]; ok {
+				f |= v
+				continue
+			}
+		}
 		switch {
-		case hiddenClasses[t]:
-			f |= cHidden
-		case visuallyHiddenClasses[t]:
-			f |= cVisuallyHidden
-		case smallOnlyClasses[t]:
-			f |= cSmallOnly
-		case t == "fa" || t == "fas" || t == "far" || t == "fab" || t == "fal" || t == "icon" || t == "glyphicon" || t == "material-icons" || t == "bi" ||
-			strings.HasPrefix(t, "fa-") || strings.HasPrefix(t, "icon-") || strings.HasPrefix(t, "glyphicon-") || strings.HasPrefix(t, "bi-") ||
-			strings.HasPrefix(t, "material-icons"):
+		case iconToken(t):
 			f |= cIcon
-		case strings.Contains(t, "modal") || strings.Contains(t, "tooltip") || strings.Contains(t, "popup") || strings.Contains(t, "popover") || strings.Contains(t, "lightbox"):
+		case dialogToken(t):
 			f |= cDialog
 		}
 	}
-	return f
+	return f, widget, chromeKind(class)
+}
+
+// classTokenFirst and classTokenLen are the first bytes and the lengths of
+// the names in classTokenFlags: a token that has neither is not looked up.
+var classTokenFirst, classTokenLen = func() (first [256]bool, lens [40]bool) {
+	for t := range classTokenFlags {
+		first[t[0]] = true
+		lens[len(t)] = true
+	}
+	return
+}()
+
+// dialogToken reports whether a lower-case class token holds "modal",
+// "tooltip", "popup", "popover" or "lightbox" (one pass over its o's).
+func dialogToken(t string) bool {
+	for k := strings.IndexByte(t, 'o'); k >= 0; {
+		switch {
+		case k >= 1 && (t[k-1] == 'm' && strings.HasPrefix(t[k-1:], "modal") || t[k-1] == 't' && strings.HasPrefix(t[k-1:], "tooltip") ||
+			t[k-1] == 'p' && (strings.HasPrefix(t[k-1:], "popup") || strings.HasPrefix(t[k-1:], "popover"))):
+			return true
+		case k >= 6 && strings.HasPrefix(t[k-6:], "lightbox"):
+			return true
+		}
+		next := strings.IndexByte(t[k+1:], 'o')
+		if next < 0 {
+			break
+		}
+		k += next + 1
+	}
+	return false
+}
+
+// iconToken reports whether a lower-case class token names an icon-font
+// glyph.
+func iconToken(t string) bool {
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case 'f':
+		return t == "fa" || t == "fas" || t == "far" || t == "fab" || t == "fal" || strings.HasPrefix(t, "fa-")
+	case 'i':
+		return t == "icon" || strings.HasPrefix(t, "icon-")
+	case 'g':
+		return t == "glyphicon" || strings.HasPrefix(t, "glyphicon-")
+	case 'm':
+		return strings.HasPrefix(t, "material-icons")
+	case 'b':
+		return t == "bi" || strings.HasPrefix(t, "bi-")
+	}
+	return false
 }
 
 // widgetPrefixes name third-party consent, sharing, feedback and reading
@@ -112,7 +192,7 @@ var widgetHosts = []struct{ host, name string }{
 // tokens, or "".
 func widgetOf(id, class string) string {
 	if id != "" {
-		if w := widgetToken(lowerASCII(id)); w != "" {
+		if w := widgetToken(id); w != "" {
 			return w
 		}
 	}
@@ -125,24 +205,28 @@ func widgetOf(id, class string) string {
 }
 
 func widgetToken(t string) string {
-	if t == "ccc" {
+	if strings.EqualFold(t, "ccc") {
 		return "Civic Cookie Control"
 	}
 	if len(t) < 3 {
 		return ""
 	}
-	switch t[0] {
-	case 'c', 'q', 'o', 'e', 't', 'u', 'm', 'b', 'i', 'a', 's', 'g', '_', 'p':
-	default:
-		return ""
-	}
-	for _, w := range widgetPrefixes {
-		if strings.HasPrefix(t, w.prefix) {
+	c1 := lowerByte(t[1])
+	for _, w := range widgetsByFirst[lowerByte(t[0])] {
+		if w.prefix[1] == c1 && hasPrefixFold(t, w.prefix) {
 			return w.name
 		}
 	}
 	return ""
 }
+
+// widgetsByFirst are widgetPrefixes by their first byte.
+var widgetsByFirst = func() (out [256][]struct{ prefix, name string }) {
+	for _, w := range widgetPrefixes {
+		out[w.prefix[0]] = append(out[w.prefix[0]], w)
+	}
+	return out
+}()
 
 // widgetHost names the tool whose own site a link points to, or "".
 func widgetHost(abs string) string {

@@ -20,14 +20,32 @@ var softNotFound = regexp.MustCompile(`(?i)^(?:oops[!,.]*\s*)?(?:error\s*)?(?:40
 // errorHeading returns the title (own part) or main heading that says the
 // page is an error page, or "".
 func (p *page) errorHeading() string {
+	if p.errHead != nil {
+		return *p.errHead
+	}
+	h := ""
 	own := p.titleParts().own
 	for _, s := range []string{own, collapse(p.h1Text)} {
 		s = strings.Trim(s, " .!:-–|")
-		if s != "" && len(s) <= 120 && softNotFound.MatchString(s) {
-			return s
+		if s != "" && len(s) <= 120 && mayBeErrorText(s) && softNotFound.MatchString(s) {
+			h = s
+			break
 		}
 	}
-	return ""
+	p.errHead = &h
+	return h
+}
+
+// mayBeErrorText reports whether s has one of the words softNotFound needs
+// (a status code, "found", "exist", "find", "error", "unavailable"): the
+// regexp is not run on other titles.
+func mayBeErrorText(s string) bool {
+	for _, w := range [...]string{"404", "410", "500", "503", "found", "exist", "find", "error", "unavailable"} {
+		if containsFold(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // unscored says why the page's content and readability are not scored, or

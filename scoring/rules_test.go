@@ -1,8 +1,11 @@
 package scoring
 
 import (
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Tests of the general rules of method 2026.2 (issue 10, sections 2 and 3),
@@ -224,6 +227,307 @@ func TestNewChecks(t *testing.T) {
 	} {
 		if n, r := countOf(t, e, testPage("", c.main), c.id); n != c.want {
 			t.Errorf("%s on %q: %d, want %d: %+v", c.id, trimSnippet(c.main, 80), n, c.want, findingsOf(r, c.id))
+		}
+	}
+}
+
+// TestNumberWordMatchesRegexp: the one-pass scanner lgd-number-words uses
+// finds what its regexp finds.
+func TestNumberWordMatchesRegexp(t *testing.T) {
+	r := newNewRegexps().numberWord
+	for _, s := range []string{"Twenty-one people", "twenty-first", "fifteen years", "Elevenses", "sixty_six", "x ninety-nine-ty", "seventeen.",
+		"forty-two-three", "thirty-Eight", "fifty-", "a1twelve twelve9 twelve", "fourteené", "TWENTY-ONE", "", "eleven"} {
+		if a, b := fmt.Sprint(r.FindAllStringIndex(s, -1)), fmt.Sprint(numberWordMatches(s)); a != b {
+			t.Errorf("%q: regexp %s, scanner %s", s, a, b)
+		}
+	}
+}
+
+// TestFileTypeAndSizeMatchRegexps: the one-pass scanners a11y-pdf-links uses
+// find what the regexps they replace find.
+func TestFileTypeAndSizeMatchRegexps(t *testing.T) {
+	r := newRegexps()
+	pieces := []string{"PDF", "pdf", "docx", "Word", "wordy", "xls", "_pdf", "pdf2", "250", "1.2", "3,5", "1.", ",", " ", "  ", "KB", "kb", "MiB",
+		"mb", "Gb", "gib", "bytes", "Kilobytes", "megabytes", "kbs", "(", ")", "a", "x1", "\t", "é", "-"}
+	types, sizes := 0, 0
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+i%5; j++ {
+			sb.WriteString(pieces[(i*131+j*977+j*j*31+i/97)%len(pieces)])
+		}
+		s := sb.String()
+		if r.fileType.MatchString(s) {
+			types++
+		}
+		if r.fileSize.MatchString(s) {
+			sizes++
+		}
+		if got, want := hasFileType(s), r.fileType.MatchString(s); got != want {
+			t.Errorf("hasFileType(%q) = %v, regexp says %v", s, got, want)
+		}
+		if got, want := hasFileSize(s), r.fileSize.MatchString(s); got != want {
+			t.Errorf("hasFileSize(%q) = %v, regexp says %v", s, got, want)
+		}
+	}
+	if types < 100 || sizes < 100 {
+		t.Errorf("the mixes matched %d types and %d sizes: too few to test", types, sizes)
+	}
+}
+
+// TestBulletAndIndexMatchesRegexp: the scanner lgd-bullet-and uses finds
+// what its regexp finds.
+func TestBulletAndIndexMatchesRegexp(t *testing.T) {
+	r := newNewRegexps().bulletAnd
+	pieces := []string{"and", "AND", "or", "Or", "x", "band", "for", " ", "\t", ";", ",", "\n", "  ", "é", "-", "."}
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+i%5; j++ {
+			sb.WriteString(pieces[(i*131+j*977+j*j*31+i/97)%len(pieces)])
+		}
+		s := sb.String()
+		if got, want := fmt.Sprint(bulletAndIndex(s)), fmt.Sprint(r.FindStringIndex(s)); got != want {
+			t.Errorf("bulletAndIndex(%q) = %s, regexp says %s", s, got, want)
+		}
+	}
+}
+
+// TestAcronymMatchesRegexp: the scanner lgd-acronyms uses finds what its
+// regexp finds.
+func TestAcronymMatchesRegexp(t *testing.T) {
+	r := newNewRegexps().acronym
+	pieces := []string{"GLA", "NHS", "s", "S", "A", "ABCDEFG", "Ab", "x", " ", "_", "1", "É", "é", "-", "(", "LPAs", "CIL", "ss"}
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+i%5; j++ {
+			sb.WriteString(pieces[(i*131+j*977+j*j*31+i/97)%len(pieces)])
+		}
+		s := sb.String()
+		if got, want := fmt.Sprint(acronymMatches(s)), fmt.Sprint(r.FindAllStringIndex(s, -1)); got != want {
+			t.Errorf("acronymMatches(%q) = %s, regexp says %s", s, got, want)
+		}
+	}
+}
+
+// TestDateMatchersMatchRegexps: the scanners lgd-date-format uses find what
+// its regexps find.
+func TestDateMatchersMatchRegexps(t *testing.T) {
+	r := newNewRegexps()
+	us, ranges := 0, 0
+	// slots of a date, each with near misses: texts built slot by slot
+	slots := [][]string{
+		{"", "on ", "x", "_", "(", "1"},
+		{"March", "Mar", "Sept", "Sep", "May", "Marc", "march", "MARCH"},
+		{"", ".", ".."},
+		{" ", "", "  ", "\t"},
+		{"21", "1", "123", "2019", "x"},
+		{"", "st", "th", "nd", "ST"},
+		{",", "", ";", ", "},
+		{" ", "", "  "},
+		{"2019", "1999", "2101", "20190", "19"},
+		{"", " - ", "-", "–", " — ", "x", "."},
+		{"", "April ", "Apr", "june ", "Dec "},
+		{"", "2020", "1888", "20201", " and"},
+	}
+	for i := 0; i < 60000; i++ {
+		var sb strings.Builder
+		for j, sl := range slots {
+			if (i>>(j%7))&5 == 5 && j == 8 {
+				sb.WriteString(" ")
+			}
+			sb.WriteString(sl[(i*(j+7)+i/(j+3)+j*i/11)%len(sl)])
+		}
+		s := sb.String()
+		if i%2 == 1 { // a month range
+			var rb strings.Builder
+			for j, sl := range [][]string{{"", "from ", "x", "_"}, {"April", "Apr", "Sept", "Sep", "Aprl", "april"}, {" ", "", "  "},
+				{"2017", "1999", "2101", "20170"}, {"", " ", "  "}, {"-", "–", "—", "/", "x"}, {"", " ", "  "},
+				{"March", "Mar", "Sept", "mar", "Marc"}, {" ", "", "\n"}, {"2018", "1988", "201", "20189"}, {"", ".", "x", " to"}} {
+				rb.WriteString(sl[(i*(j+5)+i/(j+2)+j*i/13)%len(sl)])
+			}
+			s = rb.String()
+		}
+		want := r.dateUS.FindAllStringIndex(s, -1)
+		us += len(want)
+		if got := usDateMatches(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("usDateMatches(%q) = %v, regexp says %v", s, got, want)
+		}
+		want = r.monthRange.FindAllStringIndex(s, -1)
+		ranges += len(want)
+		if got := monthRangeMatches(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("monthRangeMatches(%q) = %v, regexp says %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"March 21, 2019", "Sept 3rd,2020", "April 2017 - March 2018", "Jan 2019–Dec 2019", "on May 1st, 2020 and June 2, 2021"} {
+		if fmt.Sprint(usDateMatches(s)) != fmt.Sprint(r.dateUS.FindAllStringIndex(s, -1)) || fmt.Sprint(monthRangeMatches(s)) != fmt.Sprint(r.monthRange.FindAllStringIndex(s, -1)) {
+			t.Errorf("%q: scanners and regexps disagree", s)
+		}
+	}
+	t.Logf("%d American dates, %d month ranges", us, ranges)
+	if us < 50 || ranges < 10 {
+		t.Errorf("the mixes matched %d American dates and %d month ranges: too few to test", us, ranges)
+	}
+}
+
+// TestClassListsApart: no class name is in two of the framework lists
+// (classTokenFlags merges them).
+func TestClassListsApart(t *testing.T) {
+	seen := map[string]int{}
+	for _, set := range []map[string]bool{hiddenClasses, visuallyHiddenClasses, smallOnlyClasses} {
+		for c := range set {
+			seen[c]++
+		}
+	}
+	for c, n := range seen {
+		if n > 1 {
+			t.Errorf("class %q is in %d lists", c, n)
+		}
+	}
+}
+
+// TestHostOfPlainAgreesWithParse: the fast path of hostOf reads hosts as
+// url.Parse does.
+func TestHostOfPlainAgreesWithParse(t *testing.T) {
+	slow := func(u string) string {
+		x, err := url.Parse(u)
+		if err != nil {
+			return ""
+		}
+		return strings.TrimPrefix(strings.ToLower(x.Hostname()), "www.")
+	}
+	for _, u := range []string{"https://www.Bristol.gov.uk/a/b?c#d", "http://x.gov.uk:8080/", "http://x.gov.uk:/", "HTTPS://X.GOV.UK", "http://user@x.gov.uk/",
+		"http://[::1]:80/", "mailto:a@b.gov.uk", "/relative", "", "://x", "1http://x", "http://exa mple.com/", "http://x.gov.uk:80a/", "http://x_y.gov.uk",
+		"ftp://files.x.gov.uk/a", "https://x.gov.uk?q=1", "https://x.gov.uk#top", "javascript://x", "http://%41.gov.uk/", "http://", "https://a..b/"} {
+		if got, want := hostOf(u), slow(u); got != want {
+			t.Errorf("hostOf(%q) = %q, url.Parse gives %q", u, got, want)
+		}
+	}
+}
+
+// TestResolvePlainAgreesWithParse: the fast path of link resolution gives
+// what url.Parse and URL.String give, or leaves the href to them.
+func TestResolvePlainAgreesWithParse(t *testing.T) {
+	for _, base := range []string{"https://www.x.gov.uk/a/b/page.aspx?x=1", "http://x.gov.uk:8080/", "https://user@x.gov.uk/"} {
+		p := newPage(PageInput{URL: base})
+		for _, h := range []string{"/", "/a/b", "/a b", "/a/../b", "/a/./b", "/a?q=1&r=2#top", "/a#", "/a?", "//cdn.x.com/a", "https://www.gov.uk/guidance/x",
+			"https://x.gov.uk", "https://x.gov.uk?q", "https://X.GOV.UK/A", "http://x.gov.uk:80/a", "https://user@x.gov.uk/", "https://x.gov.uk/%41",
+			"https://x.gov.uk/a(b)", "https://x.gov.uk/é", "relative/page", "?q=1", "#frag", "mailto:a@b.gov.uk", "javascript:void(0)", "/a?q=é", "/a?q=a b",
+			"https://x.gov.uk/a/..", "/~user/a-b_c.d/$&+,;=:@"} {
+			want := ""
+			if u, err := p.base.Parse(h); err == nil {
+				u.Fragment = ""
+				want = u.String()
+			}
+			if got, ok := p.resolvePlain(h); ok && got != want {
+				t.Errorf("base %s, href %q: fast %q, url.Parse %q", base, h, got, want)
+			}
+		}
+	}
+}
+
+// TestDialogToken: the one-pass test finds the dialog words anywhere in a
+// class name.
+func TestDialogToken(t *testing.T) {
+	words := []string{"modal", "tooltip", "popup", "popover", "lightbox"}
+	for _, tok := range []string{"modal", "js-modal-window", "tooltip", "has-tooltip", "popup", "popover-x", "lightbox", "mylightbox", "ooomodal", "tolltip",
+		"pop", "box", "light-box", "o", "", "model", "toolbar", "modalpopup", "xpopupx", "too", "lightbo", "oooo", "ppopup", "tooltooltip"} {
+		want := false
+		for _, w := range words {
+			want = want || strings.Contains(tok, w)
+		}
+		if got := dialogToken(tok); got != want {
+			t.Errorf("dialogToken(%q) = %v, want %v", tok, got, want)
+		}
+	}
+}
+
+// TestLowerHelpersAgreeWithToLower: the non-allocating look-ups read words
+// as strings.ToLower does.
+func TestLowerHelpersAgreeWithToLower(t *testing.T) {
+	m := map[string]bool{"was": true, "made": true, "été": true, "straße": true}
+	for _, w := range []string{"was", "WAS", "Was", "wAs", "made", "MADE", "été", "ÉTÉ", "Été", "STRASSE", "Straße", "İs", "K", "x", "", "published",
+		"PUBLISHED", "Publishéd", "quickly", "QUICKLY", strings.Repeat("A", 40)} {
+		if got, want := m[strings.ToLower(w)], func() bool { v, _ := lowerLookup(m, w); return v }(); got != want {
+			t.Errorf("lowerLookup(%q) = %v, ToLower gives %v", w, want, got)
+		}
+		for _, l := range []string{"was", "made", "été", "published", "quickly"} {
+			if got, want := lowerEquals(w, l), strings.ToLower(w) == l; got != want {
+				t.Errorf("lowerEquals(%q, %q) = %v, want %v", w, l, got, want)
+			}
+		}
+		for _, suf := range []string{"ed", "ly"} {
+			if got, want := lowerSuffix(w, suf), strings.HasSuffix(strings.ToLower(w), suf); got != want {
+				t.Errorf("lowerSuffix(%q, %q) = %v, want %v", w, suf, got, want)
+			}
+		}
+	}
+}
+
+// TestContainsFold: the jumping search agrees with a plain fold search.
+func TestContainsFold(t *testing.T) {
+	plain := func(s, sub string) bool {
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if strings.EqualFold(s[i:i+len(sub)], sub) {
+				return true
+			}
+		}
+		return len(sub) == 0
+	}
+	pieces := []string{"new ", "NEW", "Opens in", "ne", "w", " ", "x", "External ", "é", "N", "n"}
+	for i := 0; i < 5000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+i%6; j++ {
+			sb.WriteString(pieces[(i*131+j*977+j*j*31+i/97)%len(pieces)])
+		}
+		s := sb.String()
+		for _, sub := range []string{"new ", "opens in", "external ", "n", "", "404", " new"} {
+			if got, want := containsFold(s, sub), plain(s, sub); got != want {
+				t.Errorf("containsFold(%q, %q) = %v, want %v", s, sub, got, want)
+			}
+		}
+	}
+}
+
+// TestTrimSnippetPrefix: trimming a long text reads only its start, and
+// gives what trimming the whole collapsed text gives.
+func TestTrimSnippetPrefix(t *testing.T) {
+	whole := func(s string, max int) string {
+		s = collapse(s)
+		if utf8.RuneCountInString(s) <= max {
+			return s
+		}
+		r := []rune(s)
+		cut := max
+		for i := max; i > max*2/3; i-- {
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		return strings.TrimSpace(string(r[:cut])) + "…"
+	}
+	pieces := []string{"word", " ", "      ", "\n\n", "é", "longerword", "日本", "x", "  \t "}
+	for i := 0; i < 3000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+i%90; j++ {
+			sb.WriteString(pieces[(i*131+j*977+j*j*31+i/97)%len(pieces)])
+		}
+		s := sb.String()
+		for _, max := range []int{10, 60, 80} {
+			if got, want := trimSnippet(s, max), whole(s, max); got != want {
+				t.Errorf("trimSnippet(%q, %d) = %q, want %q", s, max, got, want)
+			}
+		}
+	}
+}
+
+// TestClassChromeByToken: the chrome kind read token by token is what
+// chromeKind says of the whole class attribute.
+func TestClassChromeByToken(t *testing.T) {
+	for _, c := range []string{"", "nav", "main-nav x", "cookie-banner", "x consent", "header", "site-header", "page-header", "sidebar", "sidebar-left",
+		"gdpr-box nav", "footer-links", "breadcrumbs", "skip-link", "skiplink", "masthead", "accesskeys", "browse-panel", "menu", "content main",
+		"header nav", "headerbar", "col-md-4 sidebar", "x  header  ", "cookie", "with-cookiebanner page"} {
+		if _, _, got := classInfoOf(c); got != chromeKind(c) {
+			t.Errorf("class %q: chrome %d by token, chromeKind %d", c, got, chromeKind(c))
 		}
 	}
 }
