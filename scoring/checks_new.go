@@ -58,6 +58,8 @@ func chkLinkText(e *Engine, p *page, em *emitter) {
 			continue
 		}
 		switch {
+		case e.nrx.webAddress.MatchString(t) && p.addressAsData(l):
+			// an address given as data (a table of pages, "Website: ..."), not a link in a sentence
 		case e.nrx.webAddress.MatchString(t):
 			em.add(SevWarning, l.node, l.text, []string{t}, "Link text is a web address: say what the page is (\"brownfield land registers guidance on GOV.UK\")")
 		case e.nrx.fileName.MatchString(t) && e.nrx.fileDigit.MatchString(t):
@@ -66,6 +68,44 @@ func chkLinkText(e *Engine, p *page, em *emitter) {
 		}
 	}
 }
+
+// addressAsData reports whether a link stands as a value, not in a
+// sentence: in a cell of a data table (a list of pages with their
+// addresses), or as the value of a field labelled as an address
+// ("Website:", "Page:"). LGD 1.4's "make the link text flow within the sentence" is
+// about links in prose; a web address given as data is the data (a file
+// name standing for a document is still the document's only name).
+func (p *page) addressAsData(l *linkInfo) bool {
+	if l.blockAt < 0 || l.blockAt >= len(p.blocks) {
+		return false
+	}
+	b := &p.blocks[l.blockAt]
+	if b.node != l.blockNode {
+		return false
+	}
+	if b.cell != nil && p.dataCell(b) {
+		return true
+	}
+	if dd := b.node; dd != nil && dd.Type == html.ElementNode && dd.Data == "dd" {
+		// a description list's value: <dt>Website</dt><dd><a>...</a></dd>
+		for dt := dd.PrevSibling; dt != nil; dt = dt.PrevSibling {
+			if dt.Type == html.ElementNode {
+				return dt.Data == "dt" && addressLabels[strings.ToLower(strings.Trim(collapse(textOf(dt)), " :"))]
+			}
+		}
+	}
+	i := strings.Index(b.text, l.text)
+	if i < 0 {
+		return false
+	}
+	label, ok := strings.CutSuffix(strings.TrimSpace(b.text[:i]), ":")
+	return ok && addressLabels[strings.ToLower(strings.TrimSpace(label))]
+}
+
+// addressLabels are the field labels that introduce a web address as the
+// value: "Website: www.example.org.uk".
+var addressLabels = map[string]bool{"website": true, "web site": true, "web": true, "web address": true, "page": true, "url": true,
+	"address": true, "site": true, "online": true, "internet": true, "link": true, "homepage": true, "home page": true}
 
 // wellKnownAcronyms need no spelling out (LGD 1.2 "Well-known abbreviations
 // and acronyms (e.g. BBC, UK) are acceptable"), with units, file types and
@@ -523,7 +563,7 @@ func chkLinksInText(e *Engine, p *page, em *emitter) {
 }
 
 // youAndUsShare is the least share of sentences that speak to the reader
-// as "you" or for the council as "we" (1 in 5), and youAndUsMinSentences
+// as "you" or for the council as "we" (one in five), and youAndUsMinSentences
 // the fewest sentences of prose a page needs before its tone is judged.
 const (
 	youAndUsShare        = 0.2
@@ -533,10 +573,10 @@ const (
 // chkYouAndUs: LGD 1.1 "Unless you need to do so formally, refer to your
 // service, organisation, or the council in general, as 'we' and 'us'.
 // Refer to the readers as 'you' where appropriate". A page whose prose
-// (quotations aside) has fewer than 1 sentence in 5 with "we", "us",
+// (quotations aside) has fewer than one sentence in five with "we", "us",
 // "our", "you" or "your" talks about its service and its readers instead
 // of to them. One finding for the page, counted in tenths of the way short
-// of 1 in 5 (10 when no sentence does), so the score grades how far the
+// of one in five (10 when no sentence does), so the score grades how far the
 // page is from it, whatever its length.
 func chkYouAndUs(e *Engine, p *page, em *emitter) {
 	var total, personal int
@@ -559,7 +599,7 @@ func chkYouAndUs(e *Engine, p *page, em *emitter) {
 	share := float64(personal) / float64(total)
 	if short := int(math.Ceil(10 * (youAndUsShare - share) / youAndUsShare)); share < youAndUsShare && short > 0 {
 		em.addW(min(short, 10), SevInfo, nil, trimSnippet(firstImpersonal, 120), []string{strconv.Itoa(personal) + " of " + strconv.Itoa(total)},
-			"Only "+strconv.Itoa(personal)+" of "+strconv.Itoa(total)+" sentences speak to the reader as \"you\" or for the council as \"we\": write \"we\" for the council and \"you\" for the reader (aim for 1 sentence in 5 or more)")
+			"Only "+strconv.Itoa(personal)+" of "+strconv.Itoa(total)+" sentences speak to the reader as \"you\" or for the council as \"we\": write \"we\" for the council and \"you\" for the reader (aim for one sentence in five or more)")
 	}
 }
 

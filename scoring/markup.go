@@ -32,7 +32,16 @@ const (
 	// d-md-none, Foundation show-for-small-only...): templates that print
 	// the content twice, once for phones, mark the phone copy so.
 	cSmallOnly
+	// cBadge: a tag, badge or label component (GOV.UK and NHS tags,
+	// Bootstrap badges and labels): a styled status word, not emphasis
+	// and not a heading, however bold its style.
+	cBadge
 )
+
+var badgeClasses = map[string]bool{
+	"tag": true, "badge": true, "pill": true, "chip": true, "lozenge": true, "label": true,
+	"govuk-tag": true, "nhsuk-tag": true, "ds_tag": true, "lgd-tag": true,
+}
 
 var smallOnlyClasses = map[string]bool{
 	"visible-xs": true, "visible-xs-block": true, "visible-xs-inline": true, "visible-xs-inline-block": true,
@@ -60,7 +69,7 @@ var visuallyHiddenClasses = map[string]bool{
 // sets (the three lists do not overlap: TestClassListsApart).
 var classTokenFlags = func() map[string]classFlags {
 	out := map[string]classFlags{}
-	for set, f := range map[*map[string]bool]classFlags{&hiddenClasses: cHidden, &visuallyHiddenClasses: cVisuallyHidden, &smallOnlyClasses: cSmallOnly} {
+	for set, f := range map[*map[string]bool]classFlags{&hiddenClasses: cHidden, &visuallyHiddenClasses: cVisuallyHidden, &smallOnlyClasses: cSmallOnly, &badgeClasses: cBadge} {
 		for t := range *set {
 			out[t] |= f
 		}
@@ -101,6 +110,8 @@ func classInfoOf(class string) (f classFlags, widget string, chrome int) {
 		switch {
 		case iconToken(t):
 			f |= cIcon
+		case strings.HasPrefix(t, "govuk-tag--") || strings.HasPrefix(t, "nhsuk-tag--") || strings.HasPrefix(t, "badge-") || strings.HasPrefix(t, "label-"):
+			f |= cBadge
 		case dialogToken(t):
 			f |= cDialog
 		}

@@ -506,7 +506,7 @@ var standardNotes = []string{
 	"**a11y-table-headers** reports data tables whose first row or column is set out as headers but not marked up (WCAG 1.3.1 failure F91); a layout table, or a one-row table, has no headers to mark.",
 	"**a11y-duplicate-id** keeps the ids something refers to (a label, an ARIA attribute, an in-page link), as the catalogue says to rank first; ids nothing refers to are **a11y-duplicate-id-unreferenced**, advisory, since WCAG 2.2 removed 4.1.1 Parsing.",
 	"**a11y-pdf-links**: a form published as a document still counts double (the catalogue), but another document counts only when its link does not say its file type and size (GOV.UK, \"Publishing accessible documents\"): the standard does not forbid documents, and a council must publish many.",
-	"**lgd-you-and-us** asks for at least 1 sentence in 5 that speaks to the reader as \"you\" or for the council as \"we\" (1.1 says \"where appropriate\", so the threshold is low); **lgd-headings** asks for a heading at least every 300 words (the standard gives no number).",
+	"**lgd-you-and-us** asks for at least one sentence in five that speaks to the reader as \"you\" or for the council as \"we\" (1.1 says \"where appropriate\", so the threshold is low); **lgd-headings** asks for a heading at least every 300 words (the standard gives no number).",
 	"**read-words-to-avoid** uses every word of the catalogue's words-to-avoid.tsv (a test keeps the coded list and the file in step), with each word's exception (\"agenda\" for a meeting, \"foster\" for children, \"impact\" and \"progress\" as nouns, \"key\" for things that unlock).",
 }
 

@@ -842,6 +842,9 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		w.labelDep++
 		decLabel = true
 	case "b", "strong":
+		if cls&cBadge != 0 {
+			break // a tag or badge: a styled label, not bold text
+		}
 		w.bold++
 		isBold = true
 		boldLen, boldFlushes, boldWords = w.buf.Len(), w.flushes, w.bufBold

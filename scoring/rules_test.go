@@ -203,6 +203,9 @@ func TestNewChecks(t *testing.T) {
 		{"lgd-link-text", `<p>See <a href="https://www.gov.uk/guidance/brownfield-land-registers">https://www.gov.uk/guidance/brownfield-land-registers</a> for more.</p>`, 1},
 		{"lgd-link-text", `<p>Download <a href="/a.csv">brownfield-land.csv</a> or <a href="/b">erewash_brownfieldlandregister_2017-12-05_rev1</a>.</p>`, 2},
 		{"lgd-link-text", `<p>Read the <a href="/g">guidance on brownfield land registers</a>, or email <a href="mailto:a@b.gov.uk">a@b.gov.uk</a> or visit <a href="https://www.gov.uk">GOV.UK</a>.</p>`, 0},
+		// a web address given as data: a table of pages, a "Website:" field; a file name in an attachments table is still a name
+		{"lgd-link-text", `<table><tr><th>Page</th><th>Findings</th></tr><tr><td><a href="https://x.gov.uk/a">https://x.gov.uk/a</a></td><td>3</td></tr><tr><td><a href="https://x.gov.uk/b">https://x.gov.uk/b</a></td><td>1</td></tr></table><p>Website: <a href="https://www.example.org.uk/">www.example.org.uk</a></p><dl><dt>Website</dt><dd><a href="https://www.example.gov.uk/">https://www.example.gov.uk/</a></dd></dl>`, 0},
+		{"lgd-link-text", `<table><tr><th>Attachment</th><th>Size</th></tr><tr><td><a href="/f/brownfield-land.csv">brownfield-land.csv</a></td><td>25.92 KB</td></tr></table><p>Building with Nature: <a href="https://www.buildingwithnature.org.uk/">https://www.buildingwithnature.org.uk/</a></p>`, 2},
 		{"lgd-click-here", `<p>The register <a href="/r.xlsm">View / Download</a> (xlsm 57 kB)</p>`, 1},
 		{"lgd-links-in-text", `<p>Part 1 may be downloaded on the above link. There is a link to this in the Related Content section.</p>`, 2},
 		{"lgd-links-in-text", `<p>You can download the register using the links below:</p>`, 0},
@@ -221,6 +224,8 @@ func TestNewChecks(t *testing.T) {
 		{"lgd-percent", `<p>The aim is that 90% of sites have permission.</p><table><tr><td>Site</td><td>Share</td></tr><tr><td>A</td><td>20%</td></tr></table>`, 1},
 		// headings
 		{"lgd-bold-heading", `<p><strong>Useful links</strong></p><p>These pages explain the rules in more detail.</p><p><strong>This is a bold sentence for emphasis.</strong></p><p>More text follows here.</p>`, 1},
+		// a GOV.UK tag or a badge is a styled status word, not a bold heading
+		{"lgd-bold-heading", `<p><strong class="govuk-tag govuk-tag--grey">warning</strong></p><p>Page: the planning page.</p><p><span class="badge">New</span></p><p>More text follows here.</p>`, 0},
 		{"lgd-heading-length", `<h2>Government regulations require local planning authorities to prepare and maintain a register of brownfield sites.</h2><h2>What was the process for deciding which sites to put on the register?</h2>`, 1},
 		// LGD 1.2 acronyms (advisory)
 		{"lgd-acronyms", `<p>The GLA is hosting the data. The Strategic Housing Land Availability Assessment (SHLAA) is here; see the SHLAA. The BBC and NHS are well known. This is NOT a drill, and not a test.</p>`, 1},
@@ -372,7 +377,7 @@ func TestDateMatchersMatchRegexps(t *testing.T) {
 // (classTokenFlags merges them).
 func TestClassListsApart(t *testing.T) {
 	seen := map[string]int{}
-	for _, set := range []map[string]bool{hiddenClasses, visuallyHiddenClasses, smallOnlyClasses} {
+	for _, set := range []map[string]bool{hiddenClasses, visuallyHiddenClasses, smallOnlyClasses, badgeClasses} {
 		for c := range set {
 			seen[c]++
 		}
