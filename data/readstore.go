@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
 )
 
 // The read side: what the dashboard and the exports read about crawls (the
@@ -84,7 +86,8 @@ LIMIT ? OFFSET ?`
 	sqlDashStreamFindings = `SELECT ` + findingCols + `
 FROM findings
 WHERE (? = '' OR run_id = ?) AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
-  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE (? = '' OR run_id = ?) GROUP BY run_id, council_code)`
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE (? = '' OR run_id = ?) GROUP BY run_id, council_code)
+ORDER BY run_id, council_code, check_id, url, selector, snippet, message, task`
 
 	// sqlDashRunPages counts pages stored so far by the given (running) runs.
 	sqlDashRunPages = `SELECT run_id, count(), countIf(error_class != '' OR status >= 400)
@@ -323,10 +326,17 @@ func (s *Store) FindingsPage(ctx context.Context, f FindingFilter) ([]Finding, e
 	return out, wrapRead(rows.Err())
 }
 
+// exportSortBytes is the memory a findings export may sort in before it
+// spills to disk.
+const exportSortBytes = 256 << 20
+
 // StreamFindings streams findings of completed attempts row by row.
 func (s *Store) StreamFindings(ctx context.Context, f FindingFilter, fn func(Finding) error) error {
 	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
 	defer cancel()
+	// The order makes two exports of the same data byte-identical; a large
+	// export sorts on disk past exportSortBytes rather than in memory.
+	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_bytes_before_external_sort": exportSortBytes}))
 	rows, err := s.conn.Query(ctx, sqlDashStreamFindings, f.RunID, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID, f.RunID)
 	if err != nil {
 		return wrapRead(fmt.Errorf("findings export: %w", err))
