@@ -329,15 +329,17 @@ func (s *Store) FindingsPage(ctx context.Context, f FindingFilter) ([]Finding, e
 	return out, wrapRead(rows.Err())
 }
 
-// exportSortBytes is how much of a findings export ClickHouse sorts in
-// memory before it spills to disk.
+// exportSortBytes is the memory a findings export may sort in before it
+// spills to disk.
 const exportSortBytes = 256 << 20
 
-// StreamFindings streams findings of completed attempts row by row, in a
-// fixed order.
+// StreamFindings streams findings of completed attempts row by row.
 func (s *Store) StreamFindings(ctx context.Context, f FindingFilter, fn func(Finding) error) error {
 	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
 	defer cancel()
+	// The order makes two exports of the same data byte-identical (every
+	// column is in it); a large export sorts on disk past exportSortBytes
+	// rather than in memory.
 	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_bytes_before_external_sort": exportSortBytes}))
 	rows, err := s.conn.Query(ctx, sqlDashStreamFindings, f.RunID, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID, f.RunID)
 	if err != nil {
