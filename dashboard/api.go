@@ -396,26 +396,14 @@ type apiScoreList struct {
 // resolveRun returns the run a reference names (an id, latest or
 // previous); ok is false when none was given and no run has scores yet.
 func (m *model) resolveRun(ref string) (data.Run, bool, error) {
-	switch ref {
-	case "", data.RunLatest, data.RunPrevious:
-		i := 0
-		if ref == data.RunPrevious {
-			i = 1
-		}
-		if i < len(m.crawl.runs) {
-			return m.crawl.runs[i], true, nil
-		}
-		if ref == "" {
+	if ref == "" {
+		if len(m.crawl.runs) == 0 {
 			return data.Run{}, false, nil
 		}
-		return data.Run{}, false, notFound("run", "run=%s: %d crawl runs have scores so far", ref, len(m.crawl.runs))
+		ref = data.RunLatest
 	}
-	for _, r := range m.crawl.all {
-		if r.ID == ref {
-			return r, true, nil
-		}
-	}
-	return data.Run{}, false, notFound("run", "no crawl run has the id %q: see /api/v1/runs", short(ref))
+	r, err := resolveRun(ref, m.crawl.all, m.crawl.runs)
+	return r, err == nil, err
 }
 
 // apiScores returns category and overall scores of a run (default: latest).

@@ -39,6 +39,33 @@ type ExportSource struct {
 	Store    *data.Store
 	Reviews  *reviews.Service
 	Councils []data.Council
+	// Runs (every run) and Scored (the runs with scores), both newest
+	// first, when the caller has them (the server's read model): an export
+	// then asks the database nothing before it streams. Nil: the store is
+	// asked (the command line).
+	Runs, Scored []data.Run
+}
+
+// resolveRun is what a run reference names among runs (every run) and
+// scored (the runs with scores), or a NotFoundError.
+func resolveRun(ref string, runs, scored []data.Run) (data.Run, error) {
+	switch ref {
+	case data.RunLatest, data.RunPrevious:
+		i := 0
+		if ref == data.RunPrevious {
+			i = 1
+		}
+		if i < len(scored) {
+			return scored[i], nil
+		}
+		return data.Run{}, notFound("run", "run=%s: %d crawl runs have scores so far", ref, len(scored))
+	}
+	for _, r := range runs {
+		if r.ID == ref {
+			return r, nil
+		}
+	}
+	return data.Run{}, notFound("run", "no crawl run has the id %q: see /api/v1/runs", short(ref))
 }
 
 // Export kinds and formats.
@@ -273,21 +300,23 @@ func PrepareExport(ctx context.Context, src ExportSource, req ExportRequest) (*P
 			return nil, notFound("file", "reviews are not enabled on this server")
 		}
 	} else {
-		runs, err := src.Store.Runs(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", data.ErrUnavailable, err)
+		runs, scored := src.Runs, src.Scored
+		if runs == nil {
+			var err error
+			if runs, err = src.Store.Runs(ctx); err != nil {
+				return nil, fmt.Errorf("%w: %v", data.ErrUnavailable, err)
+			}
+			if req.Run == data.RunLatest || req.Run == data.RunPrevious {
+				if scored, err = src.Store.ScoredRuns(ctx); err != nil {
+					return nil, err
+				}
+			}
 		}
 		for _, r := range runs {
 			p.runs[r.ID] = r
 		}
 		if req.Run != "" {
-			run, err := src.Store.ResolveRun(ctx, req.Run)
-			if errors.Is(err, data.ErrNotFound) {
-				if req.Run == data.RunLatest || req.Run == data.RunPrevious {
-					return nil, notFound("run", "run=%s: not enough crawl runs have scores yet", req.Run)
-				}
-				return nil, notFound("run", "no crawl run has the id %q: see /api/v1/runs", short(req.Run))
-			}
+			run, err := resolveRun(req.Run, runs, scored)
 			if err != nil {
 				return nil, err
 			}
@@ -601,7 +630,16 @@ func (s *Server) export(c *gin.Context) {
 	kind, format, _ := strings.Cut(c.Param("file"), ".")
 	req := ExportRequest{Kind: kind, Format: format, Run: v.str("run"), Council: v.str("council"), CheckID: v.str("check"),
 		MethodVersion: s.method}
-	p, err := PrepareExport(c.Request.Context(), s.exportSource(), req)
+	m, ok := s.modelFor(c)
+	if !ok {
+		return
+	}
+	src := s.exportSource()
+	src.Runs, src.Scored = m.crawl.all, m.crawl.runs
+	if src.Runs == nil {
+		src.Runs = []data.Run{} // the model's word: no run yet
+	}
+	p, err := PrepareExport(c.Request.Context(), src, req)
 	if err != nil {
 		s.fail(c, err)
 		return

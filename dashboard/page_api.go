@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -123,11 +124,14 @@ func readDoc(raw []byte) (docModel, error) {
 				c := r.Content[mt]
 				a.Media = append(a.Media, docMedia{Type: mt, Schema: typeWords(c.Schema)})
 				if st == "200" && c.Example != nil {
-					b, err := json.MarshalIndent(c.Example, "", "  ")
-					if err != nil {
+					var b strings.Builder
+					enc := json.NewEncoder(&b)
+					enc.SetEscapeHTML(false)
+					enc.SetIndent("", "  ")
+					if err := enc.Encode(c.Example); err != nil {
 						return m, err
 					}
-					op.Example = string(b)
+					op.Example = strings.TrimSuffix(b.String(), "\n")
 				}
 			}
 			if st == "200" {
@@ -233,9 +237,13 @@ func schemaWords(s map[string]any) string {
 		}
 		return "one of " + strings.Join(vs, ", ")
 	case s["type"] == "integer":
-		w := fmt.Sprintf("whole number from %v to %v", s["minimum"], s["maximum"])
+		num := func(v any) string {
+			f, _ := v.(float64)
+			return strconv.FormatFloat(f, 'f', -1, 64)
+		}
+		w := fmt.Sprintf("whole number from %s to %s", num(s["minimum"]), num(s["maximum"]))
 		if d, ok := s["default"]; ok {
-			w += fmt.Sprintf(", default %v", d)
+			w += ", default " + num(d)
 		}
 		return w
 	case s["pattern"] != nil:
