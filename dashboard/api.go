@@ -110,6 +110,8 @@ type apiTrendPoint struct {
 	Position   int        `json:"position,omitempty"`
 	Of         int        `json:"of,omitempty"`
 	Categories []CatScore `json:"categories"`
+	// MethodVersion is the scoring method of the run's scores.
+	MethodVersion string `json:"method_version"`
 }
 
 func (s *Server) apiCouncil(c *gin.Context) {
@@ -135,7 +137,7 @@ func (s *Server) apiCouncil(c *gin.Context) {
 	var trend []apiTrendPoint
 	for _, p := range cm.trend {
 		tp := apiTrendPoint{RunID: p.Run.ID, StartedAt: p.Run.StartedAt.UTC().Format("2006-01-02T15:04:05Z"),
-			Position: p.Position, Of: p.Of, Categories: p.Categories}
+			Position: p.Position, Of: p.Of, Categories: p.Categories, MethodVersion: p.MethodVersion}
 		if p.HasOverall {
 			v := p.Overall
 			tp.Score = &v

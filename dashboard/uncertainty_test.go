@@ -154,6 +154,10 @@ func TestScoresSayHowSure(t *testing.T) {
 				}
 			}
 		}
+		pg = get(t, hs.URL, "/api/v1/councils/E1")
+		if !strings.Contains(pg.body, `"method_version":"2025.9"}]`) {
+			t.Errorf("/api/v1/councils/E1: the trend does not name the method of its scores:\n%.2000s", pg.body)
+		}
 		pg = get(t, hs.URL, "/api/v1/councils/B1")
 		for _, want := range []string{`"not_scored_pages":{"total":1,"reasons":[{"council_code":"B1","reason":"error page (HTTP 404)","pages":1}]`,
 			`"check_id":"lgd-acronyms"`, `"advisory":true`, `"unscorable":"lgd-click-here is counted per 100 words read`} {
