@@ -107,6 +107,9 @@ type apiLeagueRow struct {
 	Review        apiReviewScore `json:"review"`
 	HasReview     bool           `json:"has_review"`
 	Demo          bool           `json:"demo"`
+	// How sure the score and rank are (omitted when no interval is stored).
+	Interval *ScoreRange `json:"interval,omitempty"`
+	RankBand *RankBand   `json:"rank_band,omitempty"`
 }
 
 func toAPILeagueRow(r LeagueRow) apiLeagueRow {
@@ -117,7 +120,7 @@ func toAPILeagueRow(r LeagueRow) apiLeagueRow {
 	return apiLeagueRow{Rank: r.Rank, Council: toAPICouncil(r.Council), RunID: r.RunID, MethodVersion: r.MethodVersion,
 		Crawled: r.Crawled, Score: r.Score, HasScore: r.HasScore, Categories: cats, Change: r.Change,
 		HasChange: r.HasChange, PrevRunID: r.PrevRunID, Review: toAPIReviewScore(r.Review), HasReview: r.HasReview,
-		Demo: r.Crawled.Demo || (r.HasReview && r.Review.DemoN > 0)}
+		Interval: r.Interval, RankBand: r.Band, Demo: r.Crawled.Demo || (r.HasReview && r.Review.DemoN > 0)}
 }
 
 // apiCouncilItem is a council of the list, with its latest league row.
@@ -167,12 +170,8 @@ type apiTrendPoint struct {
 	Of         int        `json:"of,omitempty"`
 	Categories []CatScore `json:"categories"`
 	Demo       bool       `json:"demo"`
-}
-
-// apiCheckResult is one check's figures for a council in its latest run.
-type apiCheckResult struct {
-	data.CheckResult
-	Demo bool `json:"demo"`
+	// MethodVersion is the scoring method of the run's scores.
+	MethodVersion string `json:"method_version"`
 }
 
 // apiPeerGroup is a council's peers (same type and nation) and their
@@ -197,6 +196,7 @@ type apiCouncilDetail struct {
 	Trend         []apiTrendPoint  `json:"trend"`
 	Checks        []apiCheckResult `json:"checks"`
 	Badge         apiBadge         `json:"badge"`
+	NotScored     apiUnscored      `json:"not_scored_pages"`
 	FeedURL       string           `json:"feed_url"`
 	Demo          bool             `json:"demo"`
 }
@@ -215,7 +215,8 @@ func (s *Server) apiCouncil(c *gin.Context) {
 		return
 	}
 	out := apiCouncilDetail{Council: toAPICouncil(co), MethodVersion: s.method, Trend: []apiTrendPoint{}, Checks: []apiCheckResult{},
-		Badge: s.badgeFor(co), FeedURL: s.abs("/councils/" + url.PathEscape(co.Code) + "/feed.atom")}
+		NotScored: toAPIUnscored(unscoredView{}),
+		Badge:     s.badgeFor(co), FeedURL: s.abs("/councils/" + url.PathEscape(co.Code) + "/feed.atom")}
 	row, has := m.row(co.Code)
 	cm := m.crawl.councils[co.Code]
 	if !has || cm == nil {
@@ -233,16 +234,18 @@ func (s *Server) apiCouncil(c *gin.Context) {
 	out.PeerGroup = &pg
 	for _, p := range cm.trend {
 		tp := apiTrendPoint{RunID: p.Run.ID, StartedAt: p.Run.StartedAt.UTC().Format(time.RFC3339),
-			Position: p.Position, Of: p.Of, Categories: p.Categories, Demo: p.Run.Demo}
+			Position: p.Position, Of: p.Of, Categories: p.Categories, MethodVersion: p.MethodVersion, Demo: p.Run.Demo}
 		if p.HasOverall {
 			v := p.Overall
 			tp.Score = &v
 		}
 		out.Trend = append(out.Trend, tp)
 	}
-	for _, r := range cm.results {
-		out.Checks = append(out.Checks, apiCheckResult{CheckResult: r, Demo: row.Crawled.Demo})
+	for _, r := range apiCheckResults(s.cat.method, row.MethodVersion, cm.results) {
+		r.Demo = row.Crawled.Demo
+		out.Checks = append(out.Checks, r)
 	}
+	out.NotScored = toAPIUnscored(cm.unscored)
 	c.JSON(http.StatusOK, out)
 }
 
@@ -380,12 +383,13 @@ func (s *Server) apiRuns(c *gin.Context) {
 }
 
 type apiScore struct {
-	RunID         string  `json:"run_id"`
-	MethodVersion string  `json:"method_version"`
-	Council       string  `json:"council_code"`
-	Category      string  `json:"category"`
-	Score         float64 `json:"score"`
-	Demo          bool    `json:"demo"`
+	RunID         string      `json:"run_id"`
+	MethodVersion string      `json:"method_version"`
+	Council       string      `json:"council_code"`
+	Category      string      `json:"category"`
+	Score         float64     `json:"score"`
+	Interval      *ScoreRange `json:"interval,omitempty"`
+	Demo          bool        `json:"demo"`
 }
 
 type apiScoreList struct {
@@ -441,8 +445,9 @@ func (s *Server) apiScores(c *gin.Context) {
 			}
 			for _, cat := range append([]string{scoring.CategoryOverall}, s.cat.cats...) {
 				if sc, ok := cs[cat]; ok {
-					items = append(items, apiScore{RunID: run.ID, MethodVersion: m.crawl.mv[run.ID][co.Code], Council: co.Code,
-						Category: cat, Score: sc, Demo: run.Demo})
+					mv := m.crawl.mv[run.ID][co.Code]
+					items = append(items, apiScore{RunID: run.ID, MethodVersion: mv, Council: co.Code, Category: cat, Score: sc,
+						Interval: m.crawl.intervals.get(run.ID, co.Code, mv, cat), Demo: run.Demo})
 				}
 			}
 		}
@@ -477,6 +482,9 @@ type apiCheck struct {
 	Description string `json:"description"`
 	RuleRef     string `json:"rule_ref"`
 	RuleURL     string `json:"rule_url"`
+	// Advisory checks carry no weight in any score; AdvisoryWhy says why.
+	Advisory    bool   `json:"advisory"`
+	AdvisoryWhy string `json:"advisory_reason,omitempty"`
 }
 
 type apiCheckList struct {
@@ -491,7 +499,9 @@ func (s *Server) apiChecks(c *gin.Context) {
 	}
 	items := make([]apiCheck, len(s.cat.checks))
 	for i, ch := range s.cat.checks {
-		items[i] = apiCheck{ID: ch.ID, Category: ch.Category, Level: ch.Level, Description: ch.Description, RuleRef: ch.RuleRef, RuleURL: ch.RuleURL}
+		why, adv := s.cat.method.Advisory[ch.ID]
+		items[i] = apiCheck{ID: ch.ID, Category: ch.Category, Level: ch.Level, Description: ch.Description, RuleRef: ch.RuleRef, RuleURL: ch.RuleURL,
+			Advisory: adv, AdvisoryWhy: why}
 	}
 	out := apiCheckList{}
 	out.Items, out.apiPage = paged(c, v, items)

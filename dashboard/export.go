@@ -124,69 +124,77 @@ type column struct {
 	name string
 	kind colKind
 	doc  string
+	null bool // may be empty (CSV), null (JSON and Parquet)
 }
 
 // Columns every crawl export ends with: who the council is, when the run
 // was, and whether it is demo data.
 var (
-	colCouncilName   = column{"council_name", colString, "The council's name, from the register"}
-	colCouncilType   = column{"council_type", colString, "The council's type (such as Non-metropolitan district or Unitary authority), from the register"}
-	colCouncilNation = column{"council_nation", colString, "England, Scotland, Wales or Northern Ireland"}
-	colCouncilRegion = column{"council_region", colString, "The council's region (English councils), from the register"}
-	colRunStartedAt  = column{"run_started_at", colTime, "When the crawl run started (UTC): the run's date"}
-	colDemo          = column{"demo", colBool, "true when the row is demo data: from a run of the offline demo (a local web of council sites), or a demo review"}
+	colCouncilName   = column{"council_name", colString, "The council's name, from the register", false}
+	colCouncilType   = column{"council_type", colString, "The council's type (such as Non-metropolitan district or Unitary authority), from the register", false}
+	colCouncilNation = column{"council_nation", colString, "England, Scotland, Wales or Northern Ireland", false}
+	colCouncilRegion = column{"council_region", colString, "The council's region (English councils), from the register", false}
+	colRunStartedAt  = column{"run_started_at", colTime, "When the crawl run started (UTC): the run's date", false}
+	colDemo          = column{"demo", colBool, "true when the row is demo data: from a run of the offline demo (a local web of council sites), or a demo review", false}
 )
 
 var scoreColumns = []column{
-	{"run_id", colString, "Identifier of the crawl run"},
-	{"method_version", colString, "Version of the scoring method that produced the row; a run re-scored under a new method has rows for both"},
-	{"council_code", colString, "Council code from the register (GSS code where there is one)"},
-	{"category", colString, "content, accessibility, readability, technical, statement, findability, or overall for the site score"},
-	{"check_id", colString, "The check, for check scores; empty for category and overall scores"},
-	{"score", colFloat, "Score from 0 (worst) to 100 (best)"},
-	{"scored_at", colTime, "When the score was computed (UTC)"},
+	{"run_id", colString, "Identifier of the crawl run", false},
+	{"method_version", colString, "Version of the scoring method that produced the row; a run re-scored under a new method has rows for both", false},
+	{"council_code", colString, "Council code from the register (the Government Statistical Service code where there is one)", false},
+	{"category", colString, "content, accessibility, readability, technical, statement, findability, or overall for the site score", false},
+	{"check_id", colString, "The check, for check scores; empty for category and overall scores", false},
+	{"score", colFloat, "Score from 0 (worst) to 100 (best)", false},
+	{"scored_at", colTime, "When the score was computed (UTC)", false},
+	// How sure the score is (scoreIntervalCols, export_intervals.go).
+	{"score_low", colFloat, "Low end of the score's interval (bootstrap over the site's pages); empty when none is stored", true},
+	{"score_high", colFloat, "High end of the score's interval; empty when none is stored", true},
+	{"interval_level", colFloat, "Share of the redrawn scores inside the interval (0.9: the middle 90 percent)", true},
+	{"too_few_pages", colBool, "true when the site had too few pages to tell: it is not ranked", true},
+	{"rank_best", colInt, "Best position the score may hold among the run's councils, given the intervals (overall and category scores)", true},
+	{"rank_worst", colInt, "Worst position it may hold; rank_best < rank_worst is a joint position shared with councils whose intervals overlap", true},
 	colCouncilName, colCouncilType, colCouncilNation, colCouncilRegion, colRunStartedAt, colDemo,
 }
 
 var findingColumns = []column{
-	{"run_id", colString, "Identifier of the crawl run"},
-	{"method_version", colString, "Scoring method that found it"},
-	{"council_code", colString, "Council code from the register"},
-	{"check_id", colString, "The check (see /checks or GET /api/v1/checks for its description and rule)"},
-	{"category", colString, "The check's category"},
-	{"severity", colString, "info, warning or error"},
-	{"url", colString, "The page the finding is on (the home page for site-wide checks)"},
-	{"selector", colString, "CSS selector of the element, when there is one"},
-	{"snippet", colString, "The text or HTML found, trimmed (text quoted from the council's page)"},
-	{"matched", colList, "The words or characters matched: separated by \" | \" in CSV, a list in JSON and Parquet"},
-	{"message", colString, "What is wrong, in one line"},
-	{"task", colString, "Top task id, for findability findings (see GET /api/v1/tasks)"},
-	{"created_at", colTime, "When the finding was stored (UTC)"},
+	{"run_id", colString, "Identifier of the crawl run", false},
+	{"method_version", colString, "Scoring method that found it", false},
+	{"council_code", colString, "Council code from the register", false},
+	{"check_id", colString, "The check (see /checks or /api/v1/checks for its description and rule)", false},
+	{"category", colString, "The check's category", false},
+	{"severity", colString, "info, warning or error", false},
+	{"url", colString, "The page the finding is on (the home page for site-wide checks)", false},
+	{"selector", colString, "Selector (as in a style sheet) of the element, when there is one", false},
+	{"snippet", colString, "The text or HTML found, trimmed (text quoted from the council's page)", false},
+	{"matched", colList, "The words or characters matched: separated by \" | \" in CSV, a list in JSON and Parquet", false},
+	{"message", colString, "What is wrong, in one line", false},
+	{"task", colString, "Top task id, for findability findings (see /api/v1/tasks)", false},
+	{"created_at", colTime, "When the finding was stored (UTC)", false},
 	colCouncilName, colCouncilType, colCouncilNation, colCouncilRegion, colRunStartedAt, colDemo,
 }
 
 // reviewColumnDocs say what the reviews export's columns (named by
 // reviews.ExportColumns) hold.
 var reviewColumnDocs = map[string]column{
-	"review_id":        {"review_id", colString, "Identifier of the review"},
-	"council_code":     {"council_code", colString, "Council code from the register"},
-	"task":             {"task", colString, "The top task tried (see GET /api/v1/tasks)"},
-	"reviewer":         {"reviewer", colString, "public or peer (council staff reviewing another council's site)"},
-	"nav":              {"nav", colInt, "Rating of finding the task through the site's navigation, on the review scale (see Review ratings in DATA.md)"},
-	"atoz":             {"atoz", colInt, "Rating of finding it through the site's A to Z (same scale)"},
-	"search_engine":    {"search_engine", colInt, "Rating of finding it through a search engine (same scale)"},
-	"site_search":      {"site_search", colInt, "Rating of finding it through the site's own search (same scale)"},
-	"routes_tried":     {"routes_tried", colInt, "How many of the four ways the reviewer tried"},
-	"usability_index":  {"usability_index", colInt, "Sum of the ratings of the ways tried (Council Usability Dashboard method)"},
-	"review_score":     {"review_score", colFloat, "The usability index on a 0 to 100 scale"},
-	"importance":       {"importance", colInt, "How important the task is to the reviewer, from one (not at all) to five (very)"},
-	"found":            {"found", colBool, "Whether the reviewer completed the task"},
-	"comment":          {"comment", colString, "The reviewer's comment; empty unless a moderator approved it"},
-	"end_url":          {"end_url", colString, "Where the reviewer ended up; empty unless the comment was approved"},
-	"comment_status":   {"comment_status", colString, "none, pending, approved or rejected"},
-	"ratings_excluded": {"ratings_excluded", colBool, "A moderator excluded the ratings from the scores"},
-	"demo":             {"demo", colBool, "true for the bundled demo reviews (shown as demo data on the dashboard too)"},
-	"created_at":       {"created_at", colTime, "When the review was posted (UTC)"},
+	"review_id":        {"review_id", colString, "Identifier of the review", false},
+	"council_code":     {"council_code", colString, "Council code from the register", false},
+	"task":             {"task", colString, "The top task tried (see /api/v1/tasks)", false},
+	"reviewer":         {"reviewer", colString, "public or peer (council staff reviewing another council's site)", false},
+	"nav":              {"nav", colInt, "Rating of finding the task through the site's navigation, on the review scale (see Review ratings in DATA.md)", false},
+	"atoz":             {"atoz", colInt, "Rating of finding it through the site's A to Z (same scale)", false},
+	"search_engine":    {"search_engine", colInt, "Rating of finding it through a search engine (same scale)", false},
+	"site_search":      {"site_search", colInt, "Rating of finding it through the site's own search (same scale)", false},
+	"routes_tried":     {"routes_tried", colInt, "How many of the four ways the reviewer tried", false},
+	"usability_index":  {"usability_index", colInt, "Sum of the ratings of the ways tried (Council Usability Dashboard method)", false},
+	"review_score":     {"review_score", colFloat, "The usability index on a 0 to 100 scale", false},
+	"importance":       {"importance", colInt, "How important the task is to the reviewer, from one (not at all) to five (very)", false},
+	"found":            {"found", colBool, "Whether the reviewer completed the task", false},
+	"comment":          {"comment", colString, "The reviewer's comment; empty unless a moderator approved it", false},
+	"end_url":          {"end_url", colString, "Where the reviewer ended up; empty unless the comment was approved", false},
+	"comment_status":   {"comment_status", colString, "none, pending, approved or rejected", false},
+	"ratings_excluded": {"ratings_excluded", colBool, "A moderator excluded the ratings from the scores", false},
+	"demo":             {"demo", colBool, "true for the bundled demo reviews (shown as demo data on the dashboard too)", false},
+	"created_at":       {"created_at", colTime, "When the review was posted (UTC)", false},
 }
 
 // reviewColumns are the reviews export's columns: reviews' own, then who
@@ -403,10 +411,15 @@ func (p *PreparedExport) table() table {
 	req := p.req
 	switch req.Kind {
 	case "scores":
+		x := &scoreExtras{store: p.src.Store}
 		return table{cols: scoreColumns, stream: func(ctx context.Context, emit func([]any) error) error {
 			return p.src.Store.StreamScores(ctx, data.ScoreFilter{RunID: req.Run, Council: req.Council}, func(r data.ScoreExport) error {
+				extra, err := x.cells(ctx, r)
+				if err != nil {
+					return err
+				}
 				run := p.runs[r.RunID]
-				row := append([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt}, p.councilCells(r.Council)...)
+				row := append(append([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt}, extra...), p.councilCells(r.Council)...)
 				return emit(append(row, run.StartedAt, run.Demo))
 			})
 		}}
@@ -615,10 +628,10 @@ func (o orderedRow) MarshalJSON() ([]byte, error) {
 
 // opExport's parameters.
 var exportParams = []param{
-	{name: "file", in: "path", typ: "string", required: true, example: "scores.csv", doc: "What to download and in which format."},
+	{name: "file", in: "path", typ: "string", required: true, example: "scores.csv", doc: "What to download and in which format"},
 	pRun, pCouncil,
 	{name: "check", in: "query", typ: "string", maxLen: maxParamLen, example: "lgd-ampersand",
-		doc: "Only this check (its id from `/api/v1/checks`): the findings export only."},
+		doc: "Only this check (its id from `/api/v1/checks`): the findings export only"},
 }
 
 // export serves GET /export/{scores,findings,reviews}.{csv,json,parquet}.

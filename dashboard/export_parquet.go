@@ -30,6 +30,12 @@ type scoreParquet struct {
 	CheckID       string    `parquet:"check_id,dict"`
 	Score         float64   `parquet:"score"`
 	ScoredAt      time.Time `parquet:"scored_at,timestamp(millisecond:utc)"`
+	ScoreLow      *float64  `parquet:"score_low,optional"`
+	ScoreHigh     *float64  `parquet:"score_high,optional"`
+	IntervalLevel *float64  `parquet:"interval_level,optional"`
+	TooFewPages   *bool     `parquet:"too_few_pages,optional"`
+	RankBest      *int64    `parquet:"rank_best,optional"`
+	RankWorst     *int64    `parquet:"rank_worst,optional"`
 	CouncilName   string    `parquet:"council_name,dict"`
 	CouncilType   string    `parquet:"council_type,dict"`
 	CouncilNation string    `parquet:"council_nation,dict"`
@@ -70,12 +76,36 @@ func tm(v any) time.Time {
 	return t.UTC()
 }
 
+// optFloat, optBool and optInt are an optional cell's value, nil when empty.
+func optFloat(v any) *float64 {
+	if f, ok := v.(float64); ok {
+		return &f
+	}
+	return nil
+}
+
+func optBool(v any) *bool {
+	if b, ok := v.(bool); ok {
+		return &b
+	}
+	return nil
+}
+
+func optInt(v any) *int64 {
+	if n, ok := v.(int); ok {
+		i := int64(n)
+		return &i
+	}
+	return nil
+}
+
 func toScoreParquet(r []any) scoreParquet {
 	f, _ := r[5].(float64)
-	d, _ := r[12].(bool)
+	d, _ := r[18].(bool)
 	return scoreParquet{RunID: str(r[0]), MethodVersion: str(r[1]), CouncilCode: str(r[2]), Category: str(r[3]), CheckID: str(r[4]),
-		Score: f, ScoredAt: tm(r[6]), CouncilName: str(r[7]), CouncilType: str(r[8]), CouncilNation: str(r[9]),
-		CouncilRegion: str(r[10]), RunStartedAt: tm(r[11]), Demo: d}
+		Score: f, ScoredAt: tm(r[6]), ScoreLow: optFloat(r[7]), ScoreHigh: optFloat(r[8]), IntervalLevel: optFloat(r[9]),
+		TooFewPages: optBool(r[10]), RankBest: optInt(r[11]), RankWorst: optInt(r[12]),
+		CouncilName: str(r[13]), CouncilType: str(r[14]), CouncilNation: str(r[15]), CouncilRegion: str(r[16]), RunStartedAt: tm(r[17]), Demo: d}
 }
 
 func toFindingParquet(r []any) findingParquet {

@@ -45,7 +45,11 @@ var (
 		params: []param{pLimit(1000), pOffset}, answer: apiCouncilList{}, dataRead: true, cors: true}
 	opCouncil = &operation{id: "getCouncil", path: "/api/v1/councils/{code}", tag: "councils", summary: "One council: league row, peers, trend and checks",
 		doc: "One council: `latest` (its league row, or `null`), `peer_group` (councils of the same type and nation: their number and, per category, quartiles; the overall score first), " +
-			"`trend` (per run, oldest first), `checks` (per check of its latest run with scores), its `badge` and its Atom `feed_url`.\n\n" +
+			"`trend` (per run, oldest first, each with the method of its scores), `checks` (per check of its latest run with scores: its figures, whether it is advisory and, when it has no score, why), " +
+			"`not_scored_pages` (pages not scored for content and readability, and why), its `badge` and its Atom `feed_url`.\n\n" +
+			"`interval` is how sure the score is (the middle 90 percent of the scores of the site's pages redrawn, see METHOD.md) and `rank_band` the positions it may hold given the other councils' intervals " +
+			"(`joint` when it shares them; `label` \"too few pages to tell\" and no positions when the site had too few pages). Both are left out when no interval is stored (a run crawled before method 2026.2). " +
+			"A row's `method_version` differs from the answer's when the council's latest scores used an older method: they are not comparable with scores under the current one.\n\n" +
 			"```sh\ncurl -s localhost:8080/api/v1/councils/E07000223 | jq '.trend[] | {started_at, score, position}'\n```",
 		params: []param{pCode}, answer: apiCouncilDetail{}, notFound: true, dataRead: true, cors: true}
 	opCouncilReviews = &operation{id: "getCouncilReviews", path: "/api/v1/councils/{code}/reviews", tag: "councils", summary: "One council's reviews and responses",
@@ -57,15 +61,15 @@ var (
 			"```sh\ncurl -s localhost:8080/api/v1/runs | jq '.items[] | select(.status==\"running\") | {sites_done, sites_total, pages}'\n```",
 		params: []param{pLimit(1000), pOffset}, answer: apiRunList{}, dataRead: true, cors: true}
 	opScores = &operation{id: "listScores", path: "/api/v1/scores", tag: "scores", summary: "Category and overall scores of a run",
-		doc: "Category and overall scores of one run (by default the newest run with scores): one item per council and category (`overall` first). " +
+		doc: "Category and overall scores of one run (by default the newest run with scores): one item per council and category (`overall` first), with the score's `interval` when one is stored. " +
 			"Check scores are in the scores export.\n\n```sh\ncurl -s 'localhost:8080/api/v1/scores?council=E07000223' | jq '.items[] | [.category, .score]'\n```",
 		params: []param{pRun, pCouncil, pLimit(1000), pOffset}, answer: apiScoreList{}, notFound: true, dataRead: true, cors: true}
 	opChecks = &operation{id: "listChecks", path: "/api/v1/checks", tag: "checks", summary: "The checks catalogue",
-		doc:    "Every check the scoring method runs, with the rule it comes from. The catalogue is the method's, not crawl data: its items carry no `demo` flag.",
+		doc:    "Every check we run, with the rule it comes from and whether it is advisory (no weight in any score). The catalogue is the method's, not crawl data: its items carry no `demo` flag.",
 		params: []param{pLimit(1000), pOffset}, answer: apiCheckList{}, cors: true}
 	opFindings = &operation{id: "listFindings", path: "/api/v1/findings", tag: "findings", summary: "One page of a run's findings, with evidence",
 		doc: "One page of the findings of a run (by default the newest run with scores), ordered by council, check and URL. " +
-			"`total` counts them all; `next` is the address of the next page. For every finding at once use the findings export, which streams.\n\n" +
+			"`total` counts them all; `next` is the address of the next page. For every finding at once, use the findings export, which streams to you as it reads.\n\n" +
 			"```sh\ncurl -s 'localhost:8080/api/v1/findings?council=E07000223&check=a11y-image-alt&limit=5' | jq '.items[] | {url, selector, snippet}'\n```",
 		params: []param{pRun, pCouncil, pCheck, pLimit(100), pOffset}, answer: apiFindingList{}, notFound: true, dataRead: true, cors: true}
 	opTasks = &operation{id: "listTasks", path: "/api/v1/tasks", tag: "tasks", summary: "The top tasks, with findability and review indexes",
@@ -87,8 +91,8 @@ var (
 			"`councildash export --what findings --format parquet --run latest --out findings.parquet` writes exactly the same bytes from the command line.",
 		params: exportParams, notFound: true, dataRead: true, cors: true, cache: "no-store"}
 	opCouncilFeed = &operation{id: "councilFeed", path: "/councils/{code}/feed.atom", tag: "feeds", summary: "A council's Atom feed",
-		doc: "An Atom feed (RFC 4287) of one council's results, newest first: each crawl run's site score with the category scores and the checks whose score changed since the run before, " +
-			"each approved review comment and each response of the council. The council's page links it with `<link rel=\"alternate\">`, so a web team can subscribe to its own results.",
+		doc: "An Atom feed (Request for Comments (RFC) 4287) of one council's results, newest first: each crawl run's site score with the category scores and the checks whose score changed since the run before, " +
+			"each approved review comment and each response of the council. The council's page links it with `<link rel=\"alternate\">`, so your web team can subscribe to your council's results.",
 		params: []param{pCode}, notFound: true, dataRead: true, cors: true, cache: "public, max-age=300",
 		media: []media{{typ: "application/atom+xml", doc: "An Atom feed document.", schema: map[string]any{"type": "string"}}}}
 	opLeagueFeed = &operation{id: "leagueFeed", path: "/feed.atom", tag: "feeds", summary: "The league's Atom feed",
@@ -100,7 +104,7 @@ var (
 			"it has a title and a text alternative, and every text on it has a contrast of at least 4.5:1. A council not scored yet gets a \"not scored yet\" badge; " +
 			"an unknown code is a 404. The badge is cacheable (an hour, with an `ETag`). `GET /api/v1/councils/{code}` gives the HTML to embed it, which links back to the council's page:\n\n" +
 			"```html\n" + badgeHTML("https://councildash.example", "E07000223", "Adur District Council") + "\n```",
-		params:   []param{{name: "file", in: "path", typ: "string", required: true, maxLen: maxParamLen, example: "E07000223.svg", doc: "The council's code from the register, then `.svg`."}},
+		params:   []param{{name: "file", in: "path", typ: "string", required: true, maxLen: maxParamLen, example: "E07000223.svg", doc: "The council's code from the register, then `.svg`"}},
 		notFound: true, dataRead: true, cors: true, cache: "public, max-age=3600",
 		media: []media{{typ: "image/svg+xml", doc: "An SVG image.", schema: map[string]any{"type": "string"}}}}
 	opHealth = &operation{id: "health", path: "/healthz", tag: "operations", summary: "Whether the server and its database answer",
@@ -126,35 +130,49 @@ type healthAnswer struct {
 
 // tags name the document's sections, in order.
 var tags = []struct{ name, doc string }{
-	{"councils", "The councils of the register and everything councildash says of each."},
+	{"councils", "The councils of the register and everything we say of each."},
 	{"runs", "A run is one crawl of the councils' websites. Each site crawled in a run is an attempt; only attempts that finished count (a site crawled again after an interruption counts once)."},
 	{"scores", "Scores run from 0 (worst) to 100 (best), per check, per category and per site, under a versioned method (see `/method`)."},
 	{"checks", "The checks catalogue of the scoring method."},
-	{"findings", "Every problem found, with its evidence."},
+	{"findings", "Every problem we found, with its evidence."},
 	{"tasks", "The top tasks residents come to council sites for."},
-	{"exports", "Streamed downloads for research. The data is licensed under CC BY 4.0 (see DATA.md for how to cite it)."},
-	{"feeds", "Atom feeds to follow results as crawls finish and reviews come in."},
-	{"badges", "Badges councils can put on their own sites."},
+	{"exports", "Streamed downloads for your research. You may use the data under the Creative Commons Attribution 4.0 licence (see DATA.md for how to cite it)."},
+	{"feeds", "Atom feeds you can follow as crawls finish and reviews come in."},
+	{"badges", "Badges you can put on your council's website."},
 	{"documentation", "This document."},
-	{"operations", "For the people running the server."},
+	{"operations", "For you if you run the server."},
 }
 
 // apiIntro is the document's description: what holds for every route.
-const apiIntro = `The dashboard serves a read-only JSON API under ` + "`/api/v1/`" + `, streamed downloads under ` + "`/export/`" + `, Atom feeds and SVG badges. Everything is public; nothing needs a key.
+const apiIntro = `We publish everything councildash measures for you to build on: a read-only JSON API under ` + "`/api/v1/`" + `, streamed downloads under ` + "`/export/`" + `, Atom feeds and SVG badges. You need no key: everything is public.
 
-**Naming.** Every field is snake_case. Field names are stable within ` + "`/api/v1`" + `: fields may be added, none renamed or removed. Every answer carries ` + "`method_version`" + `, the version of the scoring method in force (see ` + "`/method`" + `); rows carry the ` + "`run_id`" + ` of the crawl they come from and the method that scored them.
+### Naming
 
-**Demo data.** Every object holding crawl or review data has ` + "`demo`" + `: true when it comes (wholly or in part) from a run of the offline demo, which crawls a local web of council sites, or from the bundled demo reviews. Demo data is not a measure of any council's real website.
+Every field is snake_case. You can rely on field names within ` + "`/api/v1`" + `: we may add fields, but we never rename or remove one. Every answer carries ` + "`method_version`" + `, the version of the scoring method in force (see ` + "`/method`" + `); rows carry the ` + "`run_id`" + ` of the crawl they come from and the method that scored them.
 
-**Runs.** Wherever a run is asked for (` + "`run=`" + `), give its ` + "`run_id`" + `, ` + "`latest`" + ` (the newest run with scores) or ` + "`previous`" + ` (the one before it).
+### Demo data
 
-**Paging.** Lists answer ` + "`{\"items\": [...], \"total\", \"count\", \"limit\", \"offset\", \"next\"}`" + `: ` + "`total`" + ` counts every item that matches, ` + "`count`" + ` the items of this page, and ` + "`next`" + ` is the address (a path on this server) of the next page, or ` + "`null`" + ` on the last page. ` + "`limit`" + ` sets the size of a page (a thousand items at most); ` + "`offset`" + ` skips items.
+Every object holding crawl or review data has ` + "`demo`" + `: true when it comes (wholly or in part) from a run of the offline demo, which crawls a local web of council sites, or from the bundled demo reviews. Demo data is not a measure of any council's real website, so leave it out of your research.
 
-**Errors.** A bad request is a 400 naming the parameter, what is wrong and what it takes: ` + "`{\"error\": {\"param\": \"limit\", \"message\": \"limit must be a whole number from 1 to 1000\", \"allowed\": {\"minimum\": 1, \"maximum\": 1000}}, \"status\": 400}`" + `. A parameter the route does not take, one given twice, an empty value, a value it cannot take, or parameters separated by ` + "`;`" + ` are errors, never ignored. An unknown council, check, run or file is a 404 in the same shape, naming it; ` + "`503`" + ` means the database cannot be reached (try again later). The dashboard's pages say the same in words.
+### Runs
 
-**Browsers.** GET answers of the API, the exports, the feeds and the badges carry ` + "`Access-Control-Allow-Origin: *`" + `, so a notebook or a web page elsewhere can read them (the review, peer and moderation pages never do). Answers are gzipped for clients that accept it.
+Wherever you ask for a run (` + "`run=`" + `), you can give its ` + "`run_id`" + `, ` + "`latest`" + ` (the newest run with scores) or ` + "`previous`" + ` (the one before it).
 
-**Freshness.** The API (except ` + "`/api/v1/findings`" + ` and the exports, which read the database on every request) answers from the server's read model, rebuilt when data changes: the server looks for changes every few seconds (` + "`serve --refresh`" + `, default 5s); while a crawl runs, finished sites show at most every 30 seconds. When the database goes away, the API keeps answering from the last read model; ` + "`/healthz`" + `, the findings API and the exports answer 503 until it is back.`
+### Paging
+
+Lists answer ` + "`{\"items\": [...], \"total\", \"count\", \"limit\", \"offset\", \"next\"}`" + `: ` + "`total`" + ` counts every item that matches, ` + "`count`" + ` the items of this page, and ` + "`next`" + ` is the address (a path on this server) of the next page, or ` + "`null`" + ` on the last page. You set the size of a page with ` + "`limit`" + ` (a thousand items at most) and skip items with ` + "`offset`" + `.
+
+### Errors
+
+If you ask for something wrong, you get a 400 naming the parameter, what is wrong and what it takes: ` + "`{\"error\": {\"param\": \"limit\", \"message\": \"limit must be a whole number from 1 to 1000\", \"allowed\": {\"minimum\": 1, \"maximum\": 1000}}, \"status\": 400}`" + `. We never ignore a parameter the route does not take, one given twice, an empty value, a value it cannot take, or parameters separated by ` + "`;`" + `: each is an error. An unknown council, check, run or file is a 404 in the same shape, naming it; a 503 means we cannot reach the database (try again later). The dashboard's pages say the same in words.
+
+### Browsers
+
+GET answers of the API, the exports, the feeds and the badges carry ` + "`Access-Control-Allow-Origin: *`" + `, so you can read them from a notebook or a web page elsewhere (the review, peer and moderation pages never allow it). We gzip answers for clients that accept it.
+
+### Freshness
+
+The API (except ` + "`/api/v1/findings`" + ` and the exports, which read the database on every request) answers from the server's read model, which we rebuild when data changes: the server looks for changes every few seconds (` + "`serve --refresh`" + `, default 5s); while a crawl runs, you see finished sites at most every 30 seconds. When the database goes away, the API keeps answering from the last read model; ` + "`/healthz`" + `, the findings API and the exports answer 503 until it is back.`
 
 // fieldDocs describe the fields of the answers, by JSON name, or by
 // schema name and JSON name where a name means something else there. A
@@ -169,7 +187,7 @@ var fieldDocs = map[string]string{
 	"next":                  "The address of the next page (a path on this server), or null on the last page",
 	"next_offset":           "The offset of the next page, when there is one",
 	"items":                 "This page's items",
-	"code":                  "Council code from the register (GSS code where there is one)",
+	"code":                  "Council code from the register (the Government Statistical Service code where there is one)",
 	"name":                  "The council's name",
 	"type":                  "The council's type (such as Non-metropolitan district or Unitary authority)",
 	"tier":                  "The council's tier: county, district, unitary, metropolitan district, London borough…",
@@ -239,7 +257,7 @@ var fieldDocs = map[string]string{
 	"rule_url":              "Where the rule is written",
 	"severity":              "info, warning or error",
 	"url":                   "The page the finding is on (the home page for site-wide checks)",
-	"selector":              "CSS selector of the element, when there is one",
+	"selector":              "Selector (as in a style sheet) of the element, when there is one",
 	"snippet":               "The text or HTML found, trimmed (text quoted from the council's page)",
 	"matched":               "The words or characters matched",
 	"message":               "What is wrong, in one line",
@@ -266,6 +284,29 @@ var fieldDocs = map[string]string{
 	"ReviewScore.score":     "Review score, 0 to 100",
 	"TaskReview.n":          "Reviews of the task",
 	"Health.status":         "ok or unavailable",
+	// How sure the scores are (method 2026.2; METHOD.md).
+	"interval":            "How sure the score is: the middle share of the scores of the site's pages redrawn (a bootstrap); left out when no interval is stored (runs crawled before method 2026.2)",
+	"rank_band":           "The league positions the score may hold given the other councils' intervals; left out when no interval is stored",
+	"ScoreRange.low":      "Low end of the interval",
+	"ScoreRange.high":     "High end of the interval",
+	"ScoreRange.level":    "Share of the redrawn scores inside the interval (0.9: the middle 90 percent)",
+	"ScoreRange.pages":    "Pages the interval rests on",
+	"too_few_pages":       "true when the site had too few pages to tell: it is not ranked",
+	"RankBand.best":       "The best position it may hold: one more than the councils whose interval lies wholly above its own",
+	"RankBand.worst":      "The worst position it may hold: one more than the councils whose interval reaches its own or above",
+	"RankBand.joint":      "true when the position is shared with councils whose intervals overlap",
+	"RankBand.label":      "The position in words (\"12th to 19th\"), or \"too few pages to tell\"",
+	"CheckResult.words":   "Words read on the pages the check applied to",
+	"advisory":            "true for a check with no weight in any score",
+	"advisory_reason":     "Why the check is advisory",
+	"unscorable":          "Why the check has statistics but no score: a check counted per 100 words, stored without the words read",
+	"not_scored_pages":    "Pages of the council's latest run not scored for content and readability (error pages, soft 404s, pages with too little text)",
+	"Unscored.total":      "Pages not scored",
+	"reasons":             "How many pages were not scored, per reason",
+	"reason":              "Why the page was not scored",
+	"UnscoredCount.pages": "Pages not scored for this reason",
+	"Unscored.pages":      "Some of the pages not scored (up to 20)",
+	"UnscoredPage.status": "The status code the web server gave the page",
 }
 
 // typeDocs describe the schemas.
@@ -299,6 +340,11 @@ var typeDocs = map[string]string{
 	"Task":                 "A top task",
 	"Health":               "Whether the server and its database answer",
 	"Error":                "An error answer",
+	"ScoreRange":           "How sure a score is: its bootstrap interval",
+	"RankBand":             "The league positions a score may hold, given the intervals",
+	"Unscored":             "A council's pages not scored for content and readability",
+	"UnscoredCount":        "Pages not scored for one reason",
+	"UnscoredPage":         "A page not scored, and why",
 	"ErrorDetail":          "What was wrong",
 }
 
@@ -317,6 +363,8 @@ func schemaName(t reflect.Type) string {
 		return "CheckResult"
 	case "apiPeerGroup":
 		return "PeerGroup"
+	case "apiUnscored":
+		return "Unscored"
 	case "apiFinding":
 		return "Finding"
 	}
@@ -582,6 +630,12 @@ func rowSchema(kind string) map[string]any {
 		s := kindSchema(c.kind)
 		s["description"] = c.doc
 		s["x-type"] = kindName(c.kind)
+		if c.null {
+			if t, ok := s["type"].(string); ok {
+				s["type"] = []string{t, "null"}
+			}
+			s["x-type"] = kindName(c.kind) + ", or empty"
+		}
 		props[c.name] = s
 		order = append(order, c.name)
 	}

@@ -48,6 +48,8 @@ func exampleFor(id string) any {
 				PagesTotal: 100, PagesAffected: 12, Findings: 31, Score: 71.5, HasScore: true}}},
 			Badge: apiBadge{SVGURL: "https://councildash.example/badge/E07000223.svg",
 				HTML: badgeHTML("https://councildash.example", exCouncil.Code, exCouncil.Name)},
+			NotScored: toAPIUnscored(unscoredView{Total: 1, Reasons: []data.UnscoredCount{{Council: "E07000223", Reason: "error page (HTTP 404)", Pages: 1}},
+				Pages: []data.UnscoredPage{{Council: "E07000223", URL: "https://www.adur-worthing.gov.uk/old-page", Status: 404, Reason: "error page (HTTP 404)"}}}),
 			FeedURL: "https://councildash.example/councils/E07000223/feed.atom"}
 	case "getCouncilReviews":
 		return apiCouncilReviewsAnswer{CouncilCode: "E07000223", Reviews: apiCouncilReviews{

@@ -371,7 +371,11 @@ Reviewers rate each of four ways of finding a task (the site's navigation, its A
 
 ## Crawl runs
 
-A run is one crawl of the councils' websites. Each site crawled in a run is an attempt; only attempts that finished count (a site crawled again after an interruption counts once). Runs are listed on ` + "`/data`" + ` and by ` + "`GET /api/v1/runs`" + `. A check that applied to no page has no score row (it is left out, not counted as 0).`
+A run is one crawl of the councils' websites. Each site crawled in a run is an attempt; only attempts that finished count (a site crawled again after an interruption counts once). Runs are listed on ` + "`/data`" + ` and by ` + "`GET /api/v1/runs`" + `. A check that applied to no page has no score row (it is left out, not counted as 0). Under method 2026.2 a check counted per 100 words read cannot be scored from statistics stored without the words read (runs crawled before 2026.2): it has no score row when such a run is re-scored (` + "`councildash score --run`" + `), and the council page names it.
+
+## How sure the scores are
+
+The scores export's ` + "`score_low`" + ` and ` + "`score_high`" + ` are the score's interval: the middle ` + "`interval_level`" + ` share of the scores of the site's pages redrawn (a bootstrap, [METHOD.md](METHOD.md)), for category and overall scores, empty when none is stored (runs crawled before method 2026.2, or re-scored without page statistics). ` + "`rank_best`" + ` and ` + "`rank_worst`" + ` are the positions the score may hold among the run's councils with an interval, for the same method and category: best is one more than the councils whose interval lies wholly above it, worst one more than those whose interval reaches it or above; a band (` + "`rank_best`" + ` < ` + "`rank_worst`" + `) is shared with the councils whose intervals overlap. Empty when unranked.`
 
 // dataOutro closes docs/DATA.md.
 const dataOutro = `## Councils

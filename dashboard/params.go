@@ -67,21 +67,21 @@ const maxParamLen = 200
 // Parameters shared by several routes.
 var (
 	pRun = param{name: "run", in: "query", typ: "string", maxLen: maxParamLen, example: "latest",
-		doc: "A crawl run: its `run_id`, `latest` (the newest run with scores) or `previous` (the one before it)."}
+		doc: "A crawl run: its `run_id`, `latest` (the newest run with scores) or `previous` (the one before it)"}
 	pCouncil = param{name: "council", in: "query", typ: "string", maxLen: maxParamLen, example: "E07000223",
-		doc: "Only this council (its code from the register)."}
+		doc: "Only this council (its code from the register)"}
 	pCheck = param{name: "check", in: "query", typ: "string", maxLen: maxParamLen, example: "a11y-image-alt",
-		doc: "Only this check (its id from `/api/v1/checks`)."}
+		doc: "Only this check (its id from `/api/v1/checks`)"}
 	pOffset = param{name: "offset", in: "query", typ: "integer", min: 0, max: 10_000_000, def: "0", example: "0",
-		doc: "How many items to skip: the page's start."}
+		doc: "How many items to skip: the page's start"}
 	pCode = param{name: "code", in: "path", typ: "string", maxLen: maxParamLen, example: "E07000223", required: true,
-		doc: "The council's code from the register."}
+		doc: "The council's code from the register"}
 )
 
 // pLimit is the page size, def by default.
 func pLimit(def int) param {
 	return param{name: "limit", in: "query", typ: "integer", min: 1, max: 1000, def: strconv.Itoa(def), example: "100",
-		doc: "How many items a page holds at most."}
+		doc: "How many items a page holds at most"}
 }
 
 // allowed describes what a parameter takes, for error answers.
