@@ -526,6 +526,29 @@ func securityLimits(t *testing.T) {
 		}
 	})
 
+	t.Run("6 admin token guesses are throttled globally, apart from peer sign-ins", func(t *testing.T) {
+		c.clock.Add(61 * time.Second)
+		// 8 wrong admin tokens a minute from everyone, 2 from each address.
+		for i := range 8 {
+			ip := "10.31.0." + fmt.Sprint(i/2+1)
+			if a := c.adminSignIn(i%2, browser(), "wrong-admin-token-"+fmt.Sprint(i), ip); a.status != http.StatusUnauthorized {
+				t.Fatalf("admin spray %d: %d", i, a.status)
+			}
+		}
+		if a := c.adminSignIn(1, browser(), secAdminToken, "10.31.1.1"); a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") == "" {
+			t.Fatalf("the right token after 8 wrong ones in a minute: %d", a.status)
+		}
+		// Peer sign-ins are counted apart: not held up.
+		link, _ := c.issue("CCC")
+		if a := c.signIn(0, browser(), link, "10.31.1.2"); a.status != http.StatusSeeOther {
+			t.Fatalf("a peer sign-in during the admin spray: %d %.300s", a.status, a.body)
+		}
+		c.clock.Add(61 * time.Second)
+		if a := c.adminSignIn(0, browser(), secAdminToken, "10.31.1.3"); a.status != http.StatusSeeOther {
+			t.Fatalf("a minute later: %d %.300s", a.status, a.body)
+		}
+	})
+
 	t.Run("7 a council's limit holds reviews for moderation, never refuses", func(t *testing.T) {
 		c.clock.Add(61 * time.Minute)
 		for i := range 10 {
