@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -657,14 +658,18 @@ func (s *Server) export(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	// Wait for an export slot.
+	// Wait for an export slot. It is given back when the export ends, or
+	// as soon as a write fails (the client stopped reading): the query's
+	// cancellation may take a moment longer.
 	select {
 	case s.exports <- struct{}{}:
-		defer func() { <-s.exports }()
 	case <-c.Request.Context().Done():
 		c.Abort()
 		return
 	}
+	var release sync.Once
+	free := func() { release.Do(func() { <-s.exports }) }
+	defer free()
 	h := c.Writer.Header()
 	h.Set("Content-Type", p.ContentType())
 	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", p.FileName()))
@@ -674,7 +679,15 @@ func (s *Server) export(c *gin.Context) {
 	c.Status(http.StatusOK)
 	// Headers are sent with the first row; an error after that can only cut
 	// the stream short (logged), which a CSV/JSON/Parquet reader notices.
-	if err := p.Write(c.Request.Context(), c.Writer); err != nil {
+	// Each chunk must be written within the chunk timeout: a client that
+	// stops reading gives its slot up within seconds.
+	// A failed write also cancels the query, so the database stops
+	// streaming rows nobody will read.
+	ctx, cancel := context.WithCancel(c.Request.Context())
+	defer cancel()
+	w := &chunkWriter{w: c.Writer, rc: http.NewResponseController(c.Writer), timeout: s.timeouts.ExportChunk,
+		failed: func() { cancel(); free() }, wrote: func(n int) { s.metrics.exportBytes.Add(float64(n)) }}
+	if err := p.Write(ctx, w); err != nil {
 		if !c.Writer.Written() {
 			for _, k := range []string{"Content-Type", "Content-Disposition", "X-Councildash-Method-Version", "Link"} {
 				h.Del(k)
@@ -682,8 +695,48 @@ func (s *Server) export(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.log.Error("export cut short", "export", c.Param("file"), "err", err)
+		// The client is named by its keyed hash only, and addresses in the
+		// error's text likewise.
+		s.metrics.exportsCut.Inc()
+		s.log.Warn("export cut short", "export", c.Param("file"), "client", s.addrHash(c.ClientIP()), "err", s.redactErr(err))
 	}
+}
+
+// ExportsInFlight is how many exports hold a slot now (at most
+// Deps.MaxExports).
+func (s *Server) ExportsInFlight() int { return len(s.exports) }
+
+// chunkWriter gives each write (Export writes in chunks of up to 64 KiB)
+// its own deadline and sends it on at once.
+type chunkWriter struct {
+	w       io.Writer
+	rc      *http.ResponseController
+	timeout time.Duration
+	failed  func()      // called when a write fails
+	wrote   func(n int) // called with the bytes of each write
+}
+
+func (cw *chunkWriter) Write(p []byte) (int, error) {
+	n, err := cw.write(p)
+	cw.wrote(n)
+	if err != nil {
+		cw.failed()
+	}
+	return n, err
+}
+
+func (cw *chunkWriter) write(p []byte) (int, error) {
+	if err := cw.rc.SetWriteDeadline(time.Now().Add(cw.timeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return 0, err
+	}
+	n, err := cw.w.Write(p)
+	if err != nil {
+		return n, err
+	}
+	if err := cw.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return n, err
+	}
+	return n, nil
 }
 
 func (s *Server) exportSource() ExportSource {

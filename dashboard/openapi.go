@@ -80,7 +80,8 @@ var (
 		media: []media{{typ: "application/json", doc: "The OpenAPI document.", schema: map[string]any{"type": "object"}}}, cors: true}
 	opExport = &operation{id: "export", path: "/export/{file}", tag: "exports", summary: "Download scores, findings or reviews (streamed)",
 		doc: "Scores, findings and reviews as CSV, JSON or Parquet (scores and findings), streamed row by row (Parquet a row group at a time): a full export starts at once " +
-			"and never sits in the server's memory. At most a few exports stream at a time; others wait their turn. Every row names its council, run, run date and scoring method " +
+			"and never sits in the server's memory. At most a few exports (four) stream at a time; others wait their turn. The export streams in chunks: your client must take each chunk within 5 seconds, " +
+			"or the export is cut short (a client that stops reading gives its turn up). Every row names its council, run, run date and scoring method " +
 			"and says whether it is demo data; the columns are described in DATA.md and by the row schemas below.\n\n" +
 			"The file name (`Content-Disposition`) says what it holds: `councildash-scores-2026-11-23-RUN_ID.csv` for one run, `councildash-scores-all-runs.csv` for every run, " +
 			"with the council and check filters after. JSON is `{\"meta\": {...}, \"rows\": [...]}` where `meta` holds the export, the method version, the columns, the filter, " +
@@ -111,7 +112,9 @@ var (
 		doc:    "`{\"status\":\"ok\",\"clickhouse\":\"up\",\"method_version\":\"…\"}`, or 503 with `\"clickhouse\":\"down\"`.",
 		answer: healthAnswer{}, dataRead: true}
 	opMetrics = &operation{id: "metrics", path: "/metrics", tag: "operations", summary: "Prometheus metrics",
-		doc:   "Prometheus metrics: `councildash_http_requests_total` and `councildash_http_request_duration_seconds` by route, Go and process metrics.",
+		doc: "Prometheus metrics: `councildash_http_requests_total` and `councildash_http_request_duration_seconds` by route, `councildash_export_bytes_total`, " +
+			"`councildash_exports_cut_short_total`, Go and process metrics. Not public: served on a listener of its own (`serve --metrics-addr`), or on the dashboard's " +
+			"with `Authorization: Bearer TOKEN` (`serve --metrics-token`); with neither, it is not served. See SECURITY.md.",
 		media: []media{{typ: "text/plain", doc: "Prometheus text format.", schema: map[string]any{"type": "string"}}}}
 )
 
@@ -168,7 +171,7 @@ If you ask for something wrong, you get a 400 naming the parameter, what is wron
 
 ### Browsers
 
-GET answers of the API, the exports, the feeds and the badges carry ` + "`Access-Control-Allow-Origin: *`" + `, so you can read them from a notebook or a web page elsewhere (the review, peer and moderation pages never allow it). We gzip answers for clients that accept it.
+GET answers of the API, the exports, the feeds and the badges carry ` + "`Access-Control-Allow-Origin: *`" + `, so you can read them from a notebook or a web page elsewhere (the review, peer and moderation pages never allow it). We gzip answers for clients that accept it. Pages are ` + "`Cache-Control: no-cache`" + ` (they change as crawls finish), the review pages (forms, peer and moderation pages) ` + "`no-store`" + `, static assets are cached for an hour (` + "`/static/vendor/`" + `: a week), exports are ` + "`no-store`" + `. Every answer carries the Content-Security-Policy of [SECURITY.md](SECURITY.md).
 
 ### Freshness
 
@@ -526,6 +529,10 @@ func openAPI(baseURL string) (map[string]any, error) {
 			ok["headers"] = headers
 		}
 		responses := map[string]any{"200": ok}
+		if op.id == "metrics" {
+			o["security"] = []any{map[string]any{"metricsToken": []any{}}}
+			responses["401"] = map[string]any{"description": "Without the metrics token: `Authorization: Bearer TOKEN`"}
+		}
 		if op.id == "badge" {
 			responses["304"] = map[string]any{"description": "The badge has not changed since the ETag sent in If-None-Match"}
 		}
@@ -561,7 +568,8 @@ func openAPI(baseURL string) (map[string]any, error) {
 		"servers":           []any{map[string]any{"url": strings.TrimRight(baseURL, "/"), "description": "This dashboard"}},
 		"tags":              tagList,
 		"paths":             paths,
-		"components":        map[string]any{"schemas": schemas},
+		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{
+			"metricsToken": map[string]any{"type": "http", "scheme": "bearer", "description": "The metrics token (`serve --metrics-token`): for `/metrics` only; everything else is public"}}},
 	}, nil
 }
 

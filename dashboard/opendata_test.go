@@ -749,7 +749,8 @@ func TestOpenAPIDocument(t *testing.T) {
 
 	var doc struct {
 		Paths map[string]map[string]struct {
-			OperationID string `json:"operationId"`
+			OperationID string                `json:"operationId"`
+			Security    []map[string][]string `json:"security"`
 			Parameters  []struct {
 				Name, In string
 				Example  any
@@ -773,7 +774,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	pages := map[string]bool{"/": true, "/councils/:code": true, "/compare": true, "/checks": true, "/checks/:id": true, "/tasks": true,
 		"/method": true, "/data": true, "/api": true, "/councils/:code/review": true, "/councils/:code/review/thanks": true,
 		"/review/random": true, "/peer/signin": true, "/peer": true, "/peer/signout": true, "/councils/:code/responses": true,
-		"/moderation": true, "/moderation/signin": true, "/moderation/:id": true, "/static/*file": true, "/favicon.ico": true}
+		"/moderation": true, "/moderation/signin": true, "/moderation/signout": true, "/moderation/:id": true, "/static/*file": true, "/favicon.ico": true}
 	ginToOpenAPI := regexp.MustCompile(`:([a-z]+)`)
 	routes := srv.Routes()
 	if len(routes) < 20 {
@@ -852,7 +853,15 @@ func TestOpenAPIDocument(t *testing.T) {
 		if len(q) > 0 {
 			u += "?" + q.Encode()
 		}
-		pg := get(t, hs.URL, u)
+		var pg page
+		if len(op.Security) > 0 { // /metrics: with the fixture's token, and refused without it
+			pg = getH(t, hs.URL, u, map[string]string{"Authorization": "Bearer " + fixtureMetricsToken})
+			if st := get(t, hs.URL, u).status; st != 401 {
+				t.Errorf("documented GET %s answers %d without its token, want 401", u, st)
+			}
+		} else {
+			pg = get(t, hs.URL, u)
+		}
 		if pg.status != 200 {
 			t.Errorf("documented GET %s answers %d", u, pg.status)
 			continue
