@@ -26,9 +26,6 @@ const (
 	crawlDemo = "demo"
 )
 
-// demoLabelPrefix marks runs made by loadDemo (see demo.go).
-const demoLabelPrefix = "demo run"
-
 func cmdServe(ctx context.Context, env *Env, args []string) error {
 	var db dbFlags
 	var cf crawlFlags
@@ -234,7 +231,7 @@ func demoPresent(ctx context.Context, store *data.Store) (bool, error) {
 		return false, err
 	}
 	for _, r := range runs {
-		if strings.HasPrefix(r.Label, demoLabelPrefix) && r.Status == data.RunFinished {
+		if r.IsDemo() && r.Status == data.RunFinished {
 			return true, nil
 		}
 	}

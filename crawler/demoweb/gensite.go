@@ -83,6 +83,17 @@ type genSite struct {
 	slug, council, name, host string
 	homeFile                  string // real page, or "" for synthetic
 	gz                        *gzipPool
+	// scheme is the site's scheme ("" means http): absolute links, the
+	// sitemaps and robots.txt use it.
+	scheme string
+	// real marks a site rebuilt from saved pages (see realsite.go): its
+	// robots.txt lets crawlers reach the saved pages and the generated
+	// pages the site-level checks need, and nothing else; its home page
+	// links the saved pages first; its "page not found" answers 404.
+	real     bool
+	saved    []SavedPage            // the saved pages of a real site, in order
+	homePath string                 // a real site's home page path, when not "/"
+	hostOf   func(string) *realHost // a real site's hosts, by name
 
 	realOnce  sync.Once
 	realPaths map[string]bool // same-site paths linked from the real home page
@@ -116,6 +127,14 @@ func (g *genSite) linkedFromRealHome(p string) bool {
 
 func (g *genSite) inner() int { return g.pages - len(fixedPages) }
 
+// origin is the site's scheme and host.
+func (g *genSite) origin() string {
+	if g.scheme == "" {
+		return "http://" + g.host
+	}
+	return g.scheme + "://" + g.host
+}
+
 func (g *genSite) title(n int) string {
 	t := topics[(n+int(g.seed))%len(topics)]
 	if k := (n - 1) / len(topics); k > 0 {
@@ -140,7 +159,7 @@ func (g *genSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 	case p == PathSearch:
 		g.htmlPage(w, r, http.StatusOK, func(b *bytes.Buffer) { g.searchPage(b, r.URL.Query().Get("q")) })
-	case p == PathHome:
+	case p == PathHome || (g.homePath != "" && p == g.homePath):
 		g.home(w, r)
 	case strings.HasPrefix(p, "/page/"):
 		n, err := strconv.Atoi(strings.TrimPrefix(p, "/page/"))
@@ -156,7 +175,7 @@ func (g *genSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		if g.linkedFromRealHome(p) && !isDocument(p) {
+		if !g.real && g.linkedFromRealHome(p) && !isDocument(p) {
 			g.htmlPage(w, r, http.StatusOK, func(b *bytes.Buffer) { g.pathPage(b, p) })
 			return
 		}
@@ -166,7 +185,7 @@ func (g *genSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (g *genSite) notFound(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusNotFound
-	if g.idx%5 == 4 {
+	if g.idx%5 == 4 && !g.real {
 		status = http.StatusOK // soft 404
 	}
 	g.htmlPage(w, r, status, func(b *bytes.Buffer) {
@@ -186,6 +205,9 @@ func (g *genSite) htmlPage(w http.ResponseWriter, r *http.Request, status int, r
 }
 
 func (g *genSite) write(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	// Everything a generated site serves is made up: say so (a real site's
+	// saved pages are served by realsite.go, without the mark).
+	w.Header().Set(FillerHeader, "generated")
 	if g.idx%2 == 0 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		w.Header().Set("Content-Encoding", "gzip")
 		w.WriteHeader(status)
@@ -241,11 +263,11 @@ func (g *genSite) para(b *bytes.Buffer, rng *rand.Rand) {
 
 func (g *genSite) home(w http.ResponseWriter, r *http.Request) {
 	var b bytes.Buffer
-	if g.homeFile != "" {
+	if g.homeFile != "" && !g.real {
 		if raw, err := os.ReadFile(g.homeFile); err == nil {
 			var inj bytes.Buffer
-			g.header(&inj, "http://"+g.host)
-			g.homeLinks(&inj, "http://"+g.host)
+			g.header(&inj, g.origin())
+			g.homeLinks(&inj, g.origin())
 			b.Write(injectAfterBody(raw, inj.Bytes()))
 			ct := "text/html; charset=utf-8"
 			w.Header().Set("Content-Type", ct)
@@ -263,6 +285,13 @@ func (g *genSite) home(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *genSite) homeLinks(b *bytes.Buffer, prefix string) {
+	if len(g.saved) > 0 {
+		b.WriteString("<section class=\"cd-saved\"><h2>Pages saved from the council's site</h2><ul>")
+		for i, s := range g.saved {
+			fmt.Fprintf(b, "<li><a href=\"%s\">Saved page %d</a></li>", html.EscapeString(s.URL), i+1)
+		}
+		b.WriteString("</ul></section>\n")
+	}
 	b.WriteString("<section class=\"cd-top-tasks\"><h2>Top tasks</h2><ul>")
 	for _, f := range fixedPages[1:] {
 		fmt.Fprintf(b, "<li><a href=\"%s%s\">%s</a></li>", prefix, f.path, f.title)
@@ -414,12 +443,17 @@ func (g *genSite) searchPage(b *bytes.Buffer, q string) {
 
 func (g *genSite) robots(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/plain")
-	fmt.Fprintf(w, "User-agent: *\nDisallow: /admin/\n\n")
+	w.Header().Set(FillerHeader, "generated")
+	if g.real {
+		fmt.Fprint(w, g.realRobots(g.host))
+	} else {
+		fmt.Fprintf(w, "User-agent: *\nDisallow: /admin/\n\n")
+	}
 	switch g.idx % 3 {
 	case 2:
-		fmt.Fprintf(w, "Sitemap: http://%s/sitemap.xml.gz\n", g.host)
+		fmt.Fprintf(w, "Sitemap: %s/sitemap.xml.gz\n", g.origin())
 	default:
-		fmt.Fprintf(w, "Sitemap: http://%s/sitemap.xml\n", g.host)
+		fmt.Fprintf(w, "Sitemap: %s/sitemap.xml\n", g.origin())
 	}
 }
 
@@ -430,27 +464,31 @@ func (g *genSite) sitemap(w http.ResponseWriter, r *http.Request) {
 	urlset := func(b *bytes.Buffer, fixed, inner bool) {
 		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 		if fixed {
+			for _, s := range g.saved { // first, so a crawl's page budget reaches them
+				fmt.Fprintf(b, "<url><loc>%s</loc></url>\n", html.EscapeString(s.URL))
+			}
 			for _, f := range fixedPages {
-				fmt.Fprintf(b, "<url><loc>http://%s%s</loc></url>\n", g.host, f.path)
+				fmt.Fprintf(b, "<url><loc>%s%s</loc></url>\n", g.origin(), f.path)
 			}
 		}
 		if inner {
 			for n := 1; n <= g.inner(); n++ {
-				fmt.Fprintf(b, "<url><loc>http://%s/page/%d</loc></url>\n", g.host, n)
+				fmt.Fprintf(b, "<url><loc>%s/page/%d</loc></url>\n", g.origin(), n)
 			}
 		}
 		b.WriteString("</urlset>\n")
 	}
 	gz := func(body []byte) {
 		w.Header().Set("Content-Type", "application/gzip")
+		w.Header().Set(FillerHeader, "generated")
 		g.gz.write(w, body)
 	}
 	var b bytes.Buffer
 	switch {
 	case g.idx%3 == 0 && p == "/sitemap.xml":
 		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-		fmt.Fprintf(&b, "<sitemap><loc>http://%s/sitemaps/pages.xml</loc></sitemap>\n", g.host)
-		fmt.Fprintf(&b, "<sitemap><loc>http://%s/sitemaps/main.xml.gz</loc></sitemap>\n", g.host)
+		fmt.Fprintf(&b, "<sitemap><loc>%s/sitemaps/pages.xml</loc></sitemap>\n", g.origin())
+		fmt.Fprintf(&b, "<sitemap><loc>%s/sitemaps/main.xml.gz</loc></sitemap>\n", g.origin())
 		b.WriteString("</sitemapindex>\n")
 	case g.idx%3 == 0 && p == "/sitemaps/pages.xml":
 		urlset(&b, false, true)
