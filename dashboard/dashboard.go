@@ -81,6 +81,7 @@ type Server struct {
 
 	state         *modelState
 	evidenceCache *cached[evidence]
+	exampleCache  *cached[map[string]string] // peers' example pages (examples.go)
 	batcher       *batcher      // evidence loads, coalesced
 	renders       chan struct{} // page renders at once
 	pageCache     *pageCache
@@ -131,7 +132,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{store: d.Store, reviews: d.Reviews, log: d.Logger, refresh: d.Refresh, ahead: !d.NoEvidenceAhead,
 		byCode: map[string]data.Council{}, cat: cat, method: method.Version,
-		state: newModelState(), evidenceCache: newCached[evidence](0, 4096),
+		state: newModelState(), evidenceCache: newCached[evidence](0, 4096), exampleCache: newCached[map[string]string](0, 4096),
 		renders:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
 		reg: d.Registry, trustedProxies: d.TrustedProxies}
@@ -156,6 +157,7 @@ func New(d Deps) (*Server, error) {
 	if s.render, err = NewRenderer(d.Logger, method, reviewpages.Templates); err != nil {
 		return nil, err
 	}
+	s.render.SetDemo(s.demoBanner)
 	if d.Reviews != nil {
 		s.pages, err = reviewpages.New(reviewpages.Deps{Service: d.Reviews, Renderer: s.render, Councils: d.Councils,
 			Logger: d.Logger, Config: d.ReviewPages, Clock: d.Clock, OnChange: s.reviewsPosted})
@@ -240,4 +242,14 @@ type errorPage struct {
 
 func isMachinePath(p string) bool {
 	return len(p) >= 5 && (p[:5] == "/api/" || (len(p) >= 8 && p[:8] == "/export/"))
+}
+
+// demoBanner is the demo data the dashboard shows (the first model is
+// built when there is none yet; none is shown when it cannot be).
+func (s *Server) demoBanner(c *gin.Context) DemoBanner {
+	m, err := s.model(c.Request.Context())
+	if err != nil {
+		return DemoBanner{}
+	}
+	return m.banner
 }

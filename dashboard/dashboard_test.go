@@ -660,7 +660,7 @@ func TestReadModelFollowsChanges(t *testing.T) {
 	if r, err := formclient.Do(c, "POST", hs.URL+"/councils/E1/review", formclient.ReviewForm(tok, "pay-council-tax", "fine"), ""); err != nil || r.Status != http.StatusSeeOther {
 		t.Fatalf("review post: %v %v", r.Status, err)
 	}
-	twoReviews := regexp.MustCompile(`Reviews</dt>\s*<dd class="govuk-summary-list__value">2</dd>`)
+	twoReviews := regexp.MustCompile(`Reviews</dt>\s*<dd class="govuk-summary-list__value">two</dd>`) // numbers up to ten in words (LGD 1.11)
 	deadline := time.Now().Add(20 * time.Second) // a bound on the wait, not a speed test
 	for !twoReviews.MatchString(get(t, hs.URL, "/councils/E1").body) {
 		if time.Now().After(deadline) {
