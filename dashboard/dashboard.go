@@ -82,8 +82,8 @@ type Server struct {
 	state         *modelState
 	evidenceCache *cached[evidence]
 	exampleCache  *cached[map[string]string] // peers' example pages (examples.go)
-	batcher       *batcher      // evidence loads, coalesced
-	renders       chan struct{} // page renders at once
+	batcher       *batcher                   // evidence loads, coalesced
+	renders       chan struct{}              // page renders at once
 	pageCache     *pageCache
 	exports       chan struct{} // export slots
 	render        *Renderer

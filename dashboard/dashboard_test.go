@@ -661,7 +661,7 @@ func TestReadModelFollowsChanges(t *testing.T) {
 		t.Fatalf("review post: %v %v", r.Status, err)
 	}
 	twoReviews := regexp.MustCompile(`Reviews</dt>\s*<dd class="govuk-summary-list__value">two</dd>`) // numbers up to ten in words (LGD 1.11)
-	deadline := time.Now().Add(20 * time.Second) // a bound on the wait, not a speed test
+	deadline := time.Now().Add(20 * time.Second)                                                      // a bound on the wait, not a speed test
 	for !twoReviews.MatchString(get(t, hs.URL, "/councils/E1").body) {
 		if time.Now().After(deadline) {
 			t.Fatal("E1's page never showed the review posted through the review pages")

@@ -60,4 +60,3 @@ type peerGroup struct {
 	Peers []peerBest
 	Views []peerView
 }
-

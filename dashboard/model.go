@@ -63,7 +63,7 @@ type councilModel struct {
 	trend   []TrendPoint       // oldest first
 	results []data.CheckResult // check results of its latest run with scores
 	find    map[string][]TaskResult
-	charts  councilCharts // drawn once per crawl model
+	charts  councilCharts        // drawn once per crawl model
 	costs   map[string]checkCost // points each check costs its site score
 	// prev is its previous run scored under the same method, and prevResults
 	// that run's check results (for what changed).

@@ -25,21 +25,21 @@ type Column struct {
 
 type homePage struct {
 	withTypeAhead
-	Rows      []LeagueRow
-	Columns   []Column
-	Cats      []string
-	Nations   []Option
-	Types     []Option
-	Regions   []Option
-	Search    string
-	Filtered  bool
-	Total     int
-	Councils  int
-	Latest    data.Run
-	HasRun    bool
-	Method    string
-	Reviews   bool
-	Unscored  []data.Council
+	Rows     []LeagueRow
+	Columns  []Column
+	Cats     []string
+	Nations  []Option
+	Types    []Option
+	Regions  []Option
+	Search   string
+	Filtered bool
+	Total    int
+	Councils int
+	Latest   data.Run
+	HasRun   bool
+	Method   string
+	Reviews  bool
+	Unscored []data.Council
 	// Unmatched are the councils a search found that have no score yet:
 	// their pages exist.
 	Unmatched []data.Council
