@@ -20,13 +20,14 @@ import (
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/crawler/demoweb"
 	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/scoring"
 )
 
 // demoOptions shape the offline demo.
 type demoOptions struct {
 	sites   int // councils in the demo web (0: every council with a saved page, else 80)
 	pages   int // pages per site
-	runs    int // crawl runs, one after the other; the second and later are simulated
+	runs    int // crawl runs, one after the other; all but the last are simulated (kept to show a trend)
 	reviews int // demo reviews to seed
 }
 
@@ -38,11 +39,12 @@ func defaultDemoOptions() demoOptions {
 // With the saved pages of ../shared/data/pages, each council with saved
 // pages is rebuilt at its register address from them (demoweb's real
 // sites: page-level scores come from the saved pages alone, the generated
-// pages serve the site-level checks). Without them (a clone away from the
-// shared data), synthetic sites take register councils' names, and every
-// page of them is generated filler: no page-level scores at all. seed
-// varies the generated pages between runs.
-func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*demoweb.Web, []crawler.Site, error) {
+// pages serve the site-level checks and cover every top task). Without
+// them (a clone away from the shared data), synthetic sites take register
+// councils' names, and every page of them is generated filler: no
+// page-level scores at all. seed varies the generated pages between runs;
+// vary makes some real sites differ (a simulated run).
+func demoWeb(reg []data.Council, opts demoOptions, seed int64, vary bool) (*demoweb.Web, []crawler.Site, error) {
 	shared := demoweb.SharedPagesDir()
 	if _, err := os.Stat(shared); err != nil {
 		shared = ""
@@ -52,7 +54,12 @@ func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*demoweb.Web, []
 		for _, c := range reg {
 			real = append(real, demoweb.RealCouncil{Code: c.Code, Name: c.Name, HomeURL: c.HomepageURL})
 		}
-		web, err := demoweb.NewWeb(demoweb.Options{PagesPerSite: opts.pages, Seed: seed, SharedDir: shared, Real: real})
+		var tasks []demoweb.TaskPage
+		for _, t := range scoring.Tasks() {
+			tasks = append(tasks, demoweb.TaskPage{Name: t.Name, Words: t.Words})
+		}
+		web, err := demoweb.NewWeb(demoweb.Options{PagesPerSite: opts.pages, Seed: seed, SharedDir: shared, Real: real,
+			Tasks: tasks, Vary: vary})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -176,24 +183,38 @@ func demoCertificate(hosts []string) (tls.Certificate, *x509.CertPool, error) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
 }
 
-// demoRunLabel labels a demo run: a demo, of what, and (after the first)
-// that it is kept only to show how a trend looks.
-func demoRunLabel(r int) string {
+// demoRunLabel labels a demo run: a demo, of what, and whether it is kept
+// only to show how a trend looks.
+func demoRunLabel(r int, simulated bool) string {
 	label := fmt.Sprintf("%s %d: local copy of council pages from 2019/20", data.DemoRunLabelPrefix, r+1)
-	if r > 0 {
-		label += ", crawled again to simulate a trend"
+	if simulated {
+		label += ", generated pages varied to simulate a trend"
 	}
 	return label
 }
 
 // loadDemo crawls the demo web opts.runs times, one after the other at
-// their real times (the second and later runs are marked simulated: the
-// same saved pages, generated pages varied, to show how a trend looks),
-// and seeds demo reviews.
+// their real times, and seeds demo reviews. Every run but the last is
+// marked simulated: the same saved pages with some generated pages varied,
+// kept only to show how a trend looks. The last, which the pages show
+// first, has every generated page as it should be, so its findings are
+// the saved pages' (and the register's scheme).
 func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions, onStart func(data.Run, *crawler.Crawler)) error {
 	start := time.Now()
+	var last time.Time
 	for r := 0; r < opts.runs; r++ {
-		web, sites, err := demoWeb(reg, opts, int64(r+1))
+		// Runs are stored to the second: each starts in a second of its
+		// own, so they keep their order.
+		if wait := time.Until(last.Truncate(time.Second).Add(time.Second)); r > 0 && wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		last = time.Now()
+		simulated := r < opts.runs-1
+		web, sites, err := demoWeb(reg, opts, int64(r+1), simulated)
 		if err != nil {
 			return err
 		}
@@ -209,8 +230,8 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		cfg.Parallel = 32
 		cfg.MaxPages = opts.pages
 		cfg.Timeout = 10 * time.Second
-		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: demoRunLabel(r),
-			demo: true, simulated: r > 0, onStart: onStart})
+		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: demoRunLabel(r, simulated),
+			demo: true, simulated: simulated, onStart: onStart})
 		web.Close()
 		if err != nil {
 			return err
@@ -231,7 +252,7 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	db.bind(fs, env)
 	fs.IntVar(&opts.sites, "sites", 0, "council sites in the demo web (0: one per council with a saved page, else 80)")
 	fs.IntVar(&opts.pages, "pages", opts.pages, "pages per site")
-	fs.IntVar(&opts.runs, "runs", opts.runs, "crawl runs (the second and later are marked simulated)")
+	fs.IntVar(&opts.runs, "runs", opts.runs, "crawl runs (all but the last are marked simulated, to show a trend)")
 	fs.IntVar(&opts.reviews, "reviews", opts.reviews, "demo reviews to seed")
 	if err := parse(fs, args); err != nil {
 		return err

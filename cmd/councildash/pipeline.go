@@ -87,8 +87,11 @@ func (k *scoringSink) Page(ctx context.Context, p *crawler.Page) error {
 	acc := k.site(p.Council)
 	filler := k.isFiller(p)
 	if filler {
-		// For the site-level checks only: no page-level statistics.
+		// For the site-level checks only: no page-level statistics, and
+		// its title does not count among the site's titles (whether they
+		// are unique is a question about the council's own pages).
 		res.Summary.Counts = nil
+		res.Summary.Title = ""
 	}
 	k.mu.Lock()
 	acc.Add(res) // accumulators are per site but the crawler may deliver a site's pages from several goroutines

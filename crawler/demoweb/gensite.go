@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Fixed paths every generated site has (besides /page/N inner pages).
@@ -94,6 +95,13 @@ type genSite struct {
 	saved    []SavedPage            // the saved pages of a real site, in order
 	homePath string                 // a real site's home page path, when not "/"
 	hostOf   func(string) *realHost // a real site's hosts, by name
+	// tasks are a real site's top-task pages (its first inner pages);
+	// vary drops some of them from the home page and the A to Z, and
+	// parts of the accessibility statement, on some sites (a simulated
+	// difference between demo runs).
+	tasks []TaskPage
+	vary  bool
+	now   time.Time // when the web was built: the statement's dates
 
 	realOnce  sync.Once
 	realPaths map[string]bool // same-site paths linked from the real home page
@@ -136,6 +144,18 @@ func (g *genSite) origin() string {
 }
 
 func (g *genSite) title(n int) string {
+	if g.real && n >= 1 && n <= len(g.tasks) {
+		return g.tasks[n-1].Name
+	}
+	if g.real {
+		n -= len(g.tasks)
+		ts := g.topicsBesideTasks()
+		t := ts[(n+int(g.seed))%len(ts)]
+		if k := (n - 1) / len(ts); k > 0 {
+			t += fmt.Sprintf(" (part %d)", k+1)
+		}
+		return t
+	}
 	t := topics[(n+int(g.seed))%len(topics)]
 	if k := (n - 1) / len(topics); k > 0 {
 		t += fmt.Sprintf(" (part %d)", k+1)
@@ -296,7 +316,14 @@ func (g *genSite) homeLinks(b *bytes.Buffer, prefix string) {
 	for _, f := range fixedPages[1:] {
 		fmt.Fprintf(b, "<li><a href=\"%s%s\">%s</a></li>", prefix, f.path, f.title)
 	}
-	for n := 1; n <= min(10, g.inner()); n++ {
+	shown := min(10, g.inner())
+	if g.real {
+		shown = min(len(g.tasks)+4, g.inner())
+	}
+	for n := 1; n <= shown; n++ {
+		if g.dropped(n) {
+			continue
+		}
 		fmt.Fprintf(b, "<li><a href=\"%s/page/%d\">%s</a></li>", prefix, n, html.EscapeString(g.title(n)))
 	}
 	b.WriteString("</ul></section>\n")
@@ -329,7 +356,9 @@ func (g *genSite) fixedPage(b *bytes.Buffer, f fixedPage) {
 		}
 		list := make([]entry, 0, g.inner())
 		for n := 1; n <= g.inner(); n++ {
-			list = append(list, entry{g.title(n), n})
+			if !g.dropped(n) {
+				list = append(list, entry{g.title(n), n})
+			}
 		}
 		sort.SliceStable(list, func(i, j int) bool { return list[i].title < list[j].title })
 		b.WriteString("<ul class=\"a-z\">")
@@ -337,6 +366,8 @@ func (g *genSite) fixedPage(b *bytes.Buffer, f fixedPage) {
 			fmt.Fprintf(b, "<li><a href=\"/page/%d\">%s</a></li>", e.n, html.EscapeString(e.title))
 		}
 		b.WriteString("</ul>\n")
+	} else if f.path == PathAccessibility && g.real {
+		g.statement(b)
 	} else {
 		rng := g.rng(-len(f.path))
 		for i := 0; i < 3; i++ {
@@ -429,7 +460,7 @@ func (g *genSite) searchPage(b *bytes.Buffer, q string) {
 		}
 	}
 	for n := 1; n <= g.inner() && count < 10; n++ {
-		if match(g.title(n)) {
+		if match(g.title(n)) || (g.real && n <= len(g.tasks) && !g.dropped(n) && g.tasks[n-1].answers(q)) {
 			fmt.Fprintf(b, "<li><a href=\"/page/%d\">%s</a></li>", n, html.EscapeString(g.title(n)))
 			count++
 		}

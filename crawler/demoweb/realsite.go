@@ -1,8 +1,11 @@
 package demoweb
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
+	"hash/fnv"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/councildash/councildash/crawler"
 )
@@ -251,6 +255,7 @@ func (w *Web) addRealSites(opts Options, gz *gzipPool) error {
 		}
 		return rh
 	}
+	now := time.Now().UTC()
 	byCouncil := map[string][]SavedPage{}
 	for _, p := range pages {
 		u, _ := url.Parse(p.URL)
@@ -273,8 +278,9 @@ func (w *Web) addRealSites(opts Options, gz *gzipPool) error {
 		host := strings.ToLower(hu.Hostname())
 		s := sites[host]
 		if s == nil {
-			s = &siteOf{g: &genSite{idx: len(sites), pages: opts.PagesPerSite, seed: opts.Seed, gz: gz, host: host, scheme: hu.Scheme,
-				real: true, slug: strings.TrimPrefix(host, "www."), council: c.Code, name: c.Name}}
+			pages := max(opts.PagesPerSite, len(fixedPages)+len(opts.Tasks)+4)
+			s = &siteOf{g: &genSite{idx: len(sites), pages: pages, seed: opts.Seed, gz: gz, host: host, scheme: hu.Scheme,
+				real: true, slug: strings.TrimPrefix(host, "www."), council: c.Code, name: c.Name, tasks: opts.Tasks, vary: opts.Vary, now: now}}
 			s.g.hostOf = func(h string) *realHost { return hostOf(h) }
 			if k := requestKey(hu); k != "/" {
 				s.g.homePath = k
@@ -372,4 +378,86 @@ func (w *Web) SavedPages(homeURL string) []SavedPage {
 		return append([]SavedPage(nil), g.saved...)
 	}
 	return nil
+}
+
+// TaskPage is a top task a real site's generated pages cover, so that the
+// site-level findability checks find it: its name, and the words its
+// search answers to.
+type TaskPage struct {
+	Name  string
+	Words []string
+}
+
+// answers reports whether a search for q finds the task's page.
+func (t TaskPage) answers(q string) bool {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return false
+	}
+	for _, w := range t.Words {
+		if strings.EqualFold(w, q) {
+			return true
+		}
+	}
+	return strings.Contains(strings.ToLower(t.Name), q)
+}
+
+// dropped reports whether inner page n, a top task's page, is left off
+// the home page and the A to Z of a site varied for a simulated run (about
+// one task in four, on about half of the sites, changing with the seed).
+func (g *genSite) dropped(n int) bool {
+	if !g.vary || n < 1 || n > len(g.tasks) {
+		return false
+	}
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s|%d|%d", g.host, g.seed, n)
+	v := h.Sum32()
+	return g.varied() && v%4 == 0
+}
+
+// varied reports whether a site differs in a simulated run.
+func (g *genSite) varied() bool {
+	if !g.vary {
+		return false
+	}
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s|%d", g.host, g.seed)
+	return h.Sum32()%2 == 0
+}
+
+// statement writes a real site's generated accessibility statement: the
+// model statement's parts (how compliant, how to report a problem, the
+// enforcement procedure, when it was reviewed), some left out or out of
+// date on a site varied for a simulated run.
+func (g *genSite) statement(b *bytes.Buffer) {
+	reviewed := g.now.AddDate(0, -2, 0)
+	enforcement := true
+	if g.varied() {
+		reviewed = g.now.AddDate(-2, 0, 0)
+		enforcement = g.idx%2 == 0
+	}
+	fmt.Fprintf(b, "<p>%s is committed to making its website accessible, in accordance with the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018.</p>\n", html.EscapeString(g.name))
+	b.WriteString("<h2>Compliance status</h2>\n<p>This website is partially compliant with the Web Content Accessibility Guidelines version 2.2 AA standard, due to the non-compliances listed below.</p>\n")
+	fmt.Fprintf(b, "<h2>Reporting accessibility problems</h2>\n<p>If you find a problem that is not listed on this page, email accessibility@%s or call 01234 567890.</p>\n", html.EscapeString(strings.TrimPrefix(g.host, "www.")))
+	if enforcement {
+		b.WriteString("<h2>Enforcement procedure</h2>\n<p>The Equality and Human Rights Commission (EHRC) is responsible for enforcing the accessibility regulations. If you are not happy with how we respond to your complaint, contact the Equality Advisory and Support Service (EASS).</p>\n")
+	}
+	fmt.Fprintf(b, "<h2>Preparation of this statement</h2>\n<p>This statement was prepared on %s. It was last reviewed on %s.</p>\n",
+		reviewed.AddDate(-1, 0, 0).Format("2 January 2006"), reviewed.Format("2 January 2006"))
+}
+
+// topicsBesideTasks are the topics of generated pages whose titles are not
+// a top task's (so no two pages of a real site share a title).
+func (g *genSite) topicsBesideTasks() []string {
+	var out []string
+	for _, t := range topics {
+		clash := false
+		for _, tk := range g.tasks {
+			clash = clash || strings.EqualFold(t, tk.Name)
+		}
+		if !clash {
+			out = append(out, t)
+		}
+	}
+	return out
 }

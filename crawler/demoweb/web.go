@@ -45,6 +45,12 @@ type Options struct {
 	// pages (see realsite.go) instead of generating Sites sites: each
 	// council with saved pages, at its register address.
 	Real []RealCouncil
+	// Tasks are the top tasks a real site's generated pages cover, so the
+	// site-level findability checks find them (the demo passes the
+	// scoring catalogue's); Vary makes some sites differ from run to run
+	// (a simulated trend).
+	Tasks []TaskPage
+	Vary  bool
 }
 
 // Web is a running loopback web. Close it when done.
