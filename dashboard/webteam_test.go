@@ -1,0 +1,278 @@
+package dashboard_test
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/dashboard"
+	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/data/datatest"
+	"github.com/councildash/councildash/scoring"
+)
+
+var showing = regexp.MustCompile(`Showing (\d+) to (\d+) of (\d+)`)
+
+// csvRows downloads an export and returns its header and rows.
+func csvRows(t *testing.T, base, path string) ([]string, [][]string) {
+	t.Helper()
+	res, err := http.Get(base + strings.ReplaceAll(path, "&amp;", "&"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, res.StatusCode)
+	}
+	recs, err := csv.NewReader(res.Body).ReadAll()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	return recs[0], recs[1:]
+}
+
+// TestWebTeamPages walks a web team's pages over real crawls: the
+// fix-first list, every check's permalink, the findings view with its
+// filters, pages and downloads (the export's rows, for the council only),
+// broken links with their evidence, what changed, and the register's
+// search.
+func TestWebTeamPages(t *testing.T) {
+	f := newFixture(t)
+	_, hs := f.serve(t, true)
+	base := hs.URL
+	latest := f.runs[len(f.runs)-1]
+
+	withFix := 0
+	for _, co := range f.councils[:fixtureSites] {
+		pg := get(t, base, "/councils/"+co.Code)
+		mustStatus(t, pg, http.StatusOK, co.Code)
+		for _, ch := range scoring.Catalog() {
+			if !strings.Contains(pg.body, `id="check-`+ch.ID+`"`) {
+				t.Errorf("%s: no permalink for %s", co.Code, ch.ID)
+			}
+		}
+		if !strings.Contains(pg.body, `id="fix-first"`) {
+			continue
+		}
+		withFix++
+		items := strings.Split(pg.body, `<li class="app-fix" id="fix-`)[1:]
+		if len(items) == 0 || len(items) > 5 {
+			t.Errorf("%s: %d checks to fix first", co.Code, len(items))
+		}
+		for _, it := range items {
+			id := it[:strings.Index(it, `"`)]
+			if !strings.Contains(it, "How to fix it") || !strings.Contains(it, `/councils/`+co.Code+`/findings?check=`+id) ||
+				!regexp.MustCompile(`Costs \d+\.\d points`).MatchString(it) {
+				t.Errorf("%s: fix-first item %s lacks its cost, how to fix or findings link", co.Code, id)
+			}
+			if g, _ := scoring.Guidance(id); g.Rule != "" && !strings.Contains(it, "app-rule__quote") {
+				t.Errorf("%s: fix-first item %s does not quote its rule", co.Code, id)
+			}
+		}
+	}
+	if withFix == 0 {
+		t.Fatal("no council has a fix-first list")
+	}
+
+	co := f.councils[0]
+	fv := get(t, base, "/councils/"+co.Code+"/findings")
+	mustStatus(t, fv, http.StatusOK, "findings")
+	m := showing.FindStringSubmatch(fv.body)
+	if m == nil {
+		t.Fatal("the findings view does not say how many it shows")
+	}
+	total, _ := strconv.Atoi(m[3])
+	csvLink := regexp.MustCompile(`href="(/export/findings\.csv\?[^"]+)"`).FindStringSubmatch(fv.body)
+	if csvLink == nil || !strings.Contains(csvLink[1], "council="+co.Code) || !strings.Contains(csvLink[1], "run="+latest.ID) {
+		t.Fatalf("no CSV download of the council's findings: %v", csvLink)
+	}
+	head, rows := csvRows(t, base, csvLink[1])
+	if len(rows) != total || !slices.Equal(head, strings.Split("run_id,method_version,council_code,check_id,category,severity,url,selector,snippet,matched,message,task,created_at", ",")) {
+		t.Fatalf("the download has %d rows (want %d) and columns %v", len(rows), total, head)
+	}
+	perCheck := map[string]int{}
+	for _, r := range rows {
+		if r[0] != latest.ID || r[2] != co.Code {
+			t.Fatalf("a row of another run or council: %v", r)
+		}
+		perCheck[r[3]]++
+	}
+	if !strings.Contains(fv.body, `<a class="govuk-link app-break" href="http`) {
+		t.Error("page addresses are not links")
+	}
+	// Filtered by its busiest check: the same count as the download of it.
+	busiest := ""
+	for id, n := range perCheck {
+		if busiest == "" || n > perCheck[busiest] || (n == perCheck[busiest] && id < busiest) {
+			busiest = id
+		}
+	}
+	fc := get(t, base, "/councils/"+co.Code+"/findings?check="+busiest)
+	if m := showing.FindStringSubmatch(fc.body); m == nil || m[3] != strconv.Itoa(perCheck[busiest]) || !strings.Contains(fc.body, "How to fix it") {
+		t.Errorf("filtered by %s: %v, want %d", busiest, m, perCheck[busiest])
+	}
+	if _, r := csvRows(t, base, "/export/findings.csv?run="+latest.ID+"&council="+co.Code+"&check="+busiest); len(r) != perCheck[busiest] {
+		t.Errorf("download of %s: %d rows", busiest, len(r))
+	}
+	cat := get(t, base, "/councils/"+co.Code+"/findings?category=accessibility")
+	if m := showing.FindStringSubmatch(cat.body); m != nil && m[3] == strconv.Itoa(total) {
+		t.Error("the category filter keeps every finding")
+	}
+	if total > 50 {
+		p2 := get(t, base, "/councils/"+co.Code+"/findings?p=2")
+		if m := showing.FindStringSubmatch(p2.body); m == nil || m[1] != "51" {
+			t.Errorf("second page: %v", m)
+		}
+	}
+	for path, want := range map[string]int{
+		"/councils/" + co.Code + "/findings?p=99999":     http.StatusNotFound,
+		"/councils/" + co.Code + "/findings?p=0":         http.StatusBadRequest,
+		"/councils/" + co.Code + "/findings?check=nope":  http.StatusBadRequest,
+		"/councils/" + co.Code + "/findings?category=x":  http.StatusBadRequest,
+		"/councils/NOPE/findings":                        http.StatusNotFound,
+		"/councils/" + co.Code + "/review/thanks?task=x": http.StatusSeeOther,
+	} {
+		res, err := noRedirect.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, res.StatusCode, want)
+		}
+		if want == http.StatusSeeOther && res.Header.Get("Location") != "/councils/"+co.Code+"/review" {
+			t.Errorf("thanks without a review sends to %q", res.Header.Get("Location"))
+		}
+	}
+
+	// Broken links, with the page each is on, its text, element and answer
+	// (every generated site has one: "Old page" on its third inner page).
+	bl := get(t, base, "/councils/"+co.Code+"/findings?check=tech-broken-links")
+	mustStatus(t, bl, http.StatusOK, "broken links")
+	for _, want := range []string{"Old page", `a[href=&#34;/page/`, "HTTP 404 Not Found", `/page/3">`, "Broken links"} {
+		if !strings.Contains(bl.body, want) {
+			t.Errorf("broken links view lacks %q", want)
+		}
+	}
+
+	// What changed between the two runs (same method).
+	ch := get(t, base, "/changes")
+	mustStatus(t, ch, http.StatusOK, "/changes")
+	if !strings.Contains(ch.body, "Biggest rises") || !strings.Contains(ch.body, "Checks that changed most") {
+		t.Error("the changes page lacks its sections")
+	}
+
+	// The register's search: a council with no score is found, with a
+	// link to its page; its name in any words.
+	s := get(t, base, "/?q=nevercrawled+council")
+	if !strings.Contains(s.body, `href="/councils/N99999999"`) || !strings.Contains(s.body, "have no scores yet") {
+		t.Error("searching for a council with no score finds nothing")
+	}
+	if rows := leagueOrder(get(t, base, "/?q="+strings.ToLower(strings.Fields(f.councils[1].Name)[1])).body); !slices.Contains(rows, f.councils[1].Code) {
+		t.Errorf("search by part of a name: %v", rows)
+	}
+	res, err := http.Get(base + "/councils.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []struct {
+		Code   string `json:"code"`
+		Name   string `json:"name"`
+		Scored bool   `json:"scored"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&names)
+	res.Body.Close()
+	if err != nil || len(names) != len(f.councils) {
+		t.Fatalf("councils.json: %d (%v)", len(names), err)
+	}
+	for _, n := range names {
+		if n.Scored != (n.Code != "N99999999") {
+			t.Errorf("councils.json: %+v", n)
+		}
+	}
+	// The review form's link to the council's site opens a new tab and
+	// says so.
+	if rf := get(t, base, "/councils/"+co.Code+"/review").body; !strings.Contains(rf, `target="_blank" rel="noopener noreferrer">`) || !strings.Contains(rf, "(opens in new tab)") {
+		t.Error("the review form's site link")
+	}
+}
+
+// bannerPaths are the pages (and error pages) the demo banner test reads.
+func bannerPaths(code string) []string {
+	return []string{"/", "/councils/" + code, "/councils/" + code + "/findings", "/compare", "/compare?c=" + code, "/checks",
+		"/checks/a11y-skip-link", "/changes", "/tasks", "/method", "/data", "/demo", "/no-such-page", "/councils/NOPE",
+		"/councils/" + code + "/findings?check=nope"}
+}
+
+// TestDemoBanner: the banner is on every page, error pages too, while
+// demo data is shown, and on none when it is not: real crawls without
+// reviews; real crawls with demo reviews; a demo crawl.
+func TestDemoBanner(t *testing.T) {
+	f := newFixture(t)
+	code := f.councils[0].Code
+	check := func(t *testing.T, base string, paths []string, want string) {
+		t.Helper()
+		for _, p := range paths {
+			pg := get(t, base, p)
+			has := strings.Contains(pg.body, `class="app-demo-banner"`)
+			switch {
+			case want == "" && has:
+				t.Errorf("%s (%d): a demo banner without demo data", p, pg.status)
+			case want != "" && (!has || !strings.Contains(pg.body, want)):
+				t.Errorf("%s (%d): no demo banner saying %q", p, pg.status, want)
+			}
+		}
+	}
+	t.Run("no demo data", func(t *testing.T) {
+		_, hs := f.serve(t, false)
+		check(t, hs.URL, bannerPaths(code), "")
+	})
+	t.Run("demo reviews", func(t *testing.T) { // the fixture's reviews are partly demo
+		_, hs := f.serve(t, true)
+		check(t, hs.URL, append(bannerPaths(code), "/councils/"+code+"/review"), "invented reviews")
+	})
+	t.Run("a demo crawl", func(t *testing.T) {
+		store := datatest.Store(t)
+		web, err := crawltest.NewWeb(crawltest.Options{Sites: 2, PagesPerSite: 10, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := crawlRun(t, store, web, time.Time{}, data.DemoRunLabelPrefix+" 1: test")
+		web.Close()
+		var councils []data.Council
+		for _, s := range web.Sites {
+			councils = append(councils, data.Council{Code: s.Council, Name: s.Name, Type: "District", Nation: "England", HomepageURL: s.HomeURL})
+		}
+		srv, err := dashboard.New(dashboard.Deps{Store: store, Councils: councils, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs := httptest.NewServer(srv.Handler())
+		defer hs.Close()
+		check(t, hs.URL, bannerPaths(councils[0].Code), "a local copy of council pages from 2019/20")
+		home := get(t, hs.URL, "/").body
+		if !strings.Contains(home, "demo run</strong>") || !strings.Contains(home, runTimeOf(run)) {
+			t.Errorf("the home page does not label the demo run with its time %q", runTimeOf(run))
+		}
+		if cp := get(t, hs.URL, "/councils/"+councils[0].Code).body; !strings.Contains(cp, "These scores come from a demo crawl") {
+			t.Error("the council page does not say its scores come from a demo crawl")
+		}
+	})
+}
+
+// runTimeOf is how the pages write a demo run's start.
+func runTimeOf(r data.Run) string {
+	t := r.StartedAt.UTC()
+	return t.Format("2 January 2006") + " at " + strings.ToLower(t.Format("3:04PM")) + " UTC"
+}
+
