@@ -275,4 +275,3 @@ func runTimeOf(r data.Run) string {
 	t := r.StartedAt.UTC()
 	return t.Format("2 January 2006") + " at " + strings.ToLower(t.Format("3:04PM")) + " UTC"
 }
-
