@@ -35,8 +35,9 @@ type scoringSink struct {
 	out    *data.RunSink
 	homes  map[string]string
 
-	mu    sync.Mutex
-	sites map[string]*scoring.SiteAccumulator
+	mu     sync.Mutex
+	sites  map[string]*scoring.SiteAccumulator
+	broken map[string][]scoring.BrokenLink
 }
 
 func (k *scoringSink) acc(council string) *scoring.SiteAccumulator {
@@ -59,6 +60,14 @@ func (k *scoringSink) Page(ctx context.Context, p *crawler.Page) error {
 }
 
 func (k *scoringSink) Links(ctx context.Context, checks []crawler.LinkCheck) error {
+	k.mu.Lock()
+	for _, c := range checks {
+		if c.Status >= 400 || c.ErrorClass != "" && c.ErrorClass != crawler.ErrRobotsDisallowed {
+			k.broken[c.Council] = append(k.broken[c.Council], scoring.BrokenLink{From: c.FromURL, To: c.ToURL, Text: c.Text,
+				Selector: c.Selector, Status: c.Status, ErrorClass: c.ErrorClass, Final: c.FinalURL})
+		}
+	}
+	k.mu.Unlock()
 	return k.out.Links(ctx, checks)
 }
 
@@ -66,12 +75,13 @@ func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error
 	k.mu.Lock()
 	a := k.acc(r.Council)
 	delete(k.sites, r.Council)
+	broken := k.broken[r.Council]
 	k.mu.Unlock()
 	res := a.Finish(scoring.SiteFacts{HomeURL: r.HomeURL, FinalHomeURL: r.FinalHomeURL, HTTPS: r.HTTPS,
 		HTTPRedirectsToHTTPS: r.HTTPRedirectsToHTTPS, RobotsStatus: r.RobotsStatus, RobotsParsed: r.RobotsParsed,
 		Sitemaps: r.Sitemaps, SitemapParsed: r.SitemapParsed, NotFoundStatus: r.NotFoundStatus,
 		NotFoundBody: r.NotFoundBody, SearchResults: r.SearchResults, LinksChecked: r.LinksChecked,
-		LinksBroken: r.LinksBroken, Now: time.Now()})
+		LinksBroken: r.LinksBroken, Broken: broken, Now: time.Now()})
 	if err := k.out.SiteResult(ctx, r.Council, res.Findings, res.Stats, res.Scores); err != nil {
 		return err
 	}
@@ -101,7 +111,7 @@ func crawlRun(t testing.TB, store *data.Store, web *crawltest.Web, startedAt tim
 		homes[s.Council] = s.HomeURL
 	}
 	sink := &scoringSink{engine: scoring.NewEngine(method), out: data.NewRunSink(w, run.ID, method.Version),
-		homes: homes, sites: map[string]*scoring.SiteAccumulator{}}
+		homes: homes, sites: map[string]*scoring.SiteAccumulator{}, broken: map[string][]scoring.BrokenLink{}}
 	cfg := crawler.DefaultConfig()
 	cfg.Resolve = web.Resolve
 	cfg.Delay = 0

@@ -291,9 +291,9 @@ type examples map[string]map[string]string
 
 // peerViews are the best peers of co's type on a check, with their example
 // pages.
-func peerViews(m *model, checkID string, co data.Council, ex examples, site bool) []peerView {
+func peerViews(m *model, checkID string, co data.Council, own float64, ex examples, site bool) []peerView {
 	var out []peerView
-	for _, p := range m.crawl.peersFor(checkID, co) {
+	for _, p := range m.crawl.peersFor(checkID, co, own) {
 		out = append(out, peerView{Council: p.Council, Score: p.Result.Score, Example: ex[checkID][p.Council.Code], ExampleHome: site,
 			LinkCouncil: true, LinkExample: true})
 	}
@@ -374,7 +374,7 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence, ex examples) 
 			continue
 		}
 		it := fixItem{Check: ch, Label: st.cat.method.CheckLabel(ch), HTML: st.cat.checkHTML[id],
-			Result: res[id], Unit: unitOf(ch), Cost: costs[id], Peers: peerViews(m, id, co, ex, ch.Level == scoring.LevelSite)}
+			Result: res[id], Unit: unitOf(ch), Cost: costs[id], Peers: peerViews(m, id, co, res[id].Score, ex, ch.Level == scoring.LevelSite)}
 		linkOnce(it.Peers, seenPeers)
 		p.FixFirst = append(p.FixFirst, it)
 		fixRank[id] = len(p.FixFirst)
@@ -499,8 +499,12 @@ func (s *Server) council(c *gin.Context) {
 			return
 		}
 		if cm := m.crawl.councils[co.Code]; cm != nil {
+			own := map[string]float64{}
+			for _, r := range cm.results {
+				own[r.CheckID] = r.Score
+			}
 			for _, id := range fixFirstIDs(cm.costs) {
-				if ex[id], err = s.peerExamples(c.Request.Context(), m, id, m.crawl.peersFor(id, co)); err != nil {
+				if ex[id], err = s.peerExamples(c.Request.Context(), m, id, m.crawl.peersFor(id, co, own[id])); err != nil {
 					s.fail(c, err)
 					return
 				}

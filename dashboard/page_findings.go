@@ -109,6 +109,7 @@ type findingsPage struct {
 	Prev, Next string
 	PageLinks  []pageLink
 	CSV, JSON  string // downloads: the export of this council's findings (of the check)
+	Kept       int    // findings of a check kept as evidence per page (the method's)
 }
 
 // answer says what a broken link answered, in words (the crawler's error
@@ -149,7 +150,7 @@ type findingsData struct {
 // buildFindings makes the findings view's view model.
 func buildFindings(st site, m *model, co data.Council, q findingsQuery, d findingsData) findingsPage {
 	p := findingsPage{Council: co, Category: q.category, PageURL: q.page, Page: q.p, Total: d.total,
-		Filtered: q.check != "" || q.category != "" || q.page != ""}
+		Filtered: q.check != "" || q.category != "" || q.page != "", Kept: st.cat.method.Thresholds.MaxFindingsPerCheck}
 	row, ok := m.row(co.Code)
 	if !ok {
 		return p

@@ -150,11 +150,12 @@ func bestPeers(results []data.CheckResult, names map[string]data.Council) map[st
 }
 
 // peersFor returns up to peersPerType best councils of co's type on a
-// check, co itself left out.
-func (cm *crawlModel) peersFor(checkID string, co data.Council) []peerBest {
+// check that score better on it than co does (own), co itself left out:
+// a peer doing no better has nothing to teach.
+func (cm *crawlModel) peersFor(checkID string, co data.Council, own float64) []peerBest {
 	var out []peerBest
 	for _, p := range cm.peerBest[checkID][typeKey(co)] {
-		if p.Council.Code != co.Code && len(out) < peersPerType {
+		if p.Council.Code != co.Code && p.Result.Score > own && len(out) < peersPerType {
 			out = append(out, p)
 		}
 	}

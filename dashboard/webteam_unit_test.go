@@ -147,8 +147,11 @@ func TestBestPeersAndChanges(t *testing.T) {
 		t.Errorf("peers: %+v", best)
 	}
 	cm := &crawlModel{peerBest: best}
-	if ps := cm.peersFor("x", tCouncils[1]); len(ps) != 2 || ps[0].Council.Code != "D" || ps[1].Council.Code != "A" {
+	if ps := cm.peersFor("x", tCouncils[1], 0); len(ps) != 2 || ps[0].Council.Code != "D" || ps[1].Council.Code != "A" {
 		t.Errorf("B's peers leave B out: %+v", ps)
+	}
+	if ps := cm.peersFor("x", tCouncils[0], 80); len(ps) != 2 || ps[0].Council.Code != "D" || ps[1].Council.Code != "B" {
+		t.Errorf("A's peers are those doing better than its 80: %+v", ps)
 	}
 
 	before := []data.CheckResult{{CheckID: "a11y-skip-link", PagesTotal: 10, Score: 50, HasScore: true}, {CheckID: "lgd-ampersand", PagesTotal: 10, Score: 90, HasScore: true},
