@@ -606,3 +606,60 @@ func printJourney(t *testing.T, b *tab, base string, f *fixture, w int64) {
 		t.Errorf("after printing, %d checks with evidence are closed again, want %d", n, closed)
 	}
 }
+
+// TestDocsScreenshots takes the README's screenshots (docs/img) from a
+// running dashboard, such as `make run` offline (the demo):
+//
+//	COUNCILDASH_SHOTS_URL=http://localhost:8080 go test ./dashboard -run TestDocsScreenshots
+//
+// At 375 px: the league table, a council page down to its fix-first list,
+// and that council's findings view; at 1280 px the league table and the
+// council page. Each page is checked as the browser test checks pages (axe,
+// the screen's width). Without the variable it skips.
+func TestDocsScreenshots(t *testing.T) {
+	base := strings.TrimSuffix(os.Getenv("COUNCILDASH_SHOTS_URL"), "/")
+	if base == "" {
+		t.Skip("set COUNCILDASH_SHOTS_URL to a running dashboard to take the README's screenshots")
+	}
+	b := newTab(t)
+	out := filepath.Join("..", "docs", "img")
+	save := func(name string, png []byte) {
+		if err := os.WriteFile(filepath.Join(out, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The council: COUNCILDASH_SHOTS_COUNCIL, else the first of the league
+	// with three checks or more to fix first.
+	code := os.Getenv("COUNCILDASH_SHOTS_COUNCIL")
+	b.open(t, base+"/", 1280)
+	if code == "" {
+		codes := eval[[]string](t, b, `[...document.querySelectorAll('#league-table tbody th a')].map(a => a.getAttribute('href').split('/').pop())`)
+		for _, c := range codes {
+			b.open(t, base+"/councils/"+c, 1280)
+			if eval[int](t, b, `document.querySelectorAll('li.app-fix').length`) >= 3 {
+				code = c
+				break
+			}
+		}
+		if code == "" {
+			t.Fatal("no council has three checks to fix first")
+		}
+	}
+	for _, w := range widths {
+		b.open(t, base+"/", w)
+		b.axeCheck(t, fmt.Sprintf("league table at %d", w))
+		b.fitsTheScreen(t, "league table")
+		save(fmt.Sprintf("league-table-%d.png", w), b.capture(t, w, 2400))
+
+		b.open(t, base+"/councils/"+code, w)
+		b.axeCheck(t, fmt.Sprintf("council page at %d", w))
+		b.fitsTheScreen(t, "council page")
+		bottom := eval[int64](t, b, `Math.ceil(document.querySelector('.app-fix-list').getBoundingClientRect().bottom + scrollY) + 20`)
+		save(fmt.Sprintf("council-fix-first-%d.png", w), b.capture(t, w, bottom))
+
+		b.open(t, base+"/councils/"+code+"/findings", w)
+		b.axeCheck(t, fmt.Sprintf("findings view at %d", w))
+		b.fitsTheScreen(t, "findings view")
+		save(fmt.Sprintf("findings-%d.png", w), b.capture(t, w, 2400))
+	}
+}
