@@ -405,6 +405,20 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"error-no-council", "/councils/NOPE"},
 		{"error-bad-request", "/councils/" + first.Code + "/findings?check=no-such-check"},
 	}
+	// The league table stays usable on the narrowest phones too.
+	t.Run("home-320", func(t *testing.T) {
+		b.open(t, hs.URL+"/", 320)
+		b.shot(t, "home-320", 320)
+		b.axeCheck(t, "home-320")
+		b.fitsTheScreen(t, "home-320")
+		if n := eval[int](t, b, `[...document.querySelectorAll('#league-table thead th')].filter(th => th.checkVisibility()).length`); n > 4 {
+			t.Errorf("the league table shows %d columns on a phone", n)
+		}
+		// The table's rows fit the screen: no sideways scrolling for them.
+		if over := eval[bool](t, b, `(() => { const s = document.querySelector('#league .app-table-scroll'); return s.scrollWidth > s.clientWidth; })()`); over {
+			t.Error("the league table scrolls sideways at 320 px")
+		}
+	})
 	for _, w := range widths {
 		for _, p := range pages {
 			name := fmt.Sprintf("%s-%d", p.name, w)
