@@ -393,10 +393,12 @@ func (g *genSite) innerPage(b *bytes.Buffer, n int) {
 			fmt.Fprintf(b, "<li><a href=\"/page/%d\">%s</a></li>", m, html.EscapeString(g.title(m)))
 		}
 	}
-	if n%5 == 0 {
+	// A generated site's documents and broken link; a real site's
+	// stand-in pages have none (they only serve the site-wide checks).
+	if n%5 == 0 && !g.real {
 		fmt.Fprintf(b, "<li><a href=\"/documents/report-%d.pdf\">Annual report (PDF)</a></li>", n%3)
 	}
-	if n%7 == 3 {
+	if n%7 == 3 && !g.real {
 		fmt.Fprintf(b, "<li><a href=\"/page/%d\">Old page</a></li>", in+n) // broken
 	}
 	if n%6 == 1 {
