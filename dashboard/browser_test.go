@@ -526,7 +526,7 @@ func fixFirstJourney(t *testing.T, b *tab, base string, f *fixture, w int64) {
 	var co string
 	for _, c := range f.councils[:fixtureSites] {
 		b.open(t, base+"/councils/"+c.Code, w)
-		if eval[int](t, b, `document.querySelectorAll('#fix-first + p + ol > li.app-fix').length`) > 0 {
+		if eval[int](t, b, `document.querySelectorAll('#fix-first ~ .app-fix-list > section.app-fix').length`) > 0 {
 			co = c.Code
 			break
 		}
@@ -535,9 +535,9 @@ func fixFirstJourney(t *testing.T, b *tab, base string, f *fixture, w int64) {
 		t.Fatal("no council has a fix-first list")
 	}
 	b.shot(t, fmt.Sprintf("journey-fix-first-%d", w), w)
-	id := eval[string](t, b, `document.querySelector('li.app-fix').id.replace('fix-', '')`)
+	id := eval[string](t, b, `document.querySelector('section.app-fix').id.replace('fix-', '')`)
 	// The item's heading is the check's permalink: it opens the check.
-	b.do(t, chromedp.Click(chromedp.CSS(`li.app-fix h3 a`)))
+	b.do(t, chromedp.Click(chromedp.CSS(`section.app-fix h3 a`)))
 	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](fmt.Sprintf(`document.getElementById('check-%s').open`, id), chromedp.WithPollingTimeout(5*time.Second))); err != nil {
 		t.Fatalf("following the permalink of %s does not open it: %v", id, err)
 	}
@@ -549,7 +549,7 @@ func fixFirstJourney(t *testing.T, b *tab, base string, f *fixture, w int64) {
 		t.Errorf("the address #check-%s does not open and show the check", id)
 	}
 	b.open(t, base+"/councils/"+co, w)
-	b.follow(t, `li.app-fix a[href*="/findings?check="]`)
+	b.follow(t, `section.app-fix a[href*="/findings?check="]`)
 	if loc := eval[string](t, b, `location.pathname + location.search`); loc != "/councils/"+co+"/findings?check="+id {
 		t.Errorf("the findings link leads to %s", loc)
 	}
@@ -559,7 +559,7 @@ func fixFirstJourney(t *testing.T, b *tab, base string, f *fixture, w int64) {
 	if m == nil {
 		t.Fatal("the findings view does not say how many there are")
 	}
-	want, _ := strconv.Atoi(m[3])
+	want := num(m[3])
 	file := filepath.Join(b.dl, "councildash-findings.csv")
 	_ = os.Remove(file)
 	b.do(t, chromedp.Click(chromedp.CSS(`a[href^="/export/findings.csv"]`)))
@@ -650,7 +650,7 @@ func TestDocsScreenshots(t *testing.T) {
 		codes := eval[[]string](t, b, `[...document.querySelectorAll('#league-table tbody th a')].map(a => a.getAttribute('href').split('/').pop())`)
 		for _, c := range codes {
 			b.open(t, base+"/councils/"+c, 1280)
-			if eval[int](t, b, `document.querySelectorAll('li.app-fix').length`) >= 3 {
+			if eval[int](t, b, `document.querySelectorAll('section.app-fix').length`) >= 3 {
 				code = c
 				break
 			}

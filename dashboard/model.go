@@ -56,6 +56,8 @@ type crawlModel struct {
 	peerBest map[string]map[string][]peerBest
 	demo     demoMarks // the runs shown are demo runs (simulated)
 	movers   moversModel
+	// intervals are the recent runs' score intervals (model_uncertainty.go).
+	intervals intervalIndex
 }
 
 // councilModel is one scored council's part of the model.
@@ -70,6 +72,9 @@ type councilModel struct {
 	prev        data.Run
 	hasPrev     bool
 	prevResults []data.CheckResult
+	// unscored are its latest run's pages not scored for content and
+	// readability.
+	unscored unscoredView
 }
 
 // councilCharts are a scored council's charts.
@@ -95,6 +100,7 @@ type crawlInput struct {
 	// council's check results and per-task findability counts.
 	results    map[string][]data.CheckResult
 	taskChecks map[string][]data.TaskCheck
+	scoring    scoringInput // intervals and pages not scored
 }
 
 // catalogue is the scoring catalogue and method the dashboard shows.
@@ -136,6 +142,8 @@ type CatScore struct {
 	Category string  `json:"category"`
 	Score    float64 `json:"score"`
 	Has      bool    `json:"has_score"`
+	// Range is how sure the score is (nil when no interval is stored).
+	Range *ScoreRange `json:"interval,omitempty"`
 }
 
 // LeagueRow is one council's line of the league table.
@@ -153,6 +161,10 @@ type LeagueRow struct {
 	PrevRunID     string
 	Review        reviews.CouncilScore
 	HasReview     bool
+	// Interval and Band say how sure the score and the rank are (nil when
+	// the score has no stored interval: see addUncertainty).
+	Interval *ScoreRange
+	Band     *RankBand
 }
 
 // recentRuns returns the RecentRuns newest runs.
@@ -277,6 +289,8 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 		}
 		cm.byCode[cm.league[i].Council.Code] = i
 	}
+	cm.intervals = newIntervalIndex(in.scoring.intervals)
+	cm.addUncertainty(cm.intervals)
 	cm.bins = distributionCounts(cm.league)
 	cm.peers = newPeerTable(cat.cats, cm.league)
 
@@ -310,6 +324,8 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 		if prev, ok := previousSameMethod(cm.runs, cm.scores, cm.mv, row.RunID, code); ok {
 			c.prev, c.hasPrev, c.prevResults = prev, true, byRun[prev.ID][code]
 		}
+		cm.trendMethods(c.trend, code)
+		c.unscored = newUnscoredView(in.scoring.unscored[row.RunID], code)
 		who := row.Council.Name
 		c.charts.hist = histogramChart("chart-distribution", cm.distribution(row.Score, row.HasScore), who)
 		c.charts.trend = trendChart("chart-trend", c.trend, cat.cats)
@@ -431,6 +447,8 @@ type TrendPoint struct {
 	Categories []CatScore
 	Position   int // league position in that run, 0 when unranked
 	Of         int // councils ranked in that run
+	// MethodVersion is the scoring method of the run's scores.
+	MethodVersion string
 }
 
 // runPositions sorts each run's overall scores, best first, so a

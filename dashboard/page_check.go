@@ -23,8 +23,9 @@ type checkPage struct {
 	// Guide is the rule quoted and how to fix it; Peers the councils of
 	// each type that do best on the check, with a page of theirs to learn
 	// from.
-	Guide template.HTML
-	Peers []peerGroup
+	Guide    template.HTML
+	Peers    []peerGroup
+	Advisory string // why the check has no weight in any score, when it is advisory
 }
 
 // buildCheck makes a check page's view model; ex holds the peers' example
@@ -64,5 +65,9 @@ func (s *Server) check(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.renderPage(c, http.StatusOK, "check", s.cat.method.CheckLabel(ch), func() any { return buildCheck(s.site(), m, ch, ex) })
+	s.renderPage(c, http.StatusOK, "check", s.cat.method.CheckLabel(ch), func() any {
+		p := buildCheck(s.site(), m, ch, ex)
+		p.Advisory = s.cat.method.Advisory[ch.ID]
+		return p
+	})
 }

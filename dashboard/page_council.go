@@ -33,6 +33,7 @@ type checkView struct {
 	FixRank  int // its place in the fix-first list (0: not in it)
 	Evidence []evidenceView
 	Worst    []worstView
+	Notes    checkNotes // advisory, or not computable from the stored statistics
 }
 
 // checkHTML are the pieces of a council page that depend on the check
@@ -51,14 +52,17 @@ type checkHTML struct {
 var checkFragments = template.Must(template.New("check").Funcs(template.FuncMap{"path": url.PathEscape}).Parse(
 	`{{define "head"}}<details class="govuk-details app-check" id="check-{{.Check.ID}}">
   <summary class="govuk-details__summary">
-    <span class="govuk-details__summary-text">{{.Label}}</span>{{end}}` +
+    <span class="govuk-details__summary-text">{{.Label}}</span>{{if .Advisory}} <strong class="govuk-tag govuk-tag--grey">advisory</strong>{{end}}{{end}}` +
 		`{{define "body"}}
   </summary>
   <div class="govuk-details__text">
     <dl class="govuk-summary-list govuk-summary-list--no-border app-summary-list--compact">
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Check</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Check.ID}}</a></dd></div>
+      {{- if .Advisory}}
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Weight</dt><dd class="govuk-summary-list__value">none: advisory, its findings are for you to judge and do not count in any score ({{.Advisory}})</dd></div>
+      {{- end}}
       {{end}}` +
-		`{{define "link"}}<a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Label}}</a>{{end}}` +
+		`{{define "link"}}<a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Label}}</a>{{if .Advisory}} (advisory: no weight){{end}}{{end}}` +
 		`{{define "guide"}}{{with .Guide}}{{if .Rule}}<figure class="app-rule">
   <blockquote class="app-quote app-rule__quote"><p class="govuk-body">{{.Rule}}</p></blockquote>
   <figcaption class="govuk-body-s app-rule__source">{{.Source}}</figcaption>
@@ -72,11 +76,12 @@ func newCheckHTML(m scoring.Method, checks []scoring.Check) (map[string]checkHTM
 	for _, c := range checks {
 		g, _ := scoring.Guidance(c.ID)
 		d := struct {
-			Check scoring.Check
-			Label string
-			Guide *scoring.Guide
-			Level int
-		}{c, m.CheckLabel(c), &g, 4}
+			Check    scoring.Check
+			Label    string
+			Guide    *scoring.Guide
+			Level    int
+			Advisory string // why the check carries no weight, when it is advisory
+		}{c, m.CheckLabel(c), &g, 4, m.Advisory[c.ID]}
 		if g.HowToFix == "" {
 			d.Guide = nil
 		}
@@ -260,6 +265,15 @@ type councilPage struct {
 	Better, Worse []checkChange
 	MinTaskSample int // reviews a task needs before its score is shown
 	Findings      int // findings of the latest run, in all
+	// CurrentMethod is the method in force; Comparable is false when the
+	// scores shown used another (they are not comparable with scores under
+	// CurrentMethod). Unscorable names the checks the scores' method cannot
+	// compute from this crawl's stored statistics; Unscored are the pages
+	// not scored for content and readability.
+	CurrentMethod string
+	Comparable    bool
+	Unscorable    []string
+	Unscored      unscoredView
 }
 
 // fixItem is one check of the fix-first list.
@@ -326,7 +340,7 @@ func linkOnce(peers []peerView, seen map[string]bool) {
 func buildCouncil(st site, m *model, co data.Council, ev evidence, ex examples) councilPage {
 	cats := st.cat.cats
 	p := councilPage{Council: co, Method: st.method, Cats: cats, ReviewsOn: st.reviewsOn,
-		ReviewForm: st.reviewForm, LeagueLength: len(m.league), MinTaskSample: st.minTaskSample}
+		ReviewForm: st.reviewForm, LeagueLength: len(m.league), MinTaskSample: st.minTaskSample, CurrentMethod: st.method}
 	p.Row, p.HasRow = m.row(co.Code)
 	p.Peer = m.peers(cats, co)
 	peerBy := map[string]Quartiles{}
@@ -347,6 +361,7 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence, ex examples) 
 		p.Simulated = simulatedTrend(p.Trend)
 		p.Hist, p.TrendChart, p.Position, p.Radar = cm.charts.hist, cm.charts.trend, cm.charts.position, cm.charts.radar
 		results, find, costs = cm.results, cm.find, cm.costs
+		p.Unscored = cm.unscored
 		if cm.hasPrev {
 			p.Prev, p.HasPrev = cm.prev, true
 			p.Better, p.Worse = checkChanges(st.cat, cm.prevResults, cm.results)
@@ -360,6 +375,7 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence, ex examples) 
 	if p.HasRow && p.Row.HasScore {
 		p.Lost = round1(100 - p.Row.Score)
 	}
+	p.Comparable = p.Method == st.method
 	// Checks by category.
 	res := map[string]data.CheckResult{}
 	for _, r := range results {
@@ -398,7 +414,10 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence, ex examples) 
 			}
 			r, has := res[ch.ID]
 			v := checkView{Check: ch, HTML: st.cat.checkHTML[ch.ID], Result: r, Has: has, Applied: has && r.PagesTotal > 0, Cost: costs[ch.ID],
-				FixRank: fixRank[ch.ID]}
+				FixRank: fixRank[ch.ID], Notes: notesFor(st.cat.method, p.Method, ch.ID, r, has)}
+			if v.Notes.Unscorable != "" {
+				p.Unscorable = append(p.Unscorable, ch.ID)
+			}
 			for _, f := range evBy[ch.ID] {
 				v.Evidence = append(v.Evidence, evidenceView{Severity: f.Severity, Message: f.Message, URL: f.URL, Selector: f.Selector, Snippet: f.Snippet})
 			}

@@ -13,15 +13,17 @@ import (
 
 // scoringSink sits between the crawler and the store: it scores each page as
 // it arrives (the body is dropped afterwards), keeps only each site's small
-// page summaries, and scores the site when the crawler reports it finished.
+// page summaries and page statistics, and scores the site, with how sure
+// its scores are (siteIntervals), when the crawler reports it finished.
 //
 // In a demo crawl (demo set) it also honours the demo web's filler mark
 // (demoweb.FillerHeader): a generated stand-in page (robots.txt aside, the
 // home page, the accessibility statement, the A to Z, search results and
 // top-task pages of a demo site) serves the site-level checks only. Its
-// page-level statistics and findings are dropped, the page is not stored,
-// and the links on it are neither stored nor counted, so a demo site's
-// page-level scores and broken links come from its real saved pages alone.
+// page-level statistics and findings are dropped (from the scores and their
+// intervals), the page is not stored, and the links on it are neither
+// stored nor counted, so a demo site's page-level scores and broken links
+// come from its real saved pages alone.
 type scoringSink struct {
 	engine *scoring.Engine
 	store  *data.RunSink
@@ -31,6 +33,7 @@ type scoringSink struct {
 
 	mu      sync.Mutex
 	sites   map[string]*scoring.SiteAccumulator
+	pages   map[string][]pageStats          // council -> each page's statistics, for the bootstrap
 	broken  map[string][]scoring.BrokenLink // council -> broken links, for evidence
 	links   map[string]*linkCount           // council -> links kept (demo)
 	filler  map[string]map[string]bool      // council -> filler page URLs and final URLs (demo)
@@ -53,7 +56,7 @@ func newScoringSink(engine *scoring.Engine, store *data.RunSink, sites []crawler
 		homes[s.Council] = s.HomeURL
 	}
 	return &scoringSink{engine: engine, store: store, homes: homes, now: now,
-		sites: map[string]*scoring.SiteAccumulator{}, broken: map[string][]scoring.BrokenLink{},
+		sites: map[string]*scoring.SiteAccumulator{}, pages: map[string][]pageStats{}, broken: map[string][]scoring.BrokenLink{},
 		links: map[string]*linkCount{}, filler: map[string]map[string]bool{}, fillerN: map[string]int{}}
 }
 
@@ -95,6 +98,9 @@ func (k *scoringSink) Page(ctx context.Context, p *crawler.Page) error {
 	}
 	k.mu.Lock()
 	acc.Add(res) // accumulators are per site but the crawler may deliver a site's pages from several goroutines
+	if !filler {
+		k.pages[p.Council] = append(k.pages[p.Council], pageStats{url: p.URL, stats: k.engine.PageStats(res.Summary)})
+	}
 	if filler {
 		f := k.filler[p.Council]
 		if f == nil {
@@ -108,7 +114,7 @@ func (k *scoringSink) Page(ctx context.Context, p *crawler.Page) error {
 	if filler {
 		return nil
 	}
-	return k.store.ScoredPage(ctx, p, res.Title, res.Findings)
+	return k.store.PageResult(ctx, p, res)
 }
 
 func isBroken(c crawler.LinkCheck) bool {
@@ -152,6 +158,8 @@ func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error
 	acc := k.site(r.Council)
 	k.mu.Lock()
 	delete(k.sites, r.Council)
+	pages := k.pages[r.Council]
+	delete(k.pages, r.Council)
 	broken := k.broken[r.Council]
 	delete(k.broken, r.Council)
 	links, fillerN := k.links[r.Council], k.fillerN[r.Council]
@@ -175,6 +183,10 @@ func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error
 		r = &rep
 	}
 	res := acc.Finish(siteFacts(r, broken, k.now()))
+	m := k.engine.Method()
+	if err := k.store.SiteIntervals(ctx, r.Council, m.Version, siteIntervals(m, r.Council, pages, res.Stats)); err != nil {
+		return err
+	}
 	if err := k.store.SiteResult(ctx, r.Council, res.Findings, res.Stats, res.Scores); err != nil {
 		return err
 	}
