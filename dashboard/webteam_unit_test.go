@@ -93,6 +93,87 @@ func TestCheckCostsAddUpToThePointsLost(t *testing.T) {
 	}
 }
 
+// TestFixFirstUnderTheCurrentMethod scores a site with the method in force
+// (2026.2: its check weights, its content floor and its advisory checks)
+// and requires the fix-first list to rank by those weights, with the
+// advisory checks, however many findings they have, costing nothing.
+func TestFixFirstUnderTheCurrentMethod(t *testing.T) {
+	m := scoring.CurrentMethod()
+	if m.Version != "2026.2" {
+		t.Fatalf("method %s: this test is written for 2026.2's weights", m.Version)
+	}
+	if len(m.Advisory) == 0 {
+		t.Fatal("the method has no advisory check")
+	}
+	var stats []scoring.CheckStat
+	for _, c := range scoring.Catalog() {
+		st := scoring.CheckStat{CheckID: c.ID, Category: c.Category, PagesTotal: 20, Words: 10000}
+		switch {
+		case m.Advisory[c.ID] != "":
+			st.PagesAffected, st.Findings = 20, 200 // as bad as it gets
+		case c.ID == "lgd-you-and-us" || c.ID == "lgd-ampersand":
+			// the same findings: 2026.2 weighs the first 4, the second 0.5
+			st.PagesAffected, st.Findings = 10, 40
+		}
+		stats = append(stats, st)
+	}
+	catScore := map[string]float64{}
+	var overall float64
+	var results []data.CheckResult
+	for _, s := range m.Score(stats) {
+		switch {
+		case s.CheckID != "":
+			for _, st := range stats {
+				if st.CheckID == s.CheckID {
+					results = append(results, data.CheckResult{CheckID: st.CheckID, Category: st.Category, PagesTotal: st.PagesTotal,
+						PagesAffected: st.PagesAffected, Findings: st.Findings, Score: s.Score, HasScore: true})
+				}
+			}
+		case s.Category == scoring.CategoryOverall:
+			overall = s.Score
+		default:
+			catScore[s.Category] = s.Score
+		}
+	}
+	costs := checkCosts(m, catScores(scoring.Categories(), catScore), results)
+	var sum float64
+	for id, c := range costs {
+		if m.Advisory[id] != "" {
+			t.Errorf("advisory check %s costs %.2f points", id, c.Points)
+		}
+		sum += c.Points
+	}
+	if math.Abs(sum-(100-overall)) > 0.3 {
+		t.Errorf("costs add up to %.2f points; the site loses %.1f", sum, 100-overall)
+	}
+	ids := fixFirstIDs(costs)
+	for _, id := range ids {
+		if m.Advisory[id] != "" {
+			t.Errorf("advisory check %s is in the fix-first list %v", id, ids)
+		}
+	}
+	you, amp := costs["lgd-you-and-us"].Points, costs["lgd-ampersand"].Points
+	if len(ids) < 2 || ids[0] != "lgd-you-and-us" || you <= 0 || amp <= 0 {
+		t.Fatalf("fix first %v (you and us %.2f, ampersand %.2f): want lgd-you-and-us first", ids, you, amp)
+	}
+	// Same findings, so the costs are in the ratio of the weights times the
+	// points each check loses.
+	var sYou, sAmp float64
+	for _, r := range results {
+		switch r.CheckID {
+		case "lgd-you-and-us":
+			sYou = r.Score
+		case "lgd-ampersand":
+			sAmp = r.Score
+		}
+	}
+	want := m.CheckWeight("lgd-you-and-us") * (100 - sYou) / (m.CheckWeight("lgd-ampersand") * (100 - sAmp))
+	if math.Abs(you/amp-want) > 1e-9 {
+		t.Errorf("lgd-you-and-us costs %.3f times lgd-ampersand, want %.3f (weights %v and %v)", you/amp, want,
+			m.CheckWeight("lgd-you-and-us"), m.CheckWeight("lgd-ampersand"))
+	}
+}
+
 func TestMatchCouncil(t *testing.T) {
 	leeds := data.Council{Code: "E08000035", Name: "Leeds City Council", Region: "Yorkshire and The Humber", Nation: "England",
 		HomepageURL: "https://www.leeds.gov.uk/", Type: "Metropolitan district"}
