@@ -19,8 +19,28 @@ import (
 type apiList[T any] struct {
 	MethodVersion string `json:"method_version"`
 	RunID         string `json:"run_id,omitempty"`
-	Count         int    `json:"count"`
-	Items         []T    `json:"items"`
+	// Demo is true when the answer holds demo data (a demo crawl of the
+	// local copy of council pages, or invented reviews): see each item's
+	// own demo field.
+	Demo  bool `json:"demo"`
+	Count int  `json:"count"`
+	Items []T  `json:"items"`
+}
+
+// apiRun is a crawl run, marked when the offline demo made it (and when it
+// is kept only to simulate a trend).
+type apiRun struct {
+	data.Run
+	Demo      bool `json:"demo"`
+	Simulated bool `json:"simulated"`
+}
+
+func toAPIRun(r data.Run) apiRun { return apiRun{Run: r, Demo: r.IsDemo(), Simulated: r.IsSimulated()} }
+
+// apiFinding is a finding, marked when it comes from a demo crawl.
+type apiFinding struct {
+	data.Finding
+	Demo bool `json:"demo"`
 }
 
 // apiCouncil is a council of the register as the API shows it.
@@ -69,13 +89,16 @@ type apiLeagueRow struct {
 	// How sure the score and rank are (omitted when no interval is stored).
 	Interval *ScoreRange `json:"interval,omitempty"`
 	RankBand *RankBand   `json:"rank_band,omitempty"`
+	// Demo: the scores come from a demo crawl, or demo reviews are among
+	// the review score's.
+	Demo bool `json:"demo"`
 }
 
 func toAPILeagueRow(r LeagueRow) apiLeagueRow {
 	return apiLeagueRow{Rank: r.Rank, Council: toAPICouncil(r.Council), RunID: r.RunID, MethodVersion: r.MethodVersion,
 		Crawled: r.Crawled, Score: r.Score, HasScore: r.HasScore, Categories: r.Categories, Change: r.Change,
 		HasChange: r.HasChange, PrevRunID: r.PrevRunID, Review: toAPIReviewScore(r.Review), HasReview: r.HasReview,
-		Interval: r.Interval, RankBand: r.Band}
+		Interval: r.Interval, RankBand: r.Band, Demo: r.Crawled.IsDemo() || r.Review.DemoN > 0}
 }
 
 func (s *Server) apiCouncils(c *gin.Context) {
@@ -86,17 +109,18 @@ func (s *Server) apiCouncils(c *gin.Context) {
 	type item struct {
 		apiCouncil
 		LeagueRow *apiLeagueRow `json:"latest,omitempty"`
+		Demo      bool          `json:"demo"` // its latest row is demo data
 	}
 	items := make([]item, 0, len(s.councils))
 	for _, co := range s.councils {
 		it := item{apiCouncil: toAPICouncil(co)}
 		if r, ok := m.row(co.Code); ok {
 			lr := toAPILeagueRow(r)
-			it.LeagueRow = &lr
+			it.LeagueRow, it.Demo = &lr, lr.Demo
 		}
 		items = append(items, it)
 	}
-	out := apiList[item]{MethodVersion: s.method, Count: len(items), Items: items}
+	out := apiList[item]{MethodVersion: s.method, Demo: m.banner.Any(), Count: len(items), Items: items}
 	if run, ok := m.latestRun(); ok {
 		out.RunID = run.ID
 	}
@@ -110,6 +134,9 @@ type apiTrendPoint struct {
 	Position   int        `json:"position,omitempty"`
 	Of         int        `json:"of,omitempty"`
 	Categories []CatScore `json:"categories"`
+	// Demo: a demo run; Simulated: kept only to simulate a trend.
+	Demo      bool `json:"demo"`
+	Simulated bool `json:"simulated"`
 	// MethodVersion is the scoring method of the run's scores.
 	MethodVersion string `json:"method_version"`
 }
@@ -124,7 +151,8 @@ func (s *Server) apiCouncil(c *gin.Context) {
 	if !ok {
 		return
 	}
-	out := gin.H{"council": toAPICouncil(co), "method_version": s.method}
+	// demo: the council's scores or review score are demo data.
+	out := gin.H{"council": toAPICouncil(co), "method_version": s.method, "demo": false}
 	row, has := m.row(co.Code)
 	cm := m.crawl.councils[co.Code]
 	if !has || cm == nil {
@@ -132,12 +160,14 @@ func (s *Server) apiCouncil(c *gin.Context) {
 		c.JSON(http.StatusOK, out)
 		return
 	}
-	out["latest"] = toAPILeagueRow(row)
+	latest := toAPILeagueRow(row)
+	out["latest"], out["demo"] = latest, latest.Demo
 	out["peer_group"] = m.peers(s.cat.cats, co)
 	var trend []apiTrendPoint
 	for _, p := range cm.trend {
 		tp := apiTrendPoint{RunID: p.Run.ID, StartedAt: p.Run.StartedAt.UTC().Format("2006-01-02T15:04:05Z"),
-			Position: p.Position, Of: p.Of, Categories: p.Categories, MethodVersion: p.MethodVersion}
+			Position: p.Position, Of: p.Of, Categories: p.Categories, MethodVersion: p.MethodVersion,
+			Demo: p.Run.IsDemo(), Simulated: p.Run.IsSimulated()}
 		if p.HasOverall {
 			v := p.Overall
 			tp.Score = &v
@@ -218,7 +248,7 @@ func (s *Server) apiCouncilReviews(c *gin.Context) {
 		s.fail(c, reviews.ErrUnavailable)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"council_code": co.Code, "reviews": toAPICouncilReviews(rv)})
+	c.JSON(http.StatusOK, gin.H{"council_code": co.Code, "demo": rv.Score.DemoN > 0, "reviews": toAPICouncilReviews(rv)})
 }
 
 func (s *Server) apiRuns(c *gin.Context) {
@@ -226,11 +256,13 @@ func (s *Server) apiRuns(c *gin.Context) {
 	if !ok {
 		return
 	}
-	runs := m.crawl.all
-	if runs == nil {
-		runs = []data.Run{}
+	runs := make([]apiRun, 0, len(m.crawl.all))
+	demo := false
+	for _, r := range m.crawl.all {
+		runs = append(runs, toAPIRun(r))
+		demo = demo || r.IsDemo()
 	}
-	c.JSON(http.StatusOK, apiList[data.Run]{MethodVersion: s.method, Count: len(runs), Items: runs})
+	c.JSON(http.StatusOK, apiList[apiRun]{MethodVersion: s.method, Demo: demo, Count: len(runs), Items: runs})
 }
 
 type apiScore struct {
@@ -240,6 +272,7 @@ type apiScore struct {
 	Category      string      `json:"category"`
 	Score         float64     `json:"score"`
 	Interval      *ScoreRange `json:"interval,omitempty"`
+	Demo          bool        `json:"demo"` // from a demo crawl
 }
 
 // apiScores returns category and overall scores of a run (default: latest).
@@ -258,6 +291,7 @@ func (s *Server) apiScores(c *gin.Context) {
 		return
 	}
 	council := c.Query("council")
+	demo := m.crawl.runDemo(runID)
 	items := []apiScore{}
 	for _, co := range s.councils {
 		if council != "" && co.Code != council {
@@ -271,11 +305,11 @@ func (s *Server) apiScores(c *gin.Context) {
 			if v, ok := cs[cat]; ok {
 				mv := m.crawl.mv[runID][co.Code]
 				items = append(items, apiScore{RunID: runID, MethodVersion: mv, Council: co.Code, Category: cat, Score: v,
-					Interval: m.crawl.intervals.get(runID, co.Code, mv, cat)})
+					Interval: m.crawl.intervals.get(runID, co.Code, mv, cat), Demo: demo})
 			}
 		}
 	}
-	c.JSON(http.StatusOK, apiList[apiScore]{MethodVersion: s.method, RunID: runID, Count: len(items), Items: items})
+	c.JSON(http.StatusOK, apiList[apiScore]{MethodVersion: s.method, RunID: runID, Demo: demo, Count: len(items), Items: items})
 }
 
 type apiCheck struct {
@@ -288,6 +322,8 @@ type apiCheck struct {
 	// Advisory checks carry no weight in any score; AdvisoryWhy says why.
 	Advisory    bool   `json:"advisory"`
 	AdvisoryWhy string `json:"advisory_reason,omitempty"`
+	// Demo is always false: the catalogue is the method's, never demo data.
+	Demo bool `json:"demo"`
 }
 
 func (s *Server) apiChecks(c *gin.Context) {
@@ -326,26 +362,31 @@ func (s *Server) apiFindings(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	m, ok := s.modelFor(c)
+	if !ok {
+		return
+	}
 	runID := c.Query("run")
 	if runID == "" {
-		m, ok := s.modelFor(c)
-		if !ok {
-			return
-		}
 		run, ok := m.latestRun()
 		if !ok {
-			c.JSON(http.StatusOK, gin.H{"method_version": s.method, "count": 0, "items": []data.Finding{}, "limit": limit, "offset": offset})
+			c.JSON(http.StatusOK, gin.H{"method_version": s.method, "demo": false, "count": 0, "items": []apiFinding{}, "limit": limit, "offset": offset})
 			return
 		}
 		runID = run.ID
 	}
+	demo := m.crawl.runDemo(runID)
 	f := data.FindingFilter{RunID: runID, Council: c.Query("council"), CheckID: c.Query("check"), Limit: limit, Offset: offset}
 	items, err := s.store.FindingsPage(ctx, f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := gin.H{"method_version": s.method, "run_id": runID, "count": len(items), "items": items, "limit": limit, "offset": offset}
+	marked := make([]apiFinding, len(items))
+	for i, f := range items {
+		marked[i] = apiFinding{Finding: f, Demo: demo}
+	}
+	out := gin.H{"method_version": s.method, "run_id": runID, "demo": demo, "count": len(items), "items": marked, "limit": limit, "offset": offset}
 	if len(items) == limit {
 		out["next_offset"] = offset + limit
 	}
@@ -360,6 +401,9 @@ type apiTask struct {
 	CouncilsChecked  int      `json:"councils_checked"`
 	ReviewIndex      *float64 `json:"review_index"`
 	Reviews          int      `json:"reviews"`
+	// Demo: the findability comes from a demo crawl (the latest run is a
+	// demo run), or demo reviews are among the reviews.
+	Demo bool `json:"demo"`
 }
 
 func (s *Server) apiTasks(c *gin.Context) {
@@ -368,9 +412,12 @@ func (s *Server) apiTasks(c *gin.Context) {
 		return
 	}
 	pts := m.taskPoints()
+	run, hasRun := m.latestRun()
+	crawlDemo := hasRun && run.IsDemo()
 	items := make([]apiTask, len(pts))
 	for i, p := range pts {
-		it := apiTask{ID: p.Task.ID, Name: p.Task.Name, Words: p.Task.Words, CouncilsChecked: p.Councils, Reviews: p.ReviewN}
+		it := apiTask{ID: p.Task.ID, Name: p.Task.Name, Words: p.Task.Words, CouncilsChecked: p.Councils, Reviews: p.ReviewN,
+			Demo: crawlDemo || (p.ReviewN > 0 && m.banner.Reviews)}
 		if p.HasFind {
 			v := p.Findability
 			it.FindabilityIndex = &v
@@ -381,8 +428,8 @@ func (s *Server) apiTasks(c *gin.Context) {
 		}
 		items[i] = it
 	}
-	out := apiList[apiTask]{MethodVersion: s.method, Count: len(items), Items: items}
-	if run, ok := m.latestRun(); ok {
+	out := apiList[apiTask]{MethodVersion: s.method, Demo: m.banner.Any(), Count: len(items), Items: items}
+	if hasRun {
 		out.RunID = run.ID
 	}
 	c.JSON(http.StatusOK, out)

@@ -310,7 +310,7 @@ func TestDashboard(t *testing.T) {
 		if recs := csvRows("/export/scores.csv"); uint64(len(recs)-1) != wantScores {
 			t.Errorf("scores.csv has %d rows, the database %d", len(recs)-1, wantScores)
 		} else if !slices.Equal(recs[0], []string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at",
-			"score_low", "score_high", "interval_level", "too_few_pages", "rank_best", "rank_worst"}) {
+			"score_low", "score_high", "interval_level", "too_few_pages", "rank_best", "rank_worst", "demo"}) {
 			t.Errorf("scores.csv header %v", recs[0])
 		}
 		if rows := jsonRows("/export/scores.json"); uint64(len(rows)) != wantScores {

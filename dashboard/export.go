@@ -43,10 +43,10 @@ type table struct {
 	stream func(ctx context.Context, emit func(row []any) error) error
 }
 
-var scoreCols = append([]string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at"}, scoreIntervalCols...)
+var scoreCols = append(append([]string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at"}, scoreIntervalCols...), "demo")
 
 var findingCols = []string{"run_id", "method_version", "council_code", "check_id", "category", "severity", "url",
-	"selector", "snippet", "matched", "message", "task", "created_at"}
+	"selector", "snippet", "matched", "message", "task", "created_at", "demo"}
 
 // columnMeaning documents export columns (the data dictionary; docs/DATA.md
 // says the same at more length).
@@ -72,6 +72,21 @@ var columnMeaning = map[string]string{
 	"too_few_pages":  "true when the site had too few pages to tell: it is not ranked",
 	"rank_best":      "Best position the score may hold among the run's councils, given the intervals (overall and category scores)",
 	"rank_worst":     "Worst position it may hold; rank_best < rank_worst is a joint position shared with councils whose intervals overlap",
+	"demo":           "true when the row is demo data: from a demo crawl of the local copy of council pages, or an invented review",
+}
+
+// demoRuns reads which runs the offline demo made (run id -> demo), for
+// the exports' demo column.
+func demoRuns(ctx context.Context, store *data.Store) (map[string]bool, error) {
+	runs, err := store.Runs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", data.ErrUnavailable, err)
+	}
+	out := make(map[string]bool, len(runs))
+	for _, r := range runs {
+		out[r.ID] = r.IsDemo()
+	}
+	return out, nil
 }
 
 // dictionary documents the columns of each export (reviews when on).
@@ -114,23 +129,31 @@ func exportTable(store *data.Store, rev *reviews.Service, req ExportRequest) (ta
 	case "scores":
 		x := &scoreExtras{store: store}
 		return table{cols: scoreCols, stream: func(ctx context.Context, emit func([]any) error) error {
+			demo, err := demoRuns(ctx, store)
+			if err != nil {
+				return err
+			}
 			return store.StreamScores(ctx, data.ScoreFilter{RunID: req.RunID, Council: req.Council}, func(r data.ScoreExport) error {
 				extra, err := x.cells(ctx, r)
 				if err != nil {
 					return err
 				}
-				return emit(append([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt}, extra...))
+				return emit(append(append([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt}, extra...), demo[r.RunID]))
 			})
 		}}, nil
 	case "findings":
 		return table{cols: findingCols, stream: func(ctx context.Context, emit func([]any) error) error {
+			demo, err := demoRuns(ctx, store)
+			if err != nil {
+				return err
+			}
 			return store.StreamFindings(ctx, data.FindingFilter{RunID: req.RunID, Council: req.Council, CheckID: req.CheckID}, func(f data.Finding) error {
 				m := f.Matched
 				if m == nil {
 					m = []string{}
 				}
 				return emit([]any{f.RunID, f.MethodVersion, f.Council, f.CheckID, f.Category, f.Severity, f.URL,
-					f.Selector, f.Snippet, m, f.Message, f.Task, f.CreatedAt})
+					f.Selector, f.Snippet, m, f.Message, f.Task, f.CreatedAt, demo[f.RunID]})
 			})
 		}}, nil
 	case "reviews":

@@ -247,6 +247,16 @@ func runsDemo(shown, all []data.Run) demoMarks {
 	return d
 }
 
+// runDemo reports whether the run with this id is a demo run.
+func (cm *crawlModel) runDemo(id string) bool {
+	for _, r := range cm.all {
+		if r.ID == id {
+			return r.IsDemo()
+		}
+	}
+	return false
+}
+
 // simulatedTrend reports whether a trend shows a simulated run, or more
 // than one demo run (the same saved pages crawled again: never a real
 // change over time).

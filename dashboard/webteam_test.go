@@ -111,7 +111,7 @@ func TestWebTeamPages(t *testing.T) {
 		t.Fatalf("no CSV download of the council's findings: %v", csvLink)
 	}
 	head, rows := csvRows(t, base, csvLink[1])
-	if len(rows) != total || !slices.Equal(head, strings.Split("run_id,method_version,council_code,check_id,category,severity,url,selector,snippet,matched,message,task,created_at", ",")) {
+	if len(rows) != total || !slices.Equal(head, strings.Split("run_id,method_version,council_code,check_id,category,severity,url,selector,snippet,matched,message,task,created_at,demo", ",")) {
 		t.Fatalf("the download has %d rows (want %d) and columns %v", len(rows), total, head)
 	}
 	perCheck := map[string]int{}
@@ -250,10 +250,39 @@ func TestDemoBanner(t *testing.T) {
 	t.Run("no demo data", func(t *testing.T) {
 		_, hs := f.serve(t, false)
 		check(t, hs.URL, bannerPaths(code), "")
+		checkDemoFields(t, hs.URL, code, false)
 	})
 	t.Run("demo reviews", func(t *testing.T) { // the fixture's reviews are partly demo
 		_, hs := f.serve(t, true)
 		check(t, hs.URL, append(bannerPaths(code), "/councils/"+code+"/review"), "invented reviews")
+		// The API says so too: the answer, and the rows whose review
+		// scores count demo reviews (the scores are a real crawl's).
+		var l struct {
+			Demo  bool `json:"demo"`
+			Items []struct {
+				Latest *struct {
+					Demo   bool `json:"demo"`
+					Review struct {
+						Demo int `json:"demo_reviews"`
+					} `json:"review"`
+				} `json:"latest"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(get(t, hs.URL, "/api/v1/councils").body), &l); err != nil || !l.Demo {
+			t.Errorf("/api/v1/councils with demo reviews: demo %v (%v)", l.Demo, err)
+		}
+		marked := 0
+		for _, it := range l.Items {
+			if it.Latest != nil && it.Latest.Demo != (it.Latest.Review.Demo > 0) {
+				t.Errorf("a league row with %d demo reviews has demo %v", it.Latest.Review.Demo, it.Latest.Demo)
+			}
+			if it.Latest != nil && it.Latest.Demo {
+				marked++
+			}
+		}
+		if marked == 0 {
+			t.Error("no league row is marked demo, with demo reviews")
+		}
 	})
 	t.Run("a demo crawl", func(t *testing.T) {
 		store := datatest.Store(t)
@@ -274,6 +303,7 @@ func TestDemoBanner(t *testing.T) {
 		hs := httptest.NewServer(srv.Handler())
 		defer hs.Close()
 		check(t, hs.URL, bannerPaths(councils[0].Code), "a local copy of council pages from 2019/20")
+		checkDemoFields(t, hs.URL, councils[0].Code, true)
 		home := get(t, hs.URL, "/").body
 		if !strings.Contains(home, "demo run</strong>") || !strings.Contains(home, runTimeOf(run)) {
 			t.Errorf("the home page does not label the demo run with its time %q", runTimeOf(run))
@@ -282,6 +312,109 @@ func TestDemoBanner(t *testing.T) {
 			t.Error("the council page does not say its scores come from a demo crawl")
 		}
 	})
+}
+
+// demoAPIPaths are the JSON API's answers.
+func demoAPIPaths(code string) []string {
+	return []string{"/api/v1/councils", "/api/v1/councils/" + code, "/api/v1/runs", "/api/v1/scores",
+		"/api/v1/scores?council=" + code, "/api/v1/checks", "/api/v1/findings", "/api/v1/findings?council=" + code, "/api/v1/tasks"}
+}
+
+// demoFields are the demo fields of a JSON answer: its own, and those of
+// every object inside it, each with where it is.
+func demoFields(v any, at string, out map[string]any) {
+	switch x := v.(type) {
+	case map[string]any:
+		if d, ok := x["demo"]; ok {
+			out[at] = d
+		}
+		for k, c := range x {
+			demoFields(c, at+"."+k, out)
+		}
+	case []any:
+		for i, c := range x {
+			demoFields(c, at+"["+strconv.Itoa(i)+"]", out)
+		}
+	}
+}
+
+// checkDemoFields: every API answer and each of its items, and every row
+// of the scores and findings exports (CSV and JSON), carry a demo field:
+// true when the data is a demo crawl's (demo), false otherwise. The
+// checks' catalogue is the method's, never demo data.
+func checkDemoFields(t *testing.T, base, code string, demo bool) {
+	t.Helper()
+	for _, p := range demoAPIPaths(code) {
+		pg := get(t, base, p)
+		var v any
+		if err := json.Unmarshal([]byte(pg.body), &v); err != nil || pg.status != http.StatusOK {
+			t.Errorf("%s: %d %v", p, pg.status, err)
+			continue
+		}
+		top, ok := v.(map[string]any)
+		want := demo && !strings.HasPrefix(p, "/api/v1/checks")
+		if !ok || top["demo"] != want {
+			t.Errorf("%s: demo %v, want %v", p, top["demo"], want)
+		}
+		if items, ok := top["items"].([]any); ok {
+			if len(items) == 0 {
+				t.Errorf("%s: no items to check", p)
+			}
+			for i, it := range items {
+				if o, ok := it.(map[string]any); !ok || o["demo"] != want {
+					t.Errorf("%s: item %d has demo %v, want %v", p, i, o["demo"], want)
+					break
+				}
+			}
+		}
+		all := map[string]any{}
+		demoFields(v, "", all)
+		for at, d := range all {
+			if d != want {
+				t.Errorf("%s: %s has demo %v, want %v", p, at, d, want)
+			}
+		}
+	}
+	// The council's trend and latest scores are marked too.
+	var one struct {
+		Latest struct {
+			Demo *bool `json:"demo"`
+		} `json:"latest"`
+		Trend []struct {
+			Demo *bool `json:"demo"`
+		} `json:"trend"`
+	}
+	if err := json.Unmarshal([]byte(get(t, base, "/api/v1/councils/"+code).body), &one); err != nil || one.Latest.Demo == nil || *one.Latest.Demo != demo ||
+		len(one.Trend) == 0 || one.Trend[0].Demo == nil || *one.Trend[0].Demo != demo {
+		t.Errorf("/api/v1/councils/%s: latest or trend without demo %v (%v)", code, demo, err)
+	}
+	for _, kind := range []string{"scores", "findings"} {
+		head, rows := csvRows(t, base, "/export/"+kind+".csv")
+		i := slices.Index(head, "demo")
+		if i < 0 || len(rows) == 0 {
+			t.Errorf("%s.csv: no demo column (%v) or no rows", kind, head)
+			continue
+		}
+		for _, r := range rows {
+			if r[i] != strconv.FormatBool(demo) {
+				t.Errorf("%s.csv: row %v has demo %q, want %v", kind, r, r[i], demo)
+				break
+			}
+		}
+		var js struct {
+			Rows []map[string]any `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(get(t, base, "/export/"+kind+".json").body), &js); err != nil || len(js.Rows) != len(rows) {
+			t.Errorf("%s.json: %d rows, %v", kind, len(js.Rows), err)
+			continue
+		}
+		for _, r := range js.Rows {
+			if r["demo"] != demo {
+				t.Errorf("%s.json: row %v has demo %v, want %v", kind, r, r["demo"], demo)
+				break
+			}
+		}
+	}
 }
 
 // runTimeOf is how the pages write a demo run's start.
