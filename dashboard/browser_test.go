@@ -15,11 +15,16 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	cdppage "github.com/chromedp/cdproto/page"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/councildash/councildash/dashboard"
@@ -71,6 +76,11 @@ type tab struct {
 	axe   string
 	shots string
 	dl    string // downloads
+
+	// What the browser said about the pages (CSP violations and script
+	// errors in its console) since takeConsole last read it.
+	consoleMu sync.Mutex
+	console   []string
 }
 
 // newTab starts Chromium (skipping the test when there is none, failing
@@ -122,11 +132,70 @@ func newTab(t *testing.T) *tab {
 	t.Cleanup(cancel)
 	tb := &tab{ctx: ctx, axe: string(axe), shots: shots, dl: t.TempDir()}
 	allow := true
-	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
 		Behavior: "allow", DownloadPath: tb.dl, EventsEnabled: &allow}); err != nil {
 		t.Fatal(err)
 	}
+	// What the browser says about the pages: CSP violations and script
+	// errors in its console, and every securitypolicyviolation event (a
+	// script the browser runs before each page's own, so CSP allows it).
+	if err := chromedp.Listen(ctx, func(ev any) {
+		var msg string
+		switch e := ev.(type) {
+		case *cdplog.EventEntryAdded:
+			if e.Entry.Level == cdplog.EntryLevelError || strings.Contains(e.Entry.Text, "Content Security Policy") {
+				msg = fmt.Sprintf("console %s (%s): %s %s", e.Entry.Level, e.Entry.Source, e.Entry.Text, e.Entry.URL)
+			}
+		case *cdpruntime.EventExceptionThrown:
+			msg = "script error: " + e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+		}
+		if msg != "" {
+			tb.consoleMu.Lock()
+			tb.console = append(tb.console, msg)
+			tb.consoleMu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	watchCSP := chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: `window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
+});`})
+		return chromedp.Void{}, err
+	})
+	if err := chromedp.Do(ctx, watchCSP); err != nil {
+		t.Fatal(err)
+	}
 	return tb
+}
+
+// takeConsole returns what the browser said since it was last called.
+func (b *tab) takeConsole() []string {
+	b.consoleMu.Lock()
+	defer b.consoleMu.Unlock()
+	out := b.console
+	b.console = nil
+	return out
+}
+
+// cspClean: the page loaded from url (answering status, 0 for 200) broke
+// no rule of the strict Content-Security-Policy and threw no script error
+// (checked before axe runs its own script).
+func (b *tab) cspClean(t *testing.T, url string, status int) {
+	t.Helper()
+	for _, v := range eval[[]string](t, b, `window.__csp || ['the CSP watch did not run']`) {
+		t.Errorf("CSP violation: %s", v)
+	}
+	for _, m := range b.takeConsole() {
+		if status != 0 && strings.Contains(m, fmt.Sprintf("status of %d", status)) && strings.HasSuffix(m, url) {
+			continue // the page's own answer
+		}
+		t.Errorf("%s", m)
+	}
 }
 
 // viewport sets the screen: a phone's (mobile, touch) at 375.
@@ -392,27 +461,38 @@ func TestBrowserAccessibility(t *testing.T) {
 	f := newFixture(t)
 	hs := f.serveBrowser(t)
 	first, second, third := f.councils[0], f.councils[1], f.councils[2]
-	pages := []struct{ name, path string }{
-		{"home", "/"},
-		{"home-search", "/?q=" + strings.ReplaceAll(strings.ToLower(first.Name), " ", "+")},
-		{"council", "/councils/" + first.Code},
-		{"council-not-scored", "/councils/N99999999"},
-		{"findings", "/councils/" + first.Code + "/findings"},
-		{"findings-broken-links", "/councils/" + first.Code + "/findings?check=tech-broken-links"},
-		{"compare", "/compare?c=" + first.Code + "&c=" + second.Code + "&c=" + third.Code},
-		{"compare-error", "/compare?c=" + first.Code},
-		{"checks", "/checks"},
-		{"check", "/checks/a11y-skip-link"},
-		{"changes", "/changes"},
-		{"tasks", "/tasks"},
-		{"method", "/method"},
-		{"data", "/data"},
-		{"demo", "/demo"},
-		{"review-form", "/councils/" + first.Code + "/review"},
-		{"review-form-task", "/councils/" + second.Code + "/review?task=pay-council-tax"},
-		{"error-not-found", "/no-such-page"},
-		{"error-no-council", "/councils/NOPE"},
-		{"error-bad-request", "/councils/" + first.Code + "/findings?check=no-such-check"},
+	// status is the page's own answer when it is not 200 (the browser
+	// logs it).
+	pages := []struct {
+		name, path string
+		status     int
+	}{
+		{"home", "/", 0},
+		{"home-search", "/?q=" + strings.ReplaceAll(strings.ToLower(first.Name), " ", "+"), 0},
+		{"council", "/councils/" + first.Code, 0},
+		{"council-not-scored", "/councils/N99999999", 0},
+		{"findings", "/councils/" + first.Code + "/findings", 0},
+		{"findings-broken-links", "/councils/" + first.Code + "/findings?check=tech-broken-links", 0},
+		{"compare", "/compare?c=" + first.Code + "&c=" + second.Code + "&c=" + third.Code, 0},
+		{"compare-error", "/compare?c=" + first.Code, 400},
+		{"checks", "/checks", 0},
+		{"check", "/checks/a11y-skip-link", 0},
+		{"changes", "/changes", 0},
+		{"tasks", "/tasks", 0},
+		{"method", "/method", 0},
+		{"data", "/data", 0},
+		{"demo", "/demo", 0},
+		{"review-form", "/councils/" + first.Code + "/review", 0},
+		{"review-form-task", "/councils/" + second.Code + "/review?task=pay-council-tax", 0},
+		{"error-not-found", "/no-such-page", 404},
+		{"error-no-council", "/councils/NOPE", 404},
+		{"error-bad-request", "/councils/" + first.Code + "/findings?check=no-such-check", 400},
+		// Peer sign-in and moderation (security, issue 14): a peer page
+		// without a session, a sign-in link's button, the moderators'
+		// sign-in.
+		{"peer", "/peer", 401},
+		{"peer-signin", "/peer/signin?token=not-a-real-token", 0},
+		{"moderation-signin", "/moderation", 0},
 	}
 	// The league table stays usable on the narrowest phones too.
 	t.Run("home-320", func(t *testing.T) {
@@ -430,6 +510,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			name := fmt.Sprintf("%s-%d", p.name, w)
 			t.Run(name, func(t *testing.T) {
 				b.open(t, hs.URL+p.path, w)
+				b.cspClean(t, hs.URL+p.path, p.status)
 				b.shot(t, name, w) // first: axe's checks may disturb the page
 				b.axeCheck(t, name)
 				if w < 600 {
@@ -524,7 +605,16 @@ func findAndReview(t *testing.T, b *tab, base string, f *fixture, w int64) {
 	if loc := eval[string](t, b, `location.pathname`); loc != "/councils/"+target.Code+"/review/thanks" {
 		t.Errorf("thanks at %s", loc)
 	}
+	// Every page of the journey kept to the Content-Security-Policy.
+	b.cspClean(t, "", 0)
 	b.axeCheck(t, "thanks")
+	if w == 1280 {
+		html, err := chromedp.Run(b.ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkOwnScore(t, "thanks (rendered)", []byte(html))
+	}
 	b.shot(t, fmt.Sprintf("journey-review-thanks-%d", w), w)
 }
 
