@@ -481,12 +481,13 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"tasks", "/tasks", 0},
 		{"method", "/method", 0},
 		{"data", "/data", 0},
+		{"api", "/api", 0},
 		{"demo", "/demo", 0},
 		{"review-form", "/councils/" + first.Code + "/review", 0},
 		{"review-form-task", "/councils/" + second.Code + "/review?task=pay-council-tax", 0},
 		{"error-not-found", "/no-such-page", 404},
 		{"error-no-council", "/councils/NOPE", 404},
-		{"error-bad-request", "/councils/" + first.Code + "/findings?check=no-such-check", 400},
+		{"error-bad-request", "/councils/" + first.Code + "/findings?sort=newest", 400},
 		// Peer sign-in and moderation (security, issue 14): a peer page
 		// without a session, a sign-in link's button, the moderators'
 		// sign-in.
@@ -528,6 +529,13 @@ func TestBrowserAccessibility(t *testing.T) {
 						t.Fatal(err)
 					}
 					checkOwnScore(t, name+" (rendered)", []byte(html))
+				}
+				// The badge a council embeds, on /data (axe checked it above):
+				// it loads, and its image has its text alternative.
+				if p.name == "data" {
+					if n := eval[int](t, b, `(document.querySelector('.app-badge img[alt]') || {}).naturalWidth || 0`); n != 280 {
+						t.Errorf("%s: the badge did not load (natural width %d)", name, n)
+					}
 				}
 				if p.name == "council" || p.name == "tasks" {
 					if n := eval[int](t, b, `document.querySelectorAll('.app-chart svg').length`); n == 0 {
@@ -659,7 +667,10 @@ func fixFirstJourney(t *testing.T, b *tab, base string, f *fixture, w int64) {
 		t.Fatal("the findings view does not say how many there are")
 	}
 	want := num(m[3])
-	file := filepath.Join(b.dl, "councildash-findings.csv")
+	// Named for what it holds: the findings of the council's run (the
+	// fixture's latest), its date and id, and the council.
+	latest := f.runs[len(f.runs)-1]
+	file := filepath.Join(b.dl, fmt.Sprintf("councildash-findings-%s-%s-%s.csv", latest.StartedAt.UTC().Format("2006-01-02"), latest.ID, co))
 	_ = os.Remove(file)
 	b.do(t, chromedp.Click(chromedp.CSS(`a[href^="/export/findings.csv"]`)))
 	var rows [][]string

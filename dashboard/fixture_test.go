@@ -120,9 +120,20 @@ func searchQueries() []string {
 // crawlRun crawls the web once into a new run and marks it finished.
 func crawlRun(t testing.TB, store *data.Store, web *crawltest.Web, startedAt time.Time, label string) data.Run {
 	t.Helper()
+	return crawlRunAs(t, store, web, startedAt, label, false, "{}")
+}
+
+// crawlRunAs is crawlRun for a run stored as a demo run (demo) or not,
+// with the given settings (a simulated demo run's say so).
+func crawlRunAs(t testing.TB, store *data.Store, web *crawltest.Web, startedAt time.Time, label string, demo bool, settings string) data.Run {
+	t.Helper()
 	ctx := context.Background()
 	method := scoring.CurrentMethod()
-	run, err := store.CreateRun(ctx, method.Version, "{}", label, len(web.Sites), startedAt)
+	create := store.CreateRun
+	if demo {
+		create = store.CreateDemoRun
+	}
+	run, err := create(ctx, method.Version, settings, label, len(web.Sites), startedAt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func newMovers(cat catalogue, cm *crawlModel, byRun map[string]map[string][]data
 	if !mm.Has {
 		return mm
 	}
-	mm.Simulated = mm.To.IsSimulated() || mm.From.IsSimulated() || (mm.To.IsDemo() && mm.From.IsDemo())
+	mm.Simulated = mm.To.IsSimulated() || mm.From.IsSimulated() || (mm.To.Demo && mm.From.Demo)
 	var rows []moverRow
 	moves := map[string]*checkMove{}
 	for _, row := range cm.league {
@@ -138,6 +138,10 @@ type changesPage struct {
 func buildChanges(m *model) changesPage { return changesPage{Movers: m.crawl.movers} }
 
 func (s *Server) changesPage(c *gin.Context) {
+	if _, err := checkQuery(c.Request.URL.RawQuery, nil); err != nil { // it takes no parameter
+		s.fail(c, err)
+		return
+	}
 	m, ok := s.modelFor(c)
 	if !ok {
 		return

@@ -19,7 +19,7 @@ type demoPageData struct {
 func buildDemo(m *model) demoPageData {
 	p := demoPageData{Banner: m.banner}
 	for _, r := range m.crawl.runs {
-		if r.IsDemo() {
+		if r.Demo {
 			p.DemoRuns = append(p.DemoRuns, r)
 		}
 	}
@@ -27,6 +27,10 @@ func buildDemo(m *model) demoPageData {
 }
 
 func (s *Server) demoPage(c *gin.Context) {
+	if _, err := checkQuery(c.Request.URL.RawQuery, nil); err != nil { // it takes no parameter
+		s.fail(c, err)
+		return
+	}
 	m, ok := s.modelFor(c)
 	if !ok {
 		return

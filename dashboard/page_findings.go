@@ -31,35 +31,34 @@ type findingsQuery struct {
 	p                     int // page number, from 1
 }
 
-// parseFindings reads and checks the parameters: a check or category must
-// be one of the catalogue's, a page number a positive number; anything
-// else is a bad request.
-func parseFindings(q url.Values, cat catalogue) (findingsQuery, error) {
-	f := findingsQuery{check: strings.TrimSpace(q.Get("check")), category: strings.TrimSpace(q.Get("category")),
-		page: strings.TrimSpace(q.Get("page")), p: 1}
+// findingsParams are the findings view's query parameters, checked
+// strictly like the API's (checkQuery): an unknown parameter, one given
+// twice or a value it cannot take is a 400 saying so in words. The filter
+// form sends "all" as an empty value.
+func findingsParams(cat catalogue) []param {
+	return []param{
+		{name: "check", in: "query", typ: "string", maxLen: maxParamLen, emptyOK: true},
+		{name: "category", in: "query", typ: "string", enum: cat.cats, emptyOK: true},
+		{name: "page", in: "query", typ: "string", maxLen: 2000, emptyOK: true},
+		{name: "p", in: "query", typ: "integer", min: 1, max: 200000, emptyOK: true},
+	}
+}
+
+// parseFindings reads and checks the parameters (findingsParams); a check
+// that is not the catalogue's is not found (404), as on the API.
+func parseFindings(raw string, cat catalogue) (findingsQuery, error) {
+	v, err := checkQuery(raw, findingsParams(cat))
+	if err != nil {
+		return findingsQuery{p: 1}, err
+	}
+	f := findingsQuery{check: strings.TrimSpace(v.str("check")), category: v.str("category"), page: strings.TrimSpace(v.str("page")), p: 1}
 	if f.check != "" {
 		if _, ok := cat.checkBy[f.check]; !ok {
-			return f, fmt.Errorf("%w: no check %q", ErrBadRequest, f.check)
+			return f, notFound("check", "no check has the id %q: see /checks", short(f.check))
 		}
 	}
-	if f.category != "" {
-		ok := false
-		for _, c := range cat.cats {
-			ok = ok || c == f.category
-		}
-		if !ok {
-			return f, fmt.Errorf("%w: no category %q", ErrBadRequest, f.category)
-		}
-	}
-	if len(f.page) > 2000 {
-		return f, fmt.Errorf("%w: page address too long", ErrBadRequest)
-	}
-	if s := q.Get("p"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 200000 {
-			return f, fmt.Errorf("%w: page number %q", ErrBadRequest, s)
-		}
-		f.p = n
+	if v.str("p") != "" {
+		f.p = v.int("p")
 	}
 	return f, nil
 }
@@ -268,12 +267,12 @@ func optionsHave(opts []Option, v string) bool {
 }
 
 func (s *Server) findings(c *gin.Context) {
-	co, ok := s.byCode[c.Param("code")]
-	if !ok {
-		s.fail(c, ErrNotFound)
+	co, err := s.councilByCode(c.Param("code"))
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
-	q, err := parseFindings(c.Request.URL.Query(), s.cat)
+	q, err := parseFindings(c.Request.URL.RawQuery, s.cat)
 	if err != nil {
 		s.fail(c, err)
 		return

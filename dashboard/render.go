@@ -195,6 +195,7 @@ func funcs(method scoring.Method) template.FuncMap {
 		"spell":    spell,
 		"runShort": runShort,
 		"navItems": navItems,
+		"feeds":    feedsFor,
 		"label":    method.CheckLabel,
 		"title":    titleCase,
 		"band":     band,
@@ -284,7 +285,7 @@ func runTime(r data.Run) string {
 		return "not recorded"
 	}
 	t := r.StartedAt.UTC()
-	if !r.IsDemo() {
+	if !r.Demo {
 		return t.Format("2 January 2006")
 	}
 	return t.Format("2 January 2006") + " at " + strings.ToLower(t.Format("3:04PM")) + " UTC"
@@ -294,7 +295,7 @@ func runTime(r data.Run) string {
 // demo runs).
 func runShort(r data.Run) string {
 	t := r.StartedAt.UTC()
-	if r.IsDemo() {
+	if r.Demo {
 		return t.Format("2 Jan ") + strings.ToLower(t.Format("3:04PM"))
 	}
 	return t.Format("2 Jan 2006")

@@ -236,25 +236,15 @@ type demoMarks struct {
 func runsDemo(shown, all []data.Run) demoMarks {
 	var d demoMarks
 	for _, r := range shown {
-		d.Crawl = d.Crawl || r.IsDemo()
+		d.Crawl = d.Crawl || r.Demo
 		d.Simulated = d.Simulated || r.IsSimulated()
 	}
 	for _, r := range all {
-		if r.Running() && r.IsDemo() {
+		if r.Running() && r.Demo {
 			d.Crawl = true
 		}
 	}
 	return d
-}
-
-// runDemo reports whether the run with this id is a demo run.
-func (cm *crawlModel) runDemo(id string) bool {
-	for _, r := range cm.all {
-		if r.ID == id {
-			return r.IsDemo()
-		}
-	}
-	return false
 }
 
 // simulatedTrend reports whether a trend shows a simulated run, or more
@@ -266,7 +256,7 @@ func simulatedTrend(pts []TrendPoint) bool {
 		if p.Run.IsSimulated() {
 			return true
 		}
-		if p.Run.IsDemo() {
+		if p.Run.Demo {
 			demo++
 		}
 	}

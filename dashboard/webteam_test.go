@@ -111,7 +111,7 @@ func TestWebTeamPages(t *testing.T) {
 		t.Fatalf("no CSV download of the council's findings: %v", csvLink)
 	}
 	head, rows := csvRows(t, base, csvLink[1])
-	if len(rows) != total || !slices.Equal(head, strings.Split("run_id,method_version,council_code,check_id,category,severity,url,selector,snippet,matched,message,task,created_at,demo", ",")) {
+	if len(rows) != total || !slices.Equal(head, strings.Split("run_id,method_version,council_code,check_id,category,severity,url,selector,snippet,matched,message,task,created_at,council_name,council_type,council_nation,council_region,run_started_at,demo,simulated", ",")) {
 		t.Fatalf("the download has %d rows (want %d) and columns %v", len(rows), total, head)
 	}
 	perCheck := map[string]int{}
@@ -151,8 +151,13 @@ func TestWebTeamPages(t *testing.T) {
 	for path, want := range map[string]int{
 		"/councils/" + co.Code + "/findings?p=99999":     http.StatusNotFound,
 		"/councils/" + co.Code + "/findings?p=0":         http.StatusBadRequest,
-		"/councils/" + co.Code + "/findings?check=nope":  http.StatusBadRequest,
+		"/councils/" + co.Code + "/findings?check=nope":  http.StatusNotFound,
 		"/councils/" + co.Code + "/findings?category=x":  http.StatusBadRequest,
+		"/councils/" + co.Code + "/findings?sort=x":      http.StatusBadRequest,
+		"/councils/" + co.Code + "/findings?p=1&p=2":     http.StatusBadRequest,
+		"/councils/" + co.Code + "/findings?check=a;b":   http.StatusBadRequest,
+		"/changes?run=latest":                            http.StatusBadRequest,
+		"/demo?x=1":                                      http.StatusBadRequest,
 		"/councils/NOPE/findings":                        http.StatusNotFound,
 		"/councils/" + co.Code + "/review/thanks?task=x": http.StatusSeeOther,
 	} {
@@ -167,6 +172,22 @@ func TestWebTeamPages(t *testing.T) {
 		if want == http.StatusSeeOther && res.Header.Get("Location") != "/councils/"+co.Code+"/review" {
 			t.Errorf("thanks without a review sends to %q", res.Header.Get("Location"))
 		}
+	}
+
+	// The findings view checks its parameters as strictly as the API and
+	// says what was wrong in words; the filter form's "all" (an empty
+	// value) is no error.
+	bad := get(t, base, "/councils/"+co.Code+"/findings?sort=x")
+	if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "is not a parameter here: use check, category, page, p") || strings.Contains(bad.body, `"error"`) {
+		t.Errorf("an unknown parameter of the findings view: %d, no words naming it", bad.status)
+	}
+	if cb := get(t, base, "/councils/"+co.Code+"/findings?category=x"); !strings.Contains(cb.body, "category must be one of ") {
+		t.Error("a bad category: no words saying which are allowed")
+	}
+	mustStatus(t, get(t, base, "/councils/"+co.Code+"/findings?check=&category=&page="), http.StatusOK, "the filter form's all")
+	// /councils.json answers errors in the one error shape.
+	if cj := get(t, base, "/councils.json?q=x"); cj.status != http.StatusBadRequest || !strings.Contains(cj.body, `"param":"q"`) {
+		t.Errorf("/councils.json?q=x: %d %s", cj.status, cj.body)
 	}
 
 	// Broken links, with the page each is on, its text, element and answer
@@ -199,13 +220,16 @@ func TestWebTeamPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []struct {
-		Code   string `json:"code"`
-		Name   string `json:"name"`
-		Scored bool   `json:"scored"`
+	var doc struct {
+		Items []struct {
+			Code   string `json:"code"`
+			Name   string `json:"name"`
+			Scored bool   `json:"scored"`
+		} `json:"items"`
 	}
-	err = json.NewDecoder(res.Body).Decode(&names)
+	err = json.NewDecoder(res.Body).Decode(&doc)
 	res.Body.Close()
+	names := doc.Items
 	if err != nil || len(names) != len(f.councils) {
 		t.Fatalf("councils.json: %d (%v)", len(names), err)
 	}
@@ -251,6 +275,7 @@ func TestDemoBanner(t *testing.T) {
 		_, hs := f.serve(t, false)
 		check(t, hs.URL, bannerPaths(code), "")
 		checkDemoFields(t, hs.URL, code, false)
+		checkSimulated(t, hs.URL, code, map[string]bool{f.runs[0].ID: false, f.runs[1].ID: false})
 	})
 	t.Run("demo reviews", func(t *testing.T) { // the fixture's reviews are partly demo
 		_, hs := f.serve(t, true)
@@ -258,7 +283,6 @@ func TestDemoBanner(t *testing.T) {
 		// The API says so too: the answer, and the rows whose review
 		// scores count demo reviews (the scores are a real crawl's).
 		var l struct {
-			Demo  bool `json:"demo"`
 			Items []struct {
 				Latest *struct {
 					Demo   bool `json:"demo"`
@@ -268,8 +292,8 @@ func TestDemoBanner(t *testing.T) {
 				} `json:"latest"`
 			} `json:"items"`
 		}
-		if err := json.Unmarshal([]byte(get(t, hs.URL, "/api/v1/councils").body), &l); err != nil || !l.Demo {
-			t.Errorf("/api/v1/councils with demo reviews: demo %v (%v)", l.Demo, err)
+		if err := json.Unmarshal([]byte(get(t, hs.URL, "/api/v1/councils").body), &l); err != nil {
+			t.Fatal(err)
 		}
 		marked := 0
 		for _, it := range l.Items {
@@ -285,12 +309,16 @@ func TestDemoBanner(t *testing.T) {
 		}
 	})
 	t.Run("a demo crawl", func(t *testing.T) {
+		// As `councildash demo` makes them: a first run kept only to show
+		// a trend (simulated), then the run the pages show first.
 		store := datatest.Store(t)
 		web, err := crawltest.NewWeb(crawltest.Options{Sites: 2, PagesPerSite: 10, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		run := crawlRun(t, store, web, time.Time{}, data.DemoRunLabelPrefix+" 1: test")
+		sim := crawlRunAs(t, store, web, time.Time{}, data.DemoRunLabelPrefix+" 1: test", true, `{"simulated":true}`)
+		time.Sleep(time.Until(sim.StartedAt.Add(time.Second))) // runs are stored to the second: the next starts in a second of its own
+		run := crawlRunAs(t, store, web, time.Time{}, data.DemoRunLabelPrefix+" 2: test", true, "{}")
 		web.Close()
 		var councils []data.Council
 		for _, s := range web.Sites {
@@ -304,6 +332,7 @@ func TestDemoBanner(t *testing.T) {
 		defer hs.Close()
 		check(t, hs.URL, bannerPaths(councils[0].Code), "a local copy of council pages from 2019/20")
 		checkDemoFields(t, hs.URL, councils[0].Code, true)
+		checkSimulated(t, hs.URL, councils[0].Code, map[string]bool{sim.ID: true, run.ID: false})
 		home := get(t, hs.URL, "/").body
 		if !strings.Contains(home, "demo run</strong>") || !strings.Contains(home, runTimeOf(run)) {
 			t.Errorf("the home page does not label the demo run with its time %q", runTimeOf(run))
@@ -314,10 +343,12 @@ func TestDemoBanner(t *testing.T) {
 	})
 }
 
-// demoAPIPaths are the JSON API's answers.
+// demoAPIPaths are the JSON answers: the API's and the search fields'
+// list of councils.
 func demoAPIPaths(code string) []string {
 	return []string{"/api/v1/councils", "/api/v1/councils/" + code, "/api/v1/runs", "/api/v1/scores",
-		"/api/v1/scores?council=" + code, "/api/v1/checks", "/api/v1/findings", "/api/v1/findings?council=" + code, "/api/v1/tasks"}
+		"/api/v1/scores?council=" + code, "/api/v1/checks", "/api/v1/findings", "/api/v1/findings?council=" + code, "/api/v1/tasks",
+		"/councils.json"}
 }
 
 // demoFields are the demo fields of a JSON answer: its own, and those of
@@ -338,10 +369,13 @@ func demoFields(v any, at string, out map[string]any) {
 	}
 }
 
-// checkDemoFields: every API answer and each of its items, and every row
-// of the scores and findings exports (CSV and JSON), carry a demo field:
-// true when the data is a demo crawl's (demo), false otherwise. The
-// checks' catalogue is the method's, never demo data.
+// checkDemoFields: with every run a demo crawl's (demo) or none, every
+// demo field anywhere in every JSON answer, nested ones included (league
+// rows, their runs, peer groups, trend points, checks, scores, findings,
+// tasks), is demo, and so is every item of a list and the demo column of
+// every row of the scores and findings exports, CSV and JSON. The checks'
+// catalogue is the method's, never demo data: its items carry no demo
+// field. (TestDemoFlags checks the flags run by run, on one council.)
 func checkDemoFields(t *testing.T, base, code string, demo bool) {
 	t.Helper()
 	for _, p := range demoAPIPaths(code) {
@@ -352,26 +386,40 @@ func checkDemoFields(t *testing.T, base, code string, demo bool) {
 			continue
 		}
 		top, ok := v.(map[string]any)
-		want := demo && !strings.HasPrefix(p, "/api/v1/checks")
-		if !ok || top["demo"] != want {
-			t.Errorf("%s: demo %v, want %v", p, top["demo"], want)
+		if !ok {
+			t.Errorf("%s: not an object", p)
+			continue
 		}
-		if items, ok := top["items"].([]any); ok {
-			if len(items) == 0 {
-				t.Errorf("%s: no items to check", p)
-			}
-			for i, it := range items {
-				if o, ok := it.(map[string]any); !ok || o["demo"] != want {
-					t.Errorf("%s: item %d has demo %v, want %v", p, i, o["demo"], want)
-					break
+		catalogue := strings.HasPrefix(p, "/api/v1/checks")
+		items, isList := top["items"].([]any)
+		if !isList && top["demo"] != demo { // an object answer says so itself
+			t.Errorf("%s: demo %v, want %v", p, top["demo"], demo)
+		}
+		if isList && len(items) == 0 {
+			t.Errorf("%s: no items to check", p)
+		}
+		for i, it := range items {
+			o, _ := it.(map[string]any)
+			d, has := o["demo"]
+			switch {
+			case catalogue && has:
+				t.Errorf("%s: item %d has demo %v: the catalogue is not demo data", p, i, d)
+			case !catalogue && p == "/councils.json" && o["scored"] == false:
+				if d != false {
+					t.Errorf("%s: a council not scored has demo %v", p, d)
 				}
+			case !catalogue && d != demo:
+				t.Errorf("%s: item %d has demo %v, want %v", p, i, d, demo)
 			}
 		}
+		// Nothing is demo without demo data; with a demo crawl everything
+		// is but a review score (its demo says whether demo reviews are
+		// among its reviews: none here) and a council not scored.
 		all := map[string]any{}
 		demoFields(v, "", all)
 		for at, d := range all {
-			if d != want {
-				t.Errorf("%s: %s has demo %v, want %v", p, at, d, want)
+			if d != demo && !(demo && (strings.HasSuffix(at, ".review") || p == "/councils.json")) {
+				t.Errorf("%s: %s has demo %v, want %v", p, at, d, demo)
 			}
 		}
 	}
@@ -411,6 +459,70 @@ func checkDemoFields(t *testing.T, base, code string, demo bool) {
 		for _, r := range js.Rows {
 			if r["demo"] != demo {
 				t.Errorf("%s.json: row %v has demo %v, want %v", kind, r, r["demo"], demo)
+				break
+			}
+		}
+	}
+}
+
+// checkSimulated: a run kept only to show a trend says so (simulated)
+// wherever a run is: the runs list, a league row's run, a council's trend
+// points, and the simulated column of every export row of the run (CSV
+// and JSON; the Parquet export is compared with the CSV elsewhere).
+// simulated maps every run of the store to whether it is simulated.
+func checkSimulated(t *testing.T, base, code string, simulated map[string]bool) {
+	t.Helper()
+	type run struct {
+		RunID     string `json:"run_id"`
+		Simulated *bool  `json:"simulated"`
+	}
+	var runs struct{ Items []run }
+	var one struct {
+		Latest struct{ Run run } `json:"latest"`
+		Trend  []run             `json:"trend"`
+	}
+	if err := json.Unmarshal([]byte(get(t, base, "/api/v1/runs").body), &runs); err != nil || len(runs.Items) != len(simulated) {
+		t.Fatalf("/api/v1/runs: %d runs, want %d (%v)", len(runs.Items), len(simulated), err)
+	}
+	if err := json.Unmarshal([]byte(get(t, base, "/api/v1/councils/"+code).body), &one); err != nil || len(one.Trend) != len(simulated) {
+		t.Fatalf("/api/v1/councils/%s: %d trend points, want %d (%v)", code, len(one.Trend), len(simulated), err)
+	}
+	for where, rs := range map[string][]run{"runs": runs.Items, "trend": one.Trend, "latest.run": {one.Latest.Run}} {
+		for _, r := range rs {
+			want, known := simulated[r.RunID]
+			if !known || r.Simulated == nil || *r.Simulated != want {
+				t.Errorf("%s: run %q simulated %v, want %v", where, r.RunID, r.Simulated, want)
+			}
+		}
+	}
+	for _, kind := range []string{"scores", "findings"} {
+		head, rows := csvRows(t, base, "/export/"+kind+".csv")
+		si, ri := slices.Index(head, "simulated"), slices.Index(head, "run_id")
+		if si < 0 {
+			t.Errorf("%s.csv: no simulated column: %v", kind, head)
+			continue
+		}
+		seen := map[string]bool{}
+		for _, r := range rows {
+			seen[r[ri]] = true
+			if r[si] != strconv.FormatBool(simulated[r[ri]]) {
+				t.Errorf("%s.csv: a row of run %s has simulated %q", kind, r[ri], r[si])
+				break
+			}
+		}
+		if len(seen) != len(simulated) {
+			t.Errorf("%s.csv: rows of %d runs, want %d", kind, len(seen), len(simulated))
+		}
+		var js struct {
+			Rows []map[string]any `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(get(t, base, "/export/"+kind+".json").body), &js); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range js.Rows {
+			id, _ := r["run_id"].(string)
+			if r["simulated"] != simulated[id] {
+				t.Errorf("%s.json: a row of run %s has simulated %v", kind, id, r["simulated"])
 				break
 			}
 		}

@@ -248,9 +248,9 @@ func TestBestPeersAndChanges(t *testing.T) {
 func TestDemoMarks(t *testing.T) {
 	now := time.Date(2026, 12, 1, 17, 5, 0, 0, time.UTC)
 	live := data.Run{ID: "l", StartedAt: now, Label: "live crawl", Status: data.RunFinished}
-	demo := data.Run{ID: "d", StartedAt: now, Label: "demo run 2: x", Settings: `{"demo":true}`, Status: data.RunFinished}
-	sim := data.Run{ID: "s", StartedAt: now, Label: "demo run 1: x", Settings: `{"demo":true,"simulated":true}`, Status: data.RunFinished}
-	running := data.Run{ID: "r", Label: "demo run 3", Status: data.RunRunning}
+	demo := data.Run{ID: "d", StartedAt: now, Label: "demo run 2: x", Demo: true, Status: data.RunFinished}
+	sim := data.Run{ID: "s", StartedAt: now, Label: "demo run 1: x", Demo: true, Settings: `{"simulated":true}`, Status: data.RunFinished}
+	running := data.Run{ID: "r", Label: "demo run 3", Demo: true, Status: data.RunRunning}
 	if d := runsDemo([]data.Run{live}, []data.Run{live}); d.Crawl || d.Simulated {
 		t.Errorf("live: %+v", d)
 	}

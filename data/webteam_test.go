@@ -132,20 +132,22 @@ func TestWebTeamReads(t *testing.T) {
 	}
 }
 
-func TestDemoRunMarks(t *testing.T) {
+// A run is simulated only when it is a demo run (Run.Demo, stored in
+// crawl_runs.demo) whose settings say so.
+func TestDemoRunSimulated(t *testing.T) {
 	for _, tc := range []struct {
-		r               data.Run
-		demo, simulated bool
+		r         data.Run
+		simulated bool
 	}{
-		{data.Run{Label: "live crawl", Settings: `{"max_pages":100}`}, false, false},
-		{data.Run{Label: "demo run 1 (local web)", Settings: `{}`}, true, false},
-		{data.Run{Label: "anything", Settings: `{"demo":true}`}, true, false},
-		{data.Run{Label: "Demo run 2", Settings: `{"demo":true,"simulated":true}`}, true, true},
-		{data.Run{Label: "x", Settings: `{"simulated":true}`}, false, false},
-		{data.Run{Label: "x", Settings: `{"demo":`}, false, false},
+		{data.Run{Label: "live crawl", Settings: `{"max_pages":100}`}, false},
+		{data.Run{Label: "demo run 1", Demo: true, Settings: `{}`}, false},
+		{data.Run{Label: "demo run 1", Demo: true, Settings: `{"simulated":false}`}, false},
+		{data.Run{Label: "demo run 2", Demo: true, Settings: `{"simulated":true}`}, true},
+		{data.Run{Label: "x", Settings: `{"simulated":true}`}, false},
+		{data.Run{Label: "x", Demo: true, Settings: `{"simulated":`}, false},
 	} {
-		if tc.r.IsDemo() != tc.demo || tc.r.IsSimulated() != tc.simulated {
-			t.Errorf("%+v: demo %v simulated %v", tc.r, tc.r.IsDemo(), tc.r.IsSimulated())
+		if tc.r.IsSimulated() != tc.simulated {
+			t.Errorf("%+v: simulated %v", tc.r, tc.r.IsSimulated())
 		}
 	}
 }

@@ -146,9 +146,10 @@ type crawlJob struct {
 	resume    string // run id to continue, or ""
 	label     string
 	startedAt time.Time // zero: now
-	// demo marks a run of the demo web (its settings say so, and the
-	// pipeline honours the web's filler mark); simulated marks a demo run
-	// kept only to show a trend.
+	// demo marks a run of the offline demo: the run is stored as a demo
+	// run (its rows are demo data) and the pipeline honours the web's
+	// filler mark. simulated marks a demo run kept only to show a trend
+	// (its settings say so).
 	demo, simulated bool
 	now             func() time.Time
 	// onStart is told the run and the crawler once they exist (the dashboard shows progress).
@@ -185,11 +186,15 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 			"max_pages": job.cfg.MaxPages, "max_depth": job.cfg.MaxDepth, "delay": job.cfg.Delay.String(),
 			"parallel": job.cfg.Parallel, "max_body": job.cfg.MaxBody, "user_agent": job.cfg.UserAgent,
 		}
-		if job.demo {
-			st["demo"], st["simulated"] = true, job.simulated
+		if job.demo && job.simulated {
+			st["simulated"] = true
 		}
 		settings, _ := json.Marshal(st)
-		if run, err = store.CreateRun(ctx, method.Version, string(settings), job.label, len(job.sites), job.startedAt); err != nil {
+		create := store.CreateRun
+		if job.demo {
+			create = store.CreateDemoRun
+		}
+		if run, err = create(ctx, method.Version, string(settings), job.label, len(job.sites), job.startedAt); err != nil {
 			return run, crawler.Stats{}, err
 		}
 		env.Logger.Info("crawl run started", "run", run.ID, "sites", len(job.sites), "method", method.Version)
@@ -203,7 +208,7 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 
 	w := store.NewWriter(data.WriterOptions{Logger: env.Logger})
 	sink := newScoringSink(scoring.NewEngine(method), data.NewRunSink(w, run.ID, method.Version), job.sites, job.now)
-	sink.demo = job.demo || run.IsDemo() // a resumed demo run too
+	sink.demo = job.demo || run.Demo // a resumed demo run too
 	c, err := crawler.New(job.cfg, sink)
 	if err != nil {
 		_ = w.Close(ctx)

@@ -66,8 +66,8 @@ func TestDemoHasNoFabricatedFindings(t *testing.T) {
 		t.Fatalf("%d runs (%v)", len(runs), err)
 	}
 	for i, r := range runs { // newest first
-		if !r.IsDemo() || r.IsSimulated() != (i == 1) || !strings.HasPrefix(r.Label, data.DemoRunLabelPrefix) {
-			t.Errorf("run %q: demo %v, simulated %v", r.Label, r.IsDemo(), r.IsSimulated())
+		if !r.Demo || r.IsSimulated() != (i == 1) || !strings.HasPrefix(r.Label, data.DemoRunLabelPrefix) {
+			t.Errorf("run %q: demo %v, simulated %v", r.Label, r.Demo, r.IsSimulated())
 		}
 		if r.StartedAt.Before(before) || r.StartedAt.After(time.Now()) {
 			t.Errorf("run %q started at %s: not its real time", r.Label, r.StartedAt)

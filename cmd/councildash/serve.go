@@ -148,7 +148,8 @@ func buildDashboard(env *Env, store *data.Store, reg []data.Council, rf reviewFl
 	// Cookies are Secure whenever the public address is https.
 	dash, err := dashboard.New(dashboard.Deps{Store: store, Councils: reg, Reviews: svc,
 		ReviewPages: reviewpages.Config{SecureCookies: rf.secureCookies || sf.https()}, TrustedProxies: trustedProxies,
-		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh, BaseURL: sf.baseURL, MetricsToken: sf.metricsToken})
+		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh, BaseURL: sf.baseURL, // feeds' links, badges' HTML, same-origin posts
+		MetricsToken: sf.metricsToken})
 	return dash, svc, err
 }
 
@@ -257,7 +258,7 @@ func demoPresent(ctx context.Context, store *data.Store) (bool, error) {
 		return false, err
 	}
 	for _, r := range runs {
-		if r.IsDemo() && r.Status == data.RunFinished {
+		if r.Demo && r.Status == data.RunFinished {
 			return true, nil
 		}
 	}

@@ -41,10 +41,10 @@
       waiting.push(done);
       if (waiting.length > 1) { return; }
       fetch('/councils.json', { credentials: 'same-origin' })
-        .then(function (r) { return r.ok ? r.json() : []; })
-        .catch(function () { return []; })
-        .then(function (list) {
-          councils = list.map(function (c) {
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .catch(function () { return { items: [] }; })
+        .then(function (doc) {
+          councils = (doc.items || []).map(function (c) {
             return { name: c.name, place: c.place, scored: c.scored, words: tokens(c.name + ' ' + c.place + ' ' + c.code) };
           });
           waiting.forEach(function (f) { f(councils); });
