@@ -281,7 +281,7 @@ func (s *Store) eachNode(ctx context.Context, fn func(ctx context.Context, conn 
 	return nil
 }
 
-// LocalTable names the table that holds a table's rows on each node: the
+// localTable names the table that holds a table's rows on each node: the
 // table itself in single-node mode, its local table in cluster mode (for
 // per-node maintenance such as dropping old partitions, run through
 // EachNode).
