@@ -220,6 +220,8 @@ cluster_ensure() {
     i=$((i + 1))
     local d="$cluster_dir$i" tcp=${s%%:*} http=${s##*:}
     if node_running "$d" "$tcp" "$http"; then
+      grep -q "<$cluster_name>" "$d/config.xml" ||
+        die "shard $i runs with another cluster name than $cluster_name: stop it first ($0 cluster-stop)"
       log "reusing shard $i on 127.0.0.1:$tcp"
       continue
     fi

@@ -74,6 +74,7 @@ type Server struct {
 	byCode   map[string]data.Council
 	cat      catalogue
 	options  councilOptions // the compare page's selects
+	index    *registerIndex // for pages that list councils (page_scale.go)
 	method   string
 	log      *slog.Logger
 	refresh  time.Duration
@@ -141,6 +142,7 @@ func New(d Deps) (*Server, error) {
 	for _, c := range s.councils {
 		s.byCode[c.Code] = c
 	}
+	s.index = newRegisterIndex(s.councils)
 	if s.options, err = newCouncilOptions(s.councils); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/reviews"
@@ -56,7 +57,11 @@ type councilModel struct {
 	trend   []TrendPoint       // oldest first
 	results []data.CheckResult // check results of its latest run with scores
 	find    map[string][]TaskResult
-	charts  councilCharts // drawn once per crawl model
+	// charts are drawn once per crawl model, when first asked for (a
+	// parish-scale register has 10,000 councils' charts to draw).
+	chartsOnce sync.Once
+	drawCharts func() councilCharts
+	charts     councilCharts
 }
 
 // councilCharts are a scored council's charts.
@@ -288,11 +293,15 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 			results: res,
 			find:    findability(cat, res, tcByRun[row.RunID][code]),
 		}
-		who := row.Council.Name
-		c.charts.hist = histogramChart("chart-distribution", cm.distribution(row.Score, row.HasScore), who)
-		c.charts.trend = trendChart("chart-trend", c.trend, cat.cats)
-		c.charts.position = positionChart("chart-position", c.trend)
-		c.charts.radar = radarChart("chart-radar", row.Categories, cm.peers.group(cat.cats, row.Council), who)
+		c.drawCharts = func() councilCharts { // drawn when its page is first shown (page_scale.go)
+			who := row.Council.Name
+			return councilCharts{
+				hist:     histogramChart("chart-distribution", cm.distribution(row.Score, row.HasScore), who),
+				trend:    trendChart("chart-trend", c.trend, cat.cats),
+				position: positionChart("chart-position", c.trend),
+				radar:    radarChart("chart-radar", row.Categories, cm.peers.group(cat.cats, row.Council), who),
+			}
+		}
 		cm.councils[code] = c
 	}
 	// The latest run: checks and tasks.

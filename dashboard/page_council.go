@@ -190,7 +190,8 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 		p.Run = p.Row.Crawled
 		p.Trend = cm.trend
 		p.RunsInTrend = len(p.Trend)
-		p.Hist, p.TrendChart, p.Position, p.Radar = cm.charts.hist, cm.charts.trend, cm.charts.position, cm.charts.radar
+		ch := cm.chartSet()
+		p.Hist, p.TrendChart, p.Position, p.Radar = ch.hist, ch.trend, ch.position, ch.radar
 		results, find = cm.results, cm.find
 	} else {
 		p.Hist = histogramChart("chart-distribution", p.Bins, co.Name)

@@ -45,12 +45,18 @@ type homePage struct {
 	Nation    string
 	Type      string
 	Region    string
+	// The league comes a page at a time (page_scale.go); Matched counts
+	// the rows of every page, UnscoredMore the councils not listed.
+	Pager        pager
+	Matched      int
+	UnscoredMore int
 }
 
 // homeQuery is the league table's parameters, checked.
 type homeQuery struct {
 	nation, typ, region, search string
 	sort, dir                   string
+	page                        int
 	raw                         url.Values
 }
 
@@ -66,9 +72,11 @@ func parseHome(q url.Values, cats []string) (homeQuery, error) {
 	if h.sort == "" {
 		h.sort = "score"
 	}
-	if !valid[h.sort] || (h.dir != "" && h.dir != "asc" && h.dir != "desc") || len(h.search) > 100 {
+	page, err := parsePage(q.Get("page"))
+	if err != nil || !valid[h.sort] || (h.dir != "" && h.dir != "asc" && h.dir != "desc") || len(h.search) > 100 {
 		return h, ErrBadRequest
 	}
+	h.page = page
 	if h.dir == "" {
 		h.dir = "desc"
 		if h.sort == "name" {
@@ -128,32 +136,40 @@ func leagueSort(cats []string, rows []LeagueRow, key string, desc bool) {
 func buildHome(st site, m *model, q homeQuery) homePage {
 	all := m.league
 	rows := all[:0:0]
+	search := strings.ToLower(q.search)
+	ix := st.regIndex()
 	for _, r := range all {
 		co := r.Council
 		if (q.nation == "" || strings.EqualFold(co.Nation, q.nation)) && (q.typ == "" || strings.EqualFold(co.Type, q.typ)) &&
-			(q.region == "" || strings.EqualFold(co.Region, q.region)) &&
-			(q.search == "" || strings.Contains(strings.ToLower(co.Name), strings.ToLower(q.search)) || strings.EqualFold(co.Code, q.search)) {
+			(q.region == "" || strings.EqualFold(co.Region, q.region)) && ix.matches(co, search) {
 			rows = append(rows, r)
 		}
 	}
-	leagueSort(st.cat.cats, rows, q.sort, q.dir == "desc")
+	if q.sort != "score" || q.dir != "desc" { // the league is ranked by score already
+		leagueSort(st.cat.cats, rows, q.sort, q.dir == "desc")
+	}
 
-	p := homePage{Rows: rows, Cats: st.cat.cats, Search: q.search, Total: len(all), Councils: len(st.councils), Method: st.method,
+	p := homePage{Cats: st.cat.cats, Search: q.search, Total: len(all), Councils: len(st.councils), Method: st.method,
 		Reviews: st.reviewsOn, Filtered: q.nation != "" || q.typ != "" || q.region != "" || q.search != "",
-		Sort: q.sort, Dir: q.dir, Nation: q.nation, Type: q.typ, Region: q.region}
+		Sort: q.sort, Dir: q.dir, Nation: q.nation, Type: q.typ, Region: q.region, Matched: len(rows)}
+	var page int
+	p.Rows, page = pageOf(rows, q.page, leaguePerPage)
+	p.Pager = newPager("Pages of the league table", len(rows), page, leaguePerPage, "/", q.raw, "#league")
 	for _, r := range m.crawl.all {
 		if r.Running() {
 			p.Running = append(p.Running, r)
 		}
 	}
-	var nations, types, regions []string
 	for _, co := range st.councils {
-		nations, types, regions = append(nations, co.Nation), append(types, co.Type), append(regions, co.Region)
 		if _, ok := m.crawl.byCode[co.Code]; !ok {
-			p.Unscored = append(p.Unscored, co)
+			if len(p.Unscored) < unscoredMax {
+				p.Unscored = append(p.Unscored, co)
+			} else {
+				p.UnscoredMore++
+			}
 		}
 	}
-	p.Nations, p.Types, p.Regions = options(nations, q.nation), options(types, q.typ), options(regions, q.region)
+	p.Nations, p.Types, p.Regions = choices(ix.nations, q.nation), choices(ix.types, q.typ), choices(ix.regions, q.region)
 	if run, ok := m.latestRun(); ok {
 		p.Latest, p.HasRun, p.ExportRun = run, true, run.ID
 	}

@@ -28,6 +28,9 @@ type RunShard struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 }
 
+// Nth is the shard's number counted from 1, as people count.
+func (r RunShard) Nth() int { return r.Shard + 1 }
+
 var validRunID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
 // ValidRunID reports whether id can name a run given on the command line
