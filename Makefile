@@ -36,9 +36,9 @@ test: check-go clickhouse cluster
 	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CHC) cluster-ensure) COUNCILDASH_CLICKHOUSE_CLUSTER=$(CLUSTER) COUNCILDASH_REQUIRE_CLICKHOUSE=1 \
 		$(GO) test -race -count=1 -timeout 25m -skip '$(ONCE)' ./data/... ./cmd/councildash/ ./dashboard/
 
-## bench: one scoreboard: crawl, scoring, dashboard, review posts and ClickHouse inserts, each beside its baseline
-bench: build clickhouse
-	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) bench --out bench/results.json
+## bench: one scoreboard: crawl, scoring, dashboard, review posts and ClickHouse inserts, each beside its baseline; the scale phases (10,000 sites, one server against the local two-shard cluster)
+bench: build clickhouse cluster
+	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) bench --out bench/results.json --cluster-bench $(CLUSTER)@$$($(CHC) cluster-ensure)
 
 ## soak: the long reliability run (10 minutes)
 soak: build clickhouse
