@@ -309,7 +309,8 @@ func TestDashboard(t *testing.T) {
 		}
 		if recs := csvRows("/export/scores.csv"); uint64(len(recs)-1) != wantScores {
 			t.Errorf("scores.csv has %d rows, the database %d", len(recs)-1, wantScores)
-		} else if !slices.Equal(recs[0], []string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at"}) {
+		} else if !slices.Equal(recs[0], []string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at",
+			"score_low", "score_high", "interval_level", "too_few_pages", "rank_best", "rank_worst"}) {
 			t.Errorf("scores.csv header %v", recs[0])
 		}
 		if rows := jsonRows("/export/scores.json"); uint64(len(rows)) != wantScores {
@@ -468,20 +469,8 @@ func TestDashboard(t *testing.T) {
 // dashboard scores its own writing.
 var ownQuotes = regexp.MustCompile(`(?s)<blockquote class="app-quote".*?</blockquote>|<samp class="app-samp">.*?</samp>`)
 
-// ownKnown are the findings the dashboard's own pages are expected to
-// carry under the current method until their copy changes (check id ->
-// why): they are left out of the score this test asserts, and only them.
-var ownKnown = map[string]string{
-	// method 2026.2 (issue 10) added lgd-you-and-us (LGD 1.1 "Refer to the
-	// readers as 'you'"); the dashboard's copy is written about councils,
-	// not to the reader, and rewriting it is the dashboard's part of issue
-	// 10 (phase 2)
-	"lgd-you-and-us": "dashboard copy not yet rewritten to speak to the reader (issue 10 phase 2)",
-}
-
 // checkOwnScore scores a rendered page with councildash's own engine and
-// requires accessibility and content scores of at least 95 (ownKnown
-// aside).
+// requires accessibility and content scores of at least 95.
 func checkOwnScore(t *testing.T, name string, body []byte) {
 	t.Helper()
 	body = ownQuotes.ReplaceAll(body, nil)
@@ -489,13 +478,7 @@ func checkOwnScore(t *testing.T, name string, body []byte) {
 	e := scoring.NewEngine(m)
 	res := e.ScorePage(scoring.PageInput{URL: "http://127.0.0.1/", FinalURL: "http://127.0.0.1/", Status: 200,
 		IsHTML: true, ContentType: "text/html; charset=utf-8", Body: body, Bytes: int64(len(body)), Total: time.Millisecond})
-	var stats []scoring.CheckStat
-	for _, st := range e.PageStats(res.Summary) {
-		if _, known := ownKnown[st.CheckID]; !known {
-			stats = append(stats, st)
-		}
-	}
-	scores := m.Score(stats)
+	scores := m.Score(e.PageStats(res.Summary))
 	for _, s := range scores {
 		if s.CheckID != "" || (s.Category != scoring.CatAccessibility && s.Category != scoring.CatContent) {
 			continue
@@ -503,7 +486,7 @@ func checkOwnScore(t *testing.T, name string, body []byte) {
 		if s.Score < 95 {
 			var why []string
 			for _, f := range res.Findings {
-				if _, known := ownKnown[f.CheckID]; f.Category == s.Category && !known {
+				if f.Category == s.Category {
 					why = append(why, f.CheckID+": "+f.Message+" ["+f.Snippet+"]")
 				}
 			}

@@ -21,20 +21,31 @@ const exportTimeout = 30 * time.Minute
 // marks complete (the latest one when a site was re-crawled).
 const completeAttempts = `SELECT run_id, council_code, argMax(attempt, finished_at) FROM site_reports`
 
+// latestMethods selects, per run and council, the method of its latest
+// overall score (completed with a run filter and GROUP BY run_id,
+// council_code): the scores shown are all of that one method.
+const latestMethods = `SELECT run_id, council_code, argMax(method_version, scored_at) FROM scores WHERE check_id = '' AND category = 'overall'`
+
 const (
-	sqlDashCategoryScores = `SELECT run_id, council_code, category, argMax(score, scored_at) AS s, argMax(method_version, scored_at) AS mv
+	// sqlDashCategoryScores reads, per run and council, the scores of the
+	// method it was last scored under (its latest overall score's): a
+	// category that method could not score is left out, never filled in
+	// from another method.
+	sqlDashCategoryScores = `SELECT run_id, council_code, category, argMax(score, scored_at) AS s, method_version AS mv
 FROM scores
 WHERE check_id = '' AND has(?, run_id)
-GROUP BY run_id, council_code, category
+  AND (run_id, council_code, method_version) IN (` + latestMethods + ` AND has(?, run_id) GROUP BY run_id, council_code)
+GROUP BY run_id, council_code, category, method_version
 LIMIT 1000000`
 
 	// sqlDashCheckStats and sqlDashCheckScores are a run's check
-	// statistics and check scores, both in (council, check) order:
-	// CheckResults joins them as two sorted lists, which at 10,000
-	// councils is several times faster than a JOIN on 18.16 (see
+	// statistics and check scores (of the method each council was last
+	// scored under), both in (council, check) order: CheckResults joins
+	// them as two sorted lists, several times faster than a JOIN on 18.16
+	// at 10,000 councils, and unbounded by a JOIN's memory (see
 	// docs/SCALING.md).
 	sqlDashCheckStats = `SELECT council_code, check_id, argMax(category, created_at), argMax(pages_total, created_at),
-       argMax(pages_affected, created_at), argMax(findings, created_at)
+       argMax(pages_affected, created_at), argMax(findings, created_at), argMax(words, created_at)
 FROM check_stats
 WHERE run_id = ? AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
   AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? AND (? = '' OR council_code = ?) GROUP BY run_id, council_code)
@@ -45,6 +56,7 @@ LIMIT 20000000`
 	sqlDashCheckScores = `SELECT council_code, check_id, argMax(score, scored_at)
 FROM scores
 WHERE run_id = ? AND check_id != '' AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
+  AND (run_id, council_code, method_version) IN (` + latestMethods + ` AND run_id = ? GROUP BY run_id, council_code)
 GROUP BY council_code, check_id
 ORDER BY council_code, check_id
 LIMIT 20000000`
@@ -183,7 +195,7 @@ func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]ScoreRow
 	}
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, sqlDashCategoryScores, runIDs)
+	rows, err := s.conn.Query(ctx, sqlDashCategoryScores, runIDs, runIDs)
 	if err != nil {
 		return nil, wrapRead(fmt.Errorf("category scores: %w", err))
 	}
@@ -214,18 +226,19 @@ func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string
 	for rows.Next() {
 		var r CheckResult
 		var total, affected, n uint32
-		if err := rows.Scan(&r.Council, &r.CheckID, &r.Category, &total, &affected, &n); err != nil {
+		var words uint64
+		if err := rows.Scan(&r.Council, &r.CheckID, &r.Category, &total, &affected, &n, &words); err != nil {
 			return nil, err
 		}
 		r.Council, r.CheckID, r.Category = intern.s(r.Council), intern.s(r.CheckID), intern.s(r.Category)
-		r.PagesTotal, r.PagesAffected, r.Findings = int(total), int(affected), int(n)
+		r.PagesTotal, r.PagesAffected, r.Findings, r.Words = int(total), int(affected), int(n), int(words)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, wrapRead(err)
 	}
 	// The scores, in the same order: a merge of the two lists.
-	sc, err := s.conn.Query(ctx, sqlDashCheckScores, runID, council, council, checkID, checkID)
+	sc, err := s.conn.Query(ctx, sqlDashCheckScores, runID, council, council, checkID, checkID, runID)
 	if err != nil {
 		return nil, wrapRead(fmt.Errorf("check scores: %w", err))
 	}

@@ -49,6 +49,7 @@ type evaluation struct {
 	Checks  []checkPrecision
 	Misses  missFigures
 	Ranking rankingFigures
+	Audit   auditFigures // an independent auditor's re-judgement (evaluation_audit.go)
 }
 
 // checkPrecision is one check's row of the evaluation.
@@ -178,6 +179,7 @@ func evaluationMarkdown(m Method, ev evaluation) string {
 		}
 		p("\n")
 	}
+	b.WriteString(auditMarkdown(m, ev))
 	p("**Breaches the engine misses.** A reader also lists clear breaches the checks should find (`scoring/testdata/judged/misses.tsv`); a listed breach is found when the engine makes a finding of the named check on that page whose snippet or matched words contain the listed text. ")
 	if ev.Misses.Listed == 0 {
 		p("None is listed yet.")

@@ -22,8 +22,12 @@ func measureEvaluation(pages []judgedPage) (evaluation, error) {
 	if err != nil {
 		return evaluation{}, err
 	}
-	res := measurePrecision(pages, judgedSample(pages), labels)
+	sample := judgedSample(pages)
+	res := measurePrecision(pages, sample, labels)
 	ev := evaluation{Pages: len(pages), Drawn: res.drawn, Checks: res.checks}
+	if ev.Audit, err = measureAuditFiles(CurrentMethod(), pages, sample, labels); err != nil {
+		return ev, err
+	}
 	set := pageSet(pages)
 	if data, ok, err := readTSV(judgedMisses); err != nil {
 		return ev, err
@@ -72,6 +76,9 @@ func evaluationSource(ev evaluation) ([]byte, error) {
 	r := ev.Ranking
 	p("Ranking: rankingFigures{ReaderPages: %d, ReaderLeftOut: %d, ReaderRho: %s, WordsPages: %d, WordsLeftOut: %d, ContentWordsRho: %s, ReadabilityPages: %d, ReadabilityWordsRho: %s, ContentQ1: %s, ContentMedian: %s, ContentQ3: %s},\n",
 		r.ReaderPages, r.ReaderLeftOut, goFloat(r.ReaderRho), r.WordsPages, r.WordsLeftOut, goFloat(r.ContentWordsRho), r.ReadabilityPages, goFloat(r.ReadabilityWordsRho), goFloat(r.ContentQ1), goFloat(r.ContentMedian), goFloat(r.ContentQ3))
+	if len(ev.Audit.Groups) > 0 {
+		b.WriteString(auditSource(ev.Audit))
+	}
 	p("}\n}\n")
 	src := b.String()
 	if !strings.Contains(src, "math.NaN()") {

@@ -72,5 +72,28 @@ func judgedEvaluation() evaluation {
 		},
 		Misses:  missFigures{Listed: 113, Found: 106, Proposed: 0},
 		Ranking: rankingFigures{ReaderPages: 33, ReaderLeftOut: 0, ReaderRho: 0.69, WordsPages: 205, WordsLeftOut: 14, ContentWordsRho: -0.194, ReadabilityPages: 205, ReadabilityWordsRho: -0.032, ContentQ1: 57.3, ContentMedian: 69.8, ContentQ3: 86.1},
+		Audit: auditFigures{
+			Groups: []auditGroup{
+				{Batch: "readers-2026.1", Rows: 30, Agree: 25, Kappa: 0.682, Confusion: [3][3]int{{18, 0, 1}, {0, 6, 2}, {1, 1, 1}}},
+				{Batch: "method-2026.2", Rows: 70, Agree: 54, Kappa: 0.36, Confusion: [3][3]int{{48, 0, 7}, {3, 2, 1}, {4, 1, 4}}},
+				{Batch: "", Rows: 100, Agree: 79, Kappa: 0.499, Confusion: [3][3]int{{66, 0, 8}, {3, 8, 3}, {5, 2, 5}}},
+			},
+			InSample:  88,
+			Precision: checkPrecision{CheckID: "", Findings: 9570, PagesAffected: 0, Drawn: 478, True: 417, False: 4, Debatable: 57},
+			Changed: []auditChange{
+				{CheckID: "lgd-click-here", Before: checkPrecision{CheckID: "lgd-click-here", Findings: 30, PagesAffected: 18, Drawn: 10, True: 9, False: 0, Debatable: 1}, After: checkPrecision{CheckID: "lgd-click-here", Findings: 30, PagesAffected: 18, Drawn: 10, True: 10, False: 0, Debatable: 0}},
+				{CheckID: "lgd-ampersand", Before: checkPrecision{CheckID: "lgd-ampersand", Findings: 121, PagesAffected: 35, Drawn: 10, True: 5, False: 0, Debatable: 5}, After: checkPrecision{CheckID: "lgd-ampersand", Findings: 121, PagesAffected: 35, Drawn: 10, True: 5, False: 2, Debatable: 3}},
+				{CheckID: "lgd-acronyms", Before: checkPrecision{CheckID: "lgd-acronyms", Findings: 112, PagesAffected: 69, Drawn: 10, True: 3, False: 4, Debatable: 3}, After: checkPrecision{CheckID: "lgd-acronyms", Findings: 112, PagesAffected: 69, Drawn: 10, True: 3, False: 3, Debatable: 4}},
+				{CheckID: "lgd-time-format", Before: checkPrecision{CheckID: "lgd-time-format", Findings: 20, PagesAffected: 11, Drawn: 10, True: 8, False: 0, Debatable: 2}, After: checkPrecision{CheckID: "lgd-time-format", Findings: 20, PagesAffected: 11, Drawn: 10, True: 7, False: 0, Debatable: 3}},
+				{CheckID: "lgd-date-format", Before: checkPrecision{CheckID: "lgd-date-format", Findings: 20, PagesAffected: 14, Drawn: 10, True: 10, False: 0, Debatable: 0}, After: checkPrecision{CheckID: "lgd-date-format", Findings: 20, PagesAffected: 14, Drawn: 10, True: 9, False: 0, Debatable: 1}},
+				{CheckID: "lgd-italics-underline", Before: checkPrecision{CheckID: "lgd-italics-underline", Findings: 27, PagesAffected: 13, Drawn: 10, True: 7, False: 0, Debatable: 3}, After: checkPrecision{CheckID: "lgd-italics-underline", Findings: 27, PagesAffected: 13, Drawn: 10, True: 9, False: 0, Debatable: 1}},
+				{CheckID: "lgd-bold-heading", Before: checkPrecision{CheckID: "lgd-bold-heading", Findings: 77, PagesAffected: 26, Drawn: 10, True: 10, False: 0, Debatable: 0}, After: checkPrecision{CheckID: "lgd-bold-heading", Findings: 77, PagesAffected: 26, Drawn: 10, True: 9, False: 0, Debatable: 1}},
+				{CheckID: "a11y-duplicate-id-unreferenced", Before: checkPrecision{CheckID: "a11y-duplicate-id-unreferenced", Findings: 89, PagesAffected: 30, Drawn: 10, True: 0, False: 10, Debatable: 0}, After: checkPrecision{CheckID: "a11y-duplicate-id-unreferenced", Findings: 89, PagesAffected: 30, Drawn: 10, True: 3, False: 7, Debatable: 0}},
+				{CheckID: "a11y-heading-order", Before: checkPrecision{CheckID: "a11y-heading-order", Findings: 73, PagesAffected: 56, Drawn: 10, True: 5, False: 0, Debatable: 5}, After: checkPrecision{CheckID: "a11y-heading-order", Findings: 73, PagesAffected: 56, Drawn: 10, True: 6, False: 0, Debatable: 4}},
+				{CheckID: "a11y-skip-link", Before: checkPrecision{CheckID: "a11y-skip-link", Findings: 40, PagesAffected: 40, Drawn: 10, True: 8, False: 0, Debatable: 2}, After: checkPrecision{CheckID: "a11y-skip-link", Findings: 40, PagesAffected: 40, Drawn: 10, True: 6, False: 0, Debatable: 4}},
+				{CheckID: "a11y-table-headers", Before: checkPrecision{CheckID: "a11y-table-headers", Findings: 7, PagesAffected: 6, Drawn: 7, True: 7, False: 0, Debatable: 0}, After: checkPrecision{CheckID: "a11y-table-headers", Findings: 7, PagesAffected: 6, Drawn: 7, True: 6, False: 0, Debatable: 1}},
+				{CheckID: "tech-soft-404", Before: checkPrecision{CheckID: "tech-soft-404", Findings: 8, PagesAffected: 8, Drawn: 8, True: 8, False: 0, Debatable: 0}, After: checkPrecision{CheckID: "tech-soft-404", Findings: 8, PagesAffected: 8, Drawn: 8, True: 6, False: 0, Debatable: 2}},
+			},
+		},
 	}
 }

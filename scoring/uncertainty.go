@@ -72,7 +72,8 @@ func (m Method) SiteScoreInterval(pages [][]CheckStat, site []CheckStat, b Boots
 		}
 	}
 	site = siteOnly
-	point := m.Score(aggregateStats(pages, nil, site))
+	sums := newStatSums(pages, site)
+	point := m.Score(sums.aggregate(pages, nil, site))
 	draws := make(map[string][]float64, len(cats))
 	if len(pages) > 0 {
 		rng := rand.New(rand.NewPCG(b.Seed, 0x9e3779b97f4a7c15))
@@ -81,7 +82,7 @@ func (m Method) SiteScoreInterval(pages [][]CheckStat, site []CheckStat, b Boots
 			for i := range idx {
 				idx[i] = rng.IntN(len(pages))
 			}
-			for _, sc := range m.Score(aggregateStats(pages, idx, site)) {
+			for _, sc := range m.Score(sums.aggregate(pages, idx, site)) {
 				if sc.CheckID == "" {
 					draws[sc.Category] = append(draws[sc.Category], sc.Score)
 				}
@@ -107,42 +108,79 @@ func (m Method) SiteScoreInterval(pages [][]CheckStat, site []CheckStat, b Boots
 	return out
 }
 
-// aggregateStats sums page statistics into site statistics, over the pages
-// idx picks (all pages when idx is nil), and adds the site-level ones.
-func aggregateStats(pages [][]CheckStat, idx []int, site []CheckStat) []CheckStat {
-	sum := map[string]*CheckStat{}
-	var order []string
-	add := func(st CheckStat) {
-		s, ok := sum[st.CheckID]
+// statSums sums statistics by check, the way a map keyed by check id would
+// (each check once, in the order checks first appear, with the category
+// first seen), but into slots assigned once: the bootstrap sums a site's
+// pages a thousand times, and slots make each redraw several times faster
+// than hashing every check id of every page.
+type statSums struct {
+	pageSlots [][]int // per page, the slot of each of its statistics
+	siteSlots []int
+	sum       []CheckStat
+	stamp     []int // the redraw that last touched each slot
+	gen       int
+	order     []int // slots in the order their checks first appear in this redraw
+}
+
+func newStatSums(pages [][]CheckStat, site []CheckStat) *statSums {
+	s := &statSums{pageSlots: make([][]int, len(pages))}
+	ids := map[string]int{}
+	slot := func(id string) int {
+		k, ok := ids[id]
 		if !ok {
-			s = &CheckStat{CheckID: st.CheckID, Category: st.Category}
-			sum[st.CheckID] = s
-			order = append(order, st.CheckID)
+			k = len(s.sum)
+			ids[id] = k
+			s.sum = append(s.sum, CheckStat{})
 		}
-		s.PagesTotal += st.PagesTotal
-		s.PagesAffected += st.PagesAffected
-		s.Findings += st.Findings
-		s.Words += st.Words
+		return k
+	}
+	for i, p := range pages {
+		s.pageSlots[i] = make([]int, len(p))
+		for j, st := range p {
+			s.pageSlots[i][j] = slot(st.CheckID)
+		}
+	}
+	s.siteSlots = make([]int, len(site))
+	for j, st := range site {
+		s.siteSlots[j] = slot(st.CheckID)
+	}
+	s.stamp = make([]int, len(s.sum))
+	return s
+}
+
+// aggregate sums the pages idx picks (all pages when idx is nil) and the
+// site-level statistics; pages and site must be those s was made for.
+func (s *statSums) aggregate(pages [][]CheckStat, idx []int, site []CheckStat) []CheckStat {
+	s.gen++
+	s.order = s.order[:0]
+	add := func(slots []int, stats []CheckStat) {
+		for j := range stats {
+			st, k := &stats[j], slots[j]
+			c := &s.sum[k]
+			if s.stamp[k] != s.gen {
+				s.stamp[k] = s.gen
+				*c = CheckStat{CheckID: st.CheckID, Category: st.Category}
+				s.order = append(s.order, k)
+			}
+			c.PagesTotal += st.PagesTotal
+			c.PagesAffected += st.PagesAffected
+			c.Findings += st.Findings
+			c.Words += st.Words
+		}
 	}
 	if idx == nil {
-		for _, p := range pages {
-			for _, st := range p {
-				add(st)
-			}
+		for i := range pages {
+			add(s.pageSlots[i], pages[i])
 		}
 	} else {
 		for _, i := range idx {
-			for _, st := range pages[i] {
-				add(st)
-			}
+			add(s.pageSlots[i], pages[i])
 		}
 	}
-	for _, st := range site {
-		add(st)
-	}
-	out := make([]CheckStat, 0, len(order))
-	for _, id := range order {
-		out = append(out, *sum[id])
+	add(s.siteSlots, site)
+	out := make([]CheckStat, len(s.order))
+	for i, k := range s.order {
+		out[i] = s.sum[k]
 	}
 	return out
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
+	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -14,7 +16,13 @@ func rescoreRun(ctx context.Context, env *Env, db dbFlags, runID string) error {
 	return rescoreRunWith(ctx, env, db, runID, scoring.CurrentMethod())
 }
 
-// rescoreRunWith re-scores a run under method m.
+// rescoreRunWith re-scores a run under method m: each completed site's
+// scores from its stored check statistics and, where its pages' own
+// statistics are stored (crawls since method 2026.2), the intervals of its
+// scores, bootstrapped as the crawl does. A check m counts per 100 words
+// whose statistics carry no words read (stored before 2026.2) cannot be
+// computed from them: it is left out of the scores (m.Unscorable) and
+// named in the output, never scored another way.
 func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, m scoring.Method) error {
 	store, _, err := db.open(ctx, env)
 	if err != nil {
@@ -35,10 +43,12 @@ func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, m s
 	if err != nil {
 		return err
 	}
+	todo := map[string]bool{}
 	councils := make([]string, 0, len(stats))
 	for c := range stats {
 		if !done[c] { // already scored under this method: the same rows again would only be duplicates
 			councils = append(councils, c)
+			todo[c] = true
 		}
 	}
 	if len(councils) == 0 {
@@ -46,11 +56,79 @@ func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, m s
 		return nil
 	}
 	sort.Strings(councils)
+	intervals, err := rescoreIntervals(ctx, store, runID, m, stats, todo)
+	if err != nil {
+		return err
+	}
+	unscorable := map[string]int{} // check id -> sites where it cannot be computed
 	for _, c := range councils {
+		for _, st := range stats[c] {
+			if m.Unscorable(st) != "" {
+				unscorable[st.CheckID]++
+			}
+		}
+		// Intervals first: the dashboard rebuilds when scores arrive.
+		if err := store.WriteIntervals(ctx, runID, c, m.Version, intervals[c]); err != nil {
+			return err
+		}
 		if err := store.WriteScores(ctx, runID, c, m.Score(stats[c])); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(env.Stdout, "re-scored %d sites of run %s under method %s\n", len(councils), runID, m.Version)
+	if len(unscorable) > 0 {
+		ids := make([]string, 0, len(unscorable))
+		for id := range unscorable {
+			ids = append(ids, fmt.Sprintf("%s (%d sites)", id, unscorable[id]))
+		}
+		sort.Strings(ids)
+		fmt.Fprintf(env.Stdout, "%d checks cannot be computed from stored statistics: method %s counts them per 100 words read, and this run's statistics carry no words read (stored before method 2026.2). They are left out of the scores, not scored another way: %s\n",
+			len(unscorable), m.Version, strings.Join(ids, ", "))
+	}
+	with := 0
+	for _, c := range councils {
+		if len(intervals[c]) > 0 {
+			with++
+		}
+	}
+	if with < len(councils) {
+		fmt.Fprintf(env.Stdout, "%d of %d sites have no page statistics stored (crawled before method 2026.2): their scores have no interval and no rank band\n", len(councils)-with, len(councils))
+	}
 	return nil
+}
+
+// rescoreIntervals bootstraps the score intervals of the councils in todo
+// from their stored page statistics (one site's pages in memory at a
+// time); a site whose pages were stored without statistics gets none.
+func rescoreIntervals(ctx context.Context, store *data.Store, runID string, m scoring.Method, stats map[string][]scoring.CheckStat, todo map[string]bool) (map[string][]scoring.ScoreInterval, error) {
+	catalog := map[string]string{}
+	for _, c := range scoring.Catalog() {
+		catalog[c.ID] = c.Category
+	}
+	out := map[string][]scoring.ScoreInterval{}
+	err := store.StreamRunPageStats(ctx, runID, func(council string, pages []data.PageStat) error {
+		if !todo[council] {
+			return nil
+		}
+		cats := map[string]string{}
+		for _, st := range stats[council] {
+			cats[st.CheckID] = st.Category
+		}
+		category := func(id string) string {
+			if c, ok := cats[id]; ok {
+				return c
+			}
+			return catalog[id]
+		}
+		ps := make([]pageStats, 0, len(pages))
+		for _, p := range pages {
+			if p.Counts == nil {
+				return nil // stored without page statistics: no interval
+			}
+			ps = append(ps, pageStats{url: p.URL, stats: p.CheckStats(category)})
+		}
+		out[council] = siteIntervals(m, council, ps, stats[council])
+		return nil
+	})
+	return out, err
 }
