@@ -178,6 +178,18 @@ func benchScaleCrawl(ctx context.Context, env *Env, db dbFlags, bf benchFlags, n
 	r1, b1, u1 := storageTotals(after)
 	pages := float64(stats.Pages)
 	sites := float64(stats.SitesDone)
+	perRow := map[string]float64{}
+	for _, t := range after {
+		for _, b := range before {
+			if b.Table == t.Table {
+				t.Rows, t.BytesOnDisk = t.Rows-b.Rows, t.BytesOnDisk-b.BytesOnDisk
+			}
+		}
+		if t.Rows > 0 {
+			perRow["ch_bytes_per_row_"+t.Table] = float64(t.BytesOnDisk) / float64(t.Rows)
+			perRow["ch_rows_per_page_"+t.Table] = float64(t.Rows) / max(pages, 1)
+		}
+	}
 	if sites == 0 || pages == 0 {
 		return nil, fmt.Errorf("the crawl finished no site")
 	}
@@ -186,6 +198,10 @@ func benchScaleCrawl(ctx context.Context, env *Env, db dbFlags, bf benchFlags, n
 		"rss_at_start_mb": rss0, "register_councils": float64(len(reg)),
 		"ch_rows_per_page": (r1 - r0) / pages, "ch_bytes_per_page": (b1 - b0) / pages, "ch_bytes_per_site": (b1 - b0) / sites,
 		"ch_raw_bytes_per_page": (u1 - u0) / pages}
+	for _, t := range []string{"pages", "findings", "check_stats", "scores", "site_reports"} {
+		m["ch_bytes_per_row_"+t] = perRow["ch_bytes_per_row_"+t]
+		m["ch_rows_per_page_"+t] = perRow["ch_rows_per_page_"+t]
+	}
 	phase := "scale-400"
 	if n != 400 {
 		phase = "scale-10k" // the large phase, whatever --scale-sites says (its subject does)
