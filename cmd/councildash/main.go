@@ -188,8 +188,11 @@ func (d *dbFlags) open(ctx context.Context, env *Env) (*data.Store, []data.Counc
 		return nil, nil, err
 	}
 	s, err := data.Open(ctx, d.config())
-	if err != nil {
+	if errors.Is(err, data.ErrUnavailable) {
 		return nil, nil, fmt.Errorf("%w (start one with `make clickhouse`, or set COUNCILDASH_CLICKHOUSE_ADDR)", err)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	applied, err := s.Migrate(ctx)
 	if err != nil {
@@ -225,7 +228,11 @@ func cmdMigrate(ctx context.Context, env *Env, args []string) error {
 	}
 	defer s.Close()
 	v, _ := s.ServerVersion(ctx)
-	fmt.Fprintf(env.Stdout, "database %s on ClickHouse %s is up to date; %d councils in the register (%s)\n", s.Database(), v, len(reg), time.Since(start).Round(time.Millisecond))
+	where := "ClickHouse " + v
+	if name, nodes := s.Cluster(); name != "" {
+		where = fmt.Sprintf("ClickHouse %s cluster %s (%d shards: %s)", v, name, len(nodes), strings.Join(nodes, ", "))
+	}
+	fmt.Fprintf(env.Stdout, "database %s on %s is up to date; %d councils in the register (%s)\n", s.Database(), where, len(reg), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
