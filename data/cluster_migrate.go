@@ -29,6 +29,12 @@ import (
 //     as 18.16 has no IF NOT EXISTS there); other ALTERs (mutations,
 //     partitions) go to t_local only.
 //   - DROP TABLE t drops t and t_local.
+//   - CREATE MATERIALIZED VIEW v TO t AS SELECT ... FROM src ... (one
+//     FROM, no JOIN but ARRAY JOIN) is created on every node over src's
+//     local table, writing to t's local table: each shard's inserts feed
+//     its own view, and reads through the Distributed t see every row. A
+//     view without TO, or whose source is sharded but whose target is
+//     not, is refused.
 //   - Anything else is refused with an error naming the statement: a new
 //     kind of statement needs a rule here (TestClusterRuleCoversMigrations
 //     applies every migration file through it).
@@ -50,6 +56,10 @@ var (
 	orderByRe   = regexp.MustCompile(`(?is)\bORDER\s+BY\s+\(?\s*(\w+)`)
 	alterTable  = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+(\w+)\s+(\w+)(\s+(\w+))?`)
 	dropTable   = regexp.MustCompile(`(?is)^DROP\s+TABLE\s+(IF\s+EXISTS\s+)?(\w+)\s*$`)
+	createView  = regexp.MustCompile(`(?is)^CREATE\s+MATERIALIZED\s+VIEW\s+(IF\s+NOT\s+EXISTS\s+)?(\w+)(\s+TO\s+(\w+))?\s+AS\s+`)
+	viewFrom    = regexp.MustCompile(`(?i)\bFROM\s+(\w+)\b`)
+	viewFroms   = regexp.MustCompile(`(?i)\bFROM\b`)
+	viewJoin    = regexp.MustCompile(`(?i)(\bARRAY\s+)?\bJOIN\b`)
 )
 
 // parsedCreate is a CREATE TABLE statement taken apart.
@@ -215,6 +225,9 @@ func clusterStatements(stmt string, tables map[string]clusterTable, clusterName,
 		}
 		return steps, nil
 	}
+	if m := createView.FindStringSubmatchIndex(stmt); m != nil {
+		return clusterView(stmt, m, tables)
+	}
 	if m := dropTable.FindStringSubmatch(stmt); m != nil {
 		if _, sharded := tables[m[2]]; !sharded {
 			return []clusterStep{{sql: stmt}}, nil
@@ -227,6 +240,42 @@ func clusterStatements(stmt string, tables map[string]clusterTable, clusterName,
 		word = first[0]
 	}
 	return nil, fmt.Errorf("cluster mode has no rule for a %s statement (data/cluster_migrate.go): %.80s", strings.ToUpper(word), stmt)
+}
+
+// clusterView applies the rule to a CREATE MATERIALIZED VIEW (m is
+// createView's match): the view reads the source's local table and writes
+// to the target's.
+func clusterView(stmt string, m []int, tables map[string]clusterTable) ([]clusterStep, error) {
+	view := stmt[m[4]:m[5]]
+	if m[8] < 0 {
+		return nil, fmt.Errorf("materialized view %s: cluster mode needs TO a table (a view's inner table is not sharded)", view)
+	}
+	target, sel := stmt[m[8]:m[9]], stmt[m[1]:]
+	for _, j := range viewJoin.FindAllStringSubmatch(sel, -1) {
+		if j[1] == "" {
+			return nil, fmt.Errorf("materialized view %s: a JOIN reads other shards' rows; cluster mode has no rule for it", view)
+		}
+	}
+	if len(viewFroms.FindAllStringIndex(sel, -1)) != 1 {
+		return nil, fmt.Errorf("materialized view %s: cluster mode needs one FROM a table (no subqueries)", view)
+	}
+	fm := viewFrom.FindStringSubmatchIndex(sel)
+	if fm == nil {
+		return nil, fmt.Errorf("materialized view %s: cluster mode needs FROM a table", view)
+	}
+	source := sel[fm[2]:fm[3]]
+	_, srcSharded := tables[source]
+	_, dstSharded := tables[target]
+	if srcSharded && !dstSharded {
+		return nil, fmt.Errorf("materialized view %s: %s is sharded but %s is not: each node's %s would hold only its shard's rows", view, source, target, target)
+	}
+	if srcSharded {
+		sel = sel[:fm[2]] + localName(source) + sel[fm[3]:]
+	}
+	if dstSharded {
+		target = localName(target)
+	}
+	return []clusterStep{{sql: "CREATE MATERIALIZED VIEW IF NOT EXISTS " + view + " TO " + target + " AS " + sel}}, nil
 }
 
 // migrateCluster applies the migrations on every node, each node recording

@@ -66,6 +66,16 @@ func TestClusterRule(t *testing.T) {
 		{"CREATE TABLE r (a String) ENGINE = ReplicatedMergeTree('/zk', '1') ORDER BY a", []string{""}},
 		{"INSERT INTO pages (council_code) SELECT 'x'", []string{""}},
 		{"CREATE MATERIALIZED VIEW v TO pages AS SELECT 1", []string{""}},
+		// A view from a sharded table to a sharded one: local to local, on
+		// every node (ARRAY JOIN is a row's own, not another table's).
+		{"CREATE MATERIALIZED VIEW IF NOT EXISTS v TO events AS\nSELECT n, url AS v FROM pages ARRAY JOIN [1, 2] AS n",
+			[]string{"CREATE MATERIALIZED VIEW IF NOT EXISTS v TO events_local AS SELECT n, url AS v FROM pages_local ARRAY JOIN [1, 2] AS n"}},
+		{"CREATE MATERIALIZED VIEW v TO events AS SELECT n FROM lock",
+			[]string{"CREATE MATERIALIZED VIEW IF NOT EXISTS v TO events_local AS SELECT n FROM lock"}},
+		{"CREATE MATERIALIZED VIEW v TO lock AS SELECT url AS owner FROM pages", []string{""}},
+		{"CREATE MATERIALIZED VIEW v ENGINE = MergeTree ORDER BY n AS SELECT n FROM events", []string{""}},
+		{"CREATE MATERIALIZED VIEW v TO events AS SELECT n FROM events e JOIN pages p ON e.v = p.url", []string{""}},
+		{"CREATE MATERIALIZED VIEW v TO events AS SELECT n FROM events WHERE v IN (SELECT url FROM pages)", []string{""}},
 	}
 	for _, c := range cases {
 		steps, err := clusterStatements(c.stmt, tables, "c", "d")

@@ -133,3 +133,43 @@ func (s *Store) ServerShards(ctx context.Context, keys []string) ([]int, error) 
 	}
 	return out, nil
 }
+
+// ApplyClusterStatements runs statements through the cluster rule on every
+// node, as a migration's would be, the MergeTree tables they create being
+// sharded like the migrations' own.
+func (s *Store) ApplyClusterStatements(ctx context.Context, stmts []string) error {
+	tables := map[string]clusterTable{}
+	for k, v := range s.cluster.tables {
+		tables[k] = v
+	}
+	for _, stmt := range stmts {
+		if p, ok, err := parseCreate(stmt); err != nil {
+			return err
+		} else if ok && isMergeTree(p.engine) {
+			typ := p.columns[p.key]
+			tables[p.table] = clusterTable{key: p.key, routed: typ == "String"}
+		}
+	}
+	for _, stmt := range stmts {
+		steps, err := clusterStatements(stmt, tables, s.cluster.name, s.db)
+		if err != nil {
+			return err
+		}
+		for _, st := range steps {
+			if err := s.eachNode(ctx, func(ctx context.Context, conn driver.Conn) error { return conn.Exec(ctx, st.sql) }); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ExecSQL runs a statement on the store's own server.
+func (s *Store) ExecSQL(ctx context.Context, sql string) error { return s.conn.Exec(ctx, sql) }
+
+// CountSQL runs a query answering one UInt64 on the store's own server.
+func (s *Store) CountSQL(ctx context.Context, sql string) (uint64, error) {
+	var n uint64
+	err := s.conn.QueryRow(ctx, sql).Scan(&n)
+	return n, err
+}
