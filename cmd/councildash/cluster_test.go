@@ -118,7 +118,7 @@ func crawlJobFromArgs(t *testing.T, reg []data.Council, args ...string) crawlJob
 	if err != nil {
 		t.Fatal(err)
 	}
-	job := crawlJob{sites: sites, cfg: cf.cfg, label: cf.label}
+	job := crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: cf.label}
 	if err := cf.shardJob(&job, total); err != nil {
 		t.Fatal(err)
 	}
@@ -485,4 +485,95 @@ func (p *privateCluster) script(args ...string) error {
 		return fmt.Errorf("%s: %v: %s", strings.Join(args, " "), err, out.String())
 	}
 	return nil
+}
+
+// A shard of a sharded run interrupted (Ctrl-C) while the other finishes:
+// the run is not finished; `crawl --resume RUN_ID --shard i/n` continues
+// that shard alone, skipping its finished councils, and the run is
+// finished with every council scored once. Resuming without --shard is
+// refused. (Single node in the first pass of make test, the cluster in the
+// second.)
+func TestShardedRunResume(t *testing.T) {
+	store := datatest.Store(t)
+	cw := newClusterWeb(t, 12, 8, 21)
+	ctx := context.Background()
+	if err := store.LoadCouncils(ctx, cw.reg); err != nil {
+		t.Fatal(err)
+	}
+	const runID = "resume-1"
+	shardArgs := func(flags ...string) []string { return append(flags, cw.crawlArgs...) }
+	job0 := crawlJobFromArgs(t, cw.reg, shardArgs("--run", runID, "--shard", "0/2")...)
+	job1 := crawlJobFromArgs(t, cw.reg, shardArgs("--run", runID, "--shard", "1/2")...)
+	if len(job0.sites) < 3 || len(job1.sites) < 1 || len(job0.sites)+len(job1.sites) != len(cw.web.Sites) {
+		t.Fatalf("shards of %d and %d sites, of %d", len(job0.sites), len(job1.sites), len(cw.web.Sites))
+	}
+
+	// Shard 0, interrupted once a site is done.
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	var c *crawler.Crawler
+	go func() {
+		for cctx.Err() == nil {
+			time.Sleep(10 * time.Millisecond)
+			mu.Lock()
+			cc := c
+			mu.Unlock()
+			if cc != nil && cc.Progress().SitesDone >= 1 {
+				cancel()
+			}
+		}
+	}()
+	job0.cfg.Parallel = 1 // one site at a time, so the interrupt lands with sites left
+	job0.onStart = func(_ data.Run, cr *crawler.Crawler) { mu.Lock(); c = cr; mu.Unlock() }
+	_, first, err := runCrawl(cctx, testEnv(t), store, job0)
+	if err != context.Canceled {
+		t.Fatalf("interrupted shard returned %v, want context.Canceled", err)
+	}
+	if first.SitesDone < 1 || first.SitesDone >= len(job0.sites) {
+		t.Fatalf("interrupt landed after %d of %d sites", first.SitesDone, len(job0.sites))
+	}
+
+	// Shard 1, to the end: the run waits for shard 0.
+	if _, _, err := runCrawl(ctx, testEnv(t), store, job1); err != nil {
+		t.Fatalf("shard 1/2: %v", err)
+	}
+	r, err := store.GetRun(ctx, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status == data.RunFinished || len(r.Shards) != 2 {
+		t.Fatalf("run %s with shard 0 interrupted: status %q, %d shard reports; want not finished, 2", runID, r.Status, len(r.Shards))
+	}
+
+	// --resume without --shard is refused: the run is sharded.
+	plain := crawlJobFromArgs(t, cw.reg, shardArgs("--resume", runID)...)
+	if _, _, err := runCrawl(ctx, testEnv(t), store, plain); err == nil || !strings.Contains(err.Error(), "--shard") {
+		t.Fatalf("resume without --shard: %v, want a refusal naming --shard", err)
+	}
+
+	// --resume RUN_ID --shard 0/2 continues shard 0 alone.
+	again := crawlJobFromArgs(t, cw.reg, shardArgs("--resume", runID, "--shard", "0/2")...)
+	_, second, err := runCrawl(ctx, testEnv(t), store, again)
+	if err != nil {
+		t.Fatalf("resume shard 0/2: %v", err)
+	}
+	if second.SitesSkipped != first.SitesDone || second.SitesSkipped+second.SitesDone != len(job0.sites) {
+		t.Errorf("resumed shard skipped %d and crawled %d sites; %d were done before, the shard has %d", second.SitesSkipped, second.SitesDone, first.SitesDone, len(job0.sites))
+	}
+	got, err := store.CountRun(ctx, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.SitesDone != len(cw.web.Sites) || got.OverallScores != uint64(len(cw.web.Sites)) || got.DuplicateScores != 0 {
+		t.Fatalf("after the resume %+v, want %d sites each scored once", got, len(cw.web.Sites))
+	}
+	if r, err = store.GetRun(ctx, runID); err != nil || r.Status != data.RunFinished {
+		t.Fatalf("run %+v (%v) after the resume, want finished", r, err)
+	}
+	for _, sh := range r.Shards {
+		if sh.Status != data.RunFinished || sh.SitesDone != sh.Sites {
+			t.Errorf("shard report %+v, want finished with every site", sh)
+		}
+	}
 }
