@@ -2,13 +2,18 @@ package dashboard_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/councildash/councildash/crawler"
+	"github.com/councildash/councildash/dashboard"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
 	"github.com/councildash/councildash/scoring"
@@ -89,11 +94,18 @@ func seedScale(t *testing.T) (*data.Store, []data.Council, string, int) {
 // principal councils and finds parishes by name, and two parishes compare.
 func TestParishScaleRegister(t *testing.T) {
 	t0 := time.Now()
-	store, reg, _, unscored := seedScale(t)
+	store, reg, runID, unscored := seedScale(t)
 	scored := len(reg) - unscored
 	t.Logf("seeded in %s", time.Since(t0).Round(time.Millisecond))
-	f := &fixture{store: store, councils: reg}
-	_, hs := f.serve(t, false)
+	// The server's warnings and errors go to the test's log: a page that
+	// answers other than 200 says why there.
+	srv, err := dashboard.New(dashboard.Deps{Store: store, Councils: reg,
+		Logger: slog.New(slog.NewTextHandler(newTestLog(t), &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
 
 	home := get(t, hs.URL, "/")
 	t.Logf("first page in %s", time.Since(t0).Round(time.Millisecond))
@@ -156,6 +168,21 @@ func TestParishScaleRegister(t *testing.T) {
 		t.Errorf("the next page link loses the search or the order")
 	}
 
+	// The exports stream every council's rows, whatever the register's size.
+	exp := get(t, hs.URL, "/export/scores.csv?run="+runID)
+	mustStatus(t, exp, 200, "scores export")
+	recs, err := csv.NewReader(strings.NewReader(exp.body)).ReadAll()
+	if err != nil || len(recs) < 2 || recs[0][2] != "council_code" {
+		t.Fatalf("scores export: %v, %d records", err, len(recs))
+	}
+	inExport := map[string]bool{}
+	for _, r := range recs[1:] {
+		inExport[r[2]] = true
+	}
+	if len(inExport) != scored {
+		t.Errorf("the scores export holds %d councils, want the %d scored", len(inExport), scored)
+	}
+
 	// The compare picker: principal councils in the lists, parishes found.
 	cmp := get(t, hs.URL, "/compare")
 	mustStatus(t, cmp, 200, "/compare")
@@ -177,6 +204,26 @@ func TestParishScaleRegister(t *testing.T) {
 			t.Errorf("comparing two parishes: page lacks %q", want)
 		}
 	}
+}
+
+// testLog writes a logger's lines to the test's log.
+// Lines written once the test has ended (a background refresh) are dropped.
+type testLog struct {
+	t    testing.TB
+	done *atomic.Bool
+}
+
+func newTestLog(t testing.TB) testLog {
+	w := testLog{t: t, done: new(atomic.Bool)}
+	t.Cleanup(func() { w.done.Store(true) })
+	return w
+}
+
+func (w testLog) Write(p []byte) (int, error) {
+	if !w.done.Load() {
+		w.t.Log(strings.TrimRight(string(p), "\n"))
+	}
+	return len(p), nil
 }
 
 // A sharded run in progress shows each crawler's progress on the home
