@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"sort"
 	"strings"
@@ -63,6 +64,18 @@ type Deps struct {
 	// evidence after each crawl model is built (the bench's memory probe
 	// measures the read model alone).
 	NoEvidenceAhead bool
+	// BaseURL is the dashboard's public address (default
+	// http://localhost:8080). Open data: the feeds' links and ids, the
+	// badges' HTML and the OpenAPI document's server use it. Security
+	// (security.go): posts whose Origin is it are let through behind a
+	// proxy, and an https one turns on Strict-Transport-Security.
+	// MetricsToken, when set, serves /metrics on the dashboard's own
+	// listener to requests bearing it ("Authorization: Bearer TOKEN", at
+	// least 32 characters); without it /metrics is only on MetricsHandler
+	// (a listener of its own). Timeouts zero values take DefaultTimeouts.
+	BaseURL      string
+	MetricsToken string
+	Timeouts     Timeouts
 }
 
 // Server serves the dashboard.
@@ -92,6 +105,16 @@ type Server struct {
 	metrics       *metrics
 	// trustedProxies may set X-Forwarded-For (nil: none).
 	trustedProxies []string
+	baseURL        string     // public address, no trailing slash
+	openapi        []byte     // the OpenAPI document (openapi.go)
+	apiDoc         apiDocPage // the /api page's view model, built from it
+	// security.go
+	timeouts     Timeouts
+	baseHost     string // the base URL's host ("" none)
+	secure       bool   // served over https: HSTS
+	metricsToken string
+	addrHash     func(ip string) string // the keyed hash logs name clients by
+	redactor     *redactor
 }
 
 // Errors the dashboard maps to statuses (with data's and reviews' own, see
@@ -125,6 +148,10 @@ func New(d Deps) (*Server, error) {
 	if err := validProxies(d.TrustedProxies); err != nil {
 		return nil, err
 	}
+	if d.MetricsToken != "" && len(d.MetricsToken) < 32 {
+		return nil, ErrMetricsTokenShort
+	}
+	d.Timeouts.defaults()
 	method := scoring.CurrentMethod()
 	cat, err := newCatalogue(method)
 	if err != nil {
@@ -135,7 +162,22 @@ func New(d Deps) (*Server, error) {
 		state: newModelState(), evidenceCache: newCached[evidence](0, 4096),
 		renders:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
-		reg: d.Registry, trustedProxies: d.TrustedProxies}
+		reg: d.Registry, trustedProxies: d.TrustedProxies,
+		timeouts: d.Timeouts, metricsToken: d.MetricsToken, secure: d.ReviewPages.SecureCookies}
+	if d.BaseURL != "" {
+		u, err := url.Parse(d.BaseURL)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("base URL %q: want an address like https://dash.example.org", d.BaseURL)
+		}
+		s.baseHost, s.secure = u.Host, s.secure || u.Scheme == "https"
+		// Cookies are Secure whenever the public address is https.
+		d.ReviewPages.SecureCookies = s.secure
+	}
+	s.addrHash = randomAddrHash()
+	if d.Reviews != nil {
+		s.addrHash = d.Reviews.IPHash
+	}
+	s.redactor = newRedactor(s.addrHash)
 	s.batcher = newBatcher(2, s.queryEvidence)
 	s.councils = append([]data.Council(nil), d.Councils...)
 	sort.Slice(s.councils, func(i, j int) bool { return s.councils[i].Name < s.councils[j].Name })
@@ -167,6 +209,9 @@ func New(d Deps) (*Server, error) {
 	}
 	s.metrics, err = newMetrics(d.Registry)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.openData(d.BaseURL); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -227,19 +272,24 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.Abort()
 		return
 	}
+	body := errorFor(err, st) // the parameter and what it takes, never raw error text
 	if isMachinePath(c.Request.URL.Path) {
-		c.AbortWithStatusJSON(st, gin.H{"error": statusText[st], "status": st})
+		c.AbortWithStatusJSON(st, body)
 		return
 	}
-	s.render.Render(c, st, "error", statusText[st], errorPage{Status: st, Heading: statusText[st]})
+	s.render.Render(c, st, "error", statusText[st], errorPage{Status: st, Heading: statusText[st], Detail: detailFor(err)})
 	c.Abort()
 }
 
 type errorPage struct {
 	Status  int
 	Heading string
+	Detail  string // what was wrong with the request, in words, when known
 }
 
+// isMachinePath: the API, the exports, the feeds and the badges answer
+// errors in JSON (errorBody), pages with an error page.
 func isMachinePath(p string) bool {
-	return len(p) >= 5 && (p[:5] == "/api/" || (len(p) >= 8 && p[:8] == "/export/"))
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/export/") || strings.HasPrefix(p, "/badge/") ||
+		strings.HasSuffix(p, ".atom")
 }

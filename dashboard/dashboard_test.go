@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -310,7 +311,8 @@ func TestDashboard(t *testing.T) {
 		if recs := csvRows("/export/scores.csv"); uint64(len(recs)-1) != wantScores {
 			t.Errorf("scores.csv has %d rows, the database %d", len(recs)-1, wantScores)
 		} else if !slices.Equal(recs[0], []string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at",
-			"score_low", "score_high", "interval_level", "too_few_pages", "rank_best", "rank_worst"}) {
+			"score_low", "score_high", "interval_level", "too_few_pages", "rank_best", "rank_worst",
+			"council_name", "council_type", "council_nation", "council_region", "run_started_at", "demo"}) {
 			t.Errorf("scores.csv header %v", recs[0])
 		}
 		if rows := jsonRows("/export/scores.json"); uint64(len(rows)) != wantScores {
@@ -350,8 +352,8 @@ func TestDashboard(t *testing.T) {
 		// The HTTP export and dashboard.Export (what the CLI runs) write the same bytes.
 		for _, format := range []string{"csv", "json"} {
 			var buf bytes.Buffer
-			req := dashboard.ExportRequest{Kind: "findings", Format: format, RunID: latest.ID, MethodVersion: scoring.CurrentMethod().Version}
-			if err := dashboard.Export(ctx, &buf, f.store, nil, req); err != nil {
+			req := dashboard.ExportRequest{Kind: "findings", Format: format, Run: latest.ID, MethodVersion: scoring.CurrentMethod().Version}
+			if err := dashboard.Export(ctx, &buf, dashboard.ExportSource{Store: f.store, Councils: f.councils}, req); err != nil {
 				t.Fatal(err)
 			}
 			if pg := get(t, base, "/export/findings."+format+"?run="+latest.ID); pg.body != buf.String() {
@@ -425,9 +427,18 @@ func TestDashboard(t *testing.T) {
 		if !strings.Contains(pg.body, `"clickhouse":"up"`) {
 			t.Errorf("healthz %s", pg.body)
 		}
-		pg = get(t, base, "/metrics")
-		if !strings.Contains(pg.body, `councildash_http_requests_total{method="GET",route="/councils/:code",status="200"}`) {
-			t.Errorf("metrics lack per-route counts:\n%.1500s", pg.body)
+		// /metrics on the dashboard's listener needs the token.
+		mustStatus(t, get(t, base, "/metrics"), http.StatusUnauthorized, "/metrics without the token")
+		mreq, _ := http.NewRequest("GET", base+"/metrics", nil)
+		mreq.Header.Set("Authorization", "Bearer "+fixtureMetricsToken)
+		mres, err := http.DefaultClient.Do(mreq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mb, _ := io.ReadAll(mres.Body)
+		mres.Body.Close()
+		if !strings.Contains(string(mb), `councildash_http_requests_total{method="GET",route="/councils/:code",status="200"}`) {
+			t.Errorf("metrics lack per-route counts:\n%.1500s", mb)
 		}
 		req, _ := http.NewRequest("GET", base+"/", nil)
 		req.Header.Set("Accept-Encoding", "gzip")
@@ -651,7 +662,8 @@ func TestReadModelFollowsChanges(t *testing.T) {
 	// A review posted through the review pages marks the reviews stale:
 	// the next request looks again (in the background), without waiting
 	// for Refresh (an hour).
-	c := formclient.NoRedirects(&http.Client{Timeout: 30 * time.Second})
+	jar, _ := cookiejar.New(nil) // the form's token is bound to its cookie
+	c := formclient.NoRedirects(&http.Client{Jar: jar, Timeout: 30 * time.Second})
 	form, err := formclient.Do(c, "GET", hs.URL+"/councils/E1/review", nil, "")
 	if err != nil {
 		t.Fatal(err)

@@ -26,11 +26,12 @@ type site struct {
 	reviewForm bool           // the review pages are served
 	options    councilOptions // the compare page's selects, rendered once
 	index      *registerIndex // the register's filters and lower-case names (page_scale.go)
+	baseURL    string         // the dashboard's public address (badge HTML)
 }
 
 func (s *Server) site() site {
 	return site{cat: s.cat, councils: s.councils, byCode: s.byCode, method: s.method,
-		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options, index: s.index}
+		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options, index: s.index, baseURL: s.baseURL}
 }
 
 // Option is a select option.

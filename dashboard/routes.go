@@ -11,7 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/klauspost/compress/gzhttp"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/councildash/councildash/dashboard/reviewpages"
 )
 
 //go:embed static
@@ -30,10 +31,10 @@ func (s *Server) Handler() http.Handler {
 		s.log.Error("panic in handler", "path", c.Request.URL.Path)
 		c.AbortWithStatus(http.StatusInternalServerError)
 	}))
-	r.Use(s.metrics.middleware, securityHeaders)
+	r.Use(s.metrics.middleware, securityHeaders, cors, s.guard)
 	s.routes(r)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, ErrNotFound) })
-	return gzhttp.GzipHandler(r)
+	return dropUntrustedHeaders(gzhttp.GzipHandler(r))
 }
 
 // routes is the one route table of the dashboard, review pages included.
@@ -49,23 +50,37 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/method", s.methodPage)
 	r.GET("/data", s.cached(crawlOnly, s.dataPage))
 
-	// Review forms, peer sign-in and moderation (dashboard/reviewpages).
+	// Review forms, peer sign-in and moderation (dashboard/reviewpages),
+	// never kept by a cache (they show who is signed in, or hold tokens
+	// bound to one browser). A peer sign-in link's GET only shows a
+	// button: its POST signs in (security, issue 14).
 	if p := s.pages; p != nil {
-		r.GET("/councils/:code/review", p.Form)
-		r.POST("/councils/:code/review", p.Submit)
-		r.GET("/councils/:code/review/thanks", p.Thanks)
-		r.GET("/review/random", p.Random)
-		r.GET("/peer/signin", p.PeerSignIn)
-		r.GET("/peer", p.PeerHome)
-		r.POST("/peer/signout", p.PeerSignOut)
-		r.POST("/councils/:code/responses", p.Respond)
-		r.GET("/moderation", p.Moderation)
-		r.POST("/moderation/signin", p.AdminSignIn)
-		r.POST("/moderation/:id", p.Moderate)
+		rp := r.Group("", reviewpages.NoStore)
+		rp.GET("/councils/:code/review", p.Form)
+		rp.POST("/councils/:code/review", p.Submit)
+		rp.GET("/councils/:code/review/thanks", p.Thanks)
+		rp.GET("/review/random", p.Random)
+		rp.GET("/peer/signin", p.PeerSignInPage)
+		rp.POST("/peer/signin", p.PeerSignIn)
+		rp.GET("/peer", p.PeerHome)
+		rp.POST("/peer/signout", p.PeerSignOut)
+		rp.POST("/councils/:code/responses", p.Respond)
+		rp.GET("/moderation", p.Moderation)
+		rp.POST("/moderation/signin", p.AdminSignIn)
+		rp.POST("/moderation/signout", p.AdminSignOut)
+		rp.POST("/moderation/:id", p.Moderate)
 	}
 
 	// Exports (streamed).
 	r.GET("/export/:file", s.export)
+
+	// Open data (issue 13): the API's documentation from its OpenAPI
+	// document, Atom feeds and badges (page_api.go, feeds.go, badge.go).
+	r.GET("/api", s.apiDocs)
+	r.GET("/api/v1/openapi.json", s.openAPIJSON)
+	r.GET("/feed.atom", s.cached(crawlOnly, s.leagueFeed))
+	r.GET("/councils/:code/feed.atom", s.cached(councilVersion, s.councilFeed))
+	r.GET("/badge/:file", s.badge)
 
 	// JSON API.
 	api := r.Group("/api/v1")
@@ -80,11 +95,13 @@ func (s *Server) routes(r *gin.Engine) {
 
 	// Operations.
 	r.GET("/healthz", s.healthz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
+	if s.metricsToken != "" { // else only on MetricsHandler's own listener
+		r.GET("/metrics", s.metricsAuth, gin.WrapH(s.MetricsHandler()))
+	}
 
-	// Static assets, embedded.
+	// Static assets, embedded; files only, no directory listings.
 	sub, _ := fs.Sub(staticFS, "static")
-	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(noDirFS{sub})))
 	r.GET("/static/*file", func(c *gin.Context) {
 		if strings.HasPrefix(c.Param("file"), "/vendor/") {
 			c.Header("Cache-Control", "public, max-age=604800")
@@ -111,10 +128,10 @@ func (s *Server) healthz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "clickhouse": "down"})
+		c.JSON(http.StatusServiceUnavailable, healthAnswer{Status: "unavailable", ClickHouse: "down"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok", "clickhouse": "up", "method_version": s.method})
+	c.JSON(http.StatusOK, healthAnswer{Status: "ok", ClickHouse: "up", MethodVersion: s.method})
 }
 
 // modelFor returns the read model for a request, or answers the error
@@ -197,4 +214,13 @@ func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
 			s.pageCache.put(key, ver(c, m.(*model)), body.([]byte), c.Writer.Header().Get("Content-Type"))
 		}
 	}
+}
+
+// Routes lists the route table (TestOpenAPIDocument checks that every
+// route that is not a page is in the OpenAPI document).
+func (s *Server) Routes() gin.RoutesInfo {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	s.routes(r)
+	return r.Routes()
 }

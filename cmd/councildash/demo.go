@@ -184,7 +184,7 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 			startedAt = time.Now().Add(-back)
 		}
 		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: fmt.Sprintf("%s %d (local web)", demoLabelPrefix, r+1),
-			startedAt: startedAt, onStart: onStart})
+			startedAt: startedAt, onStart: onStart, demo: true})
 		web.Close()
 		if err != nil {
 			return err

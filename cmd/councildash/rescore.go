@@ -29,9 +29,11 @@ func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, m s
 		return err
 	}
 	defer store.Close()
-	if _, err := store.GetRun(ctx, runID); err != nil {
+	run, err := store.ResolveRun(ctx, runID) // an id, latest or previous
+	if err != nil {
 		return err
 	}
+	runID = run.ID
 	stats, err := store.RunCheckStats(ctx, runID)
 	if err != nil {
 		return err
