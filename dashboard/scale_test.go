@@ -104,6 +104,14 @@ func TestParishScaleRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As serve does: the read model is built before the first visitor (at
+	// this size it may take longer than a page's 30 s write deadline).
+	rctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := srv.Refresh(rctx); err != nil {
+		t.Logf("read model at start: %v (the first request builds it)", err)
+	}
+	t.Logf("read model built in %s", time.Since(t0).Round(time.Millisecond))
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 
