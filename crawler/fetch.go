@@ -149,7 +149,7 @@ func (s *siteRun) fetchQueued(q queued) *Page {
 		return nil
 	}
 	p := s.pageOf(q, out, st)
-	s.fetched[urlKey(u)] = fetchResult{status: p.Status, class: p.ErrorClass}
+	s.fetched[urlKey(u)] = fetchResult{status: p.Status, class: p.ErrorClass, final: p.FinalURL}
 
 	if p.IsHTML && p.Status < 400 {
 		base, err := url.Parse(p.FinalURL)

@@ -70,6 +70,10 @@ type LinkCheck struct {
 	ErrorClass string
 	Total      time.Duration
 	CheckedAt  time.Time
+	// Text and Selector are the link's text and a CSS selector of its
+	// element on FromURL (the first link to ToURL found); FinalURL is where
+	// ToURL led after redirects.
+	Text, Selector, FinalURL string
 }
 
 // SiteReport holds per-site facts, delivered once when the site is finished.

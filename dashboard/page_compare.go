@@ -112,6 +112,7 @@ func (co councilOptions) html(councils []data.Council, pick []int, code string) 
 }
 
 type comparePage struct {
+	withTypeAhead
 	Selects []compareSelect
 	Cols    []compareCol
 	Lines   []compareLine
@@ -139,7 +140,9 @@ func peerPosition(v float64, q Quartiles) string {
 		return "bottom quarter of peers"
 	case v > q.Q3:
 		return "top quarter of peers"
-	case v >= q.Median:
+	case v == q.Median:
+		return "at the peer median"
+	case v > q.Median:
 		return "above peer median"
 	}
 	return "below peer median"

@@ -24,21 +24,27 @@ type Column struct {
 }
 
 type homePage struct {
-	Rows      []LeagueRow
-	Columns   []Column
-	Cats      []string
-	Nations   []Option
-	Types     []Option
-	Regions   []Option
-	Search    string
-	Filtered  bool
-	Total     int
-	Councils  int
-	Latest    data.Run
-	HasRun    bool
-	Method    string
-	Reviews   bool
-	Unscored  []data.Council
+	withTypeAhead
+	Rows     []LeagueRow
+	Columns  []Column
+	Cats     []string
+	Nations  []Option
+	Types    []Option
+	Regions  []Option
+	Search   string
+	Filtered bool
+	Total    int
+	Councils int
+	Latest   data.Run
+	HasRun   bool
+	Method   string
+	Reviews  bool
+	Unscored []data.Council
+	// Unmatched are the councils a search found that have no score yet:
+	// their pages exist.
+	Unmatched []data.Council
+	// Simulated: the change column compares demo runs.
+	Simulated bool
 	ExportRun string
 	Running   []data.Run // crawls in progress
 	Sort, Dir string
@@ -46,10 +52,12 @@ type homePage struct {
 	Type      string
 	Region    string
 	// The league comes a page at a time (page_scale.go); Matched counts
-	// the rows of every page, UnscoredMore the councils not listed.
-	Pager        pager
-	Matched      int
-	UnscoredMore int
+	// the rows of every page, UnscoredMore and UnmatchedMore the councils
+	// not listed.
+	Pager         pager
+	Matched       int
+	UnscoredMore  int
+	UnmatchedMore int
 }
 
 // homeQuery is the league table's parameters, checked.
@@ -144,7 +152,7 @@ func leagueSort(cats []string, rows []LeagueRow, key string, desc bool) {
 func buildHome(st site, m *model, q homeQuery) homePage {
 	all := m.league
 	rows := all[:0:0]
-	search := strings.ToLower(q.search)
+	search := newCouncilSearch(q.search)
 	ix := st.regIndex()
 	for _, r := range all {
 		co := r.Council
@@ -160,9 +168,13 @@ func buildHome(st site, m *model, q homeQuery) homePage {
 	p := homePage{Cats: st.cat.cats, Search: q.search, Total: len(all), Councils: len(st.councils), Method: st.method,
 		Reviews: st.reviewsOn, Filtered: q.nation != "" || q.typ != "" || q.region != "" || q.search != "",
 		Sort: q.sort, Dir: q.dir, Nation: q.nation, Type: q.typ, Region: q.region, Matched: len(rows)}
+	per := st.perPage
+	if per <= 0 {
+		per = leaguePerPage
+	}
 	var page int
-	p.Rows, page = pageOf(rows, q.page, leaguePerPage)
-	p.Pager = newPager("Pages of the league table", len(rows), page, leaguePerPage, "/", q.raw, "#league")
+	p.Rows, page = pageOf(rows, q.page, per)
+	p.Pager = newPager("Pages of the league table", len(rows), page, per, "/", q.raw, "#league")
 	for _, r := range m.crawl.all {
 		if r.Running() {
 			p.Running = append(p.Running, r)
@@ -175,12 +187,20 @@ func buildHome(st site, m *model, q homeQuery) homePage {
 			} else {
 				p.UnscoredMore++
 			}
+			if !search.empty() && ix.matches(co, search) {
+				if len(p.Unmatched) < unscoredMax {
+					p.Unmatched = append(p.Unmatched, co)
+				} else {
+					p.UnmatchedMore++
+				}
+			}
 		}
 	}
 	p.Nations, p.Types, p.Regions = choices(ix.nations, q.nation), choices(ix.types, q.typ), choices(ix.regions, q.region)
 	if run, ok := m.latestRun(); ok {
 		p.Latest, p.HasRun, p.ExportRun = run, true, run.ID
 	}
+	p.Simulated = m.crawl.movers.Simulated || m.crawl.demo.Simulated
 	col := func(key, label string, numeric bool) Column {
 		cl := Column{Key: key, Label: label, AriaSort: "none", Numeric: numeric}
 		next := "desc"

@@ -12,10 +12,13 @@ import (
 
 // Pages that list councils stay small and fast with a parish-scale
 // register (10,000 and more councils, docs/SCALING.md): the league table
-// comes a page at a time, its search reads names lower-cased once per
-// crawl model, the filters' choices are worked out once per server, the
-// list of councils not scored yet is cut short, and the compare picker
-// lists the principal councils and finds the others by name.
+// comes a page at a time, its search reads the words each council is
+// found by, lower-cased once per server, the filters' choices are worked
+// out once per server, the lists of councils not scored yet are cut
+// short, the compare picker lists the principal councils and finds the
+// others by name, and the search fields' type-ahead asks /councils.json
+// for the few councils a search finds (page_search.go), never for the
+// whole register.
 
 const (
 	leaguePerPage = 100 // league rows per page
@@ -27,7 +30,9 @@ const (
 // registerIndex is what the pages read of the register, worked out once.
 type registerIndex struct {
 	nations, types, regions []string // distinct, sorted
-	lower                   map[string]string
+	// hay is, by council code, every word the council is found by
+	// (councilHaystack), lower-cased once.
+	hay map[string][]string
 	// pick lists, by index into the register (by name), the councils the
 	// compare page's selects offer: every council of a small register,
 	// the principal councils (not parish or town) of a large one.
@@ -36,7 +41,7 @@ type registerIndex struct {
 }
 
 func newRegisterIndex(councils []data.Council) *registerIndex {
-	ix := &registerIndex{lower: make(map[string]string, len(councils)), large: len(councils) > pickerMax}
+	ix := &registerIndex{hay: make(map[string][]string, len(councils)), large: len(councils) > pickerMax}
 	seen := map[string]bool{}
 	add := func(list *[]string, kind, v string) {
 		if v != "" && !seen[kind+v] {
@@ -45,7 +50,7 @@ func newRegisterIndex(councils []data.Council) *registerIndex {
 		}
 	}
 	for i, c := range councils {
-		ix.lower[c.Code] = strings.ToLower(c.Name)
+		ix.hay[c.Code] = councilHaystack(c)
 		add(&ix.nations, "n", c.Nation)
 		add(&ix.types, "t", c.Type)
 		add(&ix.regions, "r", c.Region)
@@ -77,16 +82,25 @@ func choices(vals []string, selected string) []Option {
 	return out
 }
 
-// matches reports whether a council's name (lower case) or code matches a
-// search (lower case).
-func (ix *registerIndex) matches(co data.Council, q string) bool {
-	return q == "" || strings.Contains(ix.lower[co.Code], q) || strings.EqualFold(co.Code, q)
+// matches reports whether a search finds a council (matchCouncil, with
+// the council's words read from the index); an empty search finds every
+// council.
+func (ix *registerIndex) matches(co data.Council, q councilSearch) bool {
+	if q.empty() {
+		return true
+	}
+	hay, ok := ix.hay[co.Code]
+	if !ok {
+		hay = councilHaystack(co)
+	}
+	return q.matches(co.Code, hay)
 }
 
-// find lists up to max councils whose name or code matches q, by name.
-func (ix *registerIndex) find(councils []data.Council, q string, max int) ([]data.Council, int) {
-	q = strings.ToLower(strings.TrimSpace(q))
-	if q == "" {
+// find lists up to max councils a search finds, in the register's order
+// (by name), and how many it finds in all.
+func (ix *registerIndex) find(councils []data.Council, text string, max int) ([]data.Council, int) {
+	q := newCouncilSearch(text)
+	if q.empty() {
 		return nil, 0
 	}
 	var out []data.Council
@@ -134,13 +148,6 @@ type pager struct {
 	Shown            bool // more than one page
 }
 
-type pageLink struct {
-	Number   int
-	URL      string
-	Current  bool
-	Ellipsis bool
-}
-
 // newPager makes the navigation of page (1-based) of total rows, per a
 // page; links are path with q and page set, and the anchor.
 func newPager(label string, total, page, per int, path string, q url.Values, anchor string) pager {
@@ -180,7 +187,7 @@ func newPager(label string, total, page, per int, path string, q url.Values, anc
 		if last != 0 && n > last+1 {
 			p.Links = append(p.Links, pageLink{Ellipsis: true})
 		}
-		p.Links = append(p.Links, pageLink{Number: n, URL: link(n), Current: n == page})
+		p.Links = append(p.Links, pageLink{N: n, URL: link(n), Current: n == page})
 		last = n
 	}
 	p.Shown = p.Pages > 1
@@ -192,7 +199,7 @@ var pagerTemplate = template.Must(template.New("pager").Parse(`{{if .Shown}}<nav
 <ul class="govuk-pagination__list">
 {{- range .Links}}
 {{- if .Ellipsis}}<li class="govuk-pagination__item govuk-pagination__item--ellipses">&ctdot;</li>
-{{- else}}<li class="govuk-pagination__item{{if .Current}} govuk-pagination__item--current{{end}}"><a class="govuk-link govuk-pagination__link" href="{{.URL}}" aria-label="Page {{.Number}}"{{if .Current}} aria-current="page"{{end}}>{{.Number}}</a></li>{{end}}
+{{- else}}<li class="govuk-pagination__item{{if .Current}} govuk-pagination__item--current{{end}}"><a class="govuk-link govuk-pagination__link" href="{{.URL}}" aria-label="Page {{.N}}"{{if .Current}} aria-current="page"{{end}}>{{.N}}</a></li>{{end}}
 {{- end}}
 </ul>
 {{- if .HasNext}}<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="{{.NextURL}}" rel="next"><span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span><svg class="govuk-pagination__icon govuk-pagination__icon--next" xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13"><path d="m8.107-0.0078125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z"></path></svg></a></div>{{end}}

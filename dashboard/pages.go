@@ -25,13 +25,21 @@ type site struct {
 	reviewsOn  bool
 	reviewForm bool           // the review pages are served
 	options    councilOptions // the compare page's selects, rendered once
-	index      *registerIndex // the register's filters and lower-case names (page_scale.go)
+	index      *registerIndex // the register's filters and search words (page_scale.go)
+	perPage    int            // league rows a page (0: leaguePerPage)
 	baseURL    string         // the dashboard's public address (badge HTML)
+	// minTaskSample is how many reviews a task needs before its score is
+	// shown (the league's minimum; 0 when reviews are off).
+	minTaskSample int
 }
 
 func (s *Server) site() site {
-	return site{cat: s.cat, councils: s.councils, byCode: s.byCode, method: s.method,
-		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options, index: s.index, baseURL: s.baseURL}
+	st := site{cat: s.cat, councils: s.councils, byCode: s.byCode, method: s.method,
+		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options, index: s.index, perPage: s.perPage, baseURL: s.baseURL}
+	if s.reviews != nil {
+		st.minTaskSample = s.reviews.Config().MinTaskSample
+	}
+	return st
 }
 
 // Option is a select option.

@@ -3,10 +3,12 @@ package dashboard_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -175,6 +177,50 @@ func TestParishScaleRegister(t *testing.T) {
 	if !strings.Contains(many.body, `href="/?dir=asc&amp;page=4&amp;q=parish&amp;sort=name#league"`) {
 		t.Errorf("the next page link loses the search or the order")
 	}
+
+	// The search field's type-ahead asks for the few councils its words
+	// find, never the whole register: a keystroke's answer stays small.
+	names := func(path string) (codes []string, total int, size int) {
+		t.Helper()
+		pg := get(t, hs.URL, path)
+		mustStatus(t, pg, 200, path)
+		var doc struct {
+			Items []struct {
+				Code string `json:"code"`
+			} `json:"items"`
+			Total int `json:"total"`
+		}
+		if err := json.Unmarshal([]byte(pg.body), &doc); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, it := range doc.Items {
+			codes = append(codes, it.Code)
+		}
+		return codes, doc.Total, len(pg.body)
+	}
+	if codes, total, _ := names("/councils.json?q=testshire+01234&limit=20"); total != 1 || !slices.Equal(codes, []string{"P0001234"}) {
+		t.Errorf("the type-ahead's search for one parish: %v of %d", codes, total)
+	}
+	// A parish not scored is found too.
+	var notScored data.Council
+	for i, c := range reg {
+		if c.Tier == "parish" && i%40 == 39 {
+			notScored = c
+			break
+		}
+	}
+	if codes, total, _ := names("/councils.json?limit=20&q=" + strings.ReplaceAll(strings.ToLower(notScored.Name), " ", "+")); total != 1 || !slices.Equal(codes, []string{notScored.Code}) {
+		t.Errorf("the type-ahead's search for %s, not scored: %v of %d", notScored.Name, codes, total)
+	}
+	codes, total, small := names("/councils.json?q=testshire&limit=20")
+	if len(codes) != 20 || total != parishScale || small > 5_000 {
+		t.Errorf("a keystroke's answer: %d councils of %d in %d bytes, want 20 of %d in a few kilobytes", len(codes), total, small, parishScale)
+	}
+	all, total, size := names("/councils.json")
+	if len(all) != 1000 || total != len(reg) || size > 200_000 {
+		t.Errorf("/councils.json without a search: %d councils of %d in %d bytes, want a page of 1000 of %d", len(all), total, size, len(reg))
+	}
+	t.Logf("/councils.json: 20 councils in %d bytes; a page of 1000 in %d bytes", small, size)
 
 	// The exports stream every council's rows, whatever the register's size.
 	exp := get(t, hs.URL, "/export/scores.csv?run="+runID)

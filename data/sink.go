@@ -137,7 +137,7 @@ func (k *RunSink) Links(ctx context.Context, checks []crawler.LinkCheck) error {
 	rows := make([][]any, 0, len(checks))
 	for _, c := range checks {
 		rows = append(rows, []any{k.runID, c.Council, k.Attempt(c.Council), c.FromURL, c.ToURL, b2u(c.Internal),
-			c.Method, uint16(clamp(c.Status, 0, 65535)), c.ErrorClass, ms(c.Total), nz(c.CheckedAt)})
+			c.Method, uint16(clamp(c.Status, 0, 65535)), c.ErrorClass, ms(c.Total), nz(c.CheckedAt), c.Text, c.Selector, c.FinalURL})
 	}
 	return k.w.add(ctx, tLinks, rows...)
 }

@@ -166,9 +166,13 @@ type crawlJob struct {
 	cfg       crawler.Config
 	resume    string // run id to continue, or ""
 	label     string
-	startedAt time.Time // zero: now (the demo back-dates its first run)
-	demo      bool      // a run of the offline demo: its rows are demo data
-	now       func() time.Time
+	startedAt time.Time // zero: now
+	// demo marks a run of the offline demo: the run is stored as a demo
+	// run (its rows are demo data) and the pipeline honours the web's
+	// filler mark. simulated marks a demo run kept only to show a trend
+	// (its settings say so).
+	demo, simulated bool
+	now             func() time.Time
 	// onStart is told the run and the crawler once they exist (the dashboard shows progress).
 	onStart func(data.Run, *crawler.Crawler)
 	// A sharded run (crawl_shard.go): runID names the run to create or
@@ -212,10 +216,14 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 		}
 		env.Logger.Info("resuming run", "run", run.ID, "sites_done", len(done), "sites", len(job.sites))
 	} else {
-		settings, _ := json.Marshal(map[string]any{
+		st := map[string]any{
 			"max_pages": job.cfg.MaxPages, "max_depth": job.cfg.MaxDepth, "delay": job.cfg.Delay.String(),
 			"parallel": job.cfg.Parallel, "max_body": job.cfg.MaxBody, "user_agent": job.cfg.UserAgent,
-		})
+		}
+		if job.demo && job.simulated {
+			st["simulated"] = true
+		}
+		settings, _ := json.Marshal(st)
 		create := store.CreateRun
 		if job.demo {
 			create = store.CreateDemoRun
@@ -234,6 +242,7 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 
 	w := store.NewWriter(data.WriterOptions{Logger: env.Logger})
 	sink := newScoringSink(scoring.NewEngine(method), data.NewRunSink(w, run.ID, method.Version), job.sites, job.now)
+	sink.demo = job.demo || run.Demo // a resumed demo run too
 	c, err := crawler.New(job.cfg, sink)
 	if err != nil {
 		_ = w.Close(ctx)
