@@ -27,6 +27,8 @@ type Run struct {
 	Demo bool `json:"demo"`
 	// Settings are the crawl's settings as JSON (not published).
 	Settings string `json:"-"`
+	// Shards are the crawler shards' reports of a sharded run (shards.go).
+	Shards []RunShard `json:"shards,omitempty"`
 }
 
 // Running reports whether the run is still crawling.
@@ -125,7 +127,10 @@ func (s *Store) Runs(ctx context.Context) ([]Run, error) {
 		r.SitesTotal, r.SitesDone, r.Demo = int(total), int(done), demo == 1
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.withShards(ctx, out)
 }
 
 // GetRun returns one run.
