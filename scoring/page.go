@@ -221,6 +221,7 @@ type walker struct {
 	lastClass  string    // the class attribute classOf read last
 	lastInfo   classInfo // and what it says
 	haveClass  bool
+	classes    map[string]classInfo // every class attribute read so far (pages repeat theirs)
 }
 
 // classInfo is what a class attribute says: its flags, the tool it names
@@ -231,15 +232,24 @@ type classInfo struct {
 	chrome int
 }
 
-// classOf reads a class attribute (the last one is kept: a box's class is
-// asked twice).
+// classOf reads a class attribute once per page: the last one is kept (a
+// box's class is asked twice) and every one read is remembered (a page
+// repeats the same class attributes on its menu items, cards and rows).
 func (w *walker) classOf(class string) classInfo {
 	if w.lastClass == class && w.haveClass {
 		return w.lastInfo
 	}
-	f, widget, chrome := classInfoOf(lowerASCII(class))
-	w.lastClass, w.lastInfo, w.haveClass = class, classInfo{flags: f, widget: widget, chrome: chrome}, true
-	return w.lastInfo
+	ci, ok := w.classes[class]
+	if !ok {
+		f, widget, chrome := classInfoOf(lowerASCII(class))
+		ci = classInfo{flags: f, widget: widget, chrome: chrome}
+		if w.classes == nil {
+			w.classes = make(map[string]classInfo, 64)
+		}
+		w.classes[class] = ci
+	}
+	w.lastClass, w.lastInfo, w.haveClass = class, ci, true
+	return ci
 }
 
 func attr(n *html.Node, key string) (string, bool) {
