@@ -1408,15 +1408,24 @@ func (p *page) selector(n *html.Node) string {
 	if s, ok := p.selCache[n]; ok {
 		return s
 	}
-	var parts []string
+	// the steps from n up, then written once, root first
+	type step struct {
+		name string // "#id", "html", "body", "head" or a tag name
+		idx  int    // nth-child index of a tag name; 0 for the others
+	}
+	var stack [32]step
+	parts := stack[:0]
+	size := 0
 	cur := n
 	for d := 0; cur != nil && cur.Type == html.ElementNode && d < maxDepth; d++ {
 		if id := attrv(cur, "id"); id != "" && p.ids[id] != nil && p.dupIDs[id] == nil && cssIdent(id) {
-			parts = append(parts, "#"+id)
+			parts = append(parts, step{name: "#" + id})
+			size += len(id) + 1
 			break
 		}
 		if cur.Data == "html" || cur.Data == "body" || cur.Data == "head" {
-			parts = append(parts, cur.Data)
+			parts = append(parts, step{name: cur.Data})
+			size += len(cur.Data)
 			break
 		}
 		idx := 1
@@ -1425,13 +1434,26 @@ func (p *page) selector(n *html.Node) string {
 				idx++
 			}
 		}
-		parts = append(parts, cur.Data+":nth-child("+strconv.Itoa(idx)+")")
+		parts = append(parts, step{name: cur.Data, idx: idx})
+		size += len(cur.Data) + len(":nth-child()") + 4
 		cur = cur.Parent
 	}
-	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
-		parts[i], parts[j] = parts[j], parts[i]
+	var sb strings.Builder
+	sb.Grow(size + 3*len(parts))
+	for i := len(parts) - 1; i >= 0; i-- {
+		st := parts[i]
+		sb.WriteString(st.name)
+		if st.idx > 0 {
+			sb.WriteString(":nth-child(")
+			var nb [20]byte
+			sb.Write(strconv.AppendInt(nb[:0], int64(st.idx), 10))
+			sb.WriteByte(')')
+		}
+		if i > 0 {
+			sb.WriteString(" > ")
+		}
 	}
-	s := strings.Join(parts, " > ")
+	s := sb.String()
 	p.selCache[n] = s
 	return s
 }
