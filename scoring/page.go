@@ -397,11 +397,10 @@ func langSkipped(l string) bool {
 
 func newPage(in PageInput) *page {
 	p := &page{in: in, ids: map[string]*html.Node{}, labelFor: map[string]bool{}, ariaRefs: map[string]bool{}, selCache: map[*html.Node]string{}}
-	// Size the link list once: "<a" over-counts a little (<abbr>, <area>...),
-	// which costs less than growing the slice link by link.
-	if n := bytes.Count(in.Body, []byte("<a")); n > 0 {
-		p.links = make([]linkInfo, 0, min(n, 1<<14))
-	}
+	// Size the link list ahead from the body's length (the shared pages
+	// hold about one link per 600 bytes; a page with more grows the list):
+	// counting "<a" in the body cost more than the growing it saves.
+	p.links = make([]linkInfo, 0, min(len(in.Body)/512+16, 1<<14))
 	u := in.FinalURL
 	if u == "" {
 		u = in.URL
