@@ -540,3 +540,50 @@ func TestMayClickHereNeverDropsAMatch(t *testing.T) {
 		t.Error("the prefilter lets through text that cannot match")
 	}
 }
+
+// TestTaskPrefilterNeverDropsAMatch: the word-start prefilter of the top
+// tasks only rules out text a task's regexp cannot match: over the title,
+// main heading and address words of every shared page (and a few made-up
+// ones), each task the regexp matches passes it.
+func TestTaskPrefilterNeverDropsAMatch(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	abouts := []string{"Bin collection days", "Pay your council tax", "council-tax/pay", "Report a pothole",
+		"Planning applications search", "Parking permits", "cabinet meeting", "Recycling_centres", "Housing benefit"}
+	for _, tk := range e.tasks { // every phrase of every task, as a title and as an address
+		for _, w := range tk.Words {
+			abouts = append(abouts, "Apply: "+w+" online", "x \n "+pathWords.Replace("/"+strings.ReplaceAll(w, " ", "-")))
+		}
+	}
+	files, _ := globPages() // the shared pages add real titles when present
+	for _, f := range files {
+		in, err := sharedPageInput(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := parsePage(in)
+		about := p.title + " \n " + collapse(p.h1Text)
+		if p.base != nil {
+			about += " \n " + pathWords.Replace(p.base.Path)
+		}
+		abouts = append(abouts, about)
+	}
+	matched, dropped := 0, 0
+	for _, a := range abouts {
+		lower, ascii := lowerIfASCII(a)
+		for _, tk := range e.tasks {
+			if !tk.re.MatchString(a) {
+				if ascii && !tk.mayMatchLower(lower) {
+					dropped++
+				}
+				continue
+			}
+			matched++
+			if ascii && !tk.mayMatchLower(lower) {
+				t.Errorf("task %s matches %q but the prefilter drops it", tk.ID, a)
+			}
+		}
+	}
+	if matched < 10 || dropped == 0 {
+		t.Errorf("%d matches, %d ruled out: the test reads too little", matched, dropped)
+	}
+}
