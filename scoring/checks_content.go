@@ -480,7 +480,7 @@ func chkClickHere(e *Engine, p *page, em *emitter) {
 			continue
 		}
 		t := strings.Trim(strings.ToLower(l.text), " .:…>»›!")
-		if t == "" || !e.rx.clickHere.MatchString(t) {
+		if t == "" || !mayClickHere(t) || !e.rx.clickHere.MatchString(t) {
 			continue
 		}
 		if a := strings.Trim(strings.ToLower(l.aria), " ."); a != "" && !e.rx.clickHere.MatchString(a) {
@@ -488,6 +488,27 @@ func chkClickHere(e *Engine, p *page, em *emitter) {
 		}
 		em.add(SevWarning, l.node, l.text, []string{l.text}, "Link text \""+l.text+"\" does not say where it goes")
 	}
+}
+
+// mayClickHere is an exact prefilter of rx.clickHere for lower-cased
+// text: plain ASCII text can only match when it starts with the first
+// letter of one of the phrases and is no longer than the longest ("click
+// here for more information"), unless it holds a "/" ("view / download").
+// Other text is left to the regexp.
+func mayClickHere(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	if len(t) > len("click here for more information") && !strings.Contains(t, "/") {
+		return false
+	}
+	switch t[0] {
+	case 'a', 'c', 'd', 'f', 'h', 'i', 'l', 'm', 'r', 's', 't', 'v':
+		return true
+	}
+	return false
 }
 
 // chkRepeatedLink: LGD 1.4 "Once you've linked a document, page or

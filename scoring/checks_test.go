@@ -501,3 +501,89 @@ func TestCollapseMatchesFields(t *testing.T) {
 		}
 	}
 }
+
+// TestMayClickHereNeverDropsAMatch: the prefilter of lgd-click-here only
+// rules out text the regexp cannot match: every phrase of the rule (and
+// the link texts of the shared pages) that the regexp matches passes it.
+func TestMayClickHereNeverDropsAMatch(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	texts := []string{"click here", "click", "here", "read more", "more", "link", "this link", "more info",
+		"more information", "click here for more information", "find out more here", "this", "link here",
+		"download", "download here", "click to download", "click here to download", "click here to view", "view",
+		"view here", "view/download", "view   /   download", "download / view", "is available here",
+		"are available here", "available here", "see here", "ſee here", "more informations", "clicking here"}
+	files, _ := globPages() // the shared pages add real link texts when present
+	for _, f := range files {
+		in, err := sharedPageInput(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := parsePage(in)
+		for _, l := range p.links {
+			texts = append(texts, strings.Trim(strings.ToLower(l.text), " .:…>»›!"))
+		}
+	}
+	matched := 0
+	for _, s := range texts {
+		if s == "" || !e.rx.clickHere.MatchString(s) {
+			continue
+		}
+		matched++
+		if !mayClickHere(s) {
+			t.Errorf("%q matches the click-here rule but the prefilter drops it", s)
+		}
+	}
+	if matched < 25 {
+		t.Errorf("only %d texts matched the rule: the test reads nothing", matched)
+	}
+	if mayClickHere("apply for a parking permit online today please") || mayClickHere("planning") {
+		t.Error("the prefilter lets through text that cannot match")
+	}
+}
+
+// TestTaskPrefilterNeverDropsAMatch: the word-start prefilter of the top
+// tasks only rules out text a task's regexp cannot match: over the title,
+// main heading and address words of every shared page (and a few made-up
+// ones), each task the regexp matches passes it.
+func TestTaskPrefilterNeverDropsAMatch(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	abouts := []string{"Bin collection days", "Pay your council tax", "council-tax/pay", "Report a pothole",
+		"Planning applications search", "Parking permits", "cabinet meeting", "Recycling_centres", "Housing benefit"}
+	for _, tk := range e.tasks { // every phrase of every task, as a title and as an address
+		for _, w := range tk.Words {
+			abouts = append(abouts, "Apply: "+w+" online", "x \n "+pathWords.Replace("/"+strings.ReplaceAll(w, " ", "-")))
+		}
+	}
+	files, _ := globPages() // the shared pages add real titles when present
+	for _, f := range files {
+		in, err := sharedPageInput(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := parsePage(in)
+		about := p.title + " \n " + collapse(p.h1Text)
+		if p.base != nil {
+			about += " \n " + pathWords.Replace(p.base.Path)
+		}
+		abouts = append(abouts, about)
+	}
+	matched, dropped := 0, 0
+	for _, a := range abouts {
+		lower, ascii := lowerIfASCII(a)
+		for _, tk := range e.tasks {
+			if !tk.re.MatchString(a) {
+				if ascii && !tk.mayMatchLower(lower) {
+					dropped++
+				}
+				continue
+			}
+			matched++
+			if ascii && !tk.mayMatchLower(lower) {
+				t.Errorf("task %s matches %q but the prefilter drops it", tk.ID, a)
+			}
+		}
+	}
+	if matched < 10 || dropped == 0 {
+		t.Errorf("%d matches, %d ruled out: the test reads too little", matched, dropped)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -50,6 +51,38 @@ func (m taskMatcher) mayMatch(s string) bool {
 		}
 	}
 	return false
+}
+
+// mayMatchLower is a sharper mayMatch for plain ASCII text, lower-cased:
+// the regexp matches at a word boundary, so one of the first tokens
+// (letters and digits) must start where a word starts.
+func (m taskMatcher) mayMatchLower(lower string) bool {
+	if m.firsts == nil {
+		return true
+	}
+	for _, f := range m.firsts {
+		for i := 0; i+len(f) <= len(lower); {
+			k := strings.Index(lower[i:], f)
+			if k < 0 {
+				break
+			}
+			if j := i + k; j == 0 || !isWordByte(lower[j-1]) {
+				return true
+			}
+			i += k + 1
+		}
+	}
+	return false
+}
+
+// lowerIfASCII lower-cases s when it is plain ASCII; ok is false otherwise.
+func lowerIfASCII(s string) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return "", false
+		}
+	}
+	return strings.ToLower(s), true
 }
 
 // firstTokens returns the lower-cased first token of each word or phrase,
@@ -310,8 +343,12 @@ func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
 	if p.base != nil {
 		about += " \n " + pathWords.Replace(p.base.Path)
 	}
+	aboutLower, ascii := lowerIfASCII(about)
 	for _, t := range e.tasks {
-		if t.mayMatch(about) && t.re.MatchString(about) {
+		if ascii && !t.mayMatchLower(aboutLower) || !ascii && !t.mayMatch(about) {
+			continue
+		}
+		if t.re.MatchString(about) {
 			s.Tasks = append(s.Tasks, t.ID)
 		}
 	}

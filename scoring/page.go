@@ -221,6 +221,7 @@ type walker struct {
 	lastClass  string    // the class attribute classOf read last
 	lastInfo   classInfo // and what it says
 	haveClass  bool
+	classes    map[string]classInfo // every class attribute read so far (pages repeat theirs)
 }
 
 // classInfo is what a class attribute says: its flags, the tool it names
@@ -231,15 +232,24 @@ type classInfo struct {
 	chrome int
 }
 
-// classOf reads a class attribute (the last one is kept: a box's class is
-// asked twice).
+// classOf reads a class attribute once per page: the last one is kept (a
+// box's class is asked twice) and every one read is remembered (a page
+// repeats the same class attributes on its menu items, cards and rows).
 func (w *walker) classOf(class string) classInfo {
 	if w.lastClass == class && w.haveClass {
 		return w.lastInfo
 	}
-	f, widget, chrome := classInfoOf(lowerASCII(class))
-	w.lastClass, w.lastInfo, w.haveClass = class, classInfo{flags: f, widget: widget, chrome: chrome}, true
-	return w.lastInfo
+	ci, ok := w.classes[class]
+	if !ok {
+		f, widget, chrome := classInfoOf(lowerASCII(class))
+		ci = classInfo{flags: f, widget: widget, chrome: chrome}
+		if w.classes == nil {
+			w.classes = make(map[string]classInfo, 64)
+		}
+		w.classes[class] = ci
+	}
+	w.lastClass, w.lastInfo, w.haveClass = class, ci, true
+	return ci
 }
 
 func attr(n *html.Node, key string) (string, bool) {
@@ -387,11 +397,10 @@ func langSkipped(l string) bool {
 
 func newPage(in PageInput) *page {
 	p := &page{in: in, ids: map[string]*html.Node{}, labelFor: map[string]bool{}, ariaRefs: map[string]bool{}, selCache: map[*html.Node]string{}}
-	// Size the link list once: "<a" over-counts a little (<abbr>, <area>...),
-	// which costs less than growing the slice link by link.
-	if n := bytes.Count(in.Body, []byte("<a")); n > 0 {
-		p.links = make([]linkInfo, 0, min(n, 1<<14))
-	}
+	// Size the link list ahead from the body's length (the shared pages
+	// hold about one link per 600 bytes; a page with more grows the list):
+	// counting "<a" in the body cost more than the growing it saves.
+	p.links = make([]linkInfo, 0, min(len(in.Body)/512+16, 1<<14))
 	u := in.FinalURL
 	if u == "" {
 		u = in.URL
@@ -1398,15 +1407,24 @@ func (p *page) selector(n *html.Node) string {
 	if s, ok := p.selCache[n]; ok {
 		return s
 	}
-	var parts []string
+	// the steps from n up, then written once, root first
+	type step struct {
+		name string // "#id", "html", "body", "head" or a tag name
+		idx  int    // nth-child index of a tag name; 0 for the others
+	}
+	var stack [32]step
+	parts := stack[:0]
+	size := 0
 	cur := n
 	for d := 0; cur != nil && cur.Type == html.ElementNode && d < maxDepth; d++ {
 		if id := attrv(cur, "id"); id != "" && p.ids[id] != nil && p.dupIDs[id] == nil && cssIdent(id) {
-			parts = append(parts, "#"+id)
+			parts = append(parts, step{name: "#" + id})
+			size += len(id) + 1
 			break
 		}
 		if cur.Data == "html" || cur.Data == "body" || cur.Data == "head" {
-			parts = append(parts, cur.Data)
+			parts = append(parts, step{name: cur.Data})
+			size += len(cur.Data)
 			break
 		}
 		idx := 1
@@ -1415,13 +1433,26 @@ func (p *page) selector(n *html.Node) string {
 				idx++
 			}
 		}
-		parts = append(parts, cur.Data+":nth-child("+strconv.Itoa(idx)+")")
+		parts = append(parts, step{name: cur.Data, idx: idx})
+		size += len(cur.Data) + len(":nth-child()") + 4
 		cur = cur.Parent
 	}
-	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
-		parts[i], parts[j] = parts[j], parts[i]
+	var sb strings.Builder
+	sb.Grow(size + 3*len(parts))
+	for i := len(parts) - 1; i >= 0; i-- {
+		st := parts[i]
+		sb.WriteString(st.name)
+		if st.idx > 0 {
+			sb.WriteString(":nth-child(")
+			var nb [20]byte
+			sb.Write(strconv.AppendInt(nb[:0], int64(st.idx), 10))
+			sb.WriteByte(')')
+		}
+		if i > 0 {
+			sb.WriteString(" > ")
+		}
 	}
-	s := strings.Join(parts, " > ")
+	s := sb.String()
 	p.selCache[n] = s
 	return s
 }
