@@ -24,7 +24,27 @@ type Run struct {
 	PageErrors int `json:"page_errors,omitempty"`
 	// Settings are the crawl's settings as JSON (not published).
 	Settings string `json:"-"`
+	// ArchiveDir is the folder of the run's WARC files ("" when the run
+	// was not archived; not published: a path on this machine).
+	ArchiveDir string `json:"-"`
+	// Source is RunSourceCrawl or RunSourceWARC (an import of WARC files).
+	Source string `json:"-"`
+	// Rescored says how the run was last re-scored under a later method:
+	// RescoredArchive, RescoredStatistics, or "" (never).
+	Rescored string `json:"-"`
 }
+
+// Where a run's pages came from, and how it was re-scored.
+const (
+	RunSourceCrawl     = "crawl"              // fetched by councildash
+	RunSourceWARC      = "warc"               // imported from WARC files (councildash import --warc)
+	RescoredArchive    = "archive"            // every site from its archived pages
+	RescoredStatistics = "statistics"         // every site from its stored statistics
+	RescoredMixed      = "archive+statistics" // from the archive where the site's pages were all archived
+)
+
+// Archived reports whether the run kept its pages (WARC files).
+func (r Run) Archived() bool { return r.ArchiveDir != "" }
 
 // Running reports whether the run is still crawling.
 func (r Run) Running() bool { return r.Status == RunRunning }
@@ -38,12 +58,14 @@ const (
 )
 
 const (
-	sqlInsertRun = `INSERT INTO crawl_runs (run_id, status, started_at, finished_at, method_version, settings, label, sites_total, version)`
-	sqlRuns      = `SELECT r.run_id, r.status, r.started_at, r.finished_at, r.method_version, r.settings, r.label, r.sites_total, ifNull(d.done, 0)
+	sqlInsertRun = `INSERT INTO crawl_runs (run_id, status, started_at, finished_at, method_version, settings, label, sites_total, version, archive_dir, source, rescored)`
+	sqlRuns      = `SELECT r.run_id, r.status, r.started_at, r.finished_at, r.method_version, r.settings, r.label, r.sites_total, ifNull(d.done, 0),
+       r.archive_dir, r.source, r.rescored
 FROM (
     SELECT run_id, argMax(status, version) AS status, min(started_at) AS started_at, argMax(finished_at, version) AS finished_at,
            argMax(method_version, version) AS method_version, argMax(settings, version) AS settings,
-           argMax(label, version) AS label, argMax(sites_total, version) AS sites_total
+           argMax(label, version) AS label, argMax(sites_total, version) AS sites_total,
+           argMax(archive_dir, version) AS archive_dir, argMax(source, version) AS source, argMax(rescored, version) AS rescored
     FROM crawl_runs GROUP BY run_id
 ) AS r
 LEFT JOIN (SELECT run_id, uniqExact(council_code) AS done FROM site_reports GROUP BY run_id) AS d ON r.run_id = d.run_id
@@ -59,7 +81,7 @@ func (s *Store) CreateRun(ctx context.Context, methodVersion, settings, label st
 		startedAt = time.Now().UTC()
 	}
 	r := Run{ID: uuid.NewString(), Status: RunRunning, StartedAt: startedAt.UTC().Truncate(time.Second),
-		MethodVersion: methodVersion, Settings: settings, Label: label, SitesTotal: sitesTotal}
+		MethodVersion: methodVersion, Settings: settings, Label: label, SitesTotal: sitesTotal, Source: RunSourceCrawl}
 	if err := s.putRun(ctx, r); err != nil {
 		return Run{}, err
 	}
@@ -71,7 +93,7 @@ func (s *Store) CreateRun(ctx context.Context, methodVersion, settings, label st
 // (or a back-dated demo run) still order correctly.
 func (s *Store) putRun(ctx context.Context, r Run) error {
 	if err := s.insertRows(ctx, sqlInsertRun, []any{r.ID, r.Status, r.StartedAt, r.FinishedAt, r.MethodVersion,
-		r.Settings, r.Label, uint32(r.SitesTotal), s.nextVersion()}); err != nil {
+		r.Settings, r.Label, uint32(r.SitesTotal), s.nextVersion(), r.ArchiveDir, r.source(), r.Rescored}); err != nil {
 		return fmt.Errorf("%w: record run: %v", ErrUnavailable, err)
 	}
 	return nil
@@ -105,7 +127,8 @@ func (s *Store) Runs(ctx context.Context) ([]Run, error) {
 		var r Run
 		var total uint32
 		var done uint64
-		if err := rows.Scan(&r.ID, &r.Status, &r.StartedAt, &r.FinishedAt, &r.MethodVersion, &r.Settings, &r.Label, &total, &done); err != nil {
+		if err := rows.Scan(&r.ID, &r.Status, &r.StartedAt, &r.FinishedAt, &r.MethodVersion, &r.Settings, &r.Label, &total, &done,
+			&r.ArchiveDir, &r.Source, &r.Rescored); err != nil {
 			return nil, err
 		}
 		r.SitesTotal, r.SitesDone = int(total), int(done)
@@ -214,4 +237,11 @@ func (s *Store) CountRun(ctx context.Context, runID string) (RunCounts, error) {
 	}
 	rc.OverallScores, rc.DuplicateScores = sites, dups
 	return rc, nil
+}
+
+func (r Run) source() string {
+	if r.Source == "" {
+		return RunSourceCrawl
+	}
+	return r.Source
 }

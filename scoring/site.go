@@ -18,6 +18,9 @@ type SiteFacts struct {
 	FinalHomeURL         string
 	HTTPS                bool // the final home page is on https
 	HTTPRedirectsToHTTPS bool // http:// of the home page redirects to https://
+	// HTTPProbeUnknown: whether http:// redirects is not known (a web
+	// archive without the http:// home page); no finding is made of it.
+	HTTPProbeUnknown bool
 	RobotsStatus         int  // 0 = not fetched
 	RobotsParsed         bool
 	Sitemaps             []string
@@ -224,7 +227,7 @@ func siteHTTPS(s *siteEval) {
 	}
 	if !s.f.HTTPS {
 		s.add(SevError, s.homeURL, nil, "The home page is not served over HTTPS", "")
-	} else if !s.f.HTTPRedirectsToHTTPS {
+	} else if !s.f.HTTPRedirectsToHTTPS && !s.f.HTTPProbeUnknown {
 		s.add(SevWarning, s.homeURL, nil, "The http:// address does not redirect to https://", "")
 	}
 	s.one()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/councildash/councildash/crawler"
+	"github.com/councildash/councildash/crawler/archive"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/scoring"
 )
@@ -32,6 +33,7 @@ type crawlFlags struct {
 	cfg                            crawler.Config
 	resolve                        stringList
 	resolveFile                    string
+	archive                        archiveFlags
 }
 
 func (f *crawlFlags) bind(fs *flag.FlagSet, env *Env) {
@@ -57,6 +59,7 @@ func (f *crawlFlags) bind(fs *flag.FlagSet, env *Env) {
 	fs.BoolVar(&f.cfg.AllowSubdomains, "subdomains", false, "treat subdomains of a council's domain as the same site")
 	fs.Var(&f.resolve, "resolve", "host=ip:port DNS override, repeatable; '*=127.0.0.1:8081' sends every host there (tests, offline demo)")
 	fs.StringVar(&f.resolveFile, "resolve-file", "", "file of host=ip:port lines")
+	f.archive.bind(fs, env)
 }
 
 func envInt(env *Env, key string, def int) int {
@@ -149,6 +152,13 @@ type crawlJob struct {
 	now       func() time.Time
 	// onStart is told the run and the crawler once they exist (the dashboard shows progress).
 	onStart func(data.Run, *crawler.Crawler)
+	// archiveDir is the folder of the run's WARC files ("": no archive);
+	// shard names this process's part of the run in their names.
+	archiveDir string
+	shard      string
+	// imported is the root folder of the WARC files an import crawls
+	// (cfg.Source answers from them); "" for a crawl of the web.
+	imported string
 }
 
 // interruptedFlush bounds the flush of an interrupted crawl.
@@ -166,6 +176,9 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 	if job.resume != "" {
 		if run, err = store.GetRun(ctx, job.resume); err != nil {
 			return run, crawler.Stats{}, err
+		}
+		if run.Source == data.RunSourceWARC {
+			return run, crawler.Stats{}, fmt.Errorf("run %s is an import of WARC files: import them again (councildash import --warc)", run.ID)
 		}
 		done, err := store.FinishedSites(ctx, run.ID)
 		if err != nil {
@@ -193,17 +206,39 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 		job.cfg.Logger = env.Logger
 	}
 
+	warc, err := startArchive(ctx, env, store, &run, &job, method.Version)
+	if err != nil {
+		_ = store.SetRunStatus(context.WithoutCancel(ctx), run.ID, data.RunInterrupted, time.Time{})
+		return run, crawler.Stats{}, archiveStopped(run.ID, err)
+	}
+
 	w := store.NewWriter(data.WriterOptions{Logger: env.Logger})
 	sink := newScoringSink(scoring.NewEngine(method), data.NewRunSink(w, run.ID, method.Version), job.sites, job.now)
 	c, err := crawler.New(job.cfg, sink)
 	if err != nil {
 		_ = w.Close(ctx)
+		if warc != nil {
+			_ = warc.Close()
+		}
 		return run, crawler.Stats{}, err
 	}
 	if job.onStart != nil {
 		job.onStart(run, c)
 	}
 	stats, crawlErr := c.Run(ctx, job.sites)
+	// The archive first: its files are finished (and a record cut short by
+	// a failure cut off) before the rows pointing into them are flushed.
+	var archErr error
+	if warc != nil {
+		if err := warc.Close(); err != nil && !errors.Is(crawlErr, archive.ErrWrite) {
+			archErr = err
+		}
+		if errors.Is(crawlErr, archive.ErrWrite) {
+			archErr, crawlErr = crawlErr, nil
+		}
+		st := warc.Stats()
+		env.Logger.Info("archive written", "run", run.ID, "fetches", st.Fetches, "bytes", st.Bytes, "files", len(warc.Files()))
+	}
 	// Everything the crawler delivered is in the writer: flush it even when
 	// the context was cancelled (Ctrl-C), but then give a database that is
 	// away a minute, not the writer's full RetryMax.
@@ -218,7 +253,7 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 	switch {
 	case flushErr != nil:
 		status = data.RunFailed
-	case ctx.Err() != nil:
+	case ctx.Err() != nil, archErr != nil:
 		status = data.RunInterrupted
 	case crawlErr != nil:
 		status = data.RunFailed
@@ -235,6 +270,9 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 		"pages", stats.Pages, "errors", stats.PageErrors, "elapsed", stats.Elapsed.Round(time.Millisecond))
 	if flushErr != nil {
 		return run, stats, fmt.Errorf("storing results: %w", flushErr)
+	}
+	if archErr != nil && ctx.Err() == nil {
+		return run, stats, archiveStopped(run.ID, archErr)
 	}
 	if crawlErr != nil && ctx.Err() == nil {
 		return run, stats, crawlErr
@@ -266,7 +304,12 @@ func cmdCrawl(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: cf.label})
+	dir, err := cf.archive.folder()
+	if err != nil {
+		return err
+	}
+	run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: cf.label,
+		archiveDir: dir, shard: cf.shard})
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(env.Stdout, "interrupted: %d sites finished, %d pages stored. Continue with: councildash crawl --resume %s\n", stats.SitesDone, stats.Pages, run.ID)
 		return nil

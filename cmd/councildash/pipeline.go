@@ -100,7 +100,7 @@ func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error
 func siteFacts(r *crawler.SiteReport, broken []string, now time.Time) scoring.SiteFacts {
 	return scoring.SiteFacts{
 		HomeURL: r.HomeURL, FinalHomeURL: r.FinalHomeURL, HTTPS: r.HTTPS,
-		HTTPRedirectsToHTTPS: r.HTTPRedirectsToHTTPS, RobotsStatus: r.RobotsStatus, RobotsParsed: r.RobotsParsed,
+		HTTPRedirectsToHTTPS: r.HTTPRedirectsToHTTPS, HTTPProbeUnknown: r.HTTPProbeUnknown, RobotsStatus: r.RobotsStatus, RobotsParsed: r.RobotsParsed,
 		Sitemaps: r.Sitemaps, SitemapParsed: r.SitemapParsed, NotFoundStatus: r.NotFoundStatus,
 		NotFoundBody: r.NotFoundBody, SearchResults: r.SearchResults, LinksChecked: r.LinksChecked,
 		LinksBroken: r.LinksBroken, BrokenLinks: broken, Now: now,

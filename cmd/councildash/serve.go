@@ -217,7 +217,12 @@ func backgroundCrawl(ctx context.Context, env *Env, store *data.Store, reg []dat
 		if label == "" {
 			label = "live crawl (serve)"
 		}
-		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: label})
+		dir, err := cf.archive.folder()
+		if err != nil {
+			log.Error("live crawl: archive folder", "err", err)
+			return
+		}
+		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: label, archiveDir: dir, shard: cf.shard})
 		switch {
 		case ctx.Err() != nil:
 			log.Info("live crawl interrupted; continue it with `councildash crawl --resume`", "run", run.ID, "sites_done", stats.SitesDone)

@@ -304,7 +304,7 @@ func (w *Writer) RecordFetch(ctx context.Context, f Fetch) (Location, error) {
 	if err != nil {
 		return Location{}, err
 	}
-	req, err := w.buildRequest(f.Request, target, date, ip)
+	req, err := w.buildRequest(f.Request, target, date, ip, f.Purpose)
 	if err != nil {
 		_ = resp.Close()
 		return Location{}, err
@@ -570,6 +570,9 @@ func (w *Writer) buildResponse(f Fetch, target string, date time.Time, ip string
 		rb.AddWarcHeader(gowarc.WarcIPAddress, ip)
 	}
 	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=response")
+	if p := fieldValue(f.Purpose); p != "" {
+		rb.AddWarcHeader(PurposeField, p)
+	}
 	proto := f.Proto
 	if proto == "" || !strings.HasPrefix(proto, "HTTP/") || strings.ContainsAny(proto, " \r\n") {
 		proto = "HTTP/1.1"
@@ -623,7 +626,7 @@ func (w *Writer) failLocked(err error) error {
 }
 
 // buildRequest builds the request record: request line and header as sent.
-func (w *Writer) buildRequest(r *http.Request, target string, date time.Time, ip string) (gowarc.WarcRecord, error) {
+func (w *Writer) buildRequest(r *http.Request, target string, date time.Time, ip, purpose string) (gowarc.WarcRecord, error) {
 	rb := newBuilder(gowarc.Request, w.recOpts)
 	rb.AddWarcHeader(gowarc.WarcTargetURI, target)
 	rb.AddWarcHeaderTime(gowarc.WarcDate, date)
@@ -631,6 +634,9 @@ func (w *Writer) buildRequest(r *http.Request, target string, date time.Time, ip
 		rb.AddWarcHeader(gowarc.WarcIPAddress, ip)
 	}
 	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=request")
+	if p := fieldValue(purpose); p != "" {
+		rb.AddWarcHeader(PurposeField, p)
+	}
 	sent := r.Clone(context.Background())
 	sent.Body, sent.GetBody, sent.ContentLength, sent.TransferEncoding = nil, nil, 0, nil
 	sent.Header = validHeader(sent.Header)
@@ -715,6 +721,10 @@ func clean(s string) string {
 }
 
 func isCtl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// fieldValue keeps a header value to one token-ish line (purposes are
+// short words).
+func fieldValue(s string) string { return strings.TrimSpace(clean(s)) }
 
 // fieldName keeps the characters a warc-fields name may have.
 func fieldName(s string) string {
