@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/crawler/archive"
@@ -309,3 +312,9 @@ func CouncilsByHost(reg []Council) map[string]Council {
 	}
 	return out
 }
+
+// newID is a random (v4) UUID read straight from crypto/rand. Not
+// uuid.NewString: it reads a switch of github.com/google/uuid that the WARC
+// library (gowarc v3.1.0) sets without a lock each time it builds or reads
+// a record, a data race while a crawl archives.
+func newID() string { return uuid.Must(uuid.NewRandomFromReader(rand.Reader)).String() }

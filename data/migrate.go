@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 //go:embed migrations/*.sql
@@ -165,7 +163,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 }
 
 func (s *Store) lockMigrations(ctx context.Context) (func(), error) {
-	owner := uuid.NewString()
+	owner := newID()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		err := s.conn.Exec(ctx, sqlCreateLock)

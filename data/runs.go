@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Run is one crawl run. Its JSON is the API's (docs/API.md).
@@ -80,7 +78,7 @@ func (s *Store) CreateRun(ctx context.Context, methodVersion, settings, label st
 	if startedAt.IsZero() {
 		startedAt = time.Now().UTC()
 	}
-	r := Run{ID: uuid.NewString(), Status: RunRunning, StartedAt: startedAt.UTC().Truncate(time.Second),
+	r := Run{ID: newID(), Status: RunRunning, StartedAt: startedAt.UTC().Truncate(time.Second),
 		MethodVersion: methodVersion, Settings: settings, Label: label, SitesTotal: sitesTotal, Source: RunSourceCrawl}
 	if err := s.putRun(ctx, r); err != nil {
 		return Run{}, err

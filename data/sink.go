@@ -6,8 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/scoring"
 )
@@ -38,7 +36,7 @@ func (k *RunSink) Attempt(council string) string {
 	defer k.mu.Unlock()
 	a, ok := k.attempts[council]
 	if !ok {
-		a = uuid.NewString()
+		a = newID()
 		k.attempts[council] = a
 	}
 	return a

@@ -172,7 +172,7 @@ func New(store Store, cfg Config) (*Service, error) {
 		taskByID: map[string]Task{},
 		ipLimit:  newLimiter(cfg.RatePerIP), cLimit: newLimiter(cfg.RatePerCouncil),
 		adminLim: newLimiter(Rate{N: 10, Per: 15 * time.Minute}),
-		dups:     newDedup(cfg.DuplicateWindow), uuidMaker: uuid.NewString}
+		dups:     newDedup(cfg.DuplicateWindow), uuidMaker: newUUID}
 	for _, t := range scoring.Tasks() {
 		s.addTask(Task{ID: t.ID, Name: t.Name})
 	}
@@ -574,3 +574,8 @@ type callerError struct{ err error }
 
 func (e callerError) Error() string { return e.err.Error() }
 func (e callerError) Unwrap() error { return e.err }
+
+// newUUID is a random (v4) UUID read straight from crypto/rand: not
+// uuid.NewString, which reads a switch of github.com/google/uuid that the
+// WARC library (gowarc) flips without a lock while a crawl archives.
+func newUUID() string { return uuid.Must(uuid.NewRandomFromReader(rand.Reader)).String() }

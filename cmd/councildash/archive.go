@@ -86,6 +86,9 @@ func startArchive(ctx context.Context, env *Env, store *data.Store, run *data.Ru
 		*run = r
 	}
 	job.cfg.Recorder = w
+	if job.wrapRecorder != nil {
+		job.cfg.Recorder = job.wrapRecorder(w)
+	}
 	env.Logger.Info("archiving the crawl", "run", run.ID, "folder", dir)
 	return w, nil
 }
@@ -93,6 +96,6 @@ func startArchive(ctx context.Context, env *Env, store *data.Store, run *data.Ru
 // archiveStopped is the error a crawl ends with when its archive failed
 // (err wraps archive.ErrWrite): the run is interrupted and can be resumed.
 func archiveStopped(runID string, err error) error {
-	return fmt.Errorf("%w: %v; the run is marked interrupted: free some space or fix the folder (or pass --archive=false), then continue with: councildash crawl --resume %s",
+	return fmt.Errorf("%w: %w; the run is marked interrupted: free some space or fix the folder (or pass --archive=false), then continue with: councildash crawl --resume %s",
 		errArchiveStopped, err, runID)
 }

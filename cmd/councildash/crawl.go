@@ -156,6 +156,9 @@ type crawlJob struct {
 	// shard names this process's part of the run in their names.
 	archiveDir string
 	shard      string
+	// wrapRecorder, when set, wraps the archive writer (tests make it fail
+	// as a full disk does).
+	wrapRecorder func(archive.Recorder) archive.Recorder
 	// imported is the root folder of the WARC files an import crawls
 	// (cfg.Source answers from them); "" for a crawl of the web.
 	imported string
