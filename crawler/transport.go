@@ -109,14 +109,14 @@ type fetchState struct {
 	bomb        bool
 	maxBody     int64
 	ratio       int64
-	purpose     string           // what the fetch is for (archive.Purpose*)
+	purpose     string // what the fetch is for (archive.Purpose*)
 	// captured: the last hop came from Config.Source, captured at
 	// capturedAt with capturedBytes on the wire (no timings are known).
 	captured      bool
 	capturedAt    time.Time
 	capturedBytes int64
-	loc         archive.Location // where the last hop was archived
-	done        time.Time        // when the last hop's body was closed
+	loc           archive.Location // where the last hop was archived
+	done          time.Time        // when the last hop's body was closed
 }
 
 func newFetchState(maxBody, ratio int64, purpose string) *fetchState {
@@ -314,7 +314,7 @@ type cappedBody struct {
 	gz      *gzip.Reader
 	st      *fetchState
 	err     error
-	release func() // frees the host gate; nil in unit tests
+	release func()         // frees the host gate; nil in unit tests
 	rec     *recording     // archives the hop at Close; nil: not archived
 	t       *siteTransport // its Recorder
 }

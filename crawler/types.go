@@ -92,20 +92,20 @@ type SiteReport struct {
 	HTTPRedirectsToHTTPS bool // http:// home redirects to https://
 	// HTTPProbeUnknown: the http:// home was not tried (a crawl of an
 	// archive that does not hold it), so HTTPRedirectsToHTTPS is unknown.
-	HTTPProbeUnknown bool
-	RobotsStatus         int
-	RobotsBytes          int64
-	RobotsParsed         bool
-	RobotsDisallowAll    bool
-	RobotsErrorClass     string // error class fetching robots.txt (too-large when capped)
-	CrawlDelay           time.Duration
-	Sitemaps             []string // sitemap URLs found (robots Sitemap: lines, /sitemap.xml, index children)
-	SitemapURLs          int      // URLs listed across sitemaps (counted, capped)
-	SitemapParsed        bool
-	SitemapErrorClass    string // too-large when a byte or URL cap was hit; else the fetch error class
-	NotFoundURL          string // the made-up URL probed
-	NotFoundStatus       int
-	NotFoundBody         []byte // capped HTML body of the 404 probe (for the 404-page check)
+	HTTPProbeUnknown  bool
+	RobotsStatus      int
+	RobotsBytes       int64
+	RobotsParsed      bool
+	RobotsDisallowAll bool
+	RobotsErrorClass  string // error class fetching robots.txt (too-large when capped)
+	CrawlDelay        time.Duration
+	Sitemaps          []string // sitemap URLs found (robots Sitemap: lines, /sitemap.xml, index children)
+	SitemapURLs       int      // URLs listed across sitemaps (counted, capped)
+	SitemapParsed     bool
+	SitemapErrorClass string // too-large when a byte or URL cap was hit; else the fetch error class
+	NotFoundURL       string // the made-up URL probed
+	NotFoundStatus    int
+	NotFoundBody      []byte // capped HTML body of the 404 probe (for the 404-page check)
 	// NotFoundArchive is the 404 probe's response record (zero when not
 	// archived): a re-score reads NotFoundBody back from it.
 	NotFoundArchive archive.Location

@@ -21,17 +21,17 @@ type SiteFacts struct {
 	// HTTPProbeUnknown: whether http:// redirects is not known (a web
 	// archive without the http:// home page); no finding is made of it.
 	HTTPProbeUnknown bool
-	RobotsStatus         int  // 0 = not fetched
-	RobotsParsed         bool
-	Sitemaps             []string
-	SitemapParsed        bool
-	NotFoundStatus       int // status of a made-up URL; 0 = not tried
-	NotFoundBody         []byte
-	SearchResults        map[string][]string // query (task words) -> result URLs, best first
-	LinksChecked         int
-	LinksBroken          int
-	BrokenLinks          []string // sample, for evidence
-	Now                  time.Time
+	RobotsStatus     int // 0 = not fetched
+	RobotsParsed     bool
+	Sitemaps         []string
+	SitemapParsed    bool
+	NotFoundStatus   int // status of a made-up URL; 0 = not tried
+	NotFoundBody     []byte
+	SearchResults    map[string][]string // query (task words) -> result URLs, best first
+	LinksChecked     int
+	LinksBroken      int
+	BrokenLinks      []string // sample, for evidence
+	Now              time.Time
 }
 
 // SiteResult is the outcome of scoring one site.
