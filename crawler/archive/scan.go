@@ -464,10 +464,20 @@ func (s *Scanner) record(r *bufio.Reader, inGz bool) (rec *Record, err error) {
 	b, perr := r.Peek(len(warcMagic))
 	if inGz && s.member.err != nil {
 		kind, detail := memberKind(s.member.err)
+		// The member was read whole before its damage showed: name the
+		// record it held when its headers came through.
+		index, target := -1, ""
+		if buf, _ := r.Peek(r.Buffered()); bytes.HasPrefix(buf, warcMagic) {
+			index = s.stats.Records
+			s.stats.Records++
+			if e, _ := headerEnd(buf); e > 0 {
+				target = strings.Trim(headerValue(buf[:e], "WARC-Target-URI"), "<>")
+			}
+		}
 		if aerr := s.abandonMember(); aerr != nil {
 			return nil, aerr
 		}
-		return nil, s.problem(start, -1, "", kind, detail)
+		return nil, s.problem(start, index, target, kind, detail)
 	}
 	if len(b) == 0 && perr == io.EOF {
 		if inGz {
