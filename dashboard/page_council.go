@@ -98,12 +98,14 @@ func figuresHTML(r data.CheckResult, passed int) template.HTML {
 type evidenceView struct {
 	Severity, Message, URL, Selector, Snippet string
 	Link                                      bool
+	Archived                                  string // address of the page as crawled ("" when not kept)
 }
 
 type worstView struct {
-	URL  string
-	N    int
-	Link bool
+	URL      string
+	N        int
+	Link     bool
+	Archived string // address of the page as crawled ("" when not kept)
 }
 
 type categoryView struct {
@@ -149,6 +151,7 @@ type councilPage struct {
 	Row          LeagueRow
 	HasRow       bool
 	Run          data.Run
+	ScoredFrom   string // how the scores shown were made (page_archive.go)
 	Method       string
 	Categories   []categoryView
 	Overall      Quartiles
@@ -198,6 +201,9 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 	if p.HasRow && p.Row.MethodVersion != "" {
 		p.Method = p.Row.MethodVersion
 	}
+	if p.HasRow {
+		p.ScoredFrom = scoredFrom(p.Run, p.Method)
+	}
 	// Checks by category.
 	res := map[string]data.CheckResult{}
 	for _, r := range results {
@@ -223,10 +229,11 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 			r, has := res[ch.ID]
 			v := checkView{Check: ch, HTML: st.cat.checkHTML[ch.ID], Result: r, Has: has, Applied: has && r.PagesTotal > 0}
 			for _, f := range evBy[ch.ID] {
-				v.Evidence = append(v.Evidence, evidenceView{Severity: f.Severity, Message: f.Message, URL: f.URL, Selector: f.Selector, Snippet: f.Snippet})
+				v.Evidence = append(v.Evidence, evidenceView{Severity: f.Severity, Message: f.Message, URL: f.URL, Selector: f.Selector, Snippet: f.Snippet,
+					Archived: archivedHref(p.Row.RunID, ev.archived[f.URL])})
 			}
 			for _, w := range worst[ch.ID] {
-				v.Worst = append(v.Worst, worstView{URL: w.URL, N: w.N})
+				v.Worst = append(v.Worst, worstView{URL: w.URL, N: w.N, Archived: archivedHref(p.Row.RunID, ev.archived[w.URL])})
 			}
 			v.Passed = r.PagesTotal - r.PagesAffected
 			if v.Applied && r.PagesAffected > 0 {
@@ -314,7 +321,7 @@ func (s *Server) council(c *gin.Context) {
 	var ev evidence
 	if row, ok := m.row(co.Code); ok {
 		var err error
-		if ev, err = s.evidence(c.Request.Context(), row.RunID, co.Code); err != nil {
+		if ev, err = s.evidence(c.Request.Context(), row.RunID, row.MethodVersion, co.Code); err != nil {
 			s.fail(c, err)
 			return
 		}
