@@ -106,7 +106,7 @@ func TestCrawlArchivesEverything(t *testing.T) {
 	cfg.MaxBody = 256 << 10
 	cfg.MaxPages = 20
 	dir := t.TempDir()
-	w, err := archive.NewWriter(archive.Options{Dir: dir, RunID: "test-run", Version: "test", MethodVersion: "m1", UserAgent: cfg.UserAgent, MaxFileSize: 96 << 10})
+	w, err := archive.NewWriter(archive.Options{Dir: dir, RunID: "test-run", Version: "test", MethodVersion: "m1", UserAgent: cfg.UserAgent, MaxFileSize: 32 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestCrawlArchivesEverything(t *testing.T) {
 	}
 	files := w.Files()
 	if len(files) < 3 {
-		t.Fatalf("files %v: want rotation at 96 KiB", files)
+		t.Fatalf("files %v: want rotation at 32 KiB", files)
 	}
 	var paths []string
 	for _, f := range files {
@@ -138,6 +138,11 @@ func TestCrawlArchivesEverything(t *testing.T) {
 		}
 		if r.BlockDigest != "sha256:"+r.BlockSHA256 {
 			t.Errorf("%s %s: WARC-Block-Digest %s, warcio computes %s", r.Type, r.URI, r.BlockDigest, r.BlockSHA256)
+		}
+	}
+	for _, r := range recs {
+		if info, ok := byID[strings.Trim(r.WarcinfoID, "<>")]; r.Type != "warcinfo" && (!ok || info.Type != "warcinfo") {
+			t.Errorf("%s %s names warcinfo %q, which is no warcinfo record of the run", r.Type, r.URI, r.WarcinfoID)
 		}
 	}
 	if count["warcinfo"] != len(files) || count["response"] != len(wire.got) || count["request"] != len(wire.got) {

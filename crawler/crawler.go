@@ -34,6 +34,8 @@ type Crawler struct {
 	extLinks *linkCache
 	// stop ends the current run early, with a cause (the archive failed).
 	stop context.CancelCauseFunc
+	// spools are buffers for bodies on their way to the Recorder.
+	spools sync.Pool
 
 	running          atomic.Bool
 	started          atomic.Int64 // unix nanos

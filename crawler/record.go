@@ -40,7 +40,8 @@ type recording struct {
 	status  int
 	reason  string
 	header  http.Header
-	buf     bytes.Buffer
+	buf     *bytes.Buffer // from spools, given back after finish
+	spools  *sync.Pool
 	eof     bool  // the body was read to its end
 	cut     bool  // the spool hit its limit
 	readErr error // the body ended with this error
@@ -48,8 +49,13 @@ type recording struct {
 
 // newRecording starts the recording of req and returns the request to send
 // (with a trace that notes the server's address).
-func newRecording(req *http.Request, purpose string, limit int64) (*recording, *http.Request) {
-	r := &recording{req: req, date: time.Now(), purpose: purpose, limit: min(max(limit+1, 64<<10), maxSpool)}
+func newRecording(req *http.Request, purpose string, limit int64, spools *sync.Pool) (*recording, *http.Request) {
+	r := &recording{req: req, date: time.Now(), purpose: purpose, limit: min(max(limit+1, 64<<10), maxSpool), spools: spools}
+	if b, ok := spools.Get().(*bytes.Buffer); ok {
+		r.buf = b
+	} else {
+		r.buf = &bytes.Buffer{}
+	}
 	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
 		if info.Conn != nil {
 			r.mu.Lock()
@@ -75,6 +81,9 @@ func (r *recording) response(res *http.Response, header http.Header) {
 func (r *recording) wire(p []byte, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.buf == nil {
+		return // archived already
+	}
 	if room := r.limit - int64(r.buf.Len()); room > 0 {
 		if int64(len(p)) > room {
 			p, r.cut = p[:room], true
@@ -110,8 +119,16 @@ func (r *recording) finish(rec archive.Recorder, capped bool) (archive.Location,
 	}
 	// Not the request's context: it ends when the hop does, and what was
 	// received is archived whatever became of the fetch.
-	return rec.RecordFetch(context.Background(), archive.Fetch{
+	loc, err := rec.RecordFetch(context.Background(), archive.Fetch{
 		Request: r.req, RemoteIP: r.ip, Date: r.date, Proto: r.proto, StatusCode: r.status, Reason: r.reason,
 		Header: r.header, Body: bytes.NewReader(r.buf.Bytes()), Truncated: truncated, Purpose: r.purpose,
 	})
+	// RecordFetch has read the body: the spool is free again (a big one
+	// is let go rather than kept).
+	if r.buf.Cap() <= 1<<20 {
+		r.buf.Reset()
+		r.spools.Put(r.buf)
+	}
+	r.buf = nil
+	return loc, err
 }

@@ -76,7 +76,7 @@ func (c *Crawler) crawlSite(ctx context.Context, site Site) {
 		pdfs:     map[string]bool{},
 		report:   SiteReport{Council: site.Council, HomeURL: site.HomeURL, Started: time.Now()},
 	}
-	s.rt = &siteTransport{base: c.base, gates: c.gates, timeout: c.cfg.Timeout, rec: c.cfg.Recorder, src: c.cfg.Source}
+	s.rt = &siteTransport{base: c.base, gates: c.gates, timeout: c.cfg.Timeout, rec: c.cfg.Recorder, src: c.cfg.Source, spools: &c.spools}
 	if c.cfg.Recorder != nil {
 		s.rt.archiveErr = func(err error) { c.archiveFailed(s.log, err) }
 	}

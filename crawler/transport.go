@@ -191,6 +191,7 @@ type siteTransport struct {
 	// rec archives every hop (nil: none); archiveErr is told when it fails.
 	rec        archive.Recorder
 	archiveErr func(error)
+	spools     *sync.Pool // the Crawler's buffers for bodies on their way to rec
 	// src answers instead of base (the crawl of a web archive); nil: base.
 	src Source
 }
@@ -236,7 +237,7 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st.mu.Unlock()
 	var rec *recording
 	if t.rec != nil {
-		rec, req = newRecording(req, purpose, limit)
+		rec, req = newRecording(req, purpose, limit, t.spools)
 	}
 	var res *http.Response
 	var capt *Captured

@@ -97,7 +97,7 @@ func TestWarcioReadsOurFiles(t *testing.T) {
 	pages := testPages()
 	srv := newTestSite(t, pages)
 	dir := t.TempDir()
-	w := newWriter(t, dir, func(o *Options) { o.MaxFileSize = 100 << 10 })
+	w := newWriter(t, dir, func(o *Options) { o.MaxFileSize = 16 << 10 })
 	var got []fetched
 	for _, decoded := range []bool{false, true} {
 		got = append(got, crawlSite(t, w, srv, pages, decoded)...)

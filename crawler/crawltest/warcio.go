@@ -46,6 +46,7 @@ type WarcioRecord struct {
 	URI           string `json:"uri"`
 	ID            string `json:"id"`
 	ConcurrentTo  string `json:"concurrentTo"`
+	WarcinfoID    string `json:"warcinfoID"`
 	Status        int    `json:"status"`
 	PayloadDigest string `json:"payloadDigest"`
 	BlockDigest   string `json:"blockDigest"`
