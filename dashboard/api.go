@@ -66,12 +66,16 @@ type apiLeagueRow struct {
 	PrevRunID     string         `json:"previous_run_id,omitempty"`
 	Review        apiReviewScore `json:"review"`
 	HasReview     bool           `json:"has_review"`
+	// How sure the score and rank are (omitted when no interval is stored).
+	Interval *ScoreRange `json:"interval,omitempty"`
+	RankBand *RankBand   `json:"rank_band,omitempty"`
 }
 
 func toAPILeagueRow(r LeagueRow) apiLeagueRow {
 	return apiLeagueRow{Rank: r.Rank, Council: toAPICouncil(r.Council), RunID: r.RunID, MethodVersion: r.MethodVersion,
 		Crawled: r.Crawled, Score: r.Score, HasScore: r.HasScore, Categories: r.Categories, Change: r.Change,
-		HasChange: r.HasChange, PrevRunID: r.PrevRunID, Review: toAPIReviewScore(r.Review), HasReview: r.HasReview}
+		HasChange: r.HasChange, PrevRunID: r.PrevRunID, Review: toAPIReviewScore(r.Review), HasReview: r.HasReview,
+		Interval: r.Interval, RankBand: r.Band}
 }
 
 func (s *Server) apiCouncils(c *gin.Context) {
@@ -106,6 +110,8 @@ type apiTrendPoint struct {
 	Position   int        `json:"position,omitempty"`
 	Of         int        `json:"of,omitempty"`
 	Categories []CatScore `json:"categories"`
+	// MethodVersion is the scoring method of the run's scores.
+	MethodVersion string `json:"method_version"`
 }
 
 func (s *Server) apiCouncil(c *gin.Context) {
@@ -131,7 +137,7 @@ func (s *Server) apiCouncil(c *gin.Context) {
 	var trend []apiTrendPoint
 	for _, p := range cm.trend {
 		tp := apiTrendPoint{RunID: p.Run.ID, StartedAt: p.Run.StartedAt.UTC().Format("2006-01-02T15:04:05Z"),
-			Position: p.Position, Of: p.Of, Categories: p.Categories}
+			Position: p.Position, Of: p.Of, Categories: p.Categories, MethodVersion: p.MethodVersion}
 		if p.HasOverall {
 			v := p.Overall
 			tp.Score = &v
@@ -139,11 +145,8 @@ func (s *Server) apiCouncil(c *gin.Context) {
 		trend = append(trend, tp)
 	}
 	out["trend"] = trend
-	checks := cm.results
-	if checks == nil {
-		checks = []data.CheckResult{}
-	}
-	out["checks"] = checks
+	out["checks"] = apiCheckResults(s.cat.method, row.MethodVersion, cm.results)
+	out["not_scored_pages"] = toAPIUnscored(cm.unscored)
 	c.JSON(http.StatusOK, out)
 }
 
@@ -231,11 +234,12 @@ func (s *Server) apiRuns(c *gin.Context) {
 }
 
 type apiScore struct {
-	RunID         string  `json:"run_id"`
-	MethodVersion string  `json:"method_version"`
-	Council       string  `json:"council_code"`
-	Category      string  `json:"category"`
-	Score         float64 `json:"score"`
+	RunID         string      `json:"run_id"`
+	MethodVersion string      `json:"method_version"`
+	Council       string      `json:"council_code"`
+	Category      string      `json:"category"`
+	Score         float64     `json:"score"`
+	Interval      *ScoreRange `json:"interval,omitempty"`
 }
 
 // apiScores returns category and overall scores of a run (default: latest).
@@ -265,7 +269,9 @@ func (s *Server) apiScores(c *gin.Context) {
 		}
 		for _, cat := range append([]string{scoring.CategoryOverall}, s.cat.cats...) {
 			if v, ok := cs[cat]; ok {
-				items = append(items, apiScore{RunID: runID, MethodVersion: m.crawl.mv[runID][co.Code], Council: co.Code, Category: cat, Score: v})
+				mv := m.crawl.mv[runID][co.Code]
+				items = append(items, apiScore{RunID: runID, MethodVersion: mv, Council: co.Code, Category: cat, Score: v,
+					Interval: m.crawl.intervals.get(runID, co.Code, mv, cat)})
 			}
 		}
 	}
@@ -279,12 +285,17 @@ type apiCheck struct {
 	Description string `json:"description"`
 	RuleRef     string `json:"rule_ref"`
 	RuleURL     string `json:"rule_url"`
+	// Advisory checks carry no weight in any score; AdvisoryWhy says why.
+	Advisory    bool   `json:"advisory"`
+	AdvisoryWhy string `json:"advisory_reason,omitempty"`
 }
 
 func (s *Server) apiChecks(c *gin.Context) {
 	items := make([]apiCheck, len(s.cat.checks))
 	for i, ch := range s.cat.checks {
-		items[i] = apiCheck{ID: ch.ID, Category: ch.Category, Level: ch.Level, Description: ch.Description, RuleRef: ch.RuleRef, RuleURL: ch.RuleURL}
+		why, adv := s.cat.method.Advisory[ch.ID]
+		items[i] = apiCheck{ID: ch.ID, Category: ch.Category, Level: ch.Level, Description: ch.Description, RuleRef: ch.RuleRef, RuleURL: ch.RuleURL,
+			Advisory: adv, AdvisoryWhy: why}
 	}
 	c.JSON(http.StatusOK, apiList[apiCheck]{MethodVersion: s.method, Count: len(items), Items: items})
 }

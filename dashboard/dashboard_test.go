@@ -309,7 +309,8 @@ func TestDashboard(t *testing.T) {
 		}
 		if recs := csvRows("/export/scores.csv"); uint64(len(recs)-1) != wantScores {
 			t.Errorf("scores.csv has %d rows, the database %d", len(recs)-1, wantScores)
-		} else if !slices.Equal(recs[0], []string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at"}) {
+		} else if !slices.Equal(recs[0], []string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at",
+			"score_low", "score_high", "interval_level", "too_few_pages", "rank_best", "rank_worst"}) {
 			t.Errorf("scores.csv header %v", recs[0])
 		}
 		if rows := jsonRows("/export/scores.json"); uint64(len(rows)) != wantScores {
@@ -473,9 +474,11 @@ var ownQuotes = regexp.MustCompile(`(?s)<blockquote class="app-quote".*?</blockq
 func checkOwnScore(t *testing.T, name string, body []byte) {
 	t.Helper()
 	body = ownQuotes.ReplaceAll(body, nil)
-	e := scoring.NewEngine(scoring.CurrentMethod())
-	res, scores := e.ScoreSinglePage(scoring.PageInput{URL: "http://127.0.0.1/", FinalURL: "http://127.0.0.1/", Status: 200,
+	m := scoring.CurrentMethod()
+	e := scoring.NewEngine(m)
+	res := e.ScorePage(scoring.PageInput{URL: "http://127.0.0.1/", FinalURL: "http://127.0.0.1/", Status: 200,
 		IsHTML: true, ContentType: "text/html; charset=utf-8", Body: body, Bytes: int64(len(body)), Total: time.Millisecond})
+	scores := m.Score(e.PageStats(res.Summary))
 	for _, s := range scores {
 		if s.CheckID != "" || (s.Category != scoring.CatAccessibility && s.Category != scoring.CatContent) {
 			continue

@@ -43,7 +43,7 @@ type table struct {
 	stream func(ctx context.Context, emit func(row []any) error) error
 }
 
-var scoreCols = []string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at"}
+var scoreCols = append([]string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at"}, scoreIntervalCols...)
 
 var findingCols = []string{"run_id", "method_version", "council_code", "check_id", "category", "severity", "url",
 	"selector", "snippet", "matched", "message", "task", "created_at"}
@@ -66,6 +66,12 @@ var columnMeaning = map[string]string{
 	"message":        "What is wrong, in one line",
 	"task":           "Top task identifier for findability findings",
 	"created_at":     "When the finding was stored (UTC)",
+	"score_low":      "Low end of the score's interval (bootstrap over the site's pages); empty when none is stored",
+	"score_high":     "High end of the score's interval; empty when none is stored",
+	"interval_level": "Share of the redrawn scores inside the interval (0.9: the middle 90%)",
+	"too_few_pages":  "true when the site had too few pages to tell: it is not ranked",
+	"rank_best":      "Best position the score may hold among the run's councils, given the intervals (overall and category scores)",
+	"rank_worst":     "Worst position it may hold; rank_best < rank_worst is a joint position shared with councils whose intervals overlap",
 }
 
 // dictionary documents the columns of each export (reviews when on).
@@ -106,9 +112,14 @@ func (req ExportRequest) validate() error {
 func exportTable(store *data.Store, rev *reviews.Service, req ExportRequest) (table, error) {
 	switch req.Kind {
 	case "scores":
+		x := &scoreExtras{store: store}
 		return table{cols: scoreCols, stream: func(ctx context.Context, emit func([]any) error) error {
 			return store.StreamScores(ctx, data.ScoreFilter{RunID: req.RunID, Council: req.Council}, func(r data.ScoreExport) error {
-				return emit([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt})
+				extra, err := x.cells(ctx, r)
+				if err != nil {
+					return err
+				}
+				return emit(append([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt}, extra...))
 			})
 		}}, nil
 	case "findings":

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +38,7 @@ type scoringSink struct {
 
 	mu    sync.Mutex
 	sites map[string]*scoring.SiteAccumulator
+	pages map[string]map[string][]scoring.CheckStat // council -> url -> the page's statistics
 }
 
 func (k *scoringSink) acc(council string) *scoring.SiteAccumulator {
@@ -54,8 +56,12 @@ func (k *scoringSink) Page(ctx context.Context, p *crawler.Page) error {
 		RedirectHops: len(p.RedirectChain), TTFB: p.TTFB, Total: p.Total, ErrorClass: p.ErrorClass})
 	k.mu.Lock()
 	k.acc(p.Council).Add(res)
+	if k.pages[p.Council] == nil {
+		k.pages[p.Council] = map[string][]scoring.CheckStat{}
+	}
+	k.pages[p.Council][p.URL] = k.engine.PageStats(res.Summary)
 	k.mu.Unlock()
-	return k.out.ScoredPage(ctx, p, res.Title, res.Findings)
+	return k.out.PageResult(ctx, p, res)
 }
 
 func (k *scoringSink) Links(ctx context.Context, checks []crawler.LinkCheck) error {
@@ -66,12 +72,27 @@ func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error
 	k.mu.Lock()
 	a := k.acc(r.Council)
 	delete(k.sites, r.Council)
+	byURL := k.pages[r.Council]
+	delete(k.pages, r.Council)
 	k.mu.Unlock()
 	res := a.Finish(scoring.SiteFacts{HomeURL: r.HomeURL, FinalHomeURL: r.FinalHomeURL, HTTPS: r.HTTPS,
 		HTTPRedirectsToHTTPS: r.HTTPRedirectsToHTTPS, RobotsStatus: r.RobotsStatus, RobotsParsed: r.RobotsParsed,
 		Sitemaps: r.Sitemaps, SitemapParsed: r.SitemapParsed, NotFoundStatus: r.NotFoundStatus,
 		NotFoundBody: r.NotFoundBody, SearchResults: r.SearchResults, LinksChecked: r.LinksChecked,
 		LinksBroken: r.LinksBroken, Now: time.Now()})
+	urls := make([]string, 0, len(byURL))
+	for u := range byURL {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	pages := make([][]scoring.CheckStat, len(urls))
+	for i, u := range urls {
+		pages[i] = byURL[u]
+	}
+	m := k.engine.Method()
+	if err := k.out.SiteIntervals(ctx, r.Council, m.Version, m.SiteScoreInterval(pages, res.Stats, scoring.Bootstrap{Seed: 1})); err != nil {
+		return err
+	}
 	if err := k.out.SiteResult(ctx, r.Council, res.Findings, res.Stats, res.Scores); err != nil {
 		return err
 	}
@@ -101,7 +122,7 @@ func crawlRun(t testing.TB, store *data.Store, web *crawltest.Web, startedAt tim
 		homes[s.Council] = s.HomeURL
 	}
 	sink := &scoringSink{engine: scoring.NewEngine(method), out: data.NewRunSink(w, run.ID, method.Version),
-		homes: homes, sites: map[string]*scoring.SiteAccumulator{}}
+		homes: homes, sites: map[string]*scoring.SiteAccumulator{}, pages: map[string]map[string][]scoring.CheckStat{}}
 	cfg := crawler.DefaultConfig()
 	cfg.Resolve = web.Resolve
 	cfg.Delay = 0

@@ -49,6 +49,8 @@ type crawlModel struct {
 	bins     []int                                    // overall scores of the league in tens
 	checks   map[string]checkModel                    // latest run, by check id
 	find     []TaskPoint                              // latest run: findability per task (no reviews)
+	// intervals are the recent runs' score intervals (model_uncertainty.go).
+	intervals intervalIndex
 }
 
 // councilModel is one scored council's part of the model.
@@ -57,6 +59,9 @@ type councilModel struct {
 	results []data.CheckResult // check results of its latest run with scores
 	find    map[string][]TaskResult
 	charts  councilCharts // drawn once per crawl model
+	// unscored are its latest run's pages not scored for content and
+	// readability.
+	unscored unscoredView
 }
 
 // councilCharts are a scored council's charts.
@@ -82,6 +87,7 @@ type crawlInput struct {
 	// council's check results and per-task findability counts.
 	results    map[string][]data.CheckResult
 	taskChecks map[string][]data.TaskCheck
+	scoring    scoringInput // intervals and pages not scored
 }
 
 // catalogue is the scoring catalogue and method the dashboard shows.
@@ -123,6 +129,8 @@ type CatScore struct {
 	Category string  `json:"category"`
 	Score    float64 `json:"score"`
 	Has      bool    `json:"has_score"`
+	// Range is how sure the score is (nil when no interval is stored).
+	Range *ScoreRange `json:"interval,omitempty"`
 }
 
 // LeagueRow is one council's line of the league table.
@@ -140,6 +148,10 @@ type LeagueRow struct {
 	PrevRunID     string
 	Review        reviews.CouncilScore
 	HasReview     bool
+	// Interval and Band say how sure the score and the rank are (nil when
+	// the score has no stored interval: see addUncertainty).
+	Interval *ScoreRange
+	Band     *RankBand
 }
 
 // recentRuns returns the RecentRuns newest runs.
@@ -259,6 +271,8 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 		}
 		cm.byCode[cm.league[i].Council.Code] = i
 	}
+	cm.intervals = newIntervalIndex(in.scoring.intervals)
+	cm.addUncertainty(cm.intervals)
 	cm.bins = distributionCounts(cm.league)
 	cm.peers = newPeerTable(cat.cats, cm.league)
 
@@ -288,6 +302,8 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 			results: res,
 			find:    findability(cat, res, tcByRun[row.RunID][code]),
 		}
+		cm.trendMethods(c.trend, code)
+		c.unscored = newUnscoredView(in.scoring.unscored[row.RunID], code)
 		who := row.Council.Name
 		c.charts.hist = histogramChart("chart-distribution", cm.distribution(row.Score, row.HasScore), who)
 		c.charts.trend = trendChart("chart-trend", c.trend, cat.cats)
@@ -397,6 +413,8 @@ type TrendPoint struct {
 	Categories []CatScore
 	Position   int // league position in that run, 0 when unranked
 	Of         int // councils ranked in that run
+	// MethodVersion is the scoring method of the run's scores.
+	MethodVersion string
 }
 
 // runPositions sorts each run's overall scores, best first, so a

@@ -19,6 +19,7 @@ type checkPage struct {
 	Summary   checkSummary
 	Offenders []offender
 	Failing   int
+	Advisory  string // why the check has no weight in any score, when it is advisory
 }
 
 // buildCheck makes a check page's view model.
@@ -41,5 +42,9 @@ func (s *Server) check(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.renderPage(c, http.StatusOK, "check", ch.ID, func() any { return buildCheck(m, ch) })
+	s.renderPage(c, http.StatusOK, "check", ch.ID, func() any {
+		p := buildCheck(m, ch)
+		p.Advisory = s.cat.method.Advisory[ch.ID]
+		return p
+	})
 }

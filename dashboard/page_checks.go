@@ -15,6 +15,8 @@ type checksPage struct {
 	Run    data.Run
 	HasRun bool
 	Groups []checkGroup
+	// Advisory are the checks with no weight in any score (id -> why).
+	Advisory map[string]string
 }
 
 type checkGroup struct {
@@ -24,7 +26,7 @@ type checkGroup struct {
 
 // buildChecks makes the checks page's view model.
 func buildChecks(st site, m *model) checksPage {
-	p := checksPage{}
+	p := checksPage{Advisory: st.cat.method.Advisory}
 	p.Run, p.HasRun = m.latestRun()
 	for _, cat := range st.cat.cats {
 		g := checkGroup{Category: cat}

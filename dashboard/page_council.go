@@ -30,6 +30,7 @@ type checkView struct {
 	Passed   int
 	Evidence []evidenceView
 	Worst    []worstView
+	Notes    checkNotes // advisory, or not computable from the stored statistics
 }
 
 // checkHTML are the pieces of a council page that depend on the check
@@ -45,22 +46,26 @@ var checkFragments = template.Must(template.New("check").Funcs(template.FuncMap{
 	`{{define "head"}}<details class="govuk-details app-check">
   <summary class="govuk-details__summary">
     <span class="govuk-details__summary-text">{{.Label}}</span>
-    <span class="app-check__meta"><strong class="govuk-tag govuk-tag--red">problems</strong></span>
+    <span class="app-check__meta"><strong class="govuk-tag govuk-tag--red">problems</strong>{{if .Advisory}} <strong class="govuk-tag govuk-tag--grey">advisory</strong>{{end}}</span>
   </summary>
   <div class="govuk-details__text">
     <dl class="govuk-summary-list govuk-summary-list--no-border app-summary-list--compact">
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Check</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Check.ID}}</a></dd></div>
+      {{- if .Advisory}}
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Weight</dt><dd class="govuk-summary-list__value">none: advisory, its findings are for you to judge and do not count in any score ({{.Advisory}})</dd></div>
+      {{- end}}
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{{if eq .Check.Level "site"}}Checked (pages or tasks){{else}}Pages checked{{end}}</dt><dd class="govuk-summary-list__value">{{end}}` +
-		`{{define "link"}}<a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Label}}</a>{{end}}`))
+		`{{define "link"}}<a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Label}}</a>{{if .Advisory}} (advisory: no weight){{end}}{{end}}`))
 
 // newCheckHTML renders every check's pieces under the method.
 func newCheckHTML(m scoring.Method, checks []scoring.Check) (map[string]checkHTML, error) {
 	out := make(map[string]checkHTML, len(checks))
 	for _, c := range checks {
 		d := struct {
-			Check scoring.Check
-			Label string
-		}{c, m.CheckLabel(c)}
+			Check    scoring.Check
+			Label    string
+			Advisory string // why the check carries no weight, when it is advisory
+		}{c, m.CheckLabel(c), m.Advisory[c.ID]}
 		var head, link strings.Builder
 		if err := checkFragments.ExecuteTemplate(&head, "head", d); err != nil {
 			return nil, err
@@ -169,6 +174,15 @@ type councilPage struct {
 	Position     Chart
 	RunsInTrend  int
 	LeagueLength int
+	// CurrentMethod is the method in force; Comparable is false when the
+	// scores shown used another (they are not comparable with scores under
+	// CurrentMethod). Unscorable names the checks the scores' method cannot
+	// compute from this crawl's stored statistics; Unscored are the pages
+	// not scored for content and readability.
+	CurrentMethod string
+	Comparable    bool
+	Unscorable    []string
+	Unscored      unscoredView
 }
 
 // buildCouncil makes a council page's view model; ev is the evidence of
@@ -176,7 +190,7 @@ type councilPage struct {
 func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 	cats := st.cat.cats
 	p := councilPage{Council: co, Method: st.method, Cats: cats, ReviewsOn: st.reviewsOn,
-		ReviewForm: st.reviewForm, LeagueLength: len(m.league)}
+		ReviewForm: st.reviewForm, LeagueLength: len(m.league), CurrentMethod: st.method}
 	p.Row, p.HasRow = m.row(co.Code)
 	p.Peer = m.peers(cats, co)
 	peerBy := map[string]Quartiles{}
@@ -195,12 +209,14 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 		p.RunsInTrend = len(p.Trend)
 		p.Hist, p.TrendChart, p.Position, p.Radar = cm.charts.hist, cm.charts.trend, cm.charts.position, cm.charts.radar
 		results, find = cm.results, cm.find
+		p.Unscored = cm.unscored
 	} else {
 		p.Hist = histogramChart("chart-distribution", p.Bins, co.Name)
 	}
 	if p.HasRow && p.Row.MethodVersion != "" {
 		p.Method = p.Row.MethodVersion
 	}
+	p.Comparable = p.Method == st.method
 	if p.HasRow {
 		p.ScoredFrom = scoredFrom(p.Run, p.Method)
 	}
@@ -227,7 +243,11 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 				continue
 			}
 			r, has := res[ch.ID]
-			v := checkView{Check: ch, HTML: st.cat.checkHTML[ch.ID], Result: r, Has: has, Applied: has && r.PagesTotal > 0}
+			v := checkView{Check: ch, HTML: st.cat.checkHTML[ch.ID], Result: r, Has: has, Applied: has && r.PagesTotal > 0,
+				Notes: notesFor(st.cat.method, p.Method, ch.ID, r, has)}
+			if v.Notes.Unscorable != "" {
+				p.Unscorable = append(p.Unscorable, ch.ID)
+			}
 			for _, f := range evBy[ch.ID] {
 				v.Evidence = append(v.Evidence, evidenceView{Severity: f.Severity, Message: f.Message, URL: f.URL, Selector: f.Selector, Snippet: f.Snippet,
 					Archived: archivedHref(p.Row.RunID, ev.archived[f.URL])})

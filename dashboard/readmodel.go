@@ -263,7 +263,8 @@ func (s *Server) loadCrawl(ctx context.Context) (crawlInput, error) {
 	if in.scores, err = s.store.CategoryScores(ctx, ids); err != nil {
 		return in, err
 	}
-	for _, id := range neededRuns(s.councils, in.runs, in.scores) {
+	needed := neededRuns(s.councils, in.runs, in.scores)
+	for _, id := range needed {
 		if in.results[id], err = s.store.CheckResults(ctx, id, "", ""); err != nil {
 			return in, err
 		}
@@ -271,5 +272,6 @@ func (s *Server) loadCrawl(ctx context.Context) (crawlInput, error) {
 			return in, err
 		}
 	}
-	return in, nil
+	in.scoring, err = s.loadScoring(ctx, ids, needed)
+	return in, err
 }

@@ -52,6 +52,9 @@ type CheckResult struct {
 	Findings      int     `json:"findings"`
 	Score         float64 `json:"score"`
 	HasScore      bool    `json:"has_score"`
+	// Words are the words of main content read on the pages the check
+	// applied to (0 when stored before method 2026.2 kept them).
+	Words int `json:"words"`
 }
 
 // TaskCheck counts the findings of one per-task findability check for one

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
 )
 
 // The read side: what the dashboard and the exports read about crawls (the
@@ -19,17 +21,27 @@ const exportTimeout = 30 * time.Minute
 // marks complete (the latest one when a site was re-crawled).
 const completeAttempts = `SELECT run_id, council_code, argMax(attempt, finished_at) FROM site_reports`
 
+// latestMethods selects, per run and council, the method of its latest
+// overall score (completed with a run filter and GROUP BY run_id,
+// council_code): the scores shown are all of that one method.
+const latestMethods = `SELECT run_id, council_code, argMax(method_version, scored_at) FROM scores WHERE check_id = '' AND category = 'overall'`
+
 const (
-	sqlDashCategoryScores = `SELECT run_id, council_code, category, argMax(score, scored_at) AS s, argMax(method_version, scored_at) AS mv
+	// sqlDashCategoryScores reads, per run and council, the scores of the
+	// method it was last scored under (its latest overall score's): a
+	// category that method could not score is left out, never filled in
+	// from another method.
+	sqlDashCategoryScores = `SELECT run_id, council_code, category, argMax(score, scored_at) AS s, method_version AS mv
 FROM scores
 WHERE check_id = '' AND has(?, run_id)
-GROUP BY run_id, council_code, category
+  AND (run_id, council_code, method_version) IN (` + latestMethods + ` AND has(?, run_id) GROUP BY run_id, council_code)
+GROUP BY run_id, council_code, category, method_version
 LIMIT 1000000`
 
-	sqlDashCheckResults = `SELECT st.council_code, st.check_id, st.category, st.pages_total, st.pages_affected, st.findings, sc.has, sc.score
+	sqlDashCheckResults = `SELECT st.council_code, st.check_id, st.category, st.pages_total, st.pages_affected, st.findings, sc.has, sc.score, st.words
 FROM (
     SELECT council_code, check_id, argMax(category, created_at) AS category, argMax(pages_total, created_at) AS pages_total,
-           argMax(pages_affected, created_at) AS pages_affected, argMax(findings, created_at) AS findings
+           argMax(pages_affected, created_at) AS pages_affected, argMax(findings, created_at) AS findings, argMax(words, created_at) AS words
     FROM check_stats
     WHERE run_id = ? AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
       AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? AND (? = '' OR council_code = ?) GROUP BY run_id, council_code)
@@ -39,6 +51,7 @@ LEFT JOIN (
     SELECT council_code AS sc_council, check_id AS sc_check, 1 AS has, argMax(score, scored_at) AS score
     FROM scores
     WHERE run_id = ? AND check_id != '' AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
+      AND (run_id, council_code, method_version) IN (` + latestMethods + ` AND run_id = ? GROUP BY run_id, council_code)
     GROUP BY council_code, check_id
 ) AS sc ON st.council_code = sc.sc_council AND st.check_id = sc.sc_check
 ORDER BY st.council_code, st.check_id
@@ -84,7 +97,8 @@ LIMIT ? OFFSET ?`
 	sqlDashStreamFindings = `SELECT ` + findingCols + `
 FROM findings
 WHERE (? = '' OR run_id = ?) AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
-  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE (? = '' OR run_id = ?) GROUP BY run_id, council_code)`
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE (? = '' OR run_id = ?) GROUP BY run_id, council_code)
+ORDER BY run_id, council_code, check_id, url, selector, snippet, message, task`
 
 	// sqlDashRunPages counts pages stored so far by the given (running) runs.
 	sqlDashRunPages = `SELECT run_id, count(), countIf(error_class != '' OR status >= 400)
@@ -177,7 +191,7 @@ func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]ScoreRow
 	}
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, sqlDashCategoryScores, runIDs)
+	rows, err := s.conn.Query(ctx, sqlDashCategoryScores, runIDs, runIDs)
 	if err != nil {
 		return nil, wrapRead(fmt.Errorf("category scores: %w", err))
 	}
@@ -199,7 +213,7 @@ func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string
 	defer cancel()
 	rows, err := s.conn.Query(ctx, sqlDashCheckResults,
 		runID, council, council, checkID, checkID, runID, council, council,
-		runID, council, council, checkID, checkID)
+		runID, council, council, checkID, checkID, runID)
 	if err != nil {
 		return nil, wrapRead(fmt.Errorf("check results: %w", err))
 	}
@@ -209,9 +223,11 @@ func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string
 		var r CheckResult
 		var total, affected, n uint32
 		var has uint8
-		if err := rows.Scan(&r.Council, &r.CheckID, &r.Category, &total, &affected, &n, &has, &r.Score); err != nil {
+		var words uint64
+		if err := rows.Scan(&r.Council, &r.CheckID, &r.Category, &total, &affected, &n, &has, &r.Score, &words); err != nil {
 			return nil, err
 		}
+		r.Words = int(words)
 		r.PagesTotal, r.PagesAffected, r.Findings, r.HasScore = int(total), int(affected), int(n), has == 1
 		out = append(out, r)
 	}
@@ -323,10 +339,17 @@ func (s *Store) FindingsPage(ctx context.Context, f FindingFilter) ([]Finding, e
 	return out, wrapRead(rows.Err())
 }
 
+// exportSortBytes is the memory a findings export may sort in before it
+// spills to disk.
+const exportSortBytes = 256 << 20
+
 // StreamFindings streams findings of completed attempts row by row.
 func (s *Store) StreamFindings(ctx context.Context, f FindingFilter, fn func(Finding) error) error {
 	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
 	defer cancel()
+	// The order makes two exports of the same data byte-identical; a large
+	// export sorts on disk past exportSortBytes rather than in memory.
+	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_bytes_before_external_sort": exportSortBytes}))
 	rows, err := s.conn.Query(ctx, sqlDashStreamFindings, f.RunID, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID, f.RunID)
 	if err != nil {
 		return wrapRead(fmt.Errorf("findings export: %w", err))

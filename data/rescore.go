@@ -9,14 +9,16 @@ import (
 )
 
 const sqlRunCheckStats = `SELECT council_code, check_id, argMax(category, created_at), argMax(pages_total, created_at),
-       argMax(pages_affected, created_at), argMax(findings, created_at)
+       argMax(pages_affected, created_at), argMax(findings, created_at), argMax(words, created_at)
 FROM check_stats
 WHERE run_id = ? AND (run_id, council_code, attempt) IN (` + sqlCompletedAttempts + `)
 GROUP BY council_code, check_id
 ORDER BY council_code, check_id`
 
 // RunCheckStats returns, per council, the stored per-check statistics of a
-// run's completed sites: all a method needs to score them again.
+// run's completed sites: all a method needs to score them again (words read
+// are 0 in statistics stored before migration 0003: see
+// scoring.Method.Unscorable).
 func (s *Store) RunCheckStats(ctx context.Context, runID string) (map[string][]scoring.CheckStat, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -30,10 +32,11 @@ func (s *Store) RunCheckStats(ctx context.Context, runID string) (map[string][]s
 		var council string
 		var st scoring.CheckStat
 		var total, affected, findings uint32
-		if err := rows.Scan(&council, &st.CheckID, &st.Category, &total, &affected, &findings); err != nil {
+		var words uint64
+		if err := rows.Scan(&council, &st.CheckID, &st.Category, &total, &affected, &findings, &words); err != nil {
 			return nil, err
 		}
-		st.PagesTotal, st.PagesAffected, st.Findings = int(total), int(affected), int(findings)
+		st.PagesTotal, st.PagesAffected, st.Findings, st.Words = int(total), int(affected), int(findings), int(words)
 		out[council] = append(out[council], st)
 	}
 	return out, rows.Err()

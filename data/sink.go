@@ -77,15 +77,23 @@ func (k *RunSink) Page(ctx context.Context, p *crawler.Page) error {
 
 // ScoredPage stores a fetched page with its title and findings.
 func (k *RunSink) ScoredPage(ctx context.Context, p *crawler.Page, title string, fs []scoring.Finding) error {
+	return k.storePage(ctx, p, scoring.PageResult{Title: title, Findings: fs})
+}
+
+// storePage stores a fetched page with what scoring made of it (see
+// PageResult).
+func (k *RunSink) storePage(ctx context.Context, p *crawler.Page, r scoring.PageResult) error {
 	att := k.Attempt(p.Council)
 	fetched := nz(p.FetchedAt)
+	ids, counts := pageCounts(r.Summary.Counts)
 	if err := k.w.add(ctx, tPages, []any{k.runID, p.Council, att, p.URL, p.FinalURL, strs(p.RedirectChain),
 		uint16(clamp(p.Depth, 0, 65535)), uint16(clamp(p.Status, 0, 65535)), p.ContentType, uint64(max(p.Bytes, 0)),
-		ms(p.TTFB), ms(p.Total), p.ErrorClass, title, b2u(p.IsHTML), fetched,
+		ms(p.TTFB), ms(p.Total), p.ErrorClass, r.Title, b2u(p.IsHTML), fetched,
+		r.Unscored, uint32(clamp(r.Summary.Words, 0, 1<<31)), ids, counts,
 		p.Archive.File, u64(p.Archive.Offset), u64(p.Archive.Length), p.Archive.RecordID, p.Archive.PayloadDigest}); err != nil {
 		return err
 	}
-	return k.Findings(ctx, p.Council, fs)
+	return k.Findings(ctx, p.Council, r.Findings)
 }
 
 // Findings stores findings for a council in this run.
@@ -132,7 +140,7 @@ func (k *RunSink) SiteResult(ctx context.Context, council string, findings []sco
 	rows := make([][]any, 0, len(stats))
 	for _, st := range stats {
 		rows = append(rows, []any{k.runID, council, att, st.CheckID, st.Category, uint32(max(st.PagesTotal, 0)),
-			uint32(max(st.PagesAffected, 0)), uint32(max(st.Findings, 0)), now})
+			uint32(max(st.PagesAffected, 0)), uint32(max(st.Findings, 0)), now, uint64(max(st.Words, 0))})
 	}
 	if err := k.w.add(ctx, tCheckStats, rows...); err != nil {
 		return err

@@ -43,8 +43,9 @@ func chkPageWeight(e *Engine, p *page, em *emitter) {
 	if n > t.HTMLMaxBytes {
 		em.add(SevWarning, nil, strconv.FormatInt(n/1024, 10)+" KB", nil, "The HTML alone is "+strconv.FormatInt(n/1024, 10)+" KB (aim for under "+strconv.FormatInt(t.HTMLMaxBytes/1024, 10)+" KB)")
 	}
-	if len(p.resources) > t.MaxResources {
-		em.add(SevInfo, nil, strconv.Itoa(len(p.resources))+" files", nil, "The page loads "+strconv.Itoa(len(p.resources))+" images, scripts and styles (aim for under "+strconv.Itoa(t.MaxResources)+")")
+	// a file referenced many times (an icon beside every link) is fetched once
+	if n := distinctCount(p.resources); n > t.MaxResources {
+		em.add(SevInfo, nil, strconv.Itoa(n)+" files", nil, "The page loads "+strconv.Itoa(n)+" different images, scripts and styles (aim for under "+strconv.Itoa(t.MaxResources)+")")
 	}
 }
 
@@ -60,4 +61,18 @@ func chkMixed(e *Engine, p *page, em *emitter) {
 			em.add(SevWarning, nil, r, []string{r}, "Secure page loads a file over plain http://")
 		}
 	}
+}
+
+// distinctCount is the number of different non-empty values of ss.
+func distinctCount(ss []string) int {
+	if len(ss) == 0 {
+		return 0
+	}
+	seen := make(map[string]bool, len(ss))
+	for _, x := range ss {
+		if x = strings.TrimSpace(x); x != "" {
+			seen[x] = true
+		}
+	}
+	return len(seen)
 }

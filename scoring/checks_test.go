@@ -20,6 +20,15 @@ func testPage(head, main string) PageInput {
 	return PageInput{URL: "https://www.example.gov.uk/bins", Status: 200, IsHTML: true, Body: []byte(body)}
 }
 
+// checkEngine is the current method for tests of single checks on small
+// made-up pages: they have fewer words than a page needs to be scored for
+// content (MinWordsContent), which TestShortAndErrorPagesNotScored tests.
+func checkEngine() *Engine {
+	m := CurrentMethod()
+	m.Thresholds.MinWordsContent = 0
+	return NewEngine(m)
+}
+
 func countOf(t *testing.T, e *Engine, in PageInput, id string) (int, PageResult) {
 	t.Helper()
 	r := e.ScorePage(in)
@@ -31,7 +40,7 @@ func countOf(t *testing.T, e *Engine, in PageInput, id string) (int, PageResult)
 }
 
 func TestTextChecks(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	cases := []struct {
 		id   string
 		text string // inside <main>
@@ -90,8 +99,12 @@ func TestTextChecks(t *testing.T) {
 		{"lgd-email-link", `<p>Email <a href="mailto:bins@example.gov.uk">the bins team</a>.</p>`, 1},
 		{"lgd-email-link", `<p>Email bins@example.gov.uk today.</p>`, 1},
 		{"lgd-email-link", `<p>Email <a href="mailto:Bins@Example.gov.uk">Bins@Example.gov.uk</a>.</p>`, 1},
-		{"lgd-repeated-link", `<p><a href="/a">A</a> and <a href="/a#x">A again</a>.</p>`, 1},
-		{"lgd-repeated-link", `<p><a href="/a">A</a> and <a href="/b">B</a>.</p>`, 0},
+		// LGD 1.4: the same phrase linked to the same place twice in the text
+		{"lgd-repeated-link", `<p>Read the <a href="/plan">local plan</a> first, then check the <a href="/plan">local plan</a> maps.</p>`, 1},
+		{"lgd-repeated-link", `<p>Read the <a href="/plan">local plan</a> first, then its <a href="/plan">maps and policies</a> in detail.</p>`, 0},
+		{"lgd-repeated-link", `<p>See <a href="/a#x">part one</a> of the guide and then <a href="/a#y">part one</a> of the annex here.</p>`, 0},
+		{"lgd-repeated-link", `<p>Read the <a href="/plan">local plan</a> before you apply for anything.</p><ul><li><a href="/plan">local plan</a></li></ul>`, 0},
+		{"lgd-repeated-link", `<p>Email <a href="mailto:a@b.gov.uk">a@b.gov.uk</a> or write to <a href="mailto:a@b.gov.uk">a@b.gov.uk</a> today.</p>`, 0},
 		// LGD 1.5, 1.6
 		{"lgd-ampersand", "<p>Roads &amp; transport</p>", 1},
 		{"lgd-ampersand", "<p>Roads and transport, near M&amp;S</p>", 0},
@@ -142,7 +155,7 @@ func findingsOf(r PageResult, id string) []Finding {
 }
 
 func TestPageChecks(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	vp := `<meta name="viewport" content="width=device-width">`
 	cases := []struct {
 		id         string
@@ -167,7 +180,9 @@ func TestPageChecks(t *testing.T) {
 		{"a11y-link-name", "", `<a href="/a"></a><a href="/b"><img src="x.png" alt="Bins"></a><a href="/c" aria-label="Council tax"></a>`, 1},
 		{"a11y-button-name", "", `<button></button><button>Search</button><button aria-label="Close"></button><input type="button"><input type="submit">`, 2},
 		{"a11y-label", "", `<input name="q"><label for="p">Postcode</label><input id="p"><label>Name <input name="n"></label><input aria-label="x"><select name="s"></select><input type="hidden" name="h">`, 2},
-		{"a11y-duplicate-id", "", `<div id="a"></div><div id="a"></div><div id="b"></div>`, 1},
+		{"a11y-duplicate-id", "", `<div id="a"></div><div id="a"></div><div id="b"></div>`, 0},
+		{"a11y-duplicate-id", "", `<label for="a">Name</label><input id="a"><input id="a"><a href="#b">x</a><p id="b">b</p><p id="b">b</p>`, 2},
+		{"a11y-duplicate-id-unreferenced", "", `<div id="a"></div><div id="a"></div><div id="b"></div>`, 1},
 		{"a11y-heading-order", "", `<h2>Two</h2><h4>Four</h4>`, 1},
 		{"a11y-heading-order", "", `<h2>Two</h2><h3>Three</h3>`, 0},
 		{"a11y-empty-heading", "", `<h2></h2><h3><img src="x" alt="Bins"></h3>`, 1},
@@ -179,9 +194,17 @@ func TestPageChecks(t *testing.T) {
 		{"a11y-meta-refresh", `<title>x</title><meta http-equiv="refresh" content="0; url=/new">`, "", 0},
 		{"a11y-tabindex", "", `<div tabindex="1"></div><div tabindex="0"></div><a href="/" tabindex="-1">x</a>`, 1},
 		{"a11y-new-window", "", `<a href="/a" target="_blank">Apply</a><a href="/b" target="_blank">Apply (opens in new window)</a>`, 1},
-		{"a11y-table-headers", "", `<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>`, 1},
+		// WCAG 1.3.1 (F91): headers shown (a bold first row or column) but not marked up
+		{"a11y-table-headers", "", `<table><tr><td><b>Site</b></td><td><strong>Area</strong></td></tr><tr><td>c</td><td>d</td></tr></table>`, 1},
+		{"a11y-table-headers", "", `<table><tr><td><b>Updated</b></td><td>1 May 2019</td></tr><tr><td><b>Owner</b></td><td>Planning</td></tr></table>`, 1},
+		{"a11y-table-headers", "", `<table class="dataTable"><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>`, 1},
+		{"a11y-table-headers", "", `<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>`, 0},
+		{"a11y-table-headers", "", `<table><tr><td><a href="/a.pdf">Site 1</a></td><td>(pdf 1 MB)</td></tr><tr><td><a href="/b.pdf">Site 2</a></td><td>(pdf 2 MB)</td></tr></table>`, 0},
+		{"a11y-table-headers", "", `<table><tr><td><b>Name</b></td><td><input name="n"></td></tr><tr><td><b>Email</b></td><td><input name="e"></td></tr></table>`, 0},
 		{"a11y-table-headers", "", `<table><tr><th>a</th><th>b</th></tr><tr><td>c</td><td>d</td></tr></table><table role="presentation"><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>`, 0},
 		{"a11y-pdf-links", "", `<a href="/docs/plan.pdf">Local plan</a><a href="/docs/apply-form.pdf">Application form</a><a href="/page">Page</a>`, 3},
+		{"a11y-pdf-links", "", `<p><a href="/docs/plan.pdf">Local plan</a> (PDF, 1.2 MB)</p><p><a href="/docs/map.pdf">Site map (PDF 200 KB)</a></p><a href="/data/sites.csv">Sites</a><a href="/data/sites.xlsx">Sites</a>`, 0},
+		{"a11y-pdf-links", "", `<p><a href="/docs/plan.pdf">Local plan</a> (PDF)</p>`, 1},
 		{"tech-mixed-content", "", `<img src="http://cdn.example.com/a.png" alt=""><img src="https://cdn.example.com/b.png" alt=""><a href="http://example.com">x</a>`, 1},
 	}
 	for _, c := range cases {
@@ -193,7 +216,7 @@ func TestPageChecks(t *testing.T) {
 }
 
 func TestNoMainLandmarkAndSkipLink(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	in := PageInput{URL: "https://x.gov.uk/", Status: 200, IsHTML: true, Body: []byte(`<html lang="en"><head><title>x</title></head><body><div><a href="/a">A</a></div><p>Text</p></body></html>`)}
 	r := e.ScorePage(in)
 	if r.Summary.Counts["a11y-landmarks"] != 1 || r.Summary.Counts["a11y-skip-link"] != 1 {
@@ -206,7 +229,7 @@ func TestNoMainLandmarkAndSkipLink(t *testing.T) {
 }
 
 func TestHTMLLang(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	for lang, want := range map[string]int{`lang="en-GB"`: 0, `lang="en"`: 0, ``: 1, `lang=""`: 1, `lang="english language"`: 1} {
 		in := PageInput{URL: "https://x.gov.uk/", IsHTML: true, Body: []byte(`<html ` + lang + `><head><title>x</title></head><body><main><p>hi</p></main></body></html>`)}
 		if n, _ := countOf(t, e, in, "a11y-html-lang"); n != want {
@@ -217,7 +240,7 @@ func TestHTMLLang(t *testing.T) {
 
 // Text in menus, headers, footers and cookie banners is not judged.
 func TestMainContentOnly(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	r := e.ScorePage(testPage("", `<p>Plain words.</p><div class="cookie-banner">WE USE COOKIES ON THIS SITE &amp; MORE</div>`))
 	for _, id := range []string{"lgd-block-capitals", "lgd-ampersand", "lgd-council-plural", "lgd-year-range", "lgd-click-here"} {
 		if r.Summary.Counts[id] != 0 {
@@ -232,7 +255,7 @@ func TestMainContentOnly(t *testing.T) {
 }
 
 func TestWelshNotJudged(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	// whole page in Welsh
 	in := PageInput{URL: "https://x.gov.uk/", IsHTML: true, Body: []byte(`<html lang="cy"><head><title>Biniau</title></head><body><main><p>Mae'r Cyngor are ar 2012-13 &amp; 1730hrs.</p></main></body></html>`)}
 	r := e.ScorePage(in)
@@ -262,7 +285,7 @@ func TestWelshNotJudged(t *testing.T) {
 }
 
 func TestEvidence(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	r := e.ScorePage(testPage("", `<div class="x"><p id="fee">The fee is £75.00 a year.</p></div><p>Second <img src="a.png"></p>`))
 	f := findingsOf(r, "lgd-money-format")
 	if len(f) != 1 || f[0].Selector != "#fee" || !strings.Contains(f[0].Snippet, "£75.00") || len(f[0].Matched) != 1 || f[0].Matched[0] != "£75.00" || f[0].URL == "" {
@@ -278,7 +301,7 @@ func TestEvidence(t *testing.T) {
 }
 
 func TestTechPageChecks(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	in := testPage("", "<p>x</p>")
 	in.Status, in.RedirectHops, in.TTFB, in.Total = 404, 3, 2*time.Second, 5*time.Second
 	r := e.ScorePage(in)
@@ -314,8 +337,9 @@ func TestCatalogue(t *testing.T) {
 		seen[c.ID] = true
 		cats[c.Category] = true
 	}
-	if len(cat) != 64 || len(cats) != 6 {
-		t.Errorf("%d checks in %d categories, want 64 in 6", len(cat), len(cats))
+	// the 64 checks of the catalogue, and the documented project additions
+	if add := len(ProjectAdditions()); len(cat) != 64+add || len(cats) != 6 {
+		t.Errorf("%d checks in %d categories, want %d (64 and %d additions) in 6", len(cat), len(cats), 64+add, add)
 	}
 	for _, d := range checkDefs() {
 		if (d.page == nil) == (d.site == nil) || (d.page != nil) != (d.Level == LevelPage) {
@@ -338,7 +362,7 @@ func TestCatalogue(t *testing.T) {
 // Computer text (code, sample output, keyboard input) is not prose: the
 // writing rules skip it, but a link's name still includes it.
 func TestCodeIsNotProse(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	in := testPage("", `<p>Avoid link text such as <code>click here</code> and <samp>Roads &amp; travel</samp>; press <kbd>CTRL &amp; S</kbd>.</p><p>Roads &amp; travel.</p><p><a href="/pay"><code>Pay</code> your council tax</a></p>`)
 	if n, r := countOf(t, e, in, "lgd-ampersand"); n != 1 {
 		t.Errorf("ampersand findings %d, want 1 (the prose one): %+v", n, findingsOf(r, "lgd-ampersand"))
@@ -357,7 +381,7 @@ func TestChromeKindMatchesDefinition(t *testing.T) {
 		if strings.Contains(s, "cookie") || strings.Contains(s, "consent") || strings.Contains(s, "gdpr") {
 			return 2
 		}
-		for _, k := range []string{"nav", "menu", "breadcrumb", "footer", "masthead", "accesskey", "skiplink", "skip-link"} {
+		for _, k := range []string{"nav", "menu", "breadcrumb", "browse", "footer", "masthead", "accesskey", "skiplink", "skip-link"} {
 			if strings.Contains(s, k) {
 				return 1
 			}
@@ -372,7 +396,7 @@ func TestChromeKindMatchesDefinition(t *testing.T) {
 	inputs := []string{"", "govuk-grid-row", "main-nav", "site-header", "header", "page-header", "sidebar", "sidebar-left",
 		"cookie-banner nav", "nav gdpr", "consent", "skip-link", "skiplink", "breadcrumbs", "footer-links", "masthead",
 		"accesskeys", "menu", "x header y", "headers", "c", "coo", "gdp", "s", "h", "na"}
-	words := []string{"nav", "cookie", "header", "side", "bar", "foot", "er", "skip", "-", "link", " ", "gd", "pr", "x", "menu", "sidebar", "site-"}
+	words := []string{"nav", "cookie", "header", "side", "bar", "foot", "er", "skip", "-", "link", " ", "gd", "pr", "x", "menu", "sidebar", "site-", "brow", "se"}
 	for i := 0; i < 2000; i++ {
 		var b strings.Builder
 		for j := 0; j < 1+(i*7+j*3)%5; j++ {
@@ -391,11 +415,18 @@ func TestChromeKindMatchesDefinition(t *testing.T) {
 // regexp matches a text, the prefilter lets the text through. Texts are the
 // standard's own examples and many generated mixes of their pieces.
 func TestPrefiltersNeverHideAMatch(t *testing.T) {
-	e := NewEngine(CurrentMethod())
+	e := checkEngine()
 	texts := []string{"PAY YOUR COUNCIL TAX", "D'ARCY AND SONS LTD", "THE COUNCIL-TAX BILL", "10am - 11am", "10-11am", "9.30am – 5pm",
 		"17:30", "1730hrs", "the Council are", "Council Tax have", "2012-13", "2012/3", "£75.00", "£0.7million", "£2m", "£3.5bn", "4p", "1st June",
 		"Form 21B", "E-mail", "e mail", "eBusiness", "EBusiness", "North West", "Tel: 01234", "Mob.", "e.g. this", "B.B.C.", "Roads & travel",
-		"write to x@y.gov.uk", "it was paid", "200-400", "3 bins", "SOUTH EAST REGION", "A B C", "AB C D", "AB’C DE F"}
+		"write to x@y.gov.uk", "it was paid", "200-400", "3 bins", "SOUTH EAST REGION", "A B C", "AB C D", "AB’C DE F",
+		"Monday-Friday", "Monday – Friday", "12.05pm", "07:46PM", "9.30 a.m.",
+		// the 2026.2 text rules
+		"March 21, 2019", "Sept 3rd,2020", "April 2017 - March 2018", "Jan 2019–Dec 2019", "90%", "5 %", "the above link", "this link on the right",
+		"links on the left", "in the related documents section", "on the right-hand side of this page", "Local Planning Authorities", "Local Authority",
+		"23/05/2018", "1.2.2003", "01-02-19", "3/4-2019",
+		"the County Council", "The Council", "the  Council", "Council Members are", "the council have", "Council are", "Council Tax have", "council Cabinet agreed",
+		"Form 21B", "form A1", "SA100 form", "FORM 2", "form 12", "the Council Tax"}
 	pieces := []string{"COUNCIL", "TAX", "UK", "D'ARCY", "A", "B", "AB", "’", "x", "Council", "the", "are", "10", "9", "1730", "hrs",
 		"10am", "11am", "am", "pm", "30", "2012", "13", "£", "0.7", "m", "4p", "1st", "June", "Form", "21B", "e", "E", "mail", "Mail",
 		"Business", "North", "West", "Tel", "Mob", "e.g.", "&", "is", "paid", "200", "400", "hours", "AM", "PM", "(", ")", ","}
@@ -414,6 +445,10 @@ func TestPrefiltersNeverHideAMatch(t *testing.T) {
 	for _, set := range [][]string{
 		{"COUNCIL", "TAX", "UK", "D'ARCY", "A", "AB", "’", "X", "Y", "x", "(", ","},
 		{"10", "9", "11", "9.30", "10:30", "am", "pm", "AM", "PM", "10am", "5pm", "x"},
+		{"March", "21", "2019", "Sept", "3rd", "April", "2017", "Jan", "Dec", "%", "5", "23", "05", "1", "x"},
+		{"link", "links", "the", "this", "above", "on", "right", "left", "hand", "side", "of", "page", "Local", "Planning", "Authority", "Authorities", "x"},
+		{"the", "The", "he", "County", "District", "Council", "council", "Council's", "Members", "are", "have", "were", "agree", "agreed", "x"},
+		{"Form", "form", "orm", "21B", "A1", "SA100", "2", "x", "AB", "12c"},
 	} {
 		for i := 0; i < 5000; i++ {
 			var sb strings.Builder

@@ -19,6 +19,7 @@ type Engine struct {
 	defs    []checkDef
 	byID    map[string]int
 	rx      *regexps
+	nrx     *checkRegexps2026
 	avoid   []avoidWord
 	tasks   []taskMatcher
 	english map[string]bool
@@ -26,6 +27,7 @@ type Engine struct {
 	// avoidIndex maps the first word of each words-to-avoid form to the
 	// forms (as word lists) starting with it.
 	avoidIndex map[string][][]string
+	avoidBits  wordBits // a quick filter of the keys of avoidIndex
 }
 
 type taskMatcher struct {
@@ -68,7 +70,7 @@ func firstTokens(words []string) []string {
 
 // NewEngine compiles the checks for method m.
 func NewEngine(m Method) *Engine {
-	e := &Engine{m: m, defs: checkDefs(), byID: map[string]int{}, rx: newRegexps(), english: map[string]bool{}}
+	e := &Engine{m: m, defs: checkDefs(), byID: map[string]int{}, rx: newRegexps(), nrx: newNewRegexps(), english: map[string]bool{}}
 	for i, d := range e.defs {
 		e.byID[d.ID] = i
 		if d.english {
@@ -77,12 +79,18 @@ func NewEngine(m Method) *Engine {
 	}
 	e.avoid = avoidWords()
 	e.pre = prefilters(e.rx)
+	for re, f := range newPrefilters(e.nrx) {
+		e.pre[re] = f
+	}
 	e.avoidIndex = map[string][][]string{}
 	for _, a := range e.avoid {
 		for _, f := range a.forms {
 			ws := strings.Fields(f)
 			e.avoidIndex[ws[0]] = append(e.avoidIndex[ws[0]], ws)
 		}
+	}
+	for k := range e.avoidIndex {
+		e.avoidBits.add(k)
 	}
 	for _, t := range Tasks() {
 		e.tasks = append(e.tasks, taskMatcher{Task: t, re: wordsRegexp(t.Words), firsts: firstTokens(t.Words)})
@@ -108,8 +116,13 @@ type PageResult struct {
 	Lang       string // <html lang>
 	Findings   []Finding
 	NotApplied []string // "check-id: reason" for checks that were not run on this page
-	LangNote   string   // text skipped as Welsh/Gaelic, when only part of the page is
-	Summary    PageSummary
+	// Unscored says why the page has no content or readability score ("" when
+	// it has them): an error page, a soft 404, or too little main content. It
+	// still counts for the technical (and, unless it is an HTTP error, the
+	// accessibility) checks.
+	Unscored string
+	LangNote string // text skipped as Welsh/Gaelic, when only part of the page is
+	Summary  PageSummary
 }
 
 // LinkSummary is a link's text and resolved address.
@@ -138,7 +151,8 @@ type PageSummary struct {
 	Title        string
 	H1           string
 	Counts       map[string]int // check id -> findings (weighted), for checks applied to this page
-	Words        int            // words of main content
+	Words        int            // words of main content (the "words read" text checks are counted per)
+	Unscored     string         // why the page has no content and readability score, or ""
 	Flesch       float64        // Flesch reading ease (0 when not measured)
 	ReadingAge   int
 	PDFLinks     int
@@ -163,6 +177,10 @@ type emitter struct {
 	counts   map[string]int
 	stored   int
 	skip     map[string]string
+	// options of textRule for the current check
+	quotesToo bool       // judge quoted text too
+	skipCells bool       // leave out the cells of data tables
+	block     *textBlock // the block textRule is reading
 }
 
 func (em *emitter) add(sev string, n *html.Node, snippet string, matched []string, msg string) {
@@ -205,7 +223,7 @@ var techAlways = map[string]bool{"tech-status": true, "tech-response-time": true
 
 // ScorePage runs every page-level check on one page.
 func (e *Engine) ScorePage(in PageInput) PageResult {
-	em := &emitter{e: e, counts: map[string]int{}, skip: map[string]string{}}
+	em := &emitter{e: e, counts: make(map[string]int, len(e.defs)), skip: map[string]string{}, findings: make([]Finding, 0, 64)}
 	var p *page
 	htmlOK := (in.IsHTML || in.ContentType == "" || strings.Contains(strings.ToLower(in.ContentType), "html")) && len(in.Body) > 0
 	if htmlOK {
@@ -216,6 +234,10 @@ func (e *Engine) ScorePage(in PageInput) PageResult {
 	}
 	em.p = p
 	wholeLang := langSkipped(p.htmlLang)
+	unscored := ""
+	if htmlOK && in.Status < 400 {
+		unscored = e.unscored(p)
+	}
 	for _, d := range e.defs {
 		if d.page == nil {
 			continue
@@ -227,18 +249,30 @@ func (e *Engine) ScorePage(in PageInput) PageResult {
 		case in.Status >= 400 && !techAlways[d.ID]:
 			em.skip[d.ID] = "error page (status " + strconv.Itoa(in.Status) + ")"
 			continue
+		case unscored != "" && (d.Category == CatContent || d.Category == CatReadability):
+			em.skip[d.ID] = unscored
+			continue
 		case d.english && wholeLang:
 			em.skip[d.ID] = "page language is " + p.htmlLang + ": English rules not applied"
 			continue
 		}
 		em.cur, em.cat, em.stored = d.ID, d.Category, 0
+		em.quotesToo, em.skipCells, em.block = false, false, nil
 		em.counts[d.ID] = 0
 		d.page(e, p, em)
 		if _, ok := em.skip[d.ID]; ok {
 			delete(em.counts, d.ID)
 		}
 	}
-	r := PageResult{URL: p.pageURL(), Title: p.title, Lang: p.htmlLang, Findings: em.findings}
+	if len(em.findings) == 0 {
+		em.findings = nil // as before the list was sized ahead
+	}
+	r := PageResult{URL: p.pageURL(), Title: p.title, Lang: p.htmlLang, Findings: em.findings, Unscored: unscored}
+	if in.Status >= 400 {
+		r.Unscored = "error page (HTTP " + strconv.Itoa(in.Status) + ")"
+	} else if !htmlOK {
+		r.Unscored = "not an HTML page"
+	}
 	for _, d := range e.defs {
 		if why, ok := em.skip[d.ID]; ok {
 			r.NotApplied = append(r.NotApplied, d.ID+": "+why)
@@ -248,8 +282,12 @@ func (e *Engine) ScorePage(in PageInput) PageResult {
 		r.LangNote = strconv.Itoa(p.langWords) + " words in " + p.langSeen + " not judged by English rules"
 	}
 	r.Summary = e.summarise(p, em.counts)
+	r.Summary.Unscored = r.Unscored
 	return r
 }
+
+// pathWords turns an address's path into words.
+var pathWords = strings.NewReplacer("-", " ", "_", " ", "/", " ", ".", " ")
 
 func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
 	in := p.in
@@ -270,14 +308,15 @@ func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
 	// what the page is about: title, main heading and address
 	about := p.title + " \n " + s.H1
 	if p.base != nil {
-		about += " \n " + strings.NewReplacer("-", " ", "_", " ", "/", " ", ".", " ").Replace(p.base.Path)
+		about += " \n " + pathWords.Replace(p.base.Path)
 	}
 	for _, t := range e.tasks {
 		if t.mayMatch(about) && t.re.MatchString(about) {
 			s.Tasks = append(s.Tasks, t.ID)
 		}
 	}
-	for _, l := range p.links {
+	for li := range p.links {
+		l := &p.links[li]
 		if l.hidden {
 			continue
 		}
@@ -294,7 +333,8 @@ func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
 		}
 	}
 	if in.Depth == 0 {
-		for _, l := range p.links {
+		for li := range p.links {
+			l := &p.links[li]
 			if l.hidden || l.abs == "" {
 				continue
 			}
@@ -310,7 +350,8 @@ func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
 	if e.rx.aToZ.MatchString(head) {
 		s.IsAToZ = true
 		seen := map[string]bool{}
-		for _, l := range p.links {
+		for li := range p.links {
+			l := &p.links[li]
 			if !p.inMain(l.zone) || l.hidden {
 				continue
 			}
@@ -325,7 +366,7 @@ func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
 }
 
 // linkName is the accessible name of a link, as far as static HTML tells.
-func linkName(l linkInfo) string {
+func linkName(l *linkInfo) string {
 	switch {
 	case strings.TrimSpace(l.aria) != "":
 		return collapse(l.aria)
@@ -341,10 +382,47 @@ func linkName(l linkInfo) string {
 // ignoring case.
 func containsFold(s, sub string) bool {
 	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+n], sub) {
+	if n == 0 {
+		return true
+	}
+	c := sub[0]
+	if c < 'a' || c > 'z' {
+		for i := 0; i+n <= len(s); i++ {
+			if s[i]|0x20 == c && strings.EqualFold(s[i:i+n], sub) {
+				return true
+			}
+		}
+		return false
+	}
+	// jump from one place the first letter (either case) is to the next
+	up := c - ('a' - 'A')
+	nextLo, nextUp := -2, -2 // next index of c and of up at or after i; -1: none left
+	for i := 0; i+n <= len(s); {
+		if nextLo != -1 && nextLo < i {
+			if k := strings.IndexByte(s[i:], c); k >= 0 {
+				nextLo = i + k
+			} else {
+				nextLo = -1
+			}
+		}
+		if nextUp != -1 && nextUp < i {
+			if k := strings.IndexByte(s[i:], up); k >= 0 {
+				nextUp = i + k
+			} else {
+				nextUp = -1
+			}
+		}
+		j := nextLo
+		if j < 0 || nextUp >= 0 && nextUp < j {
+			j = nextUp
+		}
+		if j < 0 || j+n > len(s) {
+			return false
+		}
+		if strings.EqualFold(s[j:j+n], sub) {
 			return true
 		}
+		i = j + 1
 	}
 	return false
 }
@@ -360,22 +438,29 @@ func round1(f float64) float64 {
 // computed from the page-level checks alone.
 func (e *Engine) ScoreSinglePage(in PageInput) (PageResult, []Score) {
 	r := e.ScorePage(in)
+	return r, e.m.Score(e.PageStats(r.Summary))
+}
+
+// PageStats are the statistics of one page's page-level checks (a page is
+// one unit: PagesTotal 1): what a site's statistics are the sums of, and
+// what the bootstrap of a site's score resamples (SiteScoreInterval).
+func (e *Engine) PageStats(s PageSummary) []CheckStat {
 	var stats []CheckStat
 	for _, d := range e.defs {
 		if d.page == nil {
 			continue
 		}
-		n, ok := r.Summary.Counts[d.ID]
+		n, ok := s.Counts[d.ID]
 		if !ok {
 			continue
 		}
-		st := CheckStat{CheckID: d.ID, Category: d.Category, PagesTotal: 1, Findings: n}
+		st := CheckStat{CheckID: d.ID, Category: d.Category, PagesTotal: 1, Findings: n, Words: s.Words}
 		if n > 0 {
 			st.PagesAffected = 1
 		}
 		stats = append(stats, st)
 	}
-	return r, e.m.Score(stats)
+	return stats
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -388,9 +473,48 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func hostOf(u string) string {
+	if h, ok := plainHost(u); ok {
+		return strings.TrimPrefix(lowerASCII(h), "www.")
+	}
 	x, err := url.Parse(u)
 	if err != nil {
 		return ""
 	}
 	return strings.TrimPrefix(strings.ToLower(x.Hostname()), "www.")
+}
+
+// plainHost reads the host of a plain absolute URL ("https://x.gov.uk:8080/a")
+// without parsing it; ok is false when the URL is anything less plain
+// (no scheme, user info, an IPv6 host, escapes, odd characters), which
+// url.Parse then reads.
+func plainHost(u string) (string, bool) {
+	i := strings.Index(u, "://")
+	if i <= 0 {
+		return "", false
+	}
+	for k := 0; k < i; k++ {
+		c := u[k]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || k > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return "", false
+		}
+	}
+	rest := u[i+3:]
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	for k := 0; k < len(rest); k++ {
+		c := rest[k]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+			if c == ':' && k > 0 {
+				for _, d := range []byte(rest[k+1:]) {
+					if d < '0' || d > '9' {
+						return "", false
+					}
+				}
+				return rest[:k], true
+			}
+			return "", false
+		}
+	}
+	return rest, true
 }

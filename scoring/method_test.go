@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -55,6 +56,12 @@ func TestMethodValue(t *testing.T) {
 			t.Errorf("weight for unknown check %s", id)
 		}
 	}
+	// advisory checks are known, say why, and weigh nothing
+	checkAdvisoryWeightless(t, m)
+	m.Advisory["lgd-ampersand"] = "x"
+	if _, ok := CurrentMethod().Advisory["lgd-ampersand"]; ok {
+		t.Error("CurrentMethod shares its Advisory map between calls")
+	}
 }
 
 func scoreOf(ss []Score, cat, id string) (float64, bool) {
@@ -69,6 +76,7 @@ func scoreOf(ss []Score, cat, id string) (float64, bool) {
 func TestScoreFromStats(t *testing.T) {
 	m := CurrentMethod()
 	m.CheckBounds = nil
+	m.CategoryFloor = nil // the plain weighted means (floors: TestMeasuresAndFloors)
 	m.CheckWeights = map[string]float64{"b": 3}
 	m.CategoryWeights = map[string]float64{CatContent: 1, CatTechnical: 3}
 	stats := []CheckStat{
@@ -105,5 +113,61 @@ func TestScoreFromStats(t *testing.T) {
 	}
 	if len(m.Score(nil)) != 0 {
 		t.Error("scores from no stats")
+	}
+}
+
+// Method 2026.2: how each kind of check is scored, the category floor, and
+// statistics that cannot be scored under it.
+func TestMeasuresAndFloors(t *testing.T) {
+	m := CurrentMethod()
+	for _, c := range Catalog() {
+		if m.Measures[c.ID] == "" || m.Measures[c.ID] != c.Measure {
+			t.Errorf("%s: measure %q, catalogue says %q", c.ID, m.Measures[c.ID], c.Measure)
+		}
+	}
+	score := func(st CheckStat) float64 {
+		t.Helper()
+		v, ok := m.CheckScore(st)
+		if !ok {
+			t.Fatalf("%+v not scored", st)
+		}
+		return v
+	}
+	// a pass/fail check judged once that fails scores 0, not 40
+	if v := score(CheckStat{CheckID: "stmt-present", Category: CatStatement, PagesTotal: 1, PagesAffected: 1, Findings: 1}); v != 0 {
+		t.Errorf("failed stmt-present scores %v, want 0", v)
+	}
+	if v := score(CheckStat{CheckID: "lgd-title-length", Category: CatContent, PagesTotal: 1, PagesAffected: 1, Findings: 1, Words: 500}); v != 0 {
+		t.Errorf("failed title scores %v, want 0", v)
+	}
+	// text checks count per 100 words read: the same findings weigh less on a longer page
+	short := score(CheckStat{CheckID: "lgd-ampersand", Category: CatContent, PagesTotal: 1, PagesAffected: 1, Findings: 2, Words: 200})
+	long := score(CheckStat{CheckID: "lgd-ampersand", Category: CatContent, PagesTotal: 1, PagesAffected: 1, Findings: 2, Words: 800})
+	if short != 0 || long != 75 {
+		t.Errorf("2 ampersands in 200 words score %v (want 0), in 800 words %v (want 75)", short, long)
+	}
+	// a statistic stored without words cannot be scored per 100 words
+	old := CheckStat{CheckID: "lgd-ampersand", Category: CatContent, PagesTotal: 10, PagesAffected: 2, Findings: 3}
+	if _, ok := m.CheckScore(old); ok || !strings.Contains(m.Unscorable(old), "no words read") {
+		t.Errorf("a statistic without words was scored (%q)", m.Unscorable(old))
+	}
+	if m.Unscorable(CheckStat{CheckID: "a11y-image-alt", PagesTotal: 3}) != "" {
+		t.Error("a per-page check needs no words")
+	}
+	for _, s := range m.Score([]CheckStat{old}) {
+		if s.CheckID == "lgd-ampersand" || s.Category == CatContent {
+			t.Errorf("unscorable statistic mixed into the scores: %+v", s)
+		}
+	}
+	// the content floor stretches the weighted mean onto the scale
+	floor := m.CategoryFloor[CatContent]
+	ss := m.Score([]CheckStat{{CheckID: "lgd-title-length", Category: CatContent, PagesTotal: 2, PagesAffected: 1, Words: 800}})
+	mean := 50.0 // one of two pages fails its title
+	want := math.Round(100*(mean-floor)/(100-floor)*10) / 10
+	if want < 0 {
+		want = 0
+	}
+	if v, _ := scoreOf(ss, CatContent, ""); v != want {
+		t.Errorf("content category %v, want %v (mean %v on the floor %v)", v, want, mean, floor)
 	}
 }

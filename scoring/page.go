@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // zone bits say where in the page an element sits.
@@ -22,6 +23,11 @@ const (
 	zLangSkip                // inside an element in Welsh or Gaelic
 	zChromeClass             // inside an element whose class or id names navigation, menus or footers
 	zCode                    // inside <code>, <samp> or <kbd>: computer text, not prose
+	zWidget                  // inside a third-party consent, sharing, feedback or reading tool (see widgetOf)
+	zQuote                   // inside <blockquote> or <q>: the source's wording, not the page's
+	zDialog                  // inside a dialog, modal, tooltip or popup box, shown on demand
+	zConsent                 // inside a cookie or consent box (also zChrome)
+	zSmallOnly               // inside a copy of the content shown on small screens only
 )
 
 // maxDepth bounds the DOM depth walked, so hostile input cannot exhaust the
@@ -36,8 +42,20 @@ type textBlock struct {
 	text      string
 	zone      int
 	boldWords int
-	flags     uint16
-	spans     [][2]int // word spans, computed on first use
+	flags     uint32
+	italic    int        // words in i or em
+	spans     [][2]int   // word spans, computed on first use
+	cell      *tableInfo // the table when the block is in one of its cells
+	quotes    *[][2]int  // quoted spans of text, computed on first use
+	nwords    int        // countWords(text) + 1, 0 until first counted (see words)
+}
+
+// words is countWords(b.text), counted once.
+func (b *textBlock) words() int {
+	if b.nwords == 0 {
+		b.nwords = countWords(b.text) + 1
+	}
+	return b.nwords - 1
 }
 
 type linkInfo struct {
@@ -53,6 +71,19 @@ type linkInfo struct {
 	hidden    bool
 	isMailto  bool
 	ariaLabel bool
+	control   bool   // a script control (role tab/button, aria-expanded, aria-controls)
+	widget    string // the third-party tool it belongs to, if any
+	blockAt   int    // index in page.blocks of the block holding it (when it is that block's)
+	blockNode *html.Node
+	nwords    int // countWords(text) + 1, 0 until first counted (see words)
+}
+
+// words is countWords(l.text), counted once.
+func (l *linkInfo) words() int {
+	if l.nwords == 0 {
+		l.nwords = countWords(l.text) + 1
+	}
+	return l.nwords - 1
 }
 
 type elemInfo struct {
@@ -61,7 +92,10 @@ type elemInfo struct {
 	text   string
 	zone   int
 	hidden bool
-	level  int // heading level
+	level  int        // heading level
+	cls    classFlags // what its class says (icon, dialog...)
+	linked bool       // styled text: all of it is link text
+	at     int        // links before it in the page (tabindex: where it sits in the order)
 }
 
 type tableInfo struct {
@@ -72,6 +106,15 @@ type tableInfo struct {
 	headers   int
 	presented bool
 	hidden    bool
+	zone      int
+	// what the first row and first column look like: a visual header is
+	// a row (or column) whose every non-empty cell is bold or in thead
+	firstRow, firstRowBold int
+	firstCol, firstColBold int
+	cells, linkCells       int // non-empty cells; cells that hold only links
+	controls               bool
+	nested                 bool // holds another table (a layout grid)
+	dataClass              bool // its class calls it a data table ("datatable", "data-table")
 }
 
 // page is everything the checks need, gathered in one walk of the DOM.
@@ -84,9 +127,13 @@ type page struct {
 	hasTitle  bool
 	htmlLang  string
 	metaDesc  string
+	siteName  string          // og:site_name or application-name, when the page gives one
+	abbrTitle map[string]bool // text of abbr elements that give their words in a title
+	tparts    *titleParts
 	hasDesc   bool
 	viewport  string
 	hasVP     bool
+	viewports int // viewport meta tags seen (the last one applies)
 	refresh   string
 	hasMain   bool // <main> or role=main present
 	mainMode  int  // zone bit used to pick main content, 0 = body minus chrome
@@ -95,9 +142,10 @@ type page struct {
 	headings  []elemInfo
 	imgs      []elemInfo // img, area, input[type=image] lacking an accessible name
 	imgTotal  int
-	buttons   []elemInfo // without an accessible name
-	controls  []elemInfo // form controls without a label
-	ids       map[string][]*html.Node
+	buttons   []elemInfo              // without an accessible name
+	controls  []elemInfo              // form controls without a label
+	ids       map[string]*html.Node   // the first element with each id
+	dupIDs    map[string][]*html.Node // all the elements of each id used more than once
 	labelFor  map[string]bool
 	ariaRefs  map[string]bool
 	tabindex  []elemInfo
@@ -108,6 +156,13 @@ type page struct {
 	langSeen  string     // first skipped language
 	h1Text    string
 	selCache  map[*html.Node]string
+	linkWords map[*html.Node]int // words of link text per block node (see linkWordsIn)
+	bullets   []bulletRef        // the bullets of the main content (see bulletBlocks), nil until first used
+	sents     *[]sentence        // the sentences of the main content (see sentencesOf), nil until first used
+	prose     []bool             // the links in prose (see proseLinks), nil until first used
+	origin    string             // scheme and host of base, for resolvePlain
+	errHead   *string            // what errorHeading found, nil until asked
+	refs      map[string]string  // what refers to each id (see idRefs), nil until asked
 	// main content, derived once
 	mainBlocks []textBlock
 	mainText   string
@@ -120,25 +175,71 @@ type page struct {
 // frame accumulates the text of an element of interest while walking.
 type frame struct {
 	node *html.Node
-	sb   strings.Builder
-	alt  strings.Builder
+	sb   bytes.Buffer
+	alt  bytes.Buffer
+}
+
+// newFrame returns a frame for n, reusing one the walker is done with.
+func (w *walker) newFrame(n *html.Node) *frame {
+	if k := len(w.freeFrames); k > 0 {
+		f := w.freeFrames[k-1]
+		w.freeFrames = w.freeFrames[:k-1]
+		f.node = n
+		f.sb.Reset()
+		f.alt.Reset()
+		return f
+	}
+	return &frame{node: n}
 }
 
 type walker struct {
-	p         *page
-	frames    []*frame
-	buf       bytes.Buffer // reused between blocks (Reset keeps its capacity)
-	bufBold   int
-	blockNode *html.Node
-	blockTag  string
-	blockZone int
-	bold      int
-	labelDep  int
-	tables    []*tableInfo
-	linkIdx   []int // open link indices into p.links
-	headIdx   []int
-	btnOpen   []elemInfo
-	btnFrames []*frame
+	p          *page
+	frames     []*frame
+	freeFrames []*frame     // frames done with, for newFrame
+	buf        bytes.Buffer // reused between blocks (Reset keeps its capacity)
+	bufBold    int
+	bufItalic  int
+	italic     int
+	blockNode  *html.Node
+	blockTag   string
+	blockZone  int
+	blockCell  *tableInfo
+	flushes    int // blocks flushed so far (tells whether a bold run stayed in one block)
+	brAt       int // buffer length after the last <br>, -1 when none in this block
+	widgets    []string
+	cells      []*tableInfo
+	chromeIn   []*html.Node // navigation boxes open inside the main content
+	h1Nav      *html.Node   // the one holding the first main heading, if any
+	notChrome  *html.Node   // read this box as content (see parsePage)
+	bold       int
+	labelDep   int
+	tables     []*tableInfo
+	linkIdx    []int // open link indices into p.links
+	headIdx    []int
+	btnOpen    []elemInfo
+	btnFrames  []*frame
+	lastClass  string    // the class attribute classOf read last
+	lastInfo   classInfo // and what it says
+	haveClass  bool
+}
+
+// classInfo is what a class attribute says: its flags, the tool it names
+// (widgetOf) and its chrome kind (chromeKind).
+type classInfo struct {
+	flags  classFlags
+	widget string
+	chrome int
+}
+
+// classOf reads a class attribute (the last one is kept: a box's class is
+// asked twice).
+func (w *walker) classOf(class string) classInfo {
+	if w.lastClass == class && w.haveClass {
+		return w.lastInfo
+	}
+	f, widget, chrome := classInfoOf(lowerASCII(class))
+	w.lastClass, w.lastInfo, w.haveClass = class, classInfo{flags: f, widget: widget, chrome: chrome}, true
+	return w.lastInfo
 }
 
 func attr(n *html.Node, key string) (string, bool) {
@@ -166,76 +267,105 @@ var blockTags = map[string]bool{
 	"hr": true, "br": false, "option": true, "button": true, "tbody": true, "thead": true,
 }
 
+// blockAtoms and skipAtoms are blockTags and skipTags by atom (a cheaper
+// look-up for the elements the parser knows).
+var blockAtoms, skipAtoms = atomSet(blockTags), atomSet(skipTags)
+
+func atomSet(tags map[string]bool) map[atom.Atom]bool {
+	out := map[atom.Atom]bool{}
+	for t, v := range tags {
+		if a := atom.Lookup([]byte(t)); a != 0 {
+			out[a] = v
+		}
+	}
+	return out
+}
+
 var skipTags = map[string]bool{
 	"script": true, "style": true, "noscript": true, "template": true,
 	"select": true, "textarea": true, "iframe": true, "object": true, "svg": true,
 	"canvas": true, "video": true, "audio": true, "math": true,
 }
 
-// classifyChrome says from an element's id and class whether it is a cookie
-// banner (2), probably navigation, menus or a footer (1), or neither (0).
-func classifyChrome(id, class string) int {
-	a, b := chromeKind(lowerASCII(id)), chromeKind(lowerASCII(class))
-	return max(a, b)
-}
-
 // chromeKind classifies one lower-cased id or class attribute: 2 when it
 // names a cookie banner (cookie, consent, gdpr), 1 for navigation, menus,
-// breadcrumbs, footers and the like (or a "header", "site-header" or
+// breadcrumbs, browse panels, footers and the like (or a "header", "site-header" or
 // "sidebar" token), else 0. One pass, dispatching on each byte.
 func chromeKind(s string) int {
 	kind, tokens := 0, false
 	for i := 0; i < len(s); i++ {
 		rest := s[i:]
-		switch s[i] {
+		switch lowerByte(s[i]) {
 		case 'c':
-			if strings.HasPrefix(rest, "cookie") || strings.HasPrefix(rest, "consent") {
+			if hasPrefixFold(rest, "cookie") || hasPrefixFold(rest, "consent") {
 				return 2
 			}
 		case 'g':
-			if strings.HasPrefix(rest, "gdpr") {
+			if hasPrefixFold(rest, "gdpr") {
 				return 2
 			}
 		case 'n':
-			if strings.HasPrefix(rest, "nav") {
+			if hasPrefixFold(rest, "nav") {
 				kind = 1
 			}
 		case 'm':
-			if strings.HasPrefix(rest, "menu") || strings.HasPrefix(rest, "masthead") {
+			if hasPrefixFold(rest, "menu") || hasPrefixFold(rest, "masthead") {
 				kind = 1
 			}
 		case 'b':
-			if strings.HasPrefix(rest, "breadcrumb") {
+			if hasPrefixFold(rest, "breadcrumb") || hasPrefixFold(rest, "browse") {
 				kind = 1
 			}
 		case 'f':
-			if strings.HasPrefix(rest, "footer") {
+			if hasPrefixFold(rest, "footer") {
 				kind = 1
 			}
 		case 'a':
-			if strings.HasPrefix(rest, "accesskey") {
+			if hasPrefixFold(rest, "accesskey") {
 				kind = 1
 			}
 		case 's':
-			if strings.HasPrefix(rest, "skiplink") || strings.HasPrefix(rest, "skip-link") {
+			if hasPrefixFold(rest, "skiplink") || hasPrefixFold(rest, "skip-link") {
 				kind = 1
-			} else if strings.HasPrefix(rest, "sidebar") {
+			} else if hasPrefixFold(rest, "sidebar") {
 				tokens = true
 			}
 		case 'h':
-			if strings.HasPrefix(rest, "header") {
+			if hasPrefixFold(rest, "header") {
 				tokens = true
 			}
 		}
 	}
 	if kind == 0 && tokens {
 		for f := range strings.FieldsSeq(s) {
-			if f == "header" || f == "site-header" || f == "sidebar" {
+			if strings.EqualFold(f, "header") || strings.EqualFold(f, "site-header") || strings.EqualFold(f, "sidebar") {
 				return 1
 			}
 		}
 	}
 	return kind
+}
+
+// lowerByte lower-cases an ASCII letter.
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixFold reports whether s starts with the lower-case ASCII prefix,
+// in any case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for k := 0; k < len(prefix); k++ {
+		if lowerByte(s[k]) != prefix[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // lowerASCII lower-cases s, allocating only when s has an upper-case ASCII
@@ -256,7 +386,7 @@ func langSkipped(l string) bool {
 }
 
 func newPage(in PageInput) *page {
-	p := &page{in: in, ids: map[string][]*html.Node{}, labelFor: map[string]bool{}, ariaRefs: map[string]bool{}, selCache: map[*html.Node]string{}}
+	p := &page{in: in, ids: map[string]*html.Node{}, labelFor: map[string]bool{}, ariaRefs: map[string]bool{}, selCache: map[*html.Node]string{}}
 	// Size the link list once: "<a" over-counts a little (<abbr>, <area>...),
 	// which costs less than growing the slice link by link.
 	if n := bytes.Count(in.Body, []byte("<a")); n > 0 {
@@ -281,24 +411,47 @@ func parsePage(in PageInput) *page {
 		doc = goquery.NewDocumentFromNode(&html.Node{Type: html.DocumentNode})
 	}
 	p.doc = doc
-	w := &walker{p: p}
+	w := &walker{p: p, brAt: -1}
+	p.blocks = make([]textBlock, 0, len(in.Body)/512+16) // about one block per 600 bytes of HTML
 	w.walk(doc.Nodes[0], 0, 0, false, false)
 	w.flush()
 	p.finish()
+	if nav := w.h1Nav; nav != nil && p.mainWords < 50 {
+		// The page's main heading sits in a navigation box inside the main
+		// content, and almost nothing else is left: broken markup (a nav
+		// never closed) has swallowed the content. Read it again with that
+		// box as content.
+		q := newPage(in)
+		q.doc = doc
+		w = &walker{p: q, brAt: -1, notChrome: nav}
+		w.walk(doc.Nodes[0], 0, 0, false, false)
+		w.flush()
+		q.finish()
+		if q.mainWords > p.mainWords {
+			return q
+		}
+	}
 	return p
 }
 
 func (w *walker) flush() {
+	w.brAt = -1
 	if w.buf.Len() == 0 {
 		return
 	}
 	t := collapseText(w.buf.Bytes())
 	if t != "" && w.blockZone&zLangSkip == 0 {
 		tag := w.blockTag
-		w.p.blocks = append(w.p.blocks, textBlock{node: w.blockNode, tag: tag, text: t, zone: w.blockZone, boldWords: w.bufBold})
+		zone := w.blockZone
+		if w.bufItalic >= 20 && 10*w.bufItalic >= 9*countWords(t) {
+			zone |= zQuote // a paragraph set wholly in italics is a quotation, by convention
+		}
+		w.p.blocks = append(w.p.blocks, textBlock{node: w.blockNode, tag: tag, text: t, zone: zone, boldWords: w.bufBold, italic: w.bufItalic, cell: w.blockCell})
 	}
+	w.flushes++
 	w.buf.Reset()
 	w.bufBold = 0
+	w.bufItalic = 0
 }
 
 func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
@@ -318,8 +471,14 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			w.p.langWords += countWords(t)
 		} else {
 			w.buf.WriteString(t)
-			if w.bold > 0 {
-				w.bufBold += countWords(t)
+			if w.bold > 0 || w.italic > 0 {
+				k := countWords(t)
+				if w.bold > 0 {
+					w.bufBold += k
+				}
+				if w.italic > 0 {
+					w.bufItalic += k
+				}
 			}
 		}
 		for _, f := range w.frames {
@@ -354,7 +513,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	}
 	// one pass over the attributes
 	var id, class, lang, role string
-	hasLang, hid := false, false
+	hasLang, hid, modal, ctrl := false, false, false, false
 	for _, a := range n.Attr {
 		if a.Namespace != "" {
 			continue
@@ -377,14 +536,48 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 				st := strings.ToLower(strings.ReplaceAll(a.Val, " ", ""))
 				hid = hid || strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")
 			}
+		case "aria-modal":
+			modal = strings.EqualFold(strings.TrimSpace(a.Val), "true")
+		case "aria-expanded":
+			ctrl = true
 		case "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns":
 			for _, r := range strings.Fields(a.Val) {
 				p.ariaRefs[r] = true
 			}
+			if a.Key == "aria-controls" {
+				ctrl = true
+			}
+		}
+	}
+	var cls classFlags
+	widget := ""
+	if tag != "body" && tag != "html" && (id != "" || class != "") {
+		ci := w.classOf(class)
+		cls = ci.flags
+		if zone&zWidget == 0 {
+			if id != "" {
+				widget = widgetToken(id)
+			}
+			if widget == "" {
+				widget = ci.widget
+			}
+		}
+		if cls&cHidden != 0 {
+			hid = true
 		}
 	}
 	if id != "" {
-		p.ids[id] = append(p.ids[id], n)
+		if first, ok := p.ids[id]; !ok {
+			p.ids[id] = n
+		} else {
+			if p.dupIDs == nil {
+				p.dupIDs = map[string][]*html.Node{}
+			}
+			if p.dupIDs[id] == nil {
+				p.dupIDs[id] = []*html.Node{first}
+			}
+			p.dupIDs[id] = append(p.dupIDs[id], n)
+		}
 	}
 	if !hidden && (hid || tag == "input" && strings.EqualFold(attrv(n, "type"), "hidden")) {
 		hidden = true
@@ -406,6 +599,24 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	if tag == "code" || tag == "samp" || tag == "kbd" {
 		zone |= zCode
 	}
+	if tag == "blockquote" || tag == "q" {
+		zone |= zQuote
+	}
+	if cls&cSmallOnly != 0 {
+		zone |= zSmallOnly
+	}
+	if role == "dialog" || role == "alertdialog" || role == "tooltip" || modal || tag == "dialog" || cls&cDialog != 0 {
+		zone |= zDialog
+	}
+	// what to undo when leaving n (instead of defers, which a function
+	// with this many returns would not open-code)
+	var popWidget, popChrome, decLabel, decItalic, popTable bool
+	if widget != "" {
+		zone |= zWidget | zChrome
+		w.widgets = append(w.widgets, widget)
+		popWidget = true
+	}
+	inMainZone := zone&(zMain|zRoleMain|zArticle) != 0
 	switch {
 	case tag == "main" || role == "main":
 		if tag == "main" {
@@ -413,13 +624,26 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		} else {
 			zone |= zRoleMain
 		}
+		// the main landmark is the main content, wherever broken markup
+		// (an unclosed header) has put it
+		zone &^= zChrome | zChromeClass
 		if !hidden {
 			p.hasMain = true
 		}
 	case tag == "article":
 		zone |= zArticle
+	case (tag == "header" || role == "banner") && inMainZone:
+		// a header inside main or an article heads that content (it is not
+		// the page's banner, and often holds the h1)
 	case tag == "header" || tag == "nav" || tag == "aside" || role == "navigation" || role == "banner" || role == "search" || role == "complementary":
+		if n == w.notChrome {
+			break
+		}
 		zone |= zChrome
+		if inMainZone && tag != "header" && role != "banner" {
+			w.chromeIn = append(w.chromeIn, n)
+			popChrome = true
+		}
 	case tag == "footer" || role == "contentinfo":
 		zone |= zChrome | zFooter
 	}
@@ -433,11 +657,21 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		}
 	}
 	if tag != "body" && tag != "html" && (id != "" || class != "") {
-		switch classifyChrome(id, class) {
+		switch max(chromeKind(id), w.classOf(class).chrome) {
 		case 2:
-			zone |= zChrome
+			// a cookie or consent box, unless the class is on a wrapper of
+			// the page ("with-cookiebanner"): that must never hide the page
+			if zone&zChrome != 0 || bannerSized(n) {
+				zone |= zChrome | zConsent
+			}
 		case 1:
 			zone |= zChromeClass
+			// navigation inside the main content (an in-page menu, a pager,
+			// breadcrumbs) is not prose either, unless the class is on a
+			// wrapper of the content itself
+			if inMainZone && zone&zChrome == 0 && navClass(id, class) && bannerSized(n) {
+				zone |= zChrome
+			}
 		}
 	}
 
@@ -447,6 +681,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			p.hasTitle = true
 			p.title = collapse(textOf(n))
 		}
+		w.unwind(popWidget, popChrome)
 		return
 	case "meta":
 		name := strings.ToLower(attrv(n, "name"))
@@ -454,15 +689,20 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		case name == "description" && !p.hasDesc:
 			p.hasDesc = true
 			p.metaDesc = collapse(attrv(n, "content"))
-		case name == "viewport" && !p.hasVP:
+		case (name == "application-name" || strings.EqualFold(attrv(n, "property"), "og:site_name")) && p.siteName == "":
+			p.siteName = collapse(attrv(n, "content"))
+		case name == "viewport":
+			// browsers apply the last viewport tag
 			p.hasVP = true
 			p.viewport = attrv(n, "content")
+			p.viewports++
 		case strings.EqualFold(attrv(n, "http-equiv"), "refresh") && p.refresh == "":
 			p.refresh = strings.TrimSpace(attrv(n, "content"))
 			if p.refresh == "" {
 				p.refresh = "0"
 			}
 		}
+		w.unwind(popWidget, popChrome)
 		return
 	case "link":
 		rel := strings.ToLower(attrv(n, "rel"))
@@ -471,6 +711,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 				p.resources = append(p.resources, h)
 			}
 		}
+		w.unwind(popWidget, popChrome)
 		return
 	case "script", "iframe", "embed", "source", "track", "audio", "video":
 		if s := attrv(n, "src"); s != "" {
@@ -481,42 +722,63 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			p.resources = append(p.resources, s)
 		}
 	}
-	if skipTags[tag] {
+	if n.DataAtom != 0 && skipAtoms[n.DataAtom] || n.DataAtom == 0 && skipTags[tag] {
 		if tag == "select" || tag == "textarea" {
 			w.control(n, zone, hidden)
 		}
+		w.unwind(popWidget, popChrome)
 		return
 	}
 
-	isBlock := blockTags[tag]
+	isCell := (tag == "td" || tag == "th") && len(w.tables) > 0
+	if isCell {
+		w.cells = append(w.cells, w.tables[len(w.tables)-1])
+	}
+	isBlock := n.DataAtom != 0 && blockAtoms[n.DataAtom] || n.DataAtom == 0 && blockTags[tag]
 	var prevNode *html.Node
 	var prevTag string
 	var prevZone int
+	var prevCell *tableInfo
 	if isBlock {
 		w.flush()
-		prevNode, prevTag, prevZone = w.blockNode, w.blockTag, w.blockZone
-		w.blockNode, w.blockTag, w.blockZone = n, tag, zone
+		prevNode, prevTag, prevZone, prevCell = w.blockNode, w.blockTag, w.blockZone, w.blockCell
+		w.blockNode, w.blockTag, w.blockZone, w.blockCell = n, tag, zone, nil
+		if k := len(w.cells); k > 0 {
+			w.blockCell = w.cells[k-1]
+		}
 	}
 	if tag == "br" {
-		w.buf.WriteString("\n")
+		// two line breaks in a row end a paragraph, as the reader sees it
+		if w.brAt >= 0 && spaceOnly(w.buf.Bytes()[w.brAt:]) {
+			w.flush()
+		} else {
+			w.buf.WriteString("\n")
+			w.brAt = w.buf.Len()
+		}
 	}
 
 	var fr *frame
 	linkPos, headPos := -1, -1
-	isButton := false
+	isButton, isBold := false, false
+	boldLen, boldFlushes, boldWords, cellCol := 0, 0, 0, 0
 	switch tag {
 	case "a":
 		if h, ok := attr(n, "href"); ok {
-			fr = &frame{node: n}
-			p.links = append(p.links, linkInfo{node: n, href: h, target: attrv(n, "target"), zone: zone, hidden: hidden})
+			fr = w.newFrame(n)
+			wd := ""
+			if k := len(w.widgets); k > 0 {
+				wd = w.widgets[k-1]
+			}
+			p.links = append(p.links, linkInfo{node: n, href: h, target: attrv(n, "target"), zone: zone, hidden: hidden,
+				control: ctrl || role == "tab" || role == "button" || role == "menuitem", widget: wd, blockAt: len(p.blocks), blockNode: w.blockNode})
 			linkPos = len(p.links) - 1
 		}
 	case "h1", "h2", "h3", "h4", "h5", "h6":
-		fr = &frame{node: n}
-		p.headings = append(p.headings, elemInfo{node: n, tag: tag, zone: zone, hidden: hidden, level: int(tag[1] - '0')})
+		fr = w.newFrame(n)
+		p.headings = append(p.headings, elemInfo{node: n, tag: tag, zone: zone, hidden: hidden, level: int(tag[1] - '0'), cls: cls})
 		headPos = len(p.headings) - 1
 	case "button":
-		fr = &frame{node: n}
+		fr = w.newFrame(n)
 		isButton = true
 	case "img":
 		p.imgTotal++
@@ -538,6 +800,13 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		}
 	case "input":
 		typ := strings.ToLower(strings.TrimSpace(attrv(n, "type")))
+		if typ != "hidden" && !hidden {
+			// a control inside a heading or link gives it a name, as
+			// accessible-name computation does
+			for _, f := range w.frames {
+				f.alt.WriteString(" " + attrv(n, "aria-label") + " " + attrv(n, "value") + " " + attrv(n, "placeholder") + " " + attrv(n, "alt"))
+			}
+		}
 		switch typ {
 		case "image":
 			if strings.TrimSpace(attrv(n, "alt")) == "" && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" && !hidden {
@@ -559,27 +828,46 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		default:
 			w.control(n, zone, hidden)
 		}
+	case "abbr", "acronym":
+		if strings.TrimSpace(attrv(n, "title")) != "" {
+			if p.abbrTitle == nil {
+				p.abbrTitle = map[string]bool{}
+			}
+			p.abbrTitle[strings.TrimSuffix(collapse(textOf(n)), "s")] = true
+		}
 	case "label":
 		if f := attrv(n, "for"); f != "" {
 			p.labelFor[f] = true
 		}
 		w.labelDep++
-		defer func() { w.labelDep-- }()
+		decLabel = true
 	case "b", "strong":
+		if cls&cBadge != 0 {
+			break // a tag or badge: a styled label, not bold text
+		}
 		w.bold++
-		defer func() { w.bold-- }()
+		isBold = true
+		boldLen, boldFlushes, boldWords = w.buf.Len(), w.flushes, w.bufBold
 	case "i", "em", "u":
+		if tag != "u" {
+			w.italic++
+			decItalic = true
+		}
 		if !hidden {
-			t := collapse(textOf(n))
+			t, linked := styledText(n, inLink)
 			if t != "" && zone&zLangSkip == 0 {
-				p.styled = append(p.styled, elemInfo{node: n, tag: tag, text: t, zone: zone})
+				p.styled = append(p.styled, elemInfo{node: n, tag: tag, text: t, zone: zone, cls: cls, linked: linked})
 			}
 		}
 	case "table":
-		t := &tableInfo{node: n, presented: role == "presentation" || role == "none", hidden: hidden}
+		t := &tableInfo{node: n, presented: role == "presentation" || role == "none", hidden: hidden, zone: zone,
+			dataClass: class != "" && strings.Contains(lowerASCII(class), "data")}
+		if k := len(w.tables); k > 0 {
+			w.tables[k-1].nested = true
+		}
 		p.tables = append(p.tables, t)
 		w.tables = append(w.tables, t)
-		defer func() { w.tables = w.tables[:len(w.tables)-1] }()
+		popTable = true
 	case "tr":
 		if k := len(w.tables); k > 0 {
 			t := w.tables[k-1]
@@ -590,6 +878,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		if k := len(w.tables); k > 0 {
 			t := w.tables[k-1]
 			t.cellsRow++
+			cellCol = t.cellsRow
 			if t.cellsRow > t.maxCells {
 				t.maxCells = t.cellsRow
 			}
@@ -604,12 +893,12 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		}
 	}
 	if role == "button" && tag != "button" && tag != "input" && fr == nil {
-		fr = &frame{node: n}
+		fr = w.newFrame(n)
 		isButton = true
 	}
 	if tv, ok := attr(n, "tabindex"); ok {
 		if v, err := strconv.Atoi(strings.TrimSpace(tv)); err == nil && v > 0 {
-			p.tabindex = append(p.tabindex, elemInfo{node: n, tag: tag, zone: zone, level: v})
+			p.tabindex = append(p.tabindex, elemInfo{node: n, tag: tag, zone: zone, level: v, at: len(p.links), hidden: hidden})
 		}
 	}
 
@@ -619,10 +908,25 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c, depth+1, zone, hidden, inLink || tag == "a")
 	}
+	if isBold {
+		w.bold--
+		// a short bold label ("File type:", "Telephone:") names the value
+		// after it: it is not emphasis
+		if w.flushes == boldFlushes && w.buf.Len() >= boldLen {
+			if run := w.buf.Bytes()[boldLen:]; boldLabel(run) {
+				w.bufBold = boldWords
+			}
+		}
+	}
+	if isCell {
+		w.cells = w.cells[:len(w.cells)-1]
+		w.cellDone(n, cellCol)
+	}
 	if fr != nil {
 		w.frames = w.frames[:len(w.frames)-1]
-		text := collapse(fr.sb.String())
-		alt := collapse(fr.alt.String())
+		text := collapseText(fr.sb.Bytes())
+		alt := collapseText(fr.alt.Bytes())
+		w.freeFrames = append(w.freeFrames, fr)
 		switch {
 		case linkPos >= 0:
 			l := &p.links[linkPos]
@@ -641,6 +945,9 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			}
 			if tag == "h1" && p.h1Text == "" && !hidden {
 				p.h1Text = text
+				if k := len(w.chromeIn); k > 0 {
+					w.h1Nav = w.chromeIn[0]
+				}
 			}
 		case isButton:
 			if !hidden && text == "" && alt == "" && !hasAriaName(n) && strings.TrimSpace(attrv(n, "title")) == "" {
@@ -650,7 +957,28 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	}
 	if isBlock {
 		w.flush()
-		w.blockNode, w.blockTag, w.blockZone = prevNode, prevTag, prevZone
+		w.blockNode, w.blockTag, w.blockZone, w.blockCell = prevNode, prevTag, prevZone, prevCell
+	}
+	if decLabel {
+		w.labelDep--
+	}
+	if decItalic {
+		w.italic--
+	}
+	if popTable {
+		w.tables = w.tables[:len(w.tables)-1]
+	}
+	w.unwind(popWidget, popChrome)
+}
+
+// unwind undoes what walk pushed for an element: its widget and its
+// navigation box inside the main content.
+func (w *walker) unwind(popWidget, popChrome bool) {
+	if popChrome {
+		w.chromeIn = w.chromeIn[:len(w.chromeIn)-1]
+	}
+	if popWidget {
+		w.widgets = w.widgets[:len(w.widgets)-1]
 	}
 }
 
@@ -685,8 +1013,9 @@ func (p *page) finish() {
 		kept = append(kept, c)
 	}
 	p.controls = kept
-	// Pages repeat hrefs ("/", "#main", the same menu twice): resolve each once.
-	resolved := make(map[string]string, len(p.links))
+	// Pages repeat hrefs ("/", "#main", the same menu twice): resolve each
+	// once (a plain href is resolved without parsing, and needs no memo).
+	var resolved map[string]string
 	for i := range p.links {
 		l := &p.links[i]
 		h := strings.TrimSpace(l.href)
@@ -696,13 +1025,18 @@ func (p *page) finish() {
 		if p.base == nil {
 			continue
 		}
-		abs, ok := resolved[h]
+		abs, ok := p.resolvePlain(h)
 		if !ok {
-			if u, err := p.base.Parse(h); err == nil {
-				u.Fragment = ""
-				abs = u.String()
+			if abs, ok = resolved[h]; !ok {
+				if u, err := p.base.Parse(h); err == nil {
+					u.Fragment = ""
+					abs = u.String()
+				}
+				if resolved == nil {
+					resolved = map[string]string{}
+				}
+				resolved[h] = abs
 			}
-			resolved[h] = abs
 		}
 		l.abs = abs
 	}
@@ -711,13 +1045,14 @@ func (p *page) finish() {
 		p.mainMode = zMain
 	case p.zoneUsed(zRoleMain):
 		p.mainMode = zRoleMain
-	case p.zoneUsed(zArticle):
+	case p.zoneUsed(zArticle) && p.articleHoldsContent():
 		p.mainMode = zArticle
 	}
 	if p.mainMode == 0 {
 		// guess chrome from class names, unless that leaves little text
 		all, kept := 0, 0
-		for _, b := range p.blocks {
+		for bi := range p.blocks {
+			b := &p.blocks[bi]
 			if b.zone&zChrome == 0 {
 				n := len(b.text)
 				all += n
@@ -729,21 +1064,107 @@ func (p *page) finish() {
 		p.useClass = kept*4 >= all
 	}
 	var sb strings.Builder
-	for _, b := range p.blocks {
-		if p.inMain(b.zone) {
+	nMain := 0
+	for bi := range p.blocks {
+		if p.inMain(p.blocks[bi].zone) {
+			nMain++
+		}
+	}
+	p.mainBlocks = make([]textBlock, 0, nMain)
+	for bi := range p.blocks {
+		if p.inMain(p.blocks[bi].zone) {
+			b := p.blocks[bi]
 			b.flags = blockFlags(b.text)
+			n := b.words()
 			p.mainBlocks = append(p.mainBlocks, b)
 			sb.WriteString(b.text)
 			sb.WriteString("\n")
-			p.mainWords += countWords(b.text)
+			p.mainWords += n
 		}
 	}
 	p.mainText = sb.String()
 }
 
+// resolvePlain resolves a plain href without parsing it: an absolute
+// http(s) address, or a path from the site's root ("/a/b?c"), made of
+// characters that url.Parse and URL.String leave as they are, with no dot
+// segments; the fragment is dropped. ok is false for anything else, which
+// url.Parse then resolves (TestResolvePlainAgreesWithParse).
+func (p *page) resolvePlain(h string) (string, bool) {
+	var prefix, rest string
+	switch {
+	case strings.HasPrefix(h, "https://") || strings.HasPrefix(h, "http://"):
+		k := strings.Index(h, "://") + 3
+		end := strings.IndexAny(h[k:], "/?#")
+		if end < 0 {
+			end = len(h) - k
+		}
+		if _, ok := plainHost(h[:k+end]); !ok || strings.IndexByte(h[k:k+end], ':') >= 0 {
+			return "", false
+		}
+		prefix, rest = h[:k+end], h[k+end:]
+	case len(h) > 0 && h[0] == '/' && (len(h) == 1 || h[1] != '/'):
+		if p.origin == "" {
+			if p.base.User != nil || p.base.Opaque != "" || p.base.Host == "" || strings.ContainsAny(p.base.Host, "%[") {
+				return "", false
+			}
+			p.origin = p.base.Scheme + "://" + p.base.Host
+		}
+		prefix, rest = p.origin, h
+	default:
+		return "", false
+	}
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest = rest[:i]
+	}
+	path, query, hasQuery := strings.Cut(rest, "?")
+	if strings.Contains(path, "/.") {
+		return "", false // dot segments are removed when resolving
+	}
+	for k := 0; k < len(path); k++ {
+		c := path[k]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/$&+,;=:@", c) >= 0) {
+			return "", false
+		}
+	}
+	for k := 0; k < len(query); k++ {
+		if c := query[k]; c <= ' ' || c >= 0x7f {
+			return "", false
+		}
+	}
+	if n := len(prefix) + len(path); hasQuery && n+1+len(query) == len(h) || !hasQuery && n == len(h) {
+		if prefix == h[:len(prefix)] {
+			return h, true // nothing dropped or added: the href is its own address
+		}
+	}
+	if hasQuery {
+		return prefix + path + "?" + query, true
+	}
+	return prefix + path, true
+}
+
+// articleHoldsContent reports whether the article elements hold a third or
+// more of the text outside the page's chrome: some templates wrap their
+// header, search box or breadcrumbs in articles and leave the content out.
+func (p *page) articleHoldsContent() bool {
+	in, all := 0, 0
+	for bi := range p.blocks {
+		b := &p.blocks[bi]
+		if b.zone&zChrome != 0 {
+			continue
+		}
+		all += len(b.text)
+		if b.zone&zArticle != 0 {
+			in += len(b.text)
+		}
+	}
+	return 3*in >= all
+}
+
 func (p *page) zoneUsed(z int) bool {
-	for _, b := range p.blocks {
-		if b.zone&z != 0 {
+	for bi := range p.blocks {
+		b := &p.blocks[bi]
+		if b.zone&z != 0 && b.zone&zChrome == 0 {
 			return true
 		}
 	}
@@ -752,7 +1173,7 @@ func (p *page) zoneUsed(z int) bool {
 
 // inMain reports whether something in zone z belongs to the main content.
 func (p *page) inMain(z int) bool {
-	if z&zChrome != 0 || p.useClass && z&zChromeClass != 0 {
+	if z&(zChrome|zSmallOnly) != 0 || p.useClass && z&zChromeClass != 0 {
 		return false
 	}
 	if p.mainMode == 0 {
@@ -871,32 +1292,64 @@ func firstUncollapsed[T string | []byte](s T) int {
 func countWords(s string) int {
 	n, in := 0, false
 	for i := 0; i < len(s); {
-		var word bool
-		r := rune(s[i])
-		if r < utf8.RuneSelf { // ASCII, inline
-			word = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		c := s[i]
+		if c < utf8.RuneSelf { // ASCII, by table
 			i++
-		} else {
-			var size int
-			r, size = utf8.DecodeRuneInString(s[i:])
-			word = unicode.IsLetter(r) || unicode.IsDigit(r)
-			i += size
+			switch asciiClass[c] {
+			case 1:
+				if !in {
+					n++
+				}
+				in = true
+			case 0:
+				in = false
+			}
+			continue
 		}
-		if word {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if !in {
 				n++
 			}
 			in = true
-		} else if r != '\'' && r != '’' && r != '-' {
+		} else if r != '’' {
 			in = false
 		}
 	}
 	return n
 }
 
+// asciiClass is, per ASCII byte, 1 for a letter or digit, 2 for the
+// apostrophe and hyphen (which join a word), 0 for the rest.
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+			t[c] = 1
+		case c == '\'' || c == '-':
+			t[c] = 2
+		}
+	}
+	return
+}()
+
 // trimSnippet shortens s to about max runes, on a word boundary.
 func trimSnippet(s string, max int) string {
-	s = collapse(s)
+	if k := 4 * (max + 2); len(s) > k {
+		// a long text: its first max+2 runes are all that is read, and a
+		// prefix that still has them after collapsing gives the same cut
+		for k > 0 && !utf8.RuneStart(s[k]) {
+			k--
+		}
+		if pre := collapse(s[:k]); utf8.RuneCountInString(pre) >= max+2 {
+			s = pre
+		} else {
+			s = collapse(s)
+		}
+	} else {
+		s = collapse(s)
+	}
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
@@ -948,7 +1401,7 @@ func (p *page) selector(n *html.Node) string {
 	var parts []string
 	cur := n
 	for d := 0; cur != nil && cur.Type == html.ElementNode && d < maxDepth; d++ {
-		if id := attrv(cur, "id"); id != "" && len(p.ids[id]) == 1 && cssIdent(id) {
+		if id := attrv(cur, "id"); id != "" && p.ids[id] != nil && p.dupIDs[id] == nil && cssIdent(id) {
 			parts = append(parts, "#"+id)
 			break
 		}

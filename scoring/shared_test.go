@@ -35,9 +35,18 @@ func sharedPages(tb testing.TB) []string {
 
 func readPage(tb testing.TB, file string) PageInput {
 	tb.Helper()
-	b, err := os.ReadFile(file)
+	in, err := sharedPageInput(file)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	return in
+}
+
+// sharedPageInput is a shared page as a crawl would hand it to scoring.
+func sharedPageInput(file string) (PageInput, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return PageInput{}, err
 	}
 	rel, _ := filepath.Rel(sharedPagesDir, file)
 	rel = filepath.ToSlash(rel)
@@ -46,7 +55,7 @@ func readPage(tb testing.TB, file string) PageInput {
 	if u == "" {
 		u = "https://" + council + ".example.gov.uk/" + strings.TrimSuffix(filepath.Base(file), ".html")
 	}
-	return PageInput{Council: council, URL: u, FinalURL: u, Depth: 1, Status: 200, IsHTML: true, ContentType: "text/html", Body: b, Bytes: int64(len(b))}
+	return PageInput{Council: council, URL: u, FinalURL: u, Depth: 1, Status: 200, IsHTML: true, ContentType: "text/html", Body: b, Bytes: int64(len(b))}, nil
 }
 
 func globPages() ([]string, error) {

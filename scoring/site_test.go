@@ -134,12 +134,19 @@ func TestSiteChecksFailing(t *testing.T) {
 			t.Errorf("%s judged without facts: %+v", id, s)
 		}
 	}
-	// no statement at all: every statement check fails
+	// no statement at all: one failure (stmt-present); the checks of its
+	// contents do not apply
 	r = buildSite(e, "").Finish(facts)
-	for _, id := range []string{"stmt-present", "stmt-compliance", "stmt-contact", "stmt-enforcement", "stmt-reviewed"} {
-		if s := statOf(t, r, id); s.PagesAffected != 1 {
-			t.Errorf("%s without a statement: %+v", id, s)
+	if s := statOf(t, r, "stmt-present"); s.PagesAffected != 1 || s.PagesTotal != 1 {
+		t.Errorf("stmt-present without a statement: %+v", s)
+	}
+	for _, id := range []string{"stmt-compliance", "stmt-contact", "stmt-enforcement", "stmt-reviewed"} {
+		if s := statOf(t, r, id); s.PagesTotal != 0 {
+			t.Errorf("%s applied without a statement: %+v", id, s)
 		}
+	}
+	if v, ok := scoreOf(r.Scores, CatStatement, ""); !ok || v != 0 {
+		t.Errorf("statement category without a statement: %v (scored %v), want 0 (one failure)", v, ok)
 	}
 	// an empty site: no panic, site checks not applicable
 	r = e.NewSite("E0002", "https://y.gov.uk/").Finish(SiteFacts{})

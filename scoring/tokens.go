@@ -18,16 +18,36 @@ const (
 	fAbbrev
 	fDigitDash // a digit, a dash and a digit ("200-400", "2012–13")
 	fColonTime // a digit, a colon and a digit
+	fQuote     // a quotation mark (" “ ‘)
+	fDash      // a hyphen, an en dash or an em dash
+	fAmPm      // "am" or "pm" (any case) ending a word, right after a digit or a digit and a space ("10am", "5 PM")
+	fClockAmPm // a clock time and, after a space at most, an a or a p ("5.30pm", "10:45 a.m.")
+	fPercent   // %
+	fLink      // "link" in any case
+	fRelated   // "related" in any case
+	fHand      // "hand" in any case
+	fEPrefix   // an e or E before a hyphen or a capital, or "mail": a candidate for lgd-e-prefix
 )
 
-func blockFlags(s string) uint16 {
-	var f uint16
+// blockFlags reads, in one pass, the facts about a block's text that the
+// text rules' prefilters test.
+func blockFlags(s string) uint32 {
+	var f uint32
 	prevUpper := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
+		up := byteKind[c] == bkUpper
+		if up && prevUpper {
+			f |= fUpper2
+		}
+		prevUpper = up
+		switch byteKind[c] {
+		case bkNone:
+		case bkDigit:
 			f |= fDigit
+			if f&fClockAmPm == 0 && clockAmPmAt(s, i) {
+				f |= fClockAmPm
+			}
 			if digitDashAt(s, i+1) {
 				f |= fDigitDash
 			}
@@ -40,11 +60,17 @@ func blockFlags(s string) uint16 {
 					f |= fOrdinal
 				}
 			}
-		case c == '&':
+		case bkAmp:
 			f |= fAmp
-		case c == '@':
+		case bkDash:
+			f |= fDash
+		case bkPercent:
+			f |= fPercent
+		case bkAt:
 			f |= fAt
-		case c == '.':
+		case bkQuote:
+			f |= fQuote
+		case bkDot:
 			// "e.g." or "B.B.C.": letter, dot, letter, dot
 			if i >= 1 && i+2 < len(s) && isASCIILetter(s[i-1]) && isASCIILetter(s[i+1]) && s[i+2] == '.' {
 				f |= fAbbrev
@@ -52,16 +78,93 @@ func blockFlags(s string) uint16 {
 			if i >= 2 && (strings.EqualFold(s[i-2:i], "eg") || strings.EqualFold(s[i-2:i], "ie")) {
 				f |= fAbbrev
 			}
-		case c == 0xC2 && i+1 < len(s) && s[i+1] == 0xA3: // £ in UTF-8
-			f |= fPound
+		case bkC2:
+			if i+1 < len(s) && s[i+1] == 0xA3 { // £ in UTF-8
+				f |= fPound
+			}
+		case bkE2:
+			if i+2 < len(s) && s[i+1] == 0x80 {
+				switch s[i+2] {
+				case 0x9C, 0x98: // “ ‘
+					f |= fQuote
+				case 0x93, 0x94: // – —
+					f |= fDash
+				}
+			}
+		case bkUpper, bkLower:
+			switch c | 0x20 {
+			case 'a', 'p':
+				if i+1 < len(s) && s[i+1]|0x20 == 'm' && (i+2 == len(s) || !isWordByte(s[i+2])) &&
+					(i >= 1 && isDigitByte(s[i-1]) || i >= 2 && isSpaceByte(s[i-1]) && isDigitByte(s[i-2])) {
+					f |= fAmPm
+				}
+			case 'e':
+				if i+1 < len(s) && (s[i+1] == '-' || 'A' <= s[i+1] && s[i+1] <= 'Z') {
+					f |= fEPrefix
+				}
+			case 'm':
+				if strings.HasPrefix(s[i+1:], "ail") {
+					f |= fEPrefix
+				}
+			case 'l':
+				if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "link") {
+					f |= fLink
+				}
+			case 'r':
+				if i+7 <= len(s) && strings.EqualFold(s[i:i+7], "related") {
+					f |= fRelated
+				}
+			case 'h':
+				if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "hand") {
+					f |= fHand
+				}
+			}
 		}
-		up := c >= 'A' && c <= 'Z'
-		if up && prevUpper {
-			f |= fUpper2
-		}
-		prevUpper = up
 	}
 	return f
+}
+
+// byte kinds for blockFlags
+const (
+	bkNone = iota
+	bkDigit
+	bkUpper
+	bkLower
+	bkAmp
+	bkDash
+	bkPercent
+	bkAt
+	bkQuote
+	bkDot
+	bkC2 // first byte of £
+	bkE2 // first byte of “ ‘ – —
+)
+
+var byteKind = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = bkDigit
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = bkUpper
+		t[c+'a'-'A'] = bkLower
+	}
+	t['&'], t['-'], t['%'], t['@'], t['"'], t['.'], t[0xC2], t[0xE2] = bkAmp, bkDash, bkPercent, bkAt, bkQuote, bkDot, bkC2, bkE2
+	return
+}()
+
+func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
+
+// clockAmPmAt reports whether s[i:] is a clock time ("5.30", "10:45") and,
+// after one white space at most, an a or a p.
+func clockAmPmAt(s string, i int) bool {
+	if i+4 >= len(s) || s[i+1] != ':' && s[i+1] != '.' || s[i+2] < '0' || s[i+2] > '5' || !isDigitByte(s[i+3]) {
+		return false
+	}
+	j := i + 4
+	if isSpaceByte(s[j]) {
+		j++
+	}
+	return j < len(s) && (s[j]|0x20 == 'a' || s[j]|0x20 == 'p')
 }
 
 // digitDashAt reports whether s[i:] is an optional space, a dash (-, – or
@@ -130,12 +233,15 @@ func onlySpace(s string) bool { return strings.TrimSpace(s) == "" }
 func (e *Engine) avoidMatches(s string, spans [][2]int) [][]int {
 	var out [][]int
 	for i, sp := range spans {
-		w := strings.ToLower(s[sp[0]:sp[1]])
-		for _, f := range e.avoidIndex[w] {
+		if !e.avoidBits.may(s[sp[0]:sp[1]]) {
+			continue
+		}
+		fs, _ := lowerLookup(e.avoidIndex, s[sp[0]:sp[1]])
+		for _, f := range fs {
 			end := sp[1]
 			ok := true
 			for k := 1; k < len(f); k++ {
-				if i+k >= len(spans) || !onlySpace(s[spans[i+k-1][1]:spans[i+k][0]]) || strings.ToLower(s[spans[i+k][0]:spans[i+k][1]]) != f[k] {
+				if i+k >= len(spans) || !onlySpace(s[spans[i+k-1][1]:spans[i+k][0]]) || !lowerEquals(s[spans[i+k][0]:spans[i+k][1]], f[k]) {
 					ok = false
 					break
 				}
@@ -150,6 +256,96 @@ func (e *Engine) avoidMatches(s string, spans [][2]int) [][]int {
 	return out
 }
 
+// wordBits is a quick filter of a set of lower-case words: by length, first
+// and last letter. may is false only for a word that cannot be in the set.
+type wordBits struct {
+	bits  [16][26]uint32
+	other bool // the set has a word this filter cannot describe
+}
+
+func (b *wordBits) add(w string) {
+	if len(w) >= 16 || len(w) == 0 || w[0] < 'a' || w[0] > 'z' || w[len(w)-1] < 'a' || w[len(w)-1] > 'z' {
+		b.other = true
+		return
+	}
+	b.bits[len(w)][w[0]-'a'] |= 1 << (w[len(w)-1] - 'a')
+}
+
+func (b *wordBits) may(w string) bool {
+	if b.other || len(w) == 0 {
+		return true
+	}
+	for k := 0; k < len(w); k++ {
+		if w[k] >= utf8.RuneSelf {
+			return true // lower-casing may change it: look it up
+		}
+	}
+	if len(w) >= 16 {
+		return false
+	}
+	f, l := lowerByte(w[0]), lowerByte(w[len(w)-1])
+	if f < 'a' || f > 'z' || l < 'a' || l > 'z' {
+		return false
+	}
+	return b.bits[len(w)][f-'a']&(1<<(l-'a')) != 0
+}
+
+// lowerLookup looks w up in m as strings.ToLower(w), without allocating
+// for ASCII words of up to 32 bytes.
+func lowerLookup[V any](m map[string]V, w string) (V, bool) {
+	if len(w) > 32 {
+		v, ok := m[strings.ToLower(w)]
+		return v, ok
+	}
+	var buf [32]byte
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if c >= utf8.RuneSelf {
+			v, ok := m[strings.ToLower(w)]
+			return v, ok
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[k] = c
+	}
+	v, ok := m[string(buf[:len(w)])]
+	return v, ok
+}
+
+// lowerEquals reports whether strings.ToLower(w) == lower.
+func lowerEquals(w, lower string) bool {
+	if len(w) != len(lower) {
+		return strings.ToLower(w) == lower // only non-ASCII lower-casing changes the length
+	}
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(w) == lower
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerSuffix reports whether strings.ToLower(w) ends in the ASCII suffix.
+func lowerSuffix(w, suffix string) bool {
+	if len(w) < len(suffix) {
+		return false
+	}
+	for k := 0; k < len(w); k++ {
+		if w[k] >= utf8.RuneSelf {
+			return strings.HasSuffix(strings.ToLower(w), suffix)
+		}
+	}
+	return strings.EqualFold(w[len(w)-len(suffix):], suffix)
+}
+
 var beForms = map[string]bool{"am": true, "is": true, "are": true, "was": true, "were": true, "be": true, "been": true, "being": true}
 
 var irregularParticiples = map[string]bool{"known": true, "made": true, "taken": true, "given": true, "shown": true, "seen": true, "done": true, "written": true, "held": true, "sent": true, "built": true, "paid": true, "found": true, "kept": true, "told": true, "brought": true, "bought": true, "chosen": true, "drawn": true, "driven": true, "forgotten": true, "hidden": true, "lost": true, "meant": true, "sold": true, "spent": true, "spoken": true, "stolen": true, "thought": true, "understood": true, "won": true, "begun": true, "broken": true, "grown": true, "thrown": true, "laid": true, "led": true, "sought": true, "taught": true, "put": true, "set": true}
@@ -159,18 +355,21 @@ var irregularParticiples = map[string]bool{"known": true, "made": true, "taken":
 func passiveMatches(s string, spans [][2]int) [][]int {
 	var out [][]int
 	for i := 0; i+1 < len(spans); i++ {
-		if !beForms[strings.ToLower(s[spans[i][0]:spans[i][1]])] {
+		if n := spans[i][1] - spans[i][0]; n < 2 || n > 5 {
+			continue // the forms of "be" have 2 to 5 letters
+		}
+		if be, _ := lowerLookup(beForms, s[spans[i][0]:spans[i][1]]); !be {
 			continue
 		}
 		j := i + 1
-		if w := strings.ToLower(s[spans[j][0]:spans[j][1]]); strings.HasSuffix(w, "ly") && j+1 < len(spans) && onlySpace(s[spans[i][1]:spans[j][0]]) {
+		if w := s[spans[j][0]:spans[j][1]]; lowerSuffix(w, "ly") && j+1 < len(spans) && onlySpace(s[spans[i][1]:spans[j][0]]) {
 			j++
 		}
 		if !onlySpace(s[spans[j-1][1]:spans[j][0]]) || !onlySpace(s[spans[i][1]:spans[i+1][0]]) {
 			continue
 		}
-		w := strings.ToLower(s[spans[j][0]:spans[j][1]])
-		if strings.HasSuffix(w, "ed") || irregularParticiples[w] {
+		w := s[spans[j][0]:spans[j][1]]
+		if irr, _ := lowerLookup(irregularParticiples, w); lowerSuffix(w, "ed") || irr {
 			out = append(out, []int{spans[i][0], spans[j][1], spans[j][0], spans[j][1]})
 		}
 	}
@@ -199,12 +398,19 @@ func ePrefixMatches(s string, spans [][2]int) [][]int {
 	return out
 }
 
-// splitSentences calls fn for each sentence of s: text up to . ! or ?
-// (and closing quotes) followed by white space or the end.
-func splitSentences(s string, fn func(string)) {
+// splitSentences calls fn with the span of each sentence of s: text up to
+// . ! or ? (and closing quotes) followed by white space or the end, or up
+// to a bullet (•) run into the text.
+func splitSentences(s string, fn func(start, end int)) {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0xA2 { // •
+			fn(start, i)
+			start = i + 3
+			i += 2
+			continue
+		}
 		if c != '.' && c != '!' && c != '?' {
 			continue
 		}
@@ -216,12 +422,12 @@ func splitSentences(s string, fn func(string)) {
 			i = j - 1
 			continue
 		}
-		fn(s[start:j])
+		fn(start, j)
 		start = j
 		i = j - 1
 	}
 	if start < len(s) {
-		fn(s[start:])
+		fn(start, len(s))
 	}
 }
 

@@ -35,7 +35,24 @@ type Check struct {
 	Description string // one line a web editor understands
 	RuleURL     string // link to the rule text (section of the standard or WCAG criterion)
 	RuleRef     string // short reference, e.g. "LGD 1.13" or "WCAG 2.4.4"
+	Measure     string // how its statistics become a score: MeasurePassFail, MeasurePerWords or MeasurePerPage
 }
+
+// How a check's statistics become its score (see Method.CheckScore).
+const (
+	// MeasurePassFail: each page (or the site, a task, a link) passes or
+	// fails; the score is the share of them failing, put on the check's
+	// share bounds (a site judged once that fails scores 0).
+	MeasurePassFail = "pass/fail"
+	// MeasurePerWords: findings per 100 words of main content read, put
+	// on the check's rate bounds, so long pages are not punished for their
+	// length and short ones are not rewarded.
+	MeasurePerWords = "per 100 words"
+	// MeasurePerPage: the share of pages affected and the findings per page
+	// (elements of the page: images, links, form fields), mixed by the
+	// check's share weight.
+	MeasurePerPage = "per page"
+)
 
 // Finding is one problem found, with the evidence a council needs to fix it.
 type Finding struct {
@@ -76,6 +93,11 @@ type CheckStat struct {
 	PagesTotal    int // pages (or tasks, for per-task site checks) the check applied to
 	PagesAffected int // pages (or tasks) with at least one finding
 	Findings      int // total findings
+	// Words is the number of words of main content read on the pages the
+	// check applied to (the denominator of MeasurePerWords checks). A
+	// statistic stored before method 2026.2 has none: such a check cannot
+	// be scored under 2026.2 (see Method.Unscorable).
+	Words int
 }
 
 // Score is one score (0 to 100) of a site: per check, per category, or

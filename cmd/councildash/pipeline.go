@@ -12,7 +12,8 @@ import (
 
 // scoringSink sits between the crawler and the store: it scores each page as
 // it arrives (the body is dropped afterwards), keeps only each site's small
-// page summaries, and scores the site when the crawler reports it finished.
+// page summaries and page statistics, and scores the site, with how sure
+// its scores are (siteIntervals), when the crawler reports it finished.
 type scoringSink struct {
 	engine *scoring.Engine
 	store  *data.RunSink
@@ -21,7 +22,8 @@ type scoringSink struct {
 
 	mu     sync.Mutex
 	sites  map[string]*scoring.SiteAccumulator
-	broken map[string][]string // council -> sample of broken link URLs
+	pages  map[string][]pageStats // council -> each page's statistics, for the bootstrap
+	broken map[string][]string    // council -> sample of broken link URLs
 }
 
 var _ crawler.Sink = (*scoringSink)(nil)
@@ -34,7 +36,7 @@ func newScoringSink(engine *scoring.Engine, store *data.RunSink, sites []crawler
 		homes[s.Council] = s.HomeURL
 	}
 	return &scoringSink{engine: engine, store: store, homes: homes, now: now,
-		sites: map[string]*scoring.SiteAccumulator{}, broken: map[string][]string{}}
+		sites: map[string]*scoring.SiteAccumulator{}, pages: map[string][]pageStats{}, broken: map[string][]string{}}
 }
 
 func (k *scoringSink) site(council string) *scoring.SiteAccumulator {
@@ -58,11 +60,13 @@ func pageInput(p *crawler.Page) scoring.PageInput {
 
 func (k *scoringSink) Page(ctx context.Context, p *crawler.Page) error {
 	res := k.engine.ScorePage(pageInput(p))
+	ps := pageStats{url: p.URL, stats: k.engine.PageStats(res.Summary)}
 	acc := k.site(p.Council)
 	k.mu.Lock()
 	acc.Add(res) // accumulators are per site but the crawler may deliver a site's pages from several goroutines
+	k.pages[p.Council] = append(k.pages[p.Council], ps)
 	k.mu.Unlock()
-	return k.store.ScoredPage(ctx, p, res.Title, res.Findings)
+	return k.store.PageResult(ctx, p, res)
 }
 
 func (k *scoringSink) Links(ctx context.Context, checks []crawler.LinkCheck) error {
@@ -82,6 +86,8 @@ func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error
 	acc := k.site(r.Council)
 	k.mu.Lock()
 	delete(k.sites, r.Council)
+	pages := k.pages[r.Council]
+	delete(k.pages, r.Council)
 	broken := k.broken[r.Council]
 	delete(k.broken, r.Council)
 	k.mu.Unlock()
@@ -91,6 +97,10 @@ func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error
 		return nil
 	}
 	res := acc.Finish(siteFacts(r, broken, k.now()))
+	m := k.engine.Method()
+	if err := k.store.SiteIntervals(ctx, r.Council, m.Version, siteIntervals(m, r.Council, pages, res.Stats)); err != nil {
+		return err
+	}
 	if err := k.store.SiteResult(ctx, r.Council, res.Findings, res.Stats, res.Scores); err != nil {
 		return err
 	}

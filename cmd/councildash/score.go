@@ -114,7 +114,7 @@ func cmdScore(ctx context.Context, env *Env, args []string) error {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(scoreJSON{URL: res.URL, Title: res.Title, Lang: res.Lang, Status: in.Status, MethodVersion: e.Method().Version,
-			Findings: nonNil(res.Findings), NotApplied: res.NotApplied, LangNote: res.LangNote, Scores: scores,
+			Findings: nonNil(res.Findings), Unscored: res.Unscored, NotApplied: res.NotApplied, LangNote: res.LangNote, Scores: scores,
 			ReadingAge: res.Summary.ReadingAge, Flesch: res.Summary.Flesch, Tasks: res.Summary.Tasks})
 	}
 	return printScore(stdout, e, in, res, scores)
@@ -127,6 +127,7 @@ type scoreJSON struct {
 	Status        int               `json:"status,omitempty"`
 	MethodVersion string            `json:"method_version"`
 	Findings      []scoring.Finding `json:"findings"`
+	Unscored      string            `json:"not_scored,omitempty"` // why content and readability are not scored
 	NotApplied    []string          `json:"not_applied,omitempty"`
 	LangNote      string            `json:"lang_note,omitempty"`
 	Scores        []scoring.Score   `json:"scores"`
@@ -216,6 +217,9 @@ func printScore(w io.Writer, e *scoring.Engine, in scoring.PageInput, res scorin
 		fmt.Fprintf(w, "Status: %d\n", in.Status)
 	}
 	fmt.Fprintf(w, "Title:  %s\nLang:   %s\nMethod: %s\n", res.Title, res.Lang, e.Method().Version)
+	if res.Unscored != "" {
+		fmt.Fprintf(w, "Not scored for content and readability: %s\n", res.Unscored)
+	}
 	if res.Summary.ReadingAge > 0 {
 		fmt.Fprintf(w, "Reading age: %d (Flesch reading ease %.1f)\n", res.Summary.ReadingAge, res.Summary.Flesch)
 	}

@@ -22,6 +22,9 @@ const scoreTestPage = `<!DOCTYPE html><html lang="en"><head><title>Bin collectio
 <meta name="viewport" content="width=device-width, initial-scale=1"></head><body>
 <a href="#main">Skip to main content</a><nav><a href="/">Home</a></nav>
 <main id="main"><h1>Bin collections</h1><p id="fee">The council are charging £75.00 for 3 bins. Open 10-11am.</p>
+<p>You can put your bins out the night before collection day. We collect household waste every week and garden waste every
+fortnight from March to November. Find your collection day by entering your postcode on our bin collection page, and tell us
+if we miss your bin so that we can come back for it.</p>
 <img src="bin.png"></main></body></html>`
 
 // scoreEnv is an Env whose output the test reads.
@@ -79,6 +82,19 @@ func TestScoreFile(t *testing.T) {
 	env, out, _ = scoreEnv(t, nil)
 	if code := run(context.Background(), env, []string{"score", file, "--json"}); code != 0 || decodeScore(t, out.Bytes()).Title == "" {
 		t.Errorf("flag after the page: exit %d", code)
+	}
+	// a page with too little main content is not scored for content, and says so
+	short := filepath.Join(t.TempDir(), "short.html")
+	if err := os.WriteFile(short, []byte(`<!DOCTYPE html><html lang="en"><head><title>Bins</title></head><body><main><h1>Bins</h1><p>Download the list.</p></main></body></html>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, out, _ = scoreEnv(t, nil)
+	if code := run(context.Background(), env, []string{"score", short}); code != 0 || !strings.Contains(out.String(), "Not scored for content and readability: only") {
+		t.Errorf("short page: exit %d, output lacks the reason:\n%s", code, out)
+	}
+	env, out, _ = scoreEnv(t, nil)
+	if code := run(context.Background(), env, []string{"score", "--json", short}); code != 0 || !strings.Contains(decodeScore(t, out.Bytes()).Unscored, "words of main content") {
+		t.Errorf("short page JSON: exit %d, not_scored %q", code, decodeScore(t, out.Bytes()).Unscored)
 	}
 	for _, args := range [][]string{{"score"}, {"score", filepath.Join(t.TempDir(), "missing.html")}, {"score", file, "other.html"}, {"score", file, "--run", "x"}} {
 		env, _, errb := scoreEnv(t, nil)
