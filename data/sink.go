@@ -42,11 +42,15 @@ func (k *RunSink) Attempt(council string) string {
 	return a
 }
 
+// ms stores a duration in whole milliseconds. A measured duration under
+// a millisecond (loopback) is stored as 1, not 0: 0 means "not measured",
+// and a re-score from the archive would then skip the response-time check
+// the crawl ran.
 func ms(d time.Duration) uint32 {
-	if d < 0 {
+	if d <= 0 {
 		return 0
 	}
-	return uint32(d / time.Millisecond)
+	return uint32(max(d/time.Millisecond, 1))
 }
 
 func b2u(b bool) uint8 {
