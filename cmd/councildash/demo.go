@@ -14,12 +14,15 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/councildash/councildash/crawler"
+	"github.com/councildash/councildash/crawler/archive"
 	"github.com/councildash/councildash/crawler/demoweb"
 	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/scoring"
 )
 
 // demoOptions shape the offline demo.
@@ -158,9 +161,14 @@ func demoCertificate(hosts []string) (tls.Certificate, *x509.CertPool, error) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
 }
 
-// loadDemo crawls the demo web opts.runs times (the first back-dated so
-// trends and "change since last crawl" show) and seeds demo reviews.
-func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions, onStart func(data.Run, *crawler.Crawler)) error {
+// loadDemo fills the dashboard from the demo web opts.runs times (the
+// first back-dated so trends and "change since last crawl" show) and seeds
+// demo reviews. With an archive folder (the default) each run goes through
+// the WARC import path, as `councildash import --warc` does: the demo web is
+// captured as a WARC (captureDemo) and the files are imported (importWARC),
+// so the demo's runs are archives the dashboard shows pages from. Without
+// one (--archive=false) the demo web is crawled directly.
+func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions, archiveDir string, onStart func(data.Run, *crawler.Crawler)) error {
 	start := time.Now()
 	for r := 0; r < opts.runs; r++ {
 		web, sites, err := demoWeb(reg, opts, int64(r+1))
@@ -183,13 +191,29 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		if back := time.Duration(opts.runs-1-r) * opts.interval; back > 0 {
 			startedAt = time.Now().Add(-back)
 		}
-		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: fmt.Sprintf("%s %d (local web)", demoLabelPrefix, r+1),
-			startedAt: startedAt, onStart: onStart})
+		label := fmt.Sprintf("%s %d (local web)", demoLabelPrefix, r+1)
+		if archiveDir == "" {
+			run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: startedAt, onStart: onStart})
+			web.Close()
+			if err != nil {
+				return err
+			}
+			env.Logger.Info("demo run stored", "run", run.ID, "sites", stats.SitesDone, "pages", stats.Pages)
+			continue
+		}
+		dir := filepath.Join(archiveDir, fmt.Sprintf("demo-%d-%d", time.Now().UnixNano(), r+1))
+		files, err := captureDemo(ctx, web, sites, cfg, dir)
 		web.Close()
 		if err != nil {
-			return err
+			return fmt.Errorf("capturing the demo web as WARC: %w", err)
 		}
-		env.Logger.Info("demo run stored", "run", run.ID, "sites", stats.SitesDone, "pages", stats.Pages)
+		rep, err := importWARC(ctx, env, store, demoRegister(sites), importOptions{files: files, label: label + " via WARC import",
+			maxPages: opts.pages, maxDepth: cfg.MaxDepth, parallel: cfg.Parallel, startedAt: startedAt, onStart: onStart}, demoProblems{env})
+		if err != nil {
+			return fmt.Errorf("importing the demo WARC: %w", err)
+		}
+		env.Logger.Info("demo run stored from its WARC", "run", rep.Run.ID, "files", len(files), "records", rep.Records,
+			"bad_records", rep.Bad, "sites", rep.Stats.SitesDone, "pages", rep.Stats.Pages)
 	}
 	if err := seedDemoReviews(ctx, env, store, reg, opts); err != nil {
 		return fmt.Errorf("seeding demo reviews: %w", err)
@@ -198,11 +222,70 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 	return nil
 }
 
+// captureDemo crawls the demo web once keeping only its WARC files in dir
+// (nothing scored or stored: captureSink) and returns their paths: the
+// demo's web archive, as `wget --warc-file` or a web archive would make it.
+func captureDemo(ctx context.Context, web *demoweb.Web, sites []crawler.Site, cfg crawler.Config, dir string) ([]string, error) {
+	_ = web // served while the capture runs
+	w, err := archive.NewWriter(archive.Options{Dir: dir, RunID: "demo", Version: version,
+		MethodVersion: scoring.CurrentMethod().Version, UserAgent: cfg.UserAgent})
+	if err != nil {
+		return nil, err
+	}
+	cfg.Recorder = w
+	c, err := crawler.New(cfg, captureSink{})
+	if err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	_, runErr := c.Run(ctx, sites)
+	if err := w.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr != nil {
+		return nil, runErr
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	if err == nil && len(files) == 0 {
+		err = errors.New("the capture wrote no WARC file")
+	}
+	return files, err
+}
+
+// captureSink drops what the capture crawl delivers: only its archive counts.
+type captureSink struct{}
+
+func (captureSink) Page(context.Context, *crawler.Page) error           { return nil }
+func (captureSink) Links(context.Context, []crawler.LinkCheck) error    { return nil }
+func (captureSink) SiteDone(context.Context, *crawler.SiteReport) error { return nil }
+
+// demoRegister maps the demo web's hosts to the register councils its
+// sites are labelled with (synthetic sites have made-up hosts), so the
+// import matches every demo site to its council.
+func demoRegister(sites []crawler.Site) []data.Council {
+	out := make([]data.Council, 0, len(sites))
+	for _, s := range sites {
+		out = append(out, data.Council{Code: s.Council, Name: s.Name, HomepageURL: s.HomeURL})
+	}
+	return out
+}
+
+// demoProblems logs the bad records an import of the demo's own WARC
+// reports (there should be none).
+type demoProblems struct{ env *Env }
+
+func (p demoProblems) Write(b []byte) (int, error) {
+	p.env.Logger.Warn("demo WARC import", "problem", strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
 func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	var db dbFlags
+	var af archiveFlags
 	opts := defaultDemoOptions()
-	fs := newFlags(env, "demo", "demo [--sites N] [--pages 30] [--runs 2]")
+	fs := newFlags(env, "demo", "demo [--sites N] [--pages 30] [--runs 2] [--archive-dir DIR]")
 	db.bind(fs, env)
+	af.bind(fs, env)
 	fs.IntVar(&opts.sites, "sites", 0, "council sites in the demo web (0: one per council with a shared page, else 80)")
 	fs.IntVar(&opts.pages, "pages", opts.pages, "pages per site")
 	fs.IntVar(&opts.runs, "runs", opts.runs, "crawl runs (the earlier ones back-dated)")
@@ -213,12 +296,16 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	if opts.runs < 1 || opts.pages < 1 {
 		return errors.New("--runs and --pages must be at least 1")
 	}
+	dir, err := af.folder()
+	if err != nil {
+		return err
+	}
 	store, reg, err := db.open(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := loadDemo(ctx, env, store, reg, opts, nil); err != nil {
+	if err := loadDemo(ctx, env, store, reg, opts, dir, nil); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "demo data loaded; run `councildash serve` (or `make run`) and open http://localhost:8080")

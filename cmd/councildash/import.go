@@ -36,6 +36,11 @@ type importOptions struct {
 	parallel int
 	// now is when the import ran (the run's date when no capture is dated).
 	now func() time.Time
+	// startedAt, when set, dates the run (and the checks judging dates)
+	// instead of the captures: the demo back-dates its first run.
+	startedAt time.Time
+	// onStart is told the run and the crawler once they exist.
+	onStart func(data.Run, *crawler.Crawler)
 }
 
 // importReport is what an import did.
@@ -136,7 +141,11 @@ func importWARC(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 		// Checks judging dates judge them as of the captures.
 		now = func() time.Time { return last }
 	}
-	run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: first, imported: root, now: now})
+	if !opt.startedAt.IsZero() {
+		first = opt.startedAt
+		now = func() time.Time { return opt.startedAt }
+	}
+	run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: first, imported: root, now: now, onStart: opt.onStart})
 	rep.Run, rep.Stats, rep.Elapsed = run, stats, time.Since(start)
 	return rep, err
 }

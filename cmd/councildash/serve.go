@@ -204,7 +204,12 @@ func backgroundCrawl(ctx context.Context, env *Env, store *data.Store, reg []dat
 			log.Info("demo data already loaded: not crawling the demo web again")
 			return
 		}
-		if err := loadDemo(ctx, env, store, reg, defaultDemoOptions(), nil); err != nil && ctx.Err() == nil {
+		dir, err := cf.archive.folder()
+		if err != nil {
+			log.Error("demo: archive folder", "err", err)
+			return
+		}
+		if err := loadDemo(ctx, env, store, reg, defaultDemoOptions(), dir, nil); err != nil && ctx.Err() == nil {
 			log.Error("demo load failed", "err", err)
 		}
 	case crawlLive:
