@@ -8,15 +8,22 @@ ADDR ?= :8080
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run demo test test-short bench soak fuzz build clickhouse clickhouse-stop fmt vet check-go clean
+.PHONY: run demo test test-short bench soak fuzz build clickhouse clickhouse-stop admin-token fmt vet check-go clean
+
+# The moderators' admin token of `make run` and `make demo` (32 random bytes
+# in hex; serve refuses tokens under 32 characters). COUNCILDASH_ADMIN_TOKEN
+# in the environment wins.
+ADMIN_TOKEN_FILE := .admin-token
 
 ## run: start ClickHouse (installing it if missing), migrate, fill the dashboard (live crawl when online, local demo web when offline) and serve it on http://localhost:8080
-run: build clickhouse
-	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) serve --addr $(ADDR) --crawl auto
+run: build clickhouse admin-token
+	COUNCILDASH_ADMIN_TOKEN=$${COUNCILDASH_ADMIN_TOKEN:-$$(cat $(ADMIN_TOKEN_FILE))} \
+		COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) serve --addr $(ADDR) --crawl auto
 
 ## demo: like run, but always the offline demo web
-demo: build clickhouse
-	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) serve --addr $(ADDR) --crawl demo
+demo: build clickhouse admin-token
+	COUNCILDASH_ADMIN_TOKEN=$${COUNCILDASH_ADMIN_TOKEN:-$$(cat $(ADMIN_TOKEN_FILE))} \
+		COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) serve --addr $(ADDR) --crawl demo
 
 ## test: go vet, gofmt and the whole suite with -race against a real ClickHouse
 test: check-go clickhouse
@@ -45,6 +52,11 @@ fuzz: check-go
 
 build: check-go
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/councildash
+
+## admin-token: make the moderators' admin token in .admin-token (once; `openssl rand -hex 32`)
+admin-token:
+	@test -s $(ADMIN_TOKEN_FILE) || { umask 077; { openssl rand -hex 32 2>/dev/null || od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; } > $(ADMIN_TOKEN_FILE); }
+	@echo "moderators sign in at /moderation with the admin token in $(ADMIN_TOKEN_FILE)"
 
 ## clickhouse: make sure a ClickHouse server answers (reuses a running one)
 clickhouse:

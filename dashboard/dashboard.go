@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"sort"
 	"strings"
@@ -63,6 +64,16 @@ type Deps struct {
 	// evidence after each crawl model is built (the bench's memory probe
 	// measures the read model alone).
 	NoEvidenceAhead bool
+	// Security (security.go). BaseURL is the public address: posts whose
+	// Origin is it are let through behind a proxy, and an https one turns
+	// on Strict-Transport-Security. MetricsToken, when set, serves
+	// /metrics on the dashboard's own listener to requests bearing it
+	// ("Authorization: Bearer TOKEN", at least 32 characters); without it
+	// /metrics is only on MetricsHandler (a listener of its own). Timeouts
+	// zero values take DefaultTimeouts.
+	BaseURL      string
+	MetricsToken string
+	Timeouts     Timeouts
 }
 
 // Server serves the dashboard.
@@ -92,6 +103,13 @@ type Server struct {
 	metrics       *metrics
 	// trustedProxies may set X-Forwarded-For (nil: none).
 	trustedProxies []string
+	// security.go
+	timeouts     Timeouts
+	baseHost     string // the base URL's host ("" none)
+	secure       bool   // served over https: HSTS
+	metricsToken string
+	addrHash     func(ip string) string // the keyed hash logs name clients by
+	redactor     *redactor
 }
 
 // Errors the dashboard maps to statuses (with data's and reviews' own, see
@@ -125,6 +143,10 @@ func New(d Deps) (*Server, error) {
 	if err := validProxies(d.TrustedProxies); err != nil {
 		return nil, err
 	}
+	if d.MetricsToken != "" && len(d.MetricsToken) < 32 {
+		return nil, ErrMetricsTokenShort
+	}
+	d.Timeouts.defaults()
 	method := scoring.CurrentMethod()
 	cat, err := newCatalogue(method)
 	if err != nil {
@@ -136,7 +158,22 @@ func New(d Deps) (*Server, error) {
 		renders:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		replays:   make(chan struct{}, maxReplays),
 		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
-		reg: d.Registry, trustedProxies: d.TrustedProxies}
+		reg: d.Registry, trustedProxies: d.TrustedProxies,
+		timeouts: d.Timeouts, metricsToken: d.MetricsToken, secure: d.ReviewPages.SecureCookies}
+	if d.BaseURL != "" {
+		u, err := url.Parse(d.BaseURL)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("base URL %q: want an address like https://dash.example.org", d.BaseURL)
+		}
+		s.baseHost, s.secure = u.Host, s.secure || u.Scheme == "https"
+		// Cookies are Secure whenever the public address is https.
+		d.ReviewPages.SecureCookies = s.secure
+	}
+	s.addrHash = randomAddrHash()
+	if d.Reviews != nil {
+		s.addrHash = d.Reviews.IPHash
+	}
+	s.redactor = newRedactor(s.addrHash)
 	s.batcher = newBatcher(2, s.queryEvidence)
 	s.councils = append([]data.Council(nil), d.Councils...)
 	sort.Slice(s.councils, func(i, j int) bool { return s.councils[i].Name < s.councils[j].Name })

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -425,9 +426,18 @@ func TestDashboard(t *testing.T) {
 		if !strings.Contains(pg.body, `"clickhouse":"up"`) {
 			t.Errorf("healthz %s", pg.body)
 		}
-		pg = get(t, base, "/metrics")
-		if !strings.Contains(pg.body, `councildash_http_requests_total{method="GET",route="/councils/:code",status="200"}`) {
-			t.Errorf("metrics lack per-route counts:\n%.1500s", pg.body)
+		// /metrics on the dashboard's listener needs the token.
+		mustStatus(t, get(t, base, "/metrics"), http.StatusUnauthorized, "/metrics without the token")
+		mreq, _ := http.NewRequest("GET", base+"/metrics", nil)
+		mreq.Header.Set("Authorization", "Bearer "+fixtureMetricsToken)
+		mres, err := http.DefaultClient.Do(mreq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mb, _ := io.ReadAll(mres.Body)
+		mres.Body.Close()
+		if !strings.Contains(string(mb), `councildash_http_requests_total{method="GET",route="/councils/:code",status="200"}`) {
+			t.Errorf("metrics lack per-route counts:\n%.1500s", mb)
 		}
 		req, _ := http.NewRequest("GET", base+"/", nil)
 		req.Header.Set("Accept-Encoding", "gzip")
@@ -651,7 +661,8 @@ func TestReadModelFollowsChanges(t *testing.T) {
 	// A review posted through the review pages marks the reviews stale:
 	// the next request looks again (in the background), without waiting
 	// for Refresh (an hour).
-	c := formclient.NoRedirects(&http.Client{Timeout: 30 * time.Second})
+	jar, _ := cookiejar.New(nil) // the form's token is bound to its cookie
+	c := formclient.NoRedirects(&http.Client{Jar: jar, Timeout: 30 * time.Second})
 	form, err := formclient.Do(c, "GET", hs.URL+"/councils/E1/review", nil, "")
 	if err != nil {
 		t.Fatal(err)

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -342,14 +344,18 @@ func (s *Server) export(c *gin.Context) {
 		s.fail(c, ErrNotFound)
 		return
 	}
-	// Wait for an export slot.
+	// Wait for an export slot. It is given back when the export ends, or
+	// as soon as a write fails (the client stopped reading): the query's
+	// cancellation may take a moment longer.
 	select {
 	case s.exports <- struct{}{}:
-		defer func() { <-s.exports }()
 	case <-c.Request.Context().Done():
 		c.Abort()
 		return
 	}
+	var release sync.Once
+	free := func() { release.Do(func() { <-s.exports }) }
+	defer free()
 	ct := "text/csv; charset=utf-8"
 	if format == "json" {
 		ct = "application/json; charset=utf-8"
@@ -360,8 +366,16 @@ func (s *Server) export(c *gin.Context) {
 	c.Header("X-Councildash-Method-Version", s.method)
 	c.Status(http.StatusOK)
 	// Headers are sent with the first row; an error after that can only cut
-	// the stream short (logged), which a CSV/JSON reader notices.
-	if err := Export(c.Request.Context(), c.Writer, s.store, s.reviews, req); err != nil {
+	// the stream short (logged), which a CSV/JSON reader notices. Each
+	// chunk must be written within the chunk timeout: a client that stops
+	// reading gives its slot up within seconds.
+	// A failed write also cancels the query, so the database stops
+	// streaming rows nobody will read.
+	ctx, cancel := context.WithCancel(c.Request.Context())
+	defer cancel()
+	w := &chunkWriter{w: c.Writer, rc: http.NewResponseController(c.Writer), timeout: s.timeouts.ExportChunk,
+		failed: func() { cancel(); free() }, wrote: func(n int) { s.metrics.exportBytes.Add(float64(n)) }}
+	if err := Export(ctx, w, s.store, s.reviews, req); err != nil {
 		if !c.Writer.Written() {
 			for _, h := range []string{"Content-Type", "Content-Disposition", "X-Councildash-Method-Version"} {
 				c.Writer.Header().Del(h)
@@ -369,6 +383,46 @@ func (s *Server) export(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.log.Error("export cut short", "export", name, "err", err)
+		// The client is named by its keyed hash only, and addresses in the
+		// error's text likewise.
+		s.metrics.exportsCut.Inc()
+		s.log.Warn("export cut short", "export", name, "client", s.addrHash(c.ClientIP()), "err", s.redactErr(err))
 	}
+}
+
+// ExportsInFlight is how many exports hold a slot now (at most
+// Deps.MaxExports).
+func (s *Server) ExportsInFlight() int { return len(s.exports) }
+
+// chunkWriter gives each write (Export writes in chunks of up to 64 KiB)
+// its own deadline and sends it on at once.
+type chunkWriter struct {
+	w       io.Writer
+	rc      *http.ResponseController
+	timeout time.Duration
+	failed  func()      // called when a write fails
+	wrote   func(n int) // called with the bytes of each write
+}
+
+func (cw *chunkWriter) Write(p []byte) (int, error) {
+	n, err := cw.write(p)
+	cw.wrote(n)
+	if err != nil {
+		cw.failed()
+	}
+	return n, err
+}
+
+func (cw *chunkWriter) write(p []byte) (int, error) {
+	if err := cw.rc.SetWriteDeadline(time.Now().Add(cw.timeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return 0, err
+	}
+	n, err := cw.w.Write(p)
+	if err != nil {
+		return n, err
+	}
+	if err := cw.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return n, err
+	}
+	return n, nil
 }

@@ -245,7 +245,7 @@ func (f *fixture) reviewService(t testing.TB) *reviews.Service {
 // serve starts the dashboard over the fixture, with reviews on or off.
 func (f *fixture) serve(t testing.TB, withReviews bool) (*dashboard.Server, *httptest.Server) {
 	t.Helper()
-	d := dashboard.Deps{Store: f.store, Councils: f.councils, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	d := dashboard.Deps{Store: f.store, Councils: f.councils, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MetricsToken: fixtureMetricsToken}
 	if withReviews {
 		d.Reviews = f.reviewService(t)
 	}
@@ -257,6 +257,9 @@ func (f *fixture) serve(t testing.TB, withReviews bool) (*dashboard.Server, *htt
 	t.Cleanup(hs.Close)
 	return s, hs
 }
+
+// fixtureMetricsToken serves /metrics on the fixture's dashboard.
+const fixtureMetricsToken = "metrics-token-0123456789abcdef0123456789"
 
 func (f *fixture) codes() []string {
 	var out []string

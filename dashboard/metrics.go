@@ -12,6 +12,10 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// Exports: bytes sent, and exports cut short (the client stopped
+	// reading or went away).
+	exportBytes prometheus.Counter
+	exportsCut  prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry) (*metrics, error) {
@@ -23,8 +27,14 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 			Name: "councildash_http_request_duration_seconds", Help: "HTTP request latency by route.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 		}, []string{"route"}),
+		exportBytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "councildash_export_bytes_total", Help: "Bytes of CSV and JSON exports written to clients.",
+		}),
+		exportsCut: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "councildash_exports_cut_short_total", Help: "Exports cut short after they started (the client stopped reading or went away).",
+		}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration,
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.exportBytes, m.exportsCut,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		if err := reg.Register(c); err != nil {
 			if _, ok := err.(prometheus.AlreadyRegisteredError); !ok {

@@ -109,7 +109,9 @@ func (r *Renderer) Write(c *gin.Context, status int, body []byte) {
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Sorry, there is a problem with the service"))
 		return
 	}
-	c.Header("Cache-Control", "no-cache")
+	if c.Writer.Header().Get("Cache-Control") == "" { // review pages: no-store
+		c.Header("Cache-Control", "no-cache")
+	}
 	c.Data(status, "text/html; charset=utf-8", body)
 }
 

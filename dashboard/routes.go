@@ -11,7 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/klauspost/compress/gzhttp"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/councildash/councildash/dashboard/reviewpages"
 )
 
 //go:embed static
@@ -30,10 +31,10 @@ func (s *Server) Handler() http.Handler {
 		s.log.Error("panic in handler", "path", c.Request.URL.Path)
 		c.AbortWithStatus(http.StatusInternalServerError)
 	}))
-	r.Use(s.metrics.middleware, securityHeaders)
+	r.Use(s.metrics.middleware, securityHeaders, s.guard)
 	s.routes(r)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, ErrNotFound) })
-	return gzhttp.GzipHandler(r)
+	return dropUntrustedHeaders(gzhttp.GzipHandler(r))
 }
 
 // routes is the one route table of the dashboard, review pages included.
@@ -49,19 +50,25 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/method", s.methodPage)
 	r.GET("/data", s.cached(crawlOnly, s.dataPage))
 
-	// Review forms, peer sign-in and moderation (dashboard/reviewpages).
+	// Review forms, peer sign-in and moderation (dashboard/reviewpages),
+	// never kept by a cache (they show who is signed in, or hold tokens
+	// bound to one browser). A peer sign-in link's GET only shows a
+	// button: its POST signs in (security, issue 14).
 	if p := s.pages; p != nil {
-		r.GET("/councils/:code/review", p.Form)
-		r.POST("/councils/:code/review", p.Submit)
-		r.GET("/councils/:code/review/thanks", p.Thanks)
-		r.GET("/review/random", p.Random)
-		r.GET("/peer/signin", p.PeerSignIn)
-		r.GET("/peer", p.PeerHome)
-		r.POST("/peer/signout", p.PeerSignOut)
-		r.POST("/councils/:code/responses", p.Respond)
-		r.GET("/moderation", p.Moderation)
-		r.POST("/moderation/signin", p.AdminSignIn)
-		r.POST("/moderation/:id", p.Moderate)
+		rp := r.Group("", reviewpages.NoStore)
+		rp.GET("/councils/:code/review", p.Form)
+		rp.POST("/councils/:code/review", p.Submit)
+		rp.GET("/councils/:code/review/thanks", p.Thanks)
+		rp.GET("/review/random", p.Random)
+		rp.GET("/peer/signin", p.PeerSignInPage)
+		rp.POST("/peer/signin", p.PeerSignIn)
+		rp.GET("/peer", p.PeerHome)
+		rp.POST("/peer/signout", p.PeerSignOut)
+		rp.POST("/councils/:code/responses", p.Respond)
+		rp.GET("/moderation", p.Moderation)
+		rp.POST("/moderation/signin", p.AdminSignIn)
+		rp.POST("/moderation/signout", p.AdminSignOut)
+		rp.POST("/moderation/:id", p.Moderate)
 	}
 
 	// The web archive: a page as crawled, made safe to show (page_archive.go).
@@ -83,11 +90,13 @@ func (s *Server) routes(r *gin.Engine) {
 
 	// Operations.
 	r.GET("/healthz", s.healthz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
+	if s.metricsToken != "" { // else only on MetricsHandler's own listener
+		r.GET("/metrics", s.metricsAuth, gin.WrapH(s.MetricsHandler()))
+	}
 
-	// Static assets, embedded.
+	// Static assets, embedded; files only, no directory listings.
 	sub, _ := fs.Sub(staticFS, "static")
-	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(noDirFS{sub})))
 	r.GET("/static/*file", func(c *gin.Context) {
 		if strings.HasPrefix(c.Param("file"), "/vendor/") {
 			c.Header("Cache-Control", "public, max-age=604800")

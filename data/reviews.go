@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/councildash/councildash/reviews"
@@ -20,32 +19,22 @@ var (
 )
 
 // ReviewStore is the reviews Store for a server: a *Store whose
-// InsertReview group-commits. Concurrent posts are written together in one
-// batch (each call still returns only once its row is stored, with that
-// batch's error), so a burst of reviews makes a few ClickHouse parts rather
-// than one per review (one part per insert throttles MergeTree inserts).
+// inserts on the paths of a post group-commit (reviews, moderation events,
+// form nonce uses and failed sign-ins, see groupCommit), so a burst of
+// posts makes a few ClickHouse parts rather than several per post. Each
+// call still returns only once its row is stored, with its batch's error.
 type ReviewStore struct {
 	*Store
-	mu       sync.Mutex
-	pending  []pendingReview
-	flushers int
+	reviews, moderation, guard *groupCommit
 }
-
-type pendingReview struct {
-	row  []any
-	done chan error
-}
-
-// maxReviewBatch bounds one group commit; maxReviewFlushers is how many
-// batches may be in flight at once (an insert's latency is mostly waiting
-// on the server, so a few overlap).
-const (
-	maxReviewBatch    = 5000
-	maxReviewFlushers = 4
-)
 
 // NewReviewStore returns the group-committing reviews store over s.
-func NewReviewStore(s *Store) *ReviewStore { return &ReviewStore{Store: s} }
+func NewReviewStore(s *Store) *ReviewStore {
+	return &ReviewStore{Store: s,
+		reviews:    newGroupCommit(s, sqlInsertReview, "reviews"),
+		moderation: newGroupCommit(s, sqlInsertModeration, "moderation"),
+		guard:      newGroupCommit(s, sqlInsertGuardEvent, "guard events")}
+}
 
 // InsertReview queues the review for the next batch and waits until that
 // batch is stored (or failed). It waits even if ctx is cancelled, so a
@@ -54,42 +43,23 @@ func (rs *ReviewStore) InsertReview(ctx context.Context, r reviews.Review) error
 	if r.ID == "" || r.Council == "" || r.Task == "" {
 		return fmt.Errorf("insert review: id, council and task are required")
 	}
-	done := make(chan error, 1)
-	rs.mu.Lock()
-	rs.pending = append(rs.pending, pendingReview{row: reviewRow(r), done: done})
-	if rs.flushers < maxReviewFlushers {
-		rs.flushers++
-		go rs.flushLoop(context.WithoutCancel(ctx))
-	}
-	rs.mu.Unlock()
-	return <-done
+	return rs.reviews.add(ctx, reviewRow(r))
 }
 
-// flushLoop writes the queued reviews batch after batch until none is left.
-func (rs *ReviewStore) flushLoop(ctx context.Context) {
-	for {
-		rs.mu.Lock()
-		if len(rs.pending) == 0 {
-			rs.flushers--
-			rs.mu.Unlock()
-			return
-		}
-		n := min(len(rs.pending), maxReviewBatch)
-		batch := rs.pending[:n:n]
-		rs.pending = append([]pendingReview(nil), rs.pending[n:]...)
-		rs.mu.Unlock()
-		rows := make([][]any, len(batch))
-		for i, p := range batch {
-			rows[i] = p.row
-		}
-		err := rs.insertRows(ctx, sqlInsertReview, rows...)
-		if err != nil {
-			err = reviewErr("insert reviews", err)
-		}
-		for _, p := range batch {
-			p.done <- err
-		}
-	}
+// InsertModeration appends a moderation event in the next batch.
+func (rs *ReviewStore) InsertModeration(ctx context.Context, e reviews.ModerationEvent) error {
+	return rs.moderation.add(ctx, moderationRow(e, rs.nextVersion()))
+}
+
+// InsertNonceUse stores a form nonce use in the next batch; once it
+// returns, queries see the row.
+func (rs *ReviewStore) InsertNonceUse(ctx context.Context, u reviews.NonceUse) error {
+	return rs.guard.add(ctx, nonceUseRow(u))
+}
+
+// InsertSignInFailure appends a failed sign-in in the next batch.
+func (rs *ReviewStore) InsertSignInFailure(ctx context.Context, kind, addrHash string, at time.Time) error {
+	return rs.guard.add(ctx, signInFailureRows(kind, addrHash, at)...)
 }
 
 // reviewErr wraps a reviews query or insert failure so both data's and
@@ -363,10 +333,14 @@ func (s *Store) StreamReviews(ctx context.Context, fn func(reviews.ReviewState) 
 
 // InsertModeration appends a moderation event.
 func (s *Store) InsertModeration(ctx context.Context, e reviews.ModerationEvent) error {
-	if err := s.insertRows(ctx, sqlInsertModeration, []any{e.ReviewID, e.Action, e.Reason, e.Moderator, nz(e.At), s.nextVersion()}); err != nil {
+	if err := s.insertRows(ctx, sqlInsertModeration, moderationRow(e, s.nextVersion())); err != nil {
 		return reviewErr("insert moderation", err)
 	}
 	return nil
+}
+
+func moderationRow(e reviews.ModerationEvent, version uint64) []any {
+	return []any{e.ReviewID, e.Action, e.Reason, e.Moderator, nz(e.At), version}
 }
 
 // InsertModerations appends moderation events in one batch (the demo).

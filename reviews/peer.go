@@ -75,78 +75,110 @@ func (s *Service) PeerTokens(ctx context.Context) ([]PeerToken, error) {
 }
 
 // RevokePeerToken withdraws a token: its link no longer signs in and its
-// sessions end.
+// sessions end (at once on this instance, within the session cache time
+// on the others).
 func (s *Service) RevokePeerToken(ctx context.Context, id, reason string, now time.Time) (PeerToken, error) {
 	t, err := s.store.PeerTokenByID(ctx, strings.TrimSpace(id))
 	if err != nil {
 		return PeerToken{}, wrapUnavailable(err)
 	}
-	if !t.RevokedAt.IsZero() {
-		return t, nil
+	if t.RevokedAt.IsZero() {
+		if err := s.store.InsertPeerTokenEvent(ctx, TokenEvent{TokenID: t.ID, Event: TokenEventRevoked, Detail: reason, At: now.UTC()}); err != nil {
+			return PeerToken{}, fmt.Errorf("store revocation: %w", wrapUnavailable(err))
+		}
+		t.RevokedAt = now.UTC()
 	}
-	if err := s.store.InsertPeerTokenEvent(ctx, TokenEvent{TokenID: t.ID, Event: TokenEventRevoked, Detail: reason, At: now.UTC()}); err != nil {
-		return PeerToken{}, fmt.Errorf("store revocation: %w", wrapUnavailable(err))
+	// Also when the token was already revoked: a revocation stored by an
+	// older release ended no session.
+	if err := s.endSubject(ctx, SessionPeer, t.ID, "link withdrawn: "+reason, now); err != nil {
+		return PeerToken{}, err
 	}
-	t.RevokedAt = now.UTC()
 	return t, nil
 }
 
 // PeerSignIn uses a one-time sign-in link and returns the session cookie
-// value. Errors: ErrTokenUnknown, ErrTokenUsed, ErrTokenRevoked,
-// ErrTokenExpired or one wrapping ErrUnavailable.
-func (s *Service) PeerSignIn(ctx context.Context, token string, now time.Time) (string, Peer, error) {
+// value. Only a POST of the sign-in page calls it: looking at the link
+// (a GET, a link preview, a mail scanner) changes nothing. Attempts are
+// throttled per address (ip) and globally. The link is used once across
+// every instance: the sign-in stores a "used" event naming itself, then
+// reads the token's "used" events and goes on only when its own is the
+// only one. Errors: ErrTokenUnknown, ErrTokenUsed, ErrTokenRevoked,
+// ErrTokenExpired, *RateLimitError or one wrapping ErrUnavailable.
+func (s *Service) PeerSignIn(ctx context.Context, token, ip string, now time.Time) (string, Peer, error) {
+	addr := s.IPHash(ip)
+	if err := s.signInAllowed(ctx, SessionPeer, addr, now); err != nil {
+		return "", Peer{}, err
+	}
+	fail := func(why error) (string, Peer, error) {
+		if err := s.signInFailed(ctx, SessionPeer, addr, now); err != nil {
+			return "", Peer{}, err
+		}
+		return "", Peer{}, why
+	}
 	token = strings.TrimSpace(token)
 	if token == "" || len(token) > 200 {
-		return "", Peer{}, ErrTokenUnknown
+		return fail(ErrTokenUnknown)
 	}
-	s.signInMu.Lock()
-	defer s.signInMu.Unlock()
 	t, err := s.store.PeerTokenByHash(ctx, HashToken(token))
 	if errors.Is(err, ErrNotFound) {
-		return "", Peer{}, ErrTokenUnknown
+		return fail(ErrTokenUnknown)
 	}
 	if err != nil {
 		return "", Peer{}, wrapUnavailable(err)
 	}
 	switch t.Status(now) {
 	case TokenRevoked:
-		return "", Peer{}, ErrTokenRevoked
+		return fail(ErrTokenRevoked)
 	case TokenExpired:
-		return "", Peer{}, ErrTokenExpired
+		return fail(ErrTokenExpired)
 	case TokenUsed:
-		return "", Peer{}, ErrTokenUsed
+		return fail(ErrTokenUsed)
 	}
-	if err := s.store.InsertPeerTokenEvent(ctx, TokenEvent{TokenID: t.ID, Event: TokenEventUsed, At: now.UTC()}); err != nil {
+	claim := "sign-in " + randomHex(12)
+	if err := s.store.InsertPeerTokenEvent(ctx, TokenEvent{TokenID: t.ID, Event: TokenEventUsed, Detail: claim, At: now.UTC()}); err != nil {
 		return "", Peer{}, fmt.Errorf("record sign-in: %w", wrapUnavailable(err))
+	}
+	uses, err := s.store.PeerTokenEvents(ctx, t.ID, TokenEventUsed)
+	if err != nil {
+		return "", Peer{}, fmt.Errorf("read sign-ins: %w", wrapUnavailable(err))
+	}
+	if len(uses) != 1 || uses[0].Detail != claim {
+		return fail(ErrTokenUsed)
 	}
 	exp := t.ExpiresAt
 	if limit := now.Add(s.cfg.MaxPeerSession); limit.Before(exp) {
 		exp = limit
 	}
-	sess := Session{Kind: SessionPeer, ID: t.ID, SID: randomHex(12), Expires: exp.Unix()}
-	return s.encodeSession(sess), Peer{TokenID: t.ID, Council: t.Council, Email: t.Email, SID: sess.SID, Expires: exp}, nil
+	cookie, rec, err := s.newSession(ctx, SessionPeer, t.ID, "", exp, now)
+	if err != nil {
+		return "", Peer{}, err
+	}
+	return cookie, Peer{TokenID: t.ID, Council: t.Council, Email: t.Email, SID: sessionSID(rec.Hash), Expires: rec.ExpiresAt}, nil
 }
 
-// PeerFromSession checks a peer session cookie value, and that its token
-// has not been revoked or expired since. Errors: ErrBadSession (sign in
-// again), ErrTokenRevoked, ErrTokenExpired, or one wrapping ErrUnavailable.
+// PeerFromSession checks a peer session cookie value: a stored session,
+// not signed out, whose token has not been revoked or expired since.
+// Errors: ErrBadSession (sign in again), ErrTokenRevoked, ErrTokenExpired,
+// or one wrapping ErrUnavailable.
 func (s *Service) PeerFromSession(ctx context.Context, v string, now time.Time) (Peer, error) {
-	sess, err := s.decodeSession(v, SessionPeer, now)
+	e, err := s.session(ctx, v, SessionPeer, now)
+	if e.token != nil {
+		switch e.token.Status(now) {
+		case TokenRevoked:
+			return Peer{}, ErrTokenRevoked
+		case TokenExpired:
+			return Peer{}, ErrTokenExpired
+		}
+	}
 	if err != nil {
 		return Peer{}, err
 	}
-	t, err := s.store.PeerTokenByID(ctx, sess.ID)
-	if errors.Is(err, ErrNotFound) {
-		return Peer{}, ErrBadSession
-	}
-	if err != nil {
-		return Peer{}, wrapUnavailable(err)
-	}
-	switch t.Status(now) {
-	case TokenRevoked:
-		return Peer{}, ErrTokenRevoked
-	case TokenExpired:
-		return Peer{}, ErrTokenExpired
-	}
-	return Peer{TokenID: t.ID, Council: t.Council, Email: t.Email, SID: sess.SID, Expires: time.Unix(sess.Expires, 0)}, nil
+	t := e.token
+	return Peer{TokenID: t.ID, Council: t.Council, Email: t.Email, SID: sessionSID(e.look.Session.Hash), Expires: e.look.Session.ExpiresAt}, nil
+}
+
+// PeerSignOut ends a peer session: the cookie no longer signs anything in
+// (at once here, within the session cache time elsewhere).
+func (s *Service) PeerSignOut(ctx context.Context, v string, now time.Time) error {
+	return s.endSession(ctx, v, SessionPeer, "signed out", now)
 }

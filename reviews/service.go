@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,18 +26,23 @@ type Task struct {
 // Config shapes the service. Zero values take the defaults in
 // DefaultConfig.
 type Config struct {
-	// Secret keys the form tokens, session cookies and the IP hash salt.
-	// Empty means a random secret for this process (sessions and rate
-	// limits then reset on restart).
+	// Secret keys the form tokens and the address hashes. Empty means a
+	// random secret for this process (forms then expire on restart, and
+	// address hashes change). Instances behind one load balancer need the
+	// same secret.
 	Secret []byte
 	// AdminToken signs moderators in; empty disables moderation sign-in.
+	// It must be at least MinAdminToken characters.
 	AdminToken string
 	// MinFormTime is the least time between a form being issued and sent.
 	MinFormTime time.Duration
 	// FormTokenTTL is how long a form token is valid.
 	FormTokenTTL time.Duration
-	// RatePerIP limits posts per address (or per signed-in peer);
-	// RatePerCouncil per council across everyone.
+	// RatePerIP limits posts per address (an IPv6 address by its /64), or
+	// per signed-in peer: more are refused. RatePerCouncil is per council
+	// across everyone: more are accepted but held for moderation (their
+	// ratings count once a moderator includes them), so residents are
+	// never turned away. Both count the reviews every instance stored.
 	RatePerIP, RatePerCouncil Rate
 	// DuplicateWindow is how long an identical post from the same address
 	// counts as a duplicate (not stored twice).
@@ -54,6 +59,15 @@ type Config struct {
 	MaxPeerSession time.Duration
 	// ExtraTasks are tasks added to the 16 top tasks.
 	ExtraTasks []Task
+	// SignInPerAddress and SignInGlobal bound failed sign-ins (peer links
+	// and the admin token, each apart) from one address and from everyone.
+	SignInPerAddress, SignInGlobal Rate
+	// SessionCacheTTL is how long a session lookup is kept in this
+	// process (default 5s; negative: not kept). A sign-out or revocation
+	// made on another instance takes effect here within this time.
+	SessionCacheTTL time.Duration
+	// Instance names this process in the form nonce rows (default random).
+	Instance string
 }
 
 // DefaultConfig returns the defaults.
@@ -70,8 +84,18 @@ func DefaultConfig() Config {
 		PeerWeight:       1,
 		AdminSessionTTL:  12 * time.Hour,
 		MaxPeerSession:   30 * 24 * time.Hour,
+		SignInPerAddress: Rate{N: 10, Per: 15 * time.Minute},
+		SignInGlobal:     Rate{N: 300, Per: time.Minute},
+		SessionCacheTTL:  5 * time.Second,
 	}
 }
+
+// MaxRateWindow is the longest window of a rate limit or throttle.
+const MaxRateWindow = 31 * 24 * time.Hour
+
+// ErrAdminTokenShort is returned by New for an admin token shorter than
+// MinAdminToken characters.
+var ErrAdminTokenShort = fmt.Errorf("the admin token must be at least %d characters: make one with `openssl rand -hex 32`", MinAdminToken)
 
 func (c *Config) defaults() error {
 	d := DefaultConfig()
@@ -118,6 +142,26 @@ func (c *Config) defaults() error {
 	if c.MaxPeerSession <= 0 {
 		c.MaxPeerSession = d.MaxPeerSession
 	}
+	if c.SignInPerAddress == (Rate{}) {
+		c.SignInPerAddress = d.SignInPerAddress
+	}
+	if c.SignInGlobal == (Rate{}) {
+		c.SignInGlobal = d.SignInGlobal
+	}
+	if c.SessionCacheTTL == 0 {
+		c.SessionCacheTTL = d.SessionCacheTTL
+	}
+	if c.Instance == "" {
+		c.Instance = randomHex(8)
+	}
+	for _, r := range []Rate{c.RatePerIP, c.RatePerCouncil, c.SignInPerAddress, c.SignInGlobal} {
+		if r.N > 0 && r.Per > MaxRateWindow {
+			return fmt.Errorf("a rate limit's window of %s is longer than %s (the events it counts are kept 32 days)", r.Per, MaxRateWindow)
+		}
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < MinAdminToken {
+		return fmt.Errorf("%w (this one has %d)", ErrAdminTokenShort, len(c.AdminToken))
+	}
 	return nil
 }
 
@@ -152,10 +196,15 @@ type Service struct {
 	taskByID  map[string]Task
 	ipLimit   *limiter
 	cLimit    *limiter
-	adminLim  *limiter
+	signInLim *limiter // attempts per address, before any query
 	dups      *dedup
-	signInMu  sync.Mutex // one-time links: one sign-in at a time
-	uuidMaker func() string
+	sessions  *sessionCache
+	instance  string
+	// adminBinding is AdminBinding(cfg.AdminToken); announced is set once
+	// it is recorded as the token in force.
+	adminBinding string
+	announced    atomic.Bool
+	uuidMaker    func() string
 }
 
 // New returns a service.
@@ -171,8 +220,12 @@ func New(store Store, cfg Config) (*Service, error) {
 			PublicWeight: cfg.PublicWeight, PeerWeight: cfg.PeerWeight},
 		taskByID: map[string]Task{},
 		ipLimit:  newLimiter(cfg.RatePerIP), cLimit: newLimiter(cfg.RatePerCouncil),
-		adminLim: newLimiter(Rate{N: 10, Per: 15 * time.Minute}),
-		dups:     newDedup(cfg.DuplicateWindow), uuidMaker: newUUID}
+		signInLim: newLimiter(Rate{N: 2 * max(cfg.SignInPerAddress.N, 10), Per: max(cfg.SignInPerAddress.Per, 15*time.Minute)}),
+		dups:      newDedup(cfg.DuplicateWindow), sessions: newSessionCache(cfg.SessionCacheTTL),
+		instance: cfg.Instance, uuidMaker: newUUID}
+	if cfg.AdminToken != "" {
+		s.adminBinding = AdminBinding(cfg.AdminToken)
+	}
 	for _, t := range scoring.Tasks() {
 		s.addTask(Task{ID: t.ID, Name: t.Name})
 	}
@@ -207,31 +260,43 @@ type Submission struct {
 	Council   string
 	Input     Input
 	FormToken string
-	Honeypot  string
-	IP        string
-	Peer      *Peer // nil for the public
-	Now       time.Time
+	// FormCookie is the value of the first-party cookie the form's token
+	// was bound to when the form was served.
+	FormCookie string
+	Honeypot   string
+	IP         string
+	Peer       *Peer // nil for the public
+	Now        time.Time
 }
 
-// FormBinding is what a review form's token is bound to.
-func FormBinding(council string, peer *Peer) string {
+// FormBinding is what a review form's token is bound to: the council, the
+// signed-in peer's session (if any) and the browser's form cookie.
+func FormBinding(council string, peer *Peer, formCookie string) string {
 	sid := ""
 	if peer != nil {
 		sid = peer.SID
 	}
-	return "review|" + council + "|" + sid
+	return "review|" + council + "|" + sid + "|" + formCookie
 }
 
 // Result of an accepted submission.
 type Result struct {
 	ReviewID  string
 	Duplicate bool // the same review was already stored: not stored again
+	// Held: the council had reached its limit, so the review is stored
+	// with its ratings excluded until a moderator includes them.
+	Held bool
 }
+
+// HoldModerator is the moderator name of the exclusions that hold reviews
+// past a council's limit (HeldReviews lists them).
+const HoldModerator = "councildash (council review limit)"
 
 // RateLimitError says how long to wait.
 type RateLimitError struct {
 	RetryAfter time.Duration
 	PerCouncil bool
+	Global     bool // sign-ins: everyone's failures, not this address's
 }
 
 func (e *RateLimitError) Error() string {
@@ -243,17 +308,24 @@ func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited
 
 // Submit applies every rule to a post and stores the review. It returns
 // only once the row is stored (or the duplicate it repeats was stored).
+// The order: the form token's signature and age, the honeypot, the least
+// time on the form, the answers, the council; then the token is claimed
+// (claimNonce) and one query reads its uses with the recent reviews: a
+// duplicate already stored by any instance is answered as such; a token
+// used by another post is refused (onlyUse); then the sender's limit
+// (refused past it) and the council's (held past it).
 // Errors: ErrBadToken, ErrHoneypot, ErrTooFast, *ValidationError,
-// ErrOwnCouncil, *RateLimitError, or one wrapping ErrUnavailable.
+// ErrOwnCouncil, ErrFormUsed, *RateLimitError, or one wrapping
+// ErrUnavailable.
 func (s *Service) Submit(ctx context.Context, sub Submission) (Result, error) {
-	issued, err := s.CheckFormToken(sub.FormToken, FormBinding(sub.Council, sub.Peer), sub.Now)
+	ft, err := s.parseFormToken(sub.FormToken, FormBinding(sub.Council, sub.Peer, sub.FormCookie), sub.Now)
 	if err != nil {
 		return Result{}, err
 	}
 	if strings.TrimSpace(sub.Honeypot) != "" {
 		return Result{}, ErrHoneypot
 	}
-	if sub.Now.Sub(issued) < s.cfg.MinFormTime {
+	if sub.Now.Sub(ft.issued) < s.cfg.MinFormTime {
 		return Result{}, ErrTooFast
 	}
 	r, err := Validate(sub.Input, func(id string) bool { _, ok := s.taskByID[id]; return ok }, sub.Peer != nil)
@@ -285,14 +357,55 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Result, error) {
 			s.dups.finish(dupKey, entry, false, "")
 		}
 	}()
+	q := RateQuery{Peer: sub.Peer != nil, Who: r.IPHash, WhoSince: sub.Now.Add(-s.cfg.RatePerIP.Per),
+		Council: r.Council, CouncilSince: sub.Now.Add(-s.cfg.RatePerCouncil.Per), Duplicate: r}
+	if sub.Peer != nil {
+		q.Who = r.PeerID
+	}
+	if s.cfg.DuplicateWindow > 0 {
+		q.DupSince = sub.Now.Add(-s.cfg.DuplicateWindow)
+	}
+	use, err := s.claimNonce(ctx, ft.nonce, sub.Now)
+	if err != nil {
+		return Result{}, err
+	}
+	q.Nonce, q.NonceSince = ft.nonce, ft.issued.Add(-time.Minute)
+	counts, err := s.store.RateCounts(ctx, q)
+	if err != nil {
+		return Result{}, fmt.Errorf("count recent reviews: %w", wrapUnavailable(err))
+	}
+	if counts.DuplicateOf != "" {
+		stored = true
+		s.dups.finish(dupKey, entry, true, counts.DuplicateOf)
+		return Result{ReviewID: counts.DuplicateOf, Duplicate: true}, nil
+	}
+	if !onlyUse(counts.NonceUses, use) {
+		return Result{}, ErrFormUsed
+	}
 	if ok, wait := s.ipLimit.take(who, sub.Now); !ok {
 		return Result{}, &RateLimitError{RetryAfter: wait}
 	}
-	if ok, wait := s.cLimit.take(r.Council, sub.Now); !ok {
+	if n := s.cfg.RatePerIP; n.N > 0 && counts.Who >= n.N {
 		s.ipLimit.give(who)
-		return Result{}, &RateLimitError{RetryAfter: wait, PerCouncil: true}
+		return Result{}, &RateLimitError{RetryAfter: retryAfter(counts.WhoOldest, n.Per, sub.Now)}
+	}
+	held := false
+	if ok, _ := s.cLimit.take(r.Council, sub.Now); !ok {
+		held = true
+	}
+	if n := s.cfg.RatePerCouncil; n.N > 0 && counts.Council >= n.N {
+		held = true
 	}
 	r.ID = s.uuidMaker()
+	if held {
+		// The hold first: a review is never counted before its hold is
+		// stored. A hold whose review then fails to store names no review.
+		if err := s.store.InsertModeration(ctx, ModerationEvent{ReviewID: r.ID, Action: ActionExclude,
+			Reason: "held: the council reached its review limit; include the ratings to count them", Moderator: HoldModerator, At: sub.Now.UTC()}); err != nil {
+			s.ipLimit.give(who)
+			return Result{}, fmt.Errorf("store hold: %w", wrapUnavailable(err))
+		}
+	}
 	if err := s.store.InsertReview(ctx, r); err != nil {
 		s.ipLimit.give(who)
 		s.cLimit.give(r.Council)
@@ -300,7 +413,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Result, error) {
 	}
 	stored = true
 	s.dups.finish(dupKey, entry, true, r.ID)
-	return Result{ReviewID: r.ID}, nil
+	return Result{ReviewID: r.ID, Held: held}, nil
 }
 
 func dupKeyOf(who string, r Review) string {
@@ -441,14 +554,19 @@ func (s *Service) TaskAggregate(ctx context.Context, council, task string) (Task
 // ModerationQueue is what a moderator sees.
 type ModerationQueue struct {
 	Pending []ReviewState
+	Held    []ReviewState // held past a council's limit: ratings not counted yet
 	Recent  []ReviewState
 }
 
-// Queue returns pending comments (oldest first) and the newest reviews.
+// Queue returns pending comments and held reviews (oldest first) and the
+// newest reviews.
 func (s *Service) Queue(ctx context.Context) (ModerationQueue, error) {
 	var q ModerationQueue
 	var err error
 	if q.Pending, err = s.store.ReviewComments(ctx, CommentQuery{Status: CommentPending, Limit: 200}); err != nil {
+		return q, wrapUnavailable(err)
+	}
+	if q.Held, err = s.store.HeldReviews(ctx, HoldModerator, 200); err != nil {
 		return q, wrapUnavailable(err)
 	}
 	if q.Recent, err = s.store.RecentReviews(ctx, 50); err != nil {

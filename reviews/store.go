@@ -149,4 +149,6 @@ type Store interface {
 	PeerTokens(ctx context.Context, limit int) ([]PeerToken, error)
 	// StreamReviews calls fn for every review with its state, oldest first.
 	StreamReviews(ctx context.Context, fn func(ReviewState) error) error
+	// GuardStore: sessions, one-time tokens, throttles (guardstore.go).
+	GuardStore
 }

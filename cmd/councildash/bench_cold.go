@@ -176,7 +176,8 @@ func runWrkScript(ctx context.Context, wrk, base, script string, conns int, dur 
 // a collection, before and after the build) and the time the build takes.
 func coldServer(ctx context.Context, env *Env, store *data.Store, reg []data.Council) (http.Handler, map[string]float64, error) {
 	build := func() (*dashboard.Server, error) {
-		return buildDashboard(env, store, reg, reviewSettings(env), nil, readMethod("docs/METHOD.md"), 5*time.Second)
+		dash, _, err := buildDashboard(env, store, reg, reviewSettings(env), securityFlags{baseURL: "http://localhost:8080"}, nil, readMethod("docs/METHOD.md"), 5*time.Second)
+		return dash, err
 	}
 	svc, err := newReviewService(store, reviewSettings(env))
 	if err != nil {

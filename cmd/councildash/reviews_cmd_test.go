@@ -157,26 +157,27 @@ func TestSeedDemoReviews(t *testing.T) {
 // TestReviewSettings: the review settings come from the environment, flags
 // win over it, and a setting that does not parse names itself.
 func TestReviewSettings(t *testing.T) {
-	vars := map[string]string{"COUNCILDASH_REVIEW_RATE_IP": "0", "COUNCILDASH_ADMIN_TOKEN": "adm",
+	const adm = "admin-token-from-env-0123456789abcdef"
+	vars := map[string]string{"COUNCILDASH_REVIEW_RATE_IP": "0", "COUNCILDASH_ADMIN_TOKEN": adm,
 		"COUNCILDASH_REVIEW_MIN_FORM_TIME": "0s", "COUNCILDASH_REVIEW_MIN_SAMPLE": "7", "COUNCILDASH_SECURE_COOKIES": "1"}
 	env := &Env{Getenv: func(k string) string { return vars[k] }, Stderr: io.Discard}
 	rf := reviewSettings(env)
 	c, err := rf.config()
-	if err != nil || c.RatePerIP.N >= 0 || c.AdminToken != "adm" || c.MinFormTime >= 0 || c.MinCouncilSample != 7 || !rf.secureCookies || c.Secret != nil {
+	if err != nil || c.RatePerIP.N >= 0 || c.AdminToken != adm || c.MinFormTime >= 0 || c.MinCouncilSample != 7 || !rf.secureCookies || c.Secret != nil {
 		t.Fatalf("from the environment: %+v %v", c, err)
 	}
 	var f reviewFlags
 	fs := newFlags(env, "serve", "serve")
 	f.bind(fs, env)
-	if err := fs.Parse([]string{"--admin-token", "from-flag", "--review-rate-ip", "5/1m", "--secure-cookies=false"}); err != nil {
+	if err := fs.Parse([]string{"--admin-token", "from-flag-0123456789abcdef0123456789", "--review-rate-ip", "5/1m", "--secure-cookies=false"}); err != nil {
 		t.Fatal(err)
 	}
 	c, err = f.config()
-	if err != nil || c.AdminToken != "from-flag" || c.RatePerIP != (reviews.Rate{N: 5, Per: time.Minute}) || f.secureCookies || c.MinCouncilSample != 7 {
+	if err != nil || c.AdminToken != "from-flag-0123456789abcdef0123456789" || c.RatePerIP != (reviews.Rate{N: 5, Per: time.Minute}) || f.secureCookies || c.MinCouncilSample != 7 {
 		t.Fatalf("flags over the environment: %+v %v", c, err)
 	}
 	for k, v := range map[string]string{"COUNCILDASH_REVIEW_RATE_COUNCIL": "lots", "COUNCILDASH_REVIEW_MIN_SAMPLE": "0",
-		"COUNCILDASH_REVIEW_MIN_FORM_TIME": "soon", "COUNCILDASH_REVIEW_RATE_IP": "10"} {
+		"COUNCILDASH_REVIEW_MIN_FORM_TIME": "soon", "COUNCILDASH_REVIEW_RATE_IP": "10", "COUNCILDASH_ADMIN_TOKEN": "short"} {
 		bad := map[string]string{k: v}
 		_, err := reviewSettings(&Env{Getenv: func(k string) string { return bad[k] }}).config()
 		if err == nil || !strings.Contains(err.Error(), k) {

@@ -48,12 +48,12 @@ func reviewSettings(env *Env) reviewFlags {
 // bind adds the settings' flags to fs, with the environment as defaults.
 func (f *reviewFlags) bind(fs *flag.FlagSet, env *Env) {
 	*f = reviewSettings(env)
-	fs.StringVar(&f.adminToken, "admin-token", f.adminToken, "token for the moderation pages (env COUNCILDASH_ADMIN_TOKEN; empty: moderation sign-in disabled)")
+	fs.StringVar(&f.adminToken, "admin-token", f.adminToken, "token for the moderation pages, at least 32 characters (make one with `openssl rand -hex 32`) (env COUNCILDASH_ADMIN_TOKEN; empty: moderation sign-in disabled)")
 	fs.StringVar(&f.rateIP, "review-rate-ip", f.rateIP, "review posts allowed per address, e.g. 10/1h; 0: no limit (env COUNCILDASH_REVIEW_RATE_IP; default 10/1h)")
 	fs.StringVar(&f.rateCouncil, "review-rate-council", f.rateCouncil, "review posts allowed per council, e.g. 300/1h; 0: no limit (env COUNCILDASH_REVIEW_RATE_COUNCIL; default 300/1h)")
 	fs.StringVar(&f.minFormTime, "review-min-form-time", f.minFormTime, "least time on the review form before a post is accepted, e.g. 3s (env COUNCILDASH_REVIEW_MIN_FORM_TIME; default 3s)")
 	fs.StringVar(&f.minSample, "review-min-sample", f.minSample, "reviews a council needs before its review score is ranked (env COUNCILDASH_REVIEW_MIN_SAMPLE; default 5)")
-	fs.BoolVar(&f.secureCookies, "secure-cookies", f.secureCookies, "mark cookies Secure: serve behind HTTPS (env COUNCILDASH_SECURE_COOKIES=1)")
+	fs.BoolVar(&f.secureCookies, "secure-cookies", f.secureCookies, "mark cookies Secure even when the base URL is http (they are whenever it is https) (env COUNCILDASH_SECURE_COOKIES=1)")
 }
 
 // config turns the settings into the reviews service's configuration; a
@@ -65,6 +65,9 @@ func (f reviewFlags) config() (reviews.Config, error) {
 		c.Secret = nil // a random secret per start
 	}
 	c.AdminToken = f.adminToken
+	if f.adminToken != "" && len(f.adminToken) < reviews.MinAdminToken {
+		return c, fmt.Errorf("admin token (--admin-token, COUNCILDASH_ADMIN_TOKEN) has %d characters: %w", len(f.adminToken), reviews.ErrAdminTokenShort)
+	}
 	var err error
 	if f.rateIP != "" {
 		if c.RatePerIP, err = reviews.ParseRate(f.rateIP); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/councildash/councildash/dashboard"
 	"github.com/councildash/councildash/dashboard/reviewpages"
 	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/reviews"
 )
 
 // Background crawl modes of `serve --crawl`.
@@ -33,12 +34,14 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	var db dbFlags
 	var cf crawlFlags
 	var rf reviewFlags
+	var sf securityFlags
 	var addr, mode, methodFile, proxies string
 	var refresh time.Duration
 	fs := newFlags(env, "serve", "serve [--addr :8080] [--crawl none|auto|live|demo] [--admin-token TOKEN] [crawl flags]")
 	db.bind(fs, env)
 	cf.bind(fs, env)
 	rf.bind(fs, env)
+	sf.bind(fs, env)
 	fs.StringVar(&addr, "addr", envOr(env, "COUNCILDASH_ADDR", ":8080"), "address to serve on (env COUNCILDASH_ADDR)")
 	fs.StringVar(&mode, "crawl", envOr(env, "COUNCILDASH_CRAWL", crawlNone), "background crawl while serving: none, live (every council), demo (local demo web), or auto (live when online, else demo)")
 	fs.StringVar(&methodFile, "method", "docs/METHOD.md", "Markdown shown on /method (the scoring method's own text when the file is missing)")
@@ -52,6 +55,12 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	default:
 		return fmt.Errorf("--crawl %q: choose none, auto, live or demo", mode)
 	}
+	if err := sf.check(); err != nil {
+		return err
+	}
+	if _, err := rf.config(); err != nil { // before any connection: a short admin token stops serve here
+		return err
+	}
 	res, err := cf.resolveMap()
 	if err != nil {
 		return err
@@ -64,7 +73,7 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	}
 	defer store.Close()
 
-	dash, err := buildDashboard(env, store, reg, rf, splitList(proxies), readMethod(methodFile), refresh)
+	dash, svc, err := buildDashboard(env, store, reg, rf, sf, splitList(proxies), readMethod(methodFile), refresh)
 	if err != nil {
 		return err
 	}
@@ -73,8 +82,16 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: dash.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		IdleTimeout: 2 * time.Minute, ErrorLog: nil}
+	// Timeouts per kind of route, exports per chunk (dashboard.Timeouts).
+	srv := dash.HTTPServer(dash.Handler())
+	if sf.metricsAddr != "" {
+		_, stop, err := serveMetrics(ctx, env, sf.metricsAddr, dash)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+	}
 	env.Logger.Info("dashboard serving", "url", "http://"+displayAddr(ln.Addr()), "database", store.Database(), "crawl", mode)
 	fmt.Fprintf(env.Stdout, "councildash dashboard on http://%s (Ctrl-C to stop)\n", displayAddr(ln.Addr()))
 
@@ -83,7 +100,11 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		guardUpkeep(bg, env, store, svc)
+	}()
 	go func() {
 		defer wg.Done()
 		backgroundCrawl(bg, env, store, reg, cf, mode)
@@ -113,20 +134,25 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 
 // buildDashboard wires the dashboard and the reviews (with the review
 // pages) over the store: what serve serves, and what the benchmarks load.
-func buildDashboard(env *Env, store *data.Store, reg []data.Council, rf reviewFlags, trustedProxies []string, methodMD string, refresh time.Duration) (*dashboard.Server, error) {
+func buildDashboard(env *Env, store *data.Store, reg []data.Council, rf reviewFlags, sf securityFlags, trustedProxies []string, methodMD string, refresh time.Duration) (*dashboard.Server, *reviews.Service, error) {
 	svc, err := newReviewService(store, rf)
 	if err != nil {
-		return nil, fmt.Errorf("reviews: %w", err)
+		return nil, nil, fmt.Errorf("reviews: %w", err)
 	}
 	if rf.secret == "" {
-		env.Logger.Warn("COUNCILDASH_REVIEW_SECRET is not set: peer and moderator sign-ins and rate limits reset when the server restarts")
+		env.Logger.Warn("COUNCILDASH_REVIEW_SECRET is not set: open review forms stop working and per-address limits start afresh when the server restarts, and instances behind one load balancer do not accept each other's forms")
 	}
 	if rf.adminToken == "" {
 		env.Logger.Info("COUNCILDASH_ADMIN_TOKEN is not set: moderation sign-in is off (comments stay pending)")
 	}
-	return dashboard.New(dashboard.Deps{Store: store, Councils: reg, Reviews: svc,
-		ReviewPages: reviewpages.Config{SecureCookies: rf.secureCookies}, TrustedProxies: trustedProxies,
-		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh})
+	if sf.metricsAddr == "" && sf.metricsToken == "" {
+		env.Logger.Info("metrics are off: set COUNCILDASH_METRICS_ADDR (a listener of their own) or COUNCILDASH_METRICS_TOKEN (/metrics behind a token)")
+	}
+	// Cookies are Secure whenever the public address is https.
+	dash, err := dashboard.New(dashboard.Deps{Store: store, Councils: reg, Reviews: svc,
+		ReviewPages: reviewpages.Config{SecureCookies: rf.secureCookies || sf.https()}, TrustedProxies: trustedProxies,
+		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh, BaseURL: sf.baseURL, MetricsToken: sf.metricsToken})
+	return dash, svc, err
 }
 
 // loadReadModel builds the dashboard's read model at start and reads the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,27 +43,35 @@ type ModerationPage struct {
 	NameError   string
 	Errors      []ErrorLink
 	Pending     []ModItem
+	Held        []ModItem // held past a council's limit: ratings not counted yet
 	Recent      []ModItem
 	Done        string
 	ItemError   map[string]string
 	Reasons     map[string]string
 }
 
-const adminSignInBinding = "admin-signin"
+// adminSignInBinding binds the sign-in form's token, with the browser's
+// form cookie (no login CSRF).
+const adminSignInBinding = "admin-signin|"
 
 func adminBinding(a reviews.Admin) string { return "moderate|" + a.SID }
 
-func (h *Handlers) admin(c *gin.Context, now time.Time) (*reviews.Admin, bool) {
+// admin returns the signed-in moderator, or nil (a session that ended is
+// cleared). A database error is returned (the caller answers 503).
+func (h *Handlers) admin(c *gin.Context, now time.Time) (*reviews.Admin, error) {
 	v, err := c.Cookie(AdminCookie)
 	if err != nil || v == "" {
-		return nil, false
+		return nil, nil
 	}
-	a, err := h.svc.AdminFromSession(v, now)
+	a, err := h.svc.AdminFromSession(c.Request.Context(), v, now)
+	if errors.Is(err, reviews.ErrUnavailable) {
+		return nil, err
+	}
 	if err != nil {
 		h.setCookie(c, AdminCookie, "", time.Time{})
-		return nil, false
+		return nil, nil
 	}
-	return &a, true
+	return &a, nil
 }
 
 func (h *Handlers) modItem(r reviews.ReviewState) ModItem {
@@ -97,6 +106,9 @@ func (h *Handlers) renderModeration(c *gin.Context, status int, a reviews.Admin,
 	for _, r := range q.Pending {
 		p.Pending = append(p.Pending, h.modItem(r))
 	}
+	for _, r := range q.Held {
+		p.Held = append(p.Held, h.modItem(r))
+	}
 	for _, r := range q.Recent {
 		p.Recent = append(p.Recent, h.modItem(r))
 	}
@@ -109,7 +121,7 @@ func (h *Handlers) renderModeration(c *gin.Context, status int, a reviews.Admin,
 
 func (h *Handlers) renderSignIn(c *gin.Context, status int, p ModerationPage, now time.Time) {
 	p.Enabled = h.svc.AdminEnabled()
-	p.Token = h.svc.FormToken(adminSignInBinding, now)
+	p.Token = h.svc.FormToken(adminSignInBinding+h.formCookie(c, now), now)
 	title := "Sign in to moderate"
 	if len(p.Errors) > 0 {
 		title = "Error: " + title
@@ -121,8 +133,12 @@ func (h *Handlers) renderSignIn(c *gin.Context, status int, p ModerationPage, no
 // or the sign-in form.
 func (h *Handlers) Moderation(c *gin.Context) {
 	now := h.now()
-	a, ok := h.admin(c, now)
-	if !ok {
+	a, err := h.admin(c, now)
+	if err != nil {
+		h.unavailable(c, err)
+		return
+	}
+	if a == nil {
 		h.renderSignIn(c, http.StatusOK, ModerationPage{}, now)
 		return
 	}
@@ -141,7 +157,7 @@ func (h *Handlers) AdminSignIn(c *gin.Context) {
 	now := h.now()
 	f := c.Request.PostForm
 	p := ModerationPage{Name: f.Get("name")}
-	if _, err := h.svc.CheckFormToken(f.Get(FieldToken), adminSignInBinding, now); err != nil {
+	if _, err := h.svc.CheckFormToken(f.Get(FieldToken), adminSignInBinding+postedFormCookie(c), now); err != nil {
 		p.SignInError = "The sign-in form had expired. Enter the admin token again."
 		p.Errors = []ErrorLink{{Href: "#admin_token", Text: p.SignInError}}
 		h.renderSignIn(c, http.StatusForbidden, p, now)
@@ -160,13 +176,17 @@ func (h *Handlers) AdminSignIn(c *gin.Context) {
 		h.renderSignIn(c, http.StatusBadRequest, p, now)
 		return
 	}
-	cookie, a, err := h.svc.AdminSignIn(f.Get("admin_token"), name, c.ClientIP(), now)
+	cookie, a, err := h.svc.AdminSignIn(c.Request.Context(), f.Get("admin_token"), name, c.ClientIP(), now)
 	if err != nil {
 		status := http.StatusUnauthorized
 		var rl *reviews.RateLimitError
 		switch {
+		case errors.Is(err, reviews.ErrUnavailable):
+			h.unavailable(c, err)
+			return
 		case errors.As(err, &rl):
 			status = http.StatusTooManyRequests
+			c.Header("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds())+1))
 			p.SignInError = fmt.Sprintf("Too many sign-in attempts. Try again in %s.", waitText(rl.RetryAfter))
 		case !h.svc.AdminEnabled():
 			status = http.StatusServiceUnavailable
@@ -190,8 +210,12 @@ func (h *Handlers) Moderate(c *gin.Context) {
 		return
 	}
 	now := h.now()
-	a, ok := h.admin(c, now)
-	if !ok {
+	a, err := h.admin(c, now)
+	if err != nil {
+		h.unavailable(c, err)
+		return
+	}
+	if a == nil {
 		h.renderSignIn(c, http.StatusUnauthorized, ModerationPage{SignInError: "Sign in to moderate", Errors: []ErrorLink{{Href: "#admin_token", Text: "Your moderator sign-in has ended: sign in again"}}}, now)
 		return
 	}
@@ -205,7 +229,7 @@ func (h *Handlers) Moderate(c *gin.Context) {
 		h.renderModeration(c, http.StatusForbidden, *a, now, p)
 		return
 	}
-	err := h.svc.Moderate(c.Request.Context(), *a, id, f.Get("action"), f.Get("reason"), now)
+	err = h.svc.Moderate(c.Request.Context(), *a, id, f.Get("action"), f.Get("reason"), now)
 	var verr *reviews.ValidationError
 	switch {
 	case err == nil:
@@ -222,4 +246,32 @@ func (h *Handlers) Moderate(c *gin.Context) {
 	default:
 		h.unavailable(c, err)
 	}
+}
+
+// AdminSignOut serves POST /moderation/signout: the moderator's session
+// ends on the server.
+func (h *Handlers) AdminSignOut(c *gin.Context) {
+	if !h.parseForm(c, "/moderation") {
+		return
+	}
+	now := h.now()
+	a, err := h.admin(c, now)
+	if err != nil {
+		h.unavailable(c, err)
+		return
+	}
+	if a != nil {
+		if _, err := h.svc.CheckFormToken(c.Request.PostForm.Get(FieldToken), adminBinding(*a), now); err != nil {
+			h.message(c, http.StatusForbidden, "You are still signed in", []string{"The sign-out form had expired. Go back and try again."},
+				Link{Href: "/moderation", Text: "Go back"})
+			return
+		}
+		v, _ := c.Cookie(AdminCookie)
+		if err := h.svc.AdminSignOut(c.Request.Context(), v, now); err != nil {
+			h.unavailable(c, err)
+			return
+		}
+	}
+	h.setCookie(c, AdminCookie, "", time.Time{})
+	c.Redirect(http.StatusSeeOther, "/moderation")
 }

@@ -2,8 +2,10 @@ package reviewpages
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -11,15 +13,64 @@ import (
 	"github.com/councildash/councildash/reviews"
 )
 
-// PeerSignIn serves GET /peer/signin?token=...: the one-time link signs a
-// member of council staff in and sends them to /peer.
-func (h *Handlers) PeerSignIn(c *gin.Context) {
+// SignInPage is the page a peer sign-in link opens: a button that signs
+// in. Only its post uses the link, so a link scanner or preview that
+// fetches the link changes nothing, and a form on another site cannot sign
+// a visitor in (its token is bound to this browser's form cookie).
+type SignInPage struct {
+	Token     string // the sign-in link's token
+	FormToken string
+	Error     string
+	Errors    []ErrorLink
+}
+
+const peerSignInBinding = "peer-signin|"
+
+// PeerSignInPage serves GET /peer/signin?token=...: the sign-in button.
+// It does not look at the token.
+func (h *Handlers) PeerSignInPage(c *gin.Context) {
 	now := h.now()
 	c.Header("Referrer-Policy", "no-referrer") // the link holds a secret
-	cookie, p, err := h.svc.PeerSignIn(c.Request.Context(), c.Query("token"), now)
+	tok := c.Query("token")
+	if tok == "" || len(tok) > 200 {
+		h.message(c, http.StatusNotFound, "This sign-in link is not complete",
+			[]string{"Check you copied all of the link from your email, or ask your admin for a new one."},
+			Link{Href: "/", Text: "Go to the league table"})
+		return
+	}
+	h.r.Render(c, http.StatusOK, "review_signin", "Sign in as a peer reviewer",
+		SignInPage{Token: tok, FormToken: h.svc.FormToken(peerSignInBinding+h.formCookie(c, now), now)})
+}
+
+// PeerSignIn serves POST /peer/signin: the one-time link signs a member of
+// council staff in and sends them to /peer.
+func (h *Handlers) PeerSignIn(c *gin.Context) {
+	c.Header("Referrer-Policy", "no-referrer")
+	if !h.parseForm(c, "/peer") {
+		return
+	}
+	now := h.now()
+	f := c.Request.PostForm
+	tok := f.Get("token")
+	if _, err := h.svc.CheckFormToken(f.Get(FieldToken), peerSignInBinding+postedFormCookie(c), now); err != nil {
+		msg := "The sign-in page had expired or did not come from this site, so you are not signed in. Press the button again. (Signing in needs cookies to be allowed for this site.)"
+		h.r.Render(c, http.StatusForbidden, "review_signin", "Error: Sign in as a peer reviewer",
+			SignInPage{Token: tok, FormToken: h.svc.FormToken(peerSignInBinding+h.formCookie(c, now), now), Error: msg,
+				Errors: []ErrorLink{{Href: "#signin", Text: msg}}})
+		return
+	}
+	cookie, p, err := h.svc.PeerSignIn(c.Request.Context(), tok, c.ClientIP(), now)
 	if err != nil {
 		if errors.Is(err, reviews.ErrUnavailable) {
 			h.unavailable(c, err)
+			return
+		}
+		var rl *reviews.RateLimitError
+		if errors.As(err, &rl) {
+			c.Header("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds())+1))
+			h.message(c, http.StatusTooManyRequests, "Too many sign-in attempts",
+				[]string{fmt.Sprintf("There have been too many sign-in attempts with links that do not work. Try again in %s.", waitText(rl.RetryAfter))},
+				Link{Href: "/", Text: "Go to the league table"})
 			return
 		}
 		var msg string
@@ -112,7 +163,8 @@ func (h *Handlers) PeerHome(c *gin.Context) {
 	h.r.Render(c, http.StatusOK, "review_peer", "Peer reviewers", pp)
 }
 
-// PeerSignOut serves POST /peer/signout.
+// PeerSignOut serves POST /peer/signout: the session ends on the server
+// (its cookie no longer signs anything in, wherever it was copied to).
 func (h *Handlers) PeerSignOut(c *gin.Context) {
 	if !h.parseForm(c, "/peer") {
 		return
@@ -120,9 +172,17 @@ func (h *Handlers) PeerSignOut(c *gin.Context) {
 	now := h.now()
 	v, _ := c.Cookie(PeerCookie)
 	p, err := h.svc.PeerFromSession(c.Request.Context(), v, now)
+	if errors.Is(err, reviews.ErrUnavailable) {
+		h.unavailable(c, err)
+		return
+	}
 	if err == nil {
 		if _, terr := h.svc.CheckFormToken(c.Request.PostForm.Get(FieldToken), peerBinding(p, "signout"), now); terr != nil {
 			h.message(c, http.StatusForbidden, "You are still signed in", []string{"The sign-out form had expired. Go back and try again."}, Link{Href: "/peer", Text: "Go back"})
+			return
+		}
+		if err := h.svc.PeerSignOut(c.Request.Context(), v, now); err != nil {
+			h.unavailable(c, err)
 			return
 		}
 	}

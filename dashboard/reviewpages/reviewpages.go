@@ -44,7 +44,8 @@ type Renderer interface {
 
 // Config shapes the handlers.
 type Config struct {
-	// SecureCookies marks session cookies Secure (serve over HTTPS).
+	// SecureCookies marks cookies Secure (serve over HTTPS). cmd sets it
+	// whenever the base URL is https.
 	SecureCookies bool
 	// MaxBodyBytes bounds a posted form (default 128 KiB).
 	MaxBodyBytes int64
@@ -77,10 +78,14 @@ type Handlers struct {
 	changed  func()
 }
 
-// Cookie names.
+// Cookie names. The peer and admin cookies hold a session's random value
+// (sessions are kept in the database); the form cookie is a random value
+// the forms' tokens are bound to, so a token works only in the browser it
+// was served to.
 const (
 	PeerCookie  = "councildash_peer"
 	AdminCookie = "councildash_admin"
+	FormCookie  = "councildash_form"
 )
 
 // DefaultMaxBody is the default bound of a posted form.
@@ -165,6 +170,49 @@ func (h *Handlers) unavailable(c *gin.Context, err error) {
 func (h *Handlers) notFound(c *gin.Context, what string) {
 	h.message(c, http.StatusNotFound, "Page not found", []string{what},
 		Link{Href: "/", Text: "See every council in the league table"})
+}
+
+// NoStore marks every review page "Cache-Control: no-store": they show
+// who is signed in, or carry form tokens bound to this browser, so no
+// cache may keep them. The route table puts it before each review route.
+func NoStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// formCookie returns the browser's form cookie, setting a new one when it
+// has none (or one that is not ours). It is set again on every form so
+// it lives as long as the tokens bound to it.
+func (h *Handlers) formCookie(c *gin.Context, now time.Time) string {
+	v, err := c.Cookie(FormCookie)
+	if err != nil || !validFormCookie(v) {
+		if v, err = reviews.RandomToken(18); err != nil {
+			return ""
+		}
+	}
+	h.setCookie(c, FormCookie, v, now.Add(h.svc.Config().FormTokenTTL+time.Hour))
+	return v
+}
+
+// postedFormCookie is the form cookie a post came with ("" when none).
+func postedFormCookie(c *gin.Context) string {
+	v, err := c.Cookie(FormCookie)
+	if err != nil || !validFormCookie(v) {
+		return ""
+	}
+	return v
+}
+
+func validFormCookie(v string) bool {
+	if len(v) != 24 {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func (h *Handlers) setCookie(c *gin.Context, name, value string, expires time.Time) {
@@ -375,7 +423,7 @@ func (h *Handlers) Form(c *gin.Context) {
 			in.Task = t
 		}
 	}
-	p := h.formPage(co, in, peer, h.svc.FormToken(reviews.FormBinding(co.Code, peer), now), nil)
+	p := h.formPage(co, in, peer, h.svc.FormToken(reviews.FormBinding(co.Code, peer, h.formCookie(c, now)), now), nil)
 	p.Notice = notice
 	h.r.Render(c, http.StatusOK, "review_form", formTitle(co), p)
 }
@@ -415,16 +463,17 @@ func (h *Handlers) Submit(c *gin.Context) {
 	now := h.now()
 	in := inputFrom(c)
 	tok := c.Request.PostForm.Get(FieldToken)
+	posted := postedFormCookie(c)
 	peer, notice, err := h.peer(c, now)
 	if err != nil {
-		h.renderUnavailable(c, co, in, nil, tok, now)
+		h.renderUnavailable(c, co, in, nil, h.svc.FormToken(reviews.FormBinding(co.Code, nil, h.formCookie(c, now)), now))
 		return
 	}
 	if peer != nil && peer.Council == co.Code {
 		h.ownCouncil(c, co)
 		return
 	}
-	res, err := h.svc.Submit(c.Request.Context(), reviews.Submission{Council: co.Code, Input: in, FormToken: tok,
+	res, err := h.svc.Submit(c.Request.Context(), reviews.Submission{Council: co.Code, Input: in, FormToken: tok, FormCookie: posted,
 		Honeypot: c.Request.PostForm.Get(FieldHoneypot), IP: c.ClientIP(), Peer: peer, Now: now})
 	if err == nil {
 		if !res.Duplicate {
@@ -437,6 +486,9 @@ func (h *Handlers) Submit(c *gin.Context) {
 		if res.Duplicate {
 			q.Set("duplicate", "1")
 		}
+		if res.Held {
+			q.Set("held", "1")
+		}
 		target := reviewPath(co.Code) + "/thanks"
 		if len(q) > 0 {
 			target += "?" + q.Encode()
@@ -444,8 +496,13 @@ func (h *Handlers) Submit(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, target)
 		return
 	}
-	binding := reviews.FormBinding(co.Code, peer)
-	retok := h.svc.ReissueFormToken(tok, binding, now)
+	// The form comes back with the same token when the post did not use
+	// it, else with a fresh one (bound to the form cookie, set anew when
+	// the post came without one).
+	retok := h.svc.NextFormToken(tok, reviews.FormBinding(co.Code, peer, posted), now, err)
+	if posted == "" {
+		retok = h.svc.FormToken(reviews.FormBinding(co.Code, peer, h.formCookie(c, now)), now)
+	}
 	var verr *reviews.ValidationError
 	var rl *reviews.RateLimitError
 	status, problem := http.StatusBadRequest, ""
@@ -456,10 +513,12 @@ func (h *Handlers) Submit(c *gin.Context) {
 		h.r.Render(c, http.StatusBadRequest, "review_form", "Error: "+formTitle(co), p)
 		return
 	case errors.Is(err, reviews.ErrUnavailable):
-		h.renderUnavailable(c, co, in, peer, retok, now)
+		h.renderUnavailable(c, co, in, peer, retok)
 		return
 	case errors.Is(err, reviews.ErrBadToken):
-		status, problem = http.StatusForbidden, "Your form had expired or did not come from this site, so your review was not saved. Check your answers below and send them again."
+		status, problem = http.StatusForbidden, "Your form had expired or did not come from this site, so your review was not saved. Check your answers below and send them again. (This form needs cookies to be allowed for this site.)"
+	case errors.Is(err, reviews.ErrFormUsed):
+		status, problem = http.StatusConflict, "This form has already been used to send a review, so this one was not saved. If you meant to send another review, check your answers below and send them again."
 	case errors.Is(err, reviews.ErrHoneypot):
 		problem = "Your review was not saved because the field marked \"leave this empty\" was filled in. Empty it and send your review again."
 	case errors.Is(err, reviews.ErrTooFast):
@@ -477,7 +536,7 @@ func (h *Handlers) Submit(c *gin.Context) {
 		return
 	default:
 		h.log.Error("reviews: submit failed", "council", co.Code, "err", err)
-		h.renderUnavailable(c, co, in, peer, retok, now)
+		h.renderUnavailable(c, co, in, peer, retok)
 		return
 	}
 	p := h.formPage(co, in, peer, retok, nil)
@@ -495,9 +554,9 @@ func waitText(d time.Duration) string {
 	return fmt.Sprintf("%d minutes", m)
 }
 
-func (h *Handlers) renderUnavailable(c *gin.Context, co data.Council, in reviews.Input, peer *reviews.Peer, tok string, now time.Time) {
+func (h *Handlers) renderUnavailable(c *gin.Context, co data.Council, in reviews.Input, peer *reviews.Peer, tok string) {
 	h.log.Warn("reviews: review not stored: database unavailable", "council", co.Code)
-	p := h.formPage(co, in, peer, h.svc.ReissueFormToken(tok, reviews.FormBinding(co.Code, peer), now), nil)
+	p := h.formPage(co, in, peer, tok, nil)
 	p.Unavailable = true
 	p.Problem = "Sorry, we could not save your review just now because our database is unavailable. Your answers are below: please send them again in a few minutes."
 	p.Errors = []ErrorLink{{Href: "#submit", Text: p.Problem}}
@@ -511,6 +570,7 @@ type ThanksPage struct {
 	Task       string
 	TaskName   string
 	Duplicate  bool
+	Held       bool // stored, but held past the council's limit: not counted yet
 	HasSummary bool
 	Summary    reviews.TaskAggregate
 	Score      string
@@ -528,7 +588,7 @@ func (h *Handlers) Thanks(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := ThanksPage{Council: co, Duplicate: c.Query("duplicate") == "1", MinSample: h.svc.Config().MinTaskSample, Again: reviewPath(co.Code)}
+	p := ThanksPage{Council: co, Duplicate: c.Query("duplicate") == "1", Held: c.Query("held") == "1", MinSample: h.svc.Config().MinTaskSample, Again: reviewPath(co.Code)}
 	if t, ok := h.svc.Task(c.Query("task")); ok {
 		p.Task, p.TaskName = t.ID, t.Name
 		if agg, err := h.svc.TaskAggregate(c.Request.Context(), co.Code, t.ID); err == nil && agg.N > 0 {

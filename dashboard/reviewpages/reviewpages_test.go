@@ -45,8 +45,11 @@ var testCouncils = []data.Council{
 	{Code: "CCC", Name: "Coot County Council", HomepageURL: "https://www.coot.gov.uk/"},
 }
 
+// testAdminToken is an admin token of the required length (32 or more).
+const testAdminToken = "admin-token-1-0123456789abcdef0123456789"
+
 func baseConfig() reviews.Config {
-	return reviews.Config{Secret: []byte("test secret"), AdminToken: "admin-token-1", MinFormTime: 3 * time.Second,
+	return reviews.Config{Secret: []byte("test secret"), AdminToken: testAdminToken, MinFormTime: 3 * time.Second,
 		RatePerIP: reviews.Rate{N: 100, Per: time.Hour}, RatePerCouncil: reviews.Rate{N: 1000, Per: time.Hour}}
 }
 
@@ -100,6 +103,21 @@ func (e *env) form(c *http.Client, code, ip string) string {
 		e.t.Fatal(err)
 	}
 	return tok
+}
+
+// signIn opens a peer sign-in link (a page with a button) and presses the
+// button, as a person does.
+func (e *env) signIn(c *http.Client, link string) formclient.Response {
+	e.t.Helper()
+	page, err := formclient.Do(c, "GET", link, nil, "")
+	if err != nil || page.Status != http.StatusOK {
+		e.t.Fatalf("sign-in page: %d %v", page.Status, err)
+	}
+	v, err := formclient.SignInForm(page.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.do(c, "POST", "/peer/signin", v, "")
 }
 
 func (e *env) count() int {
@@ -320,16 +338,25 @@ func TestRateLimitsAndDuplicates(t *testing.T) {
 	if r := post("10.0.0.3", "AAA", "five"); r.Status != 303 {
 		t.Fatalf("other IP 2: %d", r.Status)
 	}
+	// Past the council's limit a review is accepted but held: stored, its
+	// ratings not counted until a moderator includes them.
 	r = post("10.0.0.4", "AAA", "six")
-	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "This council has had a lot of reviews") {
-		t.Fatalf("per-council limit: %d %.400s", r.Status, r.Body)
+	if r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "held=1") {
+		t.Fatalf("per-council limit: %d %s %.400s", r.Status, r.Location, r.Body)
+	}
+	if r := e.do(c, "GET", r.Location, nil, ""); !strings.Contains(r.Body, "your ratings will count once a moderator has checked them") {
+		t.Fatalf("held thanks page: %.2000s", r.Body)
+	}
+	sum, err := e.svc.Council(context.Background(), "AAA")
+	if err != nil || sum.Score.N != 4 {
+		t.Fatalf("held review counted: %+v %v", sum.Score, err)
 	}
 	// Another council is not limited.
-	if r := post("10.0.0.4", "BBB", "six"); r.Status != 303 {
-		t.Fatalf("other council: %d", r.Status)
+	if r := post("10.0.0.4", "BBB", "six"); r.Status != 303 || strings.Contains(r.Location, "held") {
+		t.Fatalf("other council: %d %s", r.Status, r.Location)
 	}
-	if n := e.count(); n != 5 {
-		t.Fatalf("stored %d, want 5", n)
+	if n := e.count(); n != 6 {
+		t.Fatalf("stored %d, want 6", n)
 	}
 }
 
@@ -352,9 +379,8 @@ func TestPeerFlow(t *testing.T) {
 	}
 	link := reviews.SignInURL(e.srv.URL, issued.Token)
 	c := e.client()
-	r, err := formclient.Do(c, "GET", link, nil, "")
-	if err != nil || r.Status != http.StatusSeeOther || r.Location != "/peer" {
-		t.Fatalf("sign in: %+v %v", r.Status, err)
+	if r := e.signIn(c, link); r.Status != http.StatusSeeOther || r.Location != "/peer" {
+		t.Fatalf("sign in: %d %.300s", r.Status, r.Body)
 	}
 	home := e.do(c, "GET", "/peer", nil, "")
 	if home.Status != 200 || !strings.Contains(home.Body, "Signed in as staff of Aardvark Borough Council") || !strings.Contains(home.Body, "officer@aardvark.gov.uk") {
@@ -362,7 +388,7 @@ func TestPeerFlow(t *testing.T) {
 	}
 	// The link works once.
 	c2 := e.client()
-	if r, _ := formclient.Do(c2, "GET", link, nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "already been used") {
+	if r := e.signIn(c2, link); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "already been used") {
 		t.Fatalf("second use: %d %.300s", r.Status, r.Body)
 	}
 	// Own council refused (form and post).
@@ -429,16 +455,16 @@ func TestPeerFlow(t *testing.T) {
 	if _, err := e.svc.RevokePeerToken(ctx, unused.Record.ID, "mistake", e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := formclient.Do(e.client(), "GET", reviews.SignInURL(e.srv.URL, unused.Token), nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "withdrawn") {
+	if r := e.signIn(e.client(), reviews.SignInURL(e.srv.URL, unused.Token)); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "withdrawn") {
 		t.Fatalf("revoked link: %d", r.Status)
 	}
 	// Expired.
 	short, _ := e.svc.IssuePeerToken(ctx, "c@coot.gov.uk", "CCC", time.Hour, "test", valid, e.clock.Now())
 	e.clock.Add(2 * time.Hour)
-	if r, _ := formclient.Do(e.client(), "GET", reviews.SignInURL(e.srv.URL, short.Token), nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "expired") {
+	if r := e.signIn(e.client(), reviews.SignInURL(e.srv.URL, short.Token)); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "expired") {
 		t.Fatalf("expired link: %d", r.Status)
 	}
-	if r, _ := formclient.Do(e.client(), "GET", e.srv.URL+"/peer/signin?token=nonsense", nil, ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "not recognised") {
+	if r := e.signIn(e.client(), e.srv.URL+"/peer/signin?token=nonsense"); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "not recognised") {
 		t.Fatalf("unknown link: %d", r.Status)
 	}
 	toks, err := e.svc.PeerTokens(ctx)
@@ -472,10 +498,10 @@ func TestModerationFlowThroughHTTP(t *testing.T) {
 	if r := e.do(mod, "POST", "/moderation/signin", url.Values{"form_token": {stok}, "name": {"Mo"}, "admin_token": {"wrong"}}, ""); r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "not right") {
 		t.Fatalf("wrong admin token: %d", r.Status)
 	}
-	if r := e.do(mod, "POST", "/moderation/signin", url.Values{"name": {"Mo"}, "admin_token": {"admin-token-1"}}, ""); r.Status != http.StatusForbidden {
+	if r := e.do(mod, "POST", "/moderation/signin", url.Values{"name": {"Mo"}, "admin_token": {testAdminToken}}, ""); r.Status != http.StatusForbidden {
 		t.Fatalf("sign-in without CSRF token: %d", r.Status)
 	}
-	if r := e.do(mod, "POST", "/moderation/signin", url.Values{"form_token": {stok}, "name": {"Mo"}, "admin_token": {"admin-token-1"}}, ""); r.Status != http.StatusSeeOther {
+	if r := e.do(mod, "POST", "/moderation/signin", url.Values{"form_token": {stok}, "name": {"Mo"}, "admin_token": {testAdminToken}}, ""); r.Status != http.StatusSeeOther {
 		t.Fatalf("sign in: %d %.300s", r.Status, r.Body)
 	}
 	page := e.do(mod, "GET", "/moderation", nil, "")
@@ -658,28 +684,23 @@ func TestConcurrentPostsStoredExactlyOnce(t *testing.T) {
 			defer wg.Done()
 			c := e.client()
 			ip := fmt.Sprintf("10.1.%d.%d", w/200, w%200)
-			// Each worker fetches each council's form once and posts with
-			// its token (a token is valid for hours, not once): the test
-			// is about the posts, and rendering 2,000 forms under -race
-			// would only add time.
-			toks := map[string]string{}
-			for _, co := range testCouncils {
-				r, err := formclient.Do(c, "GET", e.srv.URL+"/councils/"+co.Code+"/review", nil, ip)
-				if err == nil {
-					toks[co.Code], err = formclient.FormToken(r.Body)
-				}
-				if err != nil {
-					errs <- err
-					return
-				}
-			}
+			// A form per post: each form token is used once.
 			for {
 				i := next.Add(1)
 				if i > total {
 					return
 				}
 				code := testCouncils[i%3].Code
-				r, err := formclient.Do(c, "POST", e.srv.URL+"/councils/"+code+"/review", formclient.ReviewForm(toks[code], "pay-council-tax", fmt.Sprintf("concurrent review %d", i)), ip)
+				f, err := formclient.Do(c, "GET", e.srv.URL+"/councils/"+code+"/review", nil, ip)
+				var tok string
+				if err == nil {
+					tok, err = formclient.FormToken(f.Body)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				r, err := formclient.Do(c, "POST", e.srv.URL+"/councils/"+code+"/review", formclient.ReviewForm(tok, "pay-council-tax", fmt.Sprintf("concurrent review %d", i)), ip)
 				if err != nil {
 					errs <- err
 					return

@@ -6,6 +6,7 @@ package formclient
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,6 +23,22 @@ func FormToken(body string) (string, error) {
 		return "", fmt.Errorf("no form_token in the page")
 	}
 	return m[1], nil
+}
+
+var signInRE = regexp.MustCompile(`name="token" value="([^"]*)"`)
+
+// SignInForm reads a peer sign-in page's form: what its button posts to
+// /peer/signin.
+func SignInForm(body string) (url.Values, error) {
+	tok, err := FormToken(body)
+	if err != nil {
+		return nil, err
+	}
+	m := signInRE.FindStringSubmatch(body)
+	if m == nil {
+		return nil, fmt.Errorf("no sign-in token in the page")
+	}
+	return url.Values{"form_token": {tok}, "token": {html.UnescapeString(m[1])}}, nil
 }
 
 // Response is a read response.
