@@ -19,6 +19,7 @@ type apiCheckResult struct {
 	// Unscorable says why the check has statistics but no score: the
 	// scores' method cannot compute it from what was stored.
 	Unscorable string `json:"unscorable,omitempty"`
+	Demo       bool   `json:"demo"` // from a run of the offline demo
 }
 
 func apiCheckResults(m scoring.Method, scoredUnder string, rs []data.CheckResult) []apiCheckResult {

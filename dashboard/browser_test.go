@@ -159,6 +159,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 		{"tasks", "/tasks", 0, false},
 		{"check", "/checks/a11y-skip-link", 0, false},
 		{"data", "/data", 0, false},
+		{"api", "/api", 0, false},
 		{"review-form", "/councils/" + first.Code + "/review", 0, false},
 		{"review-form-task", "/councils/" + second.Code + "/review?task=pay-council-tax", 0, false},
 		{"checks", "/checks", 0, false},
@@ -235,6 +236,17 @@ document.addEventListener('securitypolicyviolation', function (e) {
 			}
 			if !p.noScore {
 				checkOwnScore(t, p.name+" (rendered)", []byte(html))
+			}
+			// The badge a council embeds, on /data (axe checked it above):
+			// it loads, and its image has its text alternative.
+			if p.name == "data" {
+				w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(document.querySelector('.app-badge img[alt]') || {}).naturalWidth || 0`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w != 280 {
+					t.Errorf("the badge on /data did not load (natural width %d)", w)
+				}
 			}
 			// Charts are drawn by echarts on pages that have them.
 			if p.name == "council" || p.name == "tasks" {

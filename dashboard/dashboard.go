@@ -64,13 +64,15 @@ type Deps struct {
 	// evidence after each crawl model is built (the bench's memory probe
 	// measures the read model alone).
 	NoEvidenceAhead bool
-	// Security (security.go). BaseURL is the public address: posts whose
-	// Origin is it are let through behind a proxy, and an https one turns
-	// on Strict-Transport-Security. MetricsToken, when set, serves
-	// /metrics on the dashboard's own listener to requests bearing it
-	// ("Authorization: Bearer TOKEN", at least 32 characters); without it
-	// /metrics is only on MetricsHandler (a listener of its own). Timeouts
-	// zero values take DefaultTimeouts.
+	// BaseURL is the dashboard's public address (default
+	// http://localhost:8080). Open data: the feeds' links and ids, the
+	// badges' HTML and the OpenAPI document's server use it. Security
+	// (security.go): posts whose Origin is it are let through behind a
+	// proxy, and an https one turns on Strict-Transport-Security.
+	// MetricsToken, when set, serves /metrics on the dashboard's own
+	// listener to requests bearing it ("Authorization: Bearer TOKEN", at
+	// least 32 characters); without it /metrics is only on MetricsHandler
+	// (a listener of its own). Timeouts zero values take DefaultTimeouts.
 	BaseURL      string
 	MetricsToken string
 	Timeouts     Timeouts
@@ -103,6 +105,9 @@ type Server struct {
 	metrics       *metrics
 	// trustedProxies may set X-Forwarded-For (nil: none).
 	trustedProxies []string
+	baseURL        string     // public address, no trailing slash
+	openapi        []byte     // the OpenAPI document (openapi.go)
+	apiDoc         apiDocPage // the /api page's view model, built from it
 	// security.go
 	timeouts     Timeouts
 	baseHost     string // the base URL's host ("" none)
@@ -206,6 +211,9 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.openData(d.BaseURL); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -264,19 +272,24 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.Abort()
 		return
 	}
+	body := errorFor(err, st) // the parameter and what it takes, never raw error text
 	if isMachinePath(c.Request.URL.Path) {
-		c.AbortWithStatusJSON(st, gin.H{"error": statusText[st], "status": st})
+		c.AbortWithStatusJSON(st, body)
 		return
 	}
-	s.render.Render(c, st, "error", statusText[st], errorPage{Status: st, Heading: statusText[st]})
+	s.render.Render(c, st, "error", statusText[st], errorPage{Status: st, Heading: statusText[st], Detail: detailFor(err)})
 	c.Abort()
 }
 
 type errorPage struct {
 	Status  int
 	Heading string
+	Detail  string // what was wrong with the request, in words, when known
 }
 
+// isMachinePath: the API, the exports, the feeds and the badges answer
+// errors in JSON (errorBody), pages with an error page.
 func isMachinePath(p string) bool {
-	return len(p) >= 5 && (p[:5] == "/api/" || (len(p) >= 8 && p[:8] == "/export/"))
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/export/") || strings.HasPrefix(p, "/badge/") ||
+		strings.HasSuffix(p, ".atom")
 }

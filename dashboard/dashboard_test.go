@@ -311,7 +311,8 @@ func TestDashboard(t *testing.T) {
 		if recs := csvRows("/export/scores.csv"); uint64(len(recs)-1) != wantScores {
 			t.Errorf("scores.csv has %d rows, the database %d", len(recs)-1, wantScores)
 		} else if !slices.Equal(recs[0], []string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at",
-			"score_low", "score_high", "interval_level", "too_few_pages", "rank_best", "rank_worst"}) {
+			"score_low", "score_high", "interval_level", "too_few_pages", "rank_best", "rank_worst",
+			"council_name", "council_type", "council_nation", "council_region", "run_started_at", "demo"}) {
 			t.Errorf("scores.csv header %v", recs[0])
 		}
 		if rows := jsonRows("/export/scores.json"); uint64(len(rows)) != wantScores {
@@ -351,8 +352,8 @@ func TestDashboard(t *testing.T) {
 		// The HTTP export and dashboard.Export (what the CLI runs) write the same bytes.
 		for _, format := range []string{"csv", "json"} {
 			var buf bytes.Buffer
-			req := dashboard.ExportRequest{Kind: "findings", Format: format, RunID: latest.ID, MethodVersion: scoring.CurrentMethod().Version}
-			if err := dashboard.Export(ctx, &buf, f.store, nil, req); err != nil {
+			req := dashboard.ExportRequest{Kind: "findings", Format: format, Run: latest.ID, MethodVersion: scoring.CurrentMethod().Version}
+			if err := dashboard.Export(ctx, &buf, dashboard.ExportSource{Store: f.store, Councils: f.councils}, req); err != nil {
 				t.Fatal(err)
 			}
 			if pg := get(t, base, "/export/findings."+format+"?run="+latest.ID); pg.body != buf.String() {

@@ -19,13 +19,14 @@ import (
 
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/reviews"
+	"github.com/councildash/councildash/scoring"
 )
 
 // ExportRequest says what to export.
 type ExportRequest struct {
 	Kind    string // scores, findings or reviews
-	Format  string // csv or json
-	RunID   string
+	Format  string // csv, json or parquet
+	Run     string // a run id, latest, previous, or "" for every run
 	Council string
 	CheckID string
 	// MethodVersion is the scoring method current when exporting (rows
@@ -33,148 +34,457 @@ type ExportRequest struct {
 	MethodVersion string
 }
 
+// ExportSource is what exports read: the database, the reviews (nil: no
+// reviews export) and the register (council names on every row).
+type ExportSource struct {
+	Store    *data.Store
+	Reviews  *reviews.Service
+	Councils []data.Council
+	// Runs (every run) and Scored (the runs with scores), both newest
+	// first, when the caller has them (the server's read model): an export
+	// then asks the database nothing before it streams. Nil: the store is
+	// asked (the command line).
+	Runs, Scored []data.Run
+}
+
+// resolveRun is what a run reference names among runs (every run) and
+// scored (the runs with scores), or a NotFoundError.
+func resolveRun(ref string, runs, scored []data.Run) (data.Run, error) {
+	switch ref {
+	case data.RunLatest, data.RunPrevious:
+		i := 0
+		if ref == data.RunPrevious {
+			i = 1
+		}
+		if i < len(scored) {
+			return scored[i], nil
+		}
+		return data.Run{}, notFound("run", "run=%s: %d crawl runs have scores so far", ref, len(scored))
+	}
+	for _, r := range runs {
+		if r.ID == ref {
+			return r, nil
+		}
+	}
+	return data.Run{}, notFound("run", "no crawl run has the id %q: see /api/v1/runs", short(ref))
+}
+
 // Export kinds and formats.
 var (
 	ExportKinds   = []string{"scores", "findings", "reviews"}
-	ExportFormats = []string{"csv", "json"}
+	ExportFormats = []string{"csv", "json", "parquet"}
 )
 
-// table is a stream of rows with named columns.
-type table struct {
-	cols   []string
-	stream func(ctx context.Context, emit func(row []any) error) error
-}
-
-var scoreCols = append([]string{"run_id", "method_version", "council_code", "category", "check_id", "score", "scored_at"}, scoreIntervalCols...)
-
-var findingCols = []string{"run_id", "method_version", "council_code", "check_id", "category", "severity", "url",
-	"selector", "snippet", "matched", "message", "task", "created_at"}
-
-// columnMeaning documents export columns (the data dictionary; docs/DATA.md
-// says the same at more length).
-var columnMeaning = map[string]string{
-	"run_id":         "Identifier of the crawl run",
-	"method_version": "Version of the scoring method that produced the row",
-	"council_code":   "Council code from the register (GSS code where there is one)",
-	"category":       "Scoring category, or overall for the site score",
-	"check_id":       "Check identifier; empty on category and overall scores",
-	"score":          "Score from 0 (worst) to 100 (best)",
-	"scored_at":      "When the score was computed (UTC)",
-	"severity":       "info, warning or error",
-	"url":            "Page the finding is on (the home page for site checks)",
-	"selector":       "CSS selector of the element, when there is one",
-	"snippet":        "Text or HTML found, trimmed",
-	"matched":        "The words or characters matched, separated by a vertical bar in CSV",
-	"message":        "What is wrong, in one line",
-	"task":           "Top task identifier for findability findings",
-	"created_at":     "When the finding was stored (UTC)",
-	"score_low":      "Low end of the score's interval (bootstrap over the site's pages); empty when none is stored",
-	"score_high":     "High end of the score's interval; empty when none is stored",
-	"interval_level": "Share of the redrawn scores inside the interval (0.9: the middle 90%)",
-	"too_few_pages":  "true when the site had too few pages to tell: it is not ranked",
-	"rank_best":      "Best position the score may hold among the run's councils, given the intervals (overall and category scores)",
-	"rank_worst":     "Worst position it may hold; rank_best < rank_worst is a joint position shared with councils whose intervals overlap",
-}
-
-// dictionary documents the columns of each export (reviews when on).
-func dictionary(reviewsOn bool) []columnGroup {
-	doc := func(name string, cols []string) columnGroup {
-		g := columnGroup{Export: name}
-		for _, c := range cols {
-			g.Columns = append(g.Columns, columnDoc{Name: c, Meaning: columnMeaning[c]})
+// exportFiles are the files GET /export/{file} serves.
+func exportFiles() []string {
+	var out []string
+	for _, k := range ExportKinds {
+		for _, f := range ExportFormats {
+			if f == "parquet" && k == "reviews" {
+				continue
+			}
+			out = append(out, k+"."+f)
 		}
-		return g
-	}
-	out := []columnGroup{doc("scores", scoreCols), doc("findings", findingCols)}
-	if reviewsOn {
-		out = append(out, doc("reviews", reviews.ExportColumns()))
 	}
 	return out
 }
 
-func (req ExportRequest) validate() error {
-	ok := false
-	for _, k := range ExportKinds {
-		ok = ok || k == req.Kind
+// The licence of the data, stated in every export's metadata, on /data
+// and in docs/DATA.md.
+const (
+	LicenceName = "CC BY 4.0"
+	LicenceURL  = "https://creativecommons.org/licenses/by/4.0/"
+	// Citation says how to cite an export; RUN and DATE are filled in.
+	citationText = "councildash open data: scores of UK council websites (LocalGov Digital Content Standard and accessibility checks), scoring method METHOD, RUN. https://github.com/councildash/councildash. Licensed under CC BY 4.0."
+)
+
+// citation is how to cite an export of a run (or of every run).
+func citation(method string, run data.Run, hasRun bool) string {
+	r := "every crawl run"
+	if hasRun {
+		r = "crawl run " + run.ID + " of " + run.StartedAt.UTC().Format("2006-01-02")
 	}
-	if !ok {
-		return fmt.Errorf("%w: export %q: choose scores, findings or reviews", ErrNotFound, req.Kind)
-	}
-	if req.Format != "csv" && req.Format != "json" {
-		return fmt.Errorf("%w: format %q: choose csv or json", ErrNotFound, req.Format)
-	}
-	for _, v := range []string{req.RunID, req.Council, req.CheckID} {
-		if len(v) > 200 {
-			return fmt.Errorf("%w: filter too long", ErrBadRequest)
-		}
-	}
-	return nil
+	return strings.NewReplacer("METHOD", method, "RUN", r).Replace(citationText)
 }
 
-func exportTable(store *data.Store, rev *reviews.Service, req ExportRequest) (table, error) {
+// colKind is the type of an export column: how CSV, JSON and Parquet
+// write it and how the OpenAPI document and the dictionary describe it.
+type colKind int
+
+const (
+	colString colKind = iota
+	colFloat
+	colInt
+	colBool
+	colTime
+	colList // a list of strings (" | " between them in CSV)
+)
+
+// column is one column of an export.
+type column struct {
+	name string
+	kind colKind
+	doc  string
+	null bool // may be empty (CSV), null (JSON and Parquet)
+}
+
+// Columns every crawl export ends with: who the council is, when the run
+// was, and whether it is demo data.
+var (
+	colCouncilName   = column{"council_name", colString, "The council's name, from the register", false}
+	colCouncilType   = column{"council_type", colString, "The council's type (such as Non-metropolitan district or Unitary authority), from the register", false}
+	colCouncilNation = column{"council_nation", colString, "England, Scotland, Wales or Northern Ireland", false}
+	colCouncilRegion = column{"council_region", colString, "The council's region (English councils), from the register", false}
+	colRunStartedAt  = column{"run_started_at", colTime, "When the crawl run started (UTC): the run's date", false}
+	colDemo          = column{"demo", colBool, "true when the row is demo data: from a run of the offline demo (a local web of council sites), or a demo review", false}
+)
+
+var scoreColumns = []column{
+	{"run_id", colString, "Identifier of the crawl run", false},
+	{"method_version", colString, "Version of the scoring method that produced the row; a run re-scored under a new method has rows for both", false},
+	{"council_code", colString, "Council code from the register (the Government Statistical Service code where there is one)", false},
+	{"category", colString, "content, accessibility, readability, technical, statement, findability, or overall for the site score", false},
+	{"check_id", colString, "The check, for check scores; empty for category and overall scores", false},
+	{"score", colFloat, "Score from 0 (worst) to 100 (best)", false},
+	{"scored_at", colTime, "When the score was computed (UTC)", false},
+	// How sure the score is (scoreIntervalCols, export_intervals.go).
+	{"score_low", colFloat, "Low end of the score's interval (bootstrap over the site's pages); empty when none is stored", true},
+	{"score_high", colFloat, "High end of the score's interval; empty when none is stored", true},
+	{"interval_level", colFloat, "Share of the redrawn scores inside the interval (0.9: the middle 90 percent)", true},
+	{"too_few_pages", colBool, "true when the site had too few pages to tell: it is not ranked", true},
+	{"rank_best", colInt, "Best position the score may hold among the run's councils, given the intervals (overall and category scores)", true},
+	{"rank_worst", colInt, "Worst position it may hold; rank_best < rank_worst is a joint position shared with councils whose intervals overlap", true},
+	colCouncilName, colCouncilType, colCouncilNation, colCouncilRegion, colRunStartedAt, colDemo,
+}
+
+var findingColumns = []column{
+	{"run_id", colString, "Identifier of the crawl run", false},
+	{"method_version", colString, "Scoring method that found it", false},
+	{"council_code", colString, "Council code from the register", false},
+	{"check_id", colString, "The check (see /checks or /api/v1/checks for its description and rule)", false},
+	{"category", colString, "The check's category", false},
+	{"severity", colString, "info, warning or error", false},
+	{"url", colString, "The page the finding is on (the home page for site-wide checks)", false},
+	{"selector", colString, "Selector (as in a style sheet) of the element, when there is one", false},
+	{"snippet", colString, "The text or HTML found, trimmed (text quoted from the council's page)", false},
+	{"matched", colList, "The words or characters matched: separated by \" | \" in CSV, a list in JSON and Parquet", false},
+	{"message", colString, "What is wrong, in one line", false},
+	{"task", colString, "Top task id, for findability findings (see /api/v1/tasks)", false},
+	{"created_at", colTime, "When the finding was stored (UTC)", false},
+	colCouncilName, colCouncilType, colCouncilNation, colCouncilRegion, colRunStartedAt, colDemo,
+}
+
+// reviewColumnDocs say what the reviews export's columns (named by
+// reviews.ExportColumns) hold.
+var reviewColumnDocs = map[string]column{
+	"review_id":        {"review_id", colString, "Identifier of the review", false},
+	"council_code":     {"council_code", colString, "Council code from the register", false},
+	"task":             {"task", colString, "The top task tried (see /api/v1/tasks)", false},
+	"reviewer":         {"reviewer", colString, "public or peer (council staff reviewing another council's site)", false},
+	"nav":              {"nav", colInt, "Rating of finding the task through the site's navigation, on the review scale (see Review ratings in DATA.md)", false},
+	"atoz":             {"atoz", colInt, "Rating of finding it through the site's A to Z (same scale)", false},
+	"search_engine":    {"search_engine", colInt, "Rating of finding it through a search engine (same scale)", false},
+	"site_search":      {"site_search", colInt, "Rating of finding it through the site's own search (same scale)", false},
+	"routes_tried":     {"routes_tried", colInt, "How many of the four ways the reviewer tried", false},
+	"usability_index":  {"usability_index", colInt, "Sum of the ratings of the ways tried (Council Usability Dashboard method)", false},
+	"review_score":     {"review_score", colFloat, "The usability index on a 0 to 100 scale", false},
+	"importance":       {"importance", colInt, "How important the task is to the reviewer, from one (not at all) to five (very)", false},
+	"found":            {"found", colBool, "Whether the reviewer completed the task", false},
+	"comment":          {"comment", colString, "The reviewer's comment; empty unless a moderator approved it", false},
+	"end_url":          {"end_url", colString, "Where the reviewer ended up; empty unless the comment was approved", false},
+	"comment_status":   {"comment_status", colString, "none, pending, approved or rejected", false},
+	"ratings_excluded": {"ratings_excluded", colBool, "A moderator excluded the ratings from the scores", false},
+	"demo":             {"demo", colBool, "true for the bundled demo reviews (shown as demo data on the dashboard too)", false},
+	"created_at":       {"created_at", colTime, "When the review was posted (UTC)", false},
+}
+
+// reviewColumns are the reviews export's columns: reviews' own, then who
+// the council is.
+func reviewColumns() []column {
+	var out []column
+	for _, name := range reviews.ExportColumns() {
+		c, ok := reviewColumnDocs[name]
+		if !ok {
+			c = column{name: name, kind: colString}
+		}
+		out = append(out, c)
+	}
+	return append(out, colCouncilName, colCouncilType, colCouncilNation, colCouncilRegion)
+}
+
+func columnsOf(kind string) []column {
+	switch kind {
+	case "scores":
+		return scoreColumns
+	case "findings":
+		return findingColumns
+	}
+	return reviewColumns()
+}
+
+func names(cols []column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.name
+	}
+	return out
+}
+
+// dictionary documents the columns of each export (reviews when on).
+func dictionary(reviewsOn bool) []columnGroup {
+	doc := func(name string, cols []column) columnGroup {
+		g := columnGroup{Export: name}
+		for _, c := range cols {
+			g.Columns = append(g.Columns, columnDoc{Name: c.name, Meaning: c.doc})
+		}
+		return g
+	}
+	out := []columnGroup{doc("scores", scoreColumns), doc("findings", findingColumns)}
+	if reviewsOn {
+		out = append(out, doc("reviews", reviewColumns()))
+	}
+	return out
+}
+
+// table is a stream of rows with named columns.
+type table struct {
+	cols   []column
+	stream func(ctx context.Context, emit func(row []any) error) error
+}
+
+// PreparedExport is an export checked and ready to write: its filters
+// name things that exist and its run is resolved.
+type PreparedExport struct {
+	req     ExportRequest
+	run     data.Run // when hasRun
+	hasRun  bool
+	t       table
+	src     ExportSource
+	runs    map[string]data.Run
+	byCode  map[string]data.Council
+	checked bool
+}
+
+// PrepareExport checks an export request: an unknown kind or format, and
+// a council, check or run that does not exist are NotFoundErrors; a run
+// reference latest or previous is resolved.
+func PrepareExport(ctx context.Context, src ExportSource, req ExportRequest) (*PreparedExport, error) {
+	if !slices.Contains(ExportKinds, req.Kind) {
+		return nil, notFound("file", "there is no %s export: choose scores, findings or reviews", short(req.Kind))
+	}
+	if !slices.Contains(ExportFormats, req.Format) || (req.Format == "parquet" && req.Kind == "reviews") {
+		return nil, notFound("file", "there is no %s export as %s: choose one of %s", req.Kind, short(req.Format), strings.Join(exportFiles(), ", "))
+	}
+	for name, v := range map[string]string{"run": req.Run, "council": req.Council, "check": req.CheckID} {
+		if len(v) > maxParamLen {
+			return nil, &ParamError{Param: name, Message: fmt.Sprintf("%s must be text of 1 to %d characters", name, maxParamLen), Allowed: map[string]int{"max_length": maxParamLen}}
+		}
+	}
+	p := &PreparedExport{req: req, src: src, byCode: map[string]data.Council{}, runs: map[string]data.Run{}}
+	for _, c := range src.Councils {
+		p.byCode[c.Code] = c
+	}
+	if req.Council != "" {
+		if _, ok := p.byCode[req.Council]; !ok {
+			return nil, notFound("council", "no council has the code %q: see /api/v1/councils", short(req.Council))
+		}
+	}
+	if req.CheckID != "" {
+		if req.Kind != "findings" {
+			return nil, &ParamError{Param: "check", Message: "check filters the findings export only", Allowed: []string{"findings"}}
+		}
+		found := false
+		for _, ch := range scoring.Catalog() {
+			found = found || ch.ID == req.CheckID
+		}
+		if !found {
+			return nil, notFound("check", "no check has the id %q: see /api/v1/checks", short(req.CheckID))
+		}
+	}
+	if req.Kind == "reviews" {
+		if req.Run != "" {
+			return nil, &ParamError{Param: "run", Message: "reviews are not tied to a crawl run: leave run out", Allowed: []string{"scores", "findings"}}
+		}
+		if src.Reviews == nil {
+			return nil, notFound("file", "reviews are not enabled on this server")
+		}
+	} else {
+		runs, scored := src.Runs, src.Scored
+		if runs == nil {
+			var err error
+			if runs, err = src.Store.Runs(ctx); err != nil {
+				return nil, fmt.Errorf("%w: %v", data.ErrUnavailable, err)
+			}
+			if req.Run == data.RunLatest || req.Run == data.RunPrevious {
+				if scored, err = src.Store.ScoredRuns(ctx); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for _, r := range runs {
+			p.runs[r.ID] = r
+		}
+		if req.Run != "" {
+			run, err := resolveRun(req.Run, runs, scored)
+			if err != nil {
+				return nil, err
+			}
+			p.run, p.hasRun = run, true
+			p.req.Run = run.ID
+		}
+	}
+	p.t = p.table()
+	p.checked = true
+	return p, nil
+}
+
+// Run is the run exported, when one was asked for.
+func (p *PreparedExport) Run() (data.Run, bool) { return p.run, p.hasRun }
+
+// FileName is the export's file name: what, the run's date and id, and
+// the filters (councildash-scores-2026-11-23-RUN.csv).
+func (p *PreparedExport) FileName() string {
+	parts := []string{"councildash", p.req.Kind}
+	switch {
+	case p.hasRun:
+		parts = append(parts, p.run.StartedAt.UTC().Format("2006-01-02"), p.run.ID)
+	case p.req.Kind != "reviews":
+		parts = append(parts, "all-runs")
+	}
+	for _, f := range []string{p.req.Council, p.req.CheckID} {
+		if f != "" {
+			parts = append(parts, f)
+		}
+	}
+	name := strings.Join(parts, "-") + "." + p.req.Format
+	// Only characters safe in a header and a file name.
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_' {
+			return r
+		}
+		return '_'
+	}, name)
+}
+
+// ContentType is the export's media type.
+func (p *PreparedExport) ContentType() string {
+	switch p.req.Format {
+	case "json":
+		return "application/json; charset=utf-8"
+	case "parquet":
+		return parquetMediaType
+	}
+	return "text/csv; charset=utf-8"
+}
+
+// metadata is what every export says about itself (JSON's meta, Parquet's
+// key-value metadata): no timestamp, so the same data exports to the same
+// bytes from the web or the command line.
+func (p *PreparedExport) metadata() exportMeta {
+	return exportMeta{Export: p.req.Kind, MethodVersion: p.req.MethodVersion, Columns: names(p.t.cols),
+		Filter:  exportFilter{Run: p.req.Run, Council: p.req.Council, Check: p.req.CheckID},
+		Licence: LicenceName, LicenceURL: LicenceURL, Citation: citation(p.req.MethodVersion, p.run, p.hasRun)}
+}
+
+type exportMeta struct {
+	Export        string       `json:"export"`
+	MethodVersion string       `json:"method_version"`
+	Columns       []string     `json:"columns"`
+	Filter        exportFilter `json:"filter"`
+	Licence       string       `json:"licence"`
+	LicenceURL    string       `json:"licence_url"`
+	Citation      string       `json:"citation"`
+}
+
+type exportFilter struct {
+	Run     string `json:"run"`
+	Council string `json:"council"`
+	Check   string `json:"check"`
+}
+
+// councilCells are a row's council columns.
+func (p *PreparedExport) councilCells(code string) []any {
+	c := p.byCode[code]
+	return []any{c.Name, c.Type, c.Nation, c.Region}
+}
+
+func (p *PreparedExport) table() table {
+	req := p.req
 	switch req.Kind {
 	case "scores":
-		x := &scoreExtras{store: store}
-		return table{cols: scoreCols, stream: func(ctx context.Context, emit func([]any) error) error {
-			return store.StreamScores(ctx, data.ScoreFilter{RunID: req.RunID, Council: req.Council}, func(r data.ScoreExport) error {
+		x := &scoreExtras{store: p.src.Store}
+		return table{cols: scoreColumns, stream: func(ctx context.Context, emit func([]any) error) error {
+			return p.src.Store.StreamScores(ctx, data.ScoreFilter{RunID: req.Run, Council: req.Council}, func(r data.ScoreExport) error {
 				extra, err := x.cells(ctx, r)
 				if err != nil {
 					return err
 				}
-				return emit(append([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt}, extra...))
+				run := p.runs[r.RunID]
+				row := append(append([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt}, extra...), p.councilCells(r.Council)...)
+				return emit(append(row, run.StartedAt, run.Demo))
 			})
-		}}, nil
+		}}
 	case "findings":
-		return table{cols: findingCols, stream: func(ctx context.Context, emit func([]any) error) error {
-			return store.StreamFindings(ctx, data.FindingFilter{RunID: req.RunID, Council: req.Council, CheckID: req.CheckID}, func(f data.Finding) error {
+		return table{cols: findingColumns, stream: func(ctx context.Context, emit func([]any) error) error {
+			return p.src.Store.StreamFindings(ctx, data.FindingFilter{RunID: req.Run, Council: req.Council, CheckID: req.CheckID}, func(f data.Finding) error {
 				m := f.Matched
 				if m == nil {
 					m = []string{}
 				}
-				return emit([]any{f.RunID, f.MethodVersion, f.Council, f.CheckID, f.Category, f.Severity, f.URL,
-					f.Selector, f.Snippet, m, f.Message, f.Task, f.CreatedAt})
+				run := p.runs[f.RunID]
+				row := append([]any{f.RunID, f.MethodVersion, f.Council, f.CheckID, f.Category, f.Severity, f.URL,
+					f.Selector, f.Snippet, m, f.Message, f.Task, f.CreatedAt}, p.councilCells(f.Council)...)
+				return emit(append(row, run.StartedAt, run.Demo))
 			})
-		}}, nil
-	case "reviews":
-		if rev == nil {
-			return table{}, fmt.Errorf("%w: reviews are not enabled", ErrNotFound)
-		}
-		// The reviews export filters by council on its column named
-		// council_code, when there is one.
-		cols := reviews.ExportColumns()
-		ci := slices.Index(cols, "council_code")
-		return table{cols: cols, stream: func(ctx context.Context, emit func([]any) error) error {
-			return rev.Export(ctx, func(row []any) error {
-				if req.Council != "" && ci >= 0 && ci < len(row) && fmt.Sprint(row[ci]) != req.Council {
-					return nil
-				}
-				return emit(row)
-			})
-		}}, nil
+		}}
 	}
-	return table{}, fmt.Errorf("%w: export %q", ErrNotFound, req.Kind)
+	// The reviews export filters by council on its column named
+	// council_code.
+	ci := slices.Index(reviews.ExportColumns(), "council_code")
+	return table{cols: reviewColumns(), stream: func(ctx context.Context, emit func([]any) error) error {
+		return p.src.Reviews.Export(ctx, func(row []any) error {
+			code := ""
+			if ci >= 0 && ci < len(row) {
+				code = fmt.Sprint(row[ci])
+			}
+			if req.Council != "" && code != req.Council {
+				return nil
+			}
+			return emit(append(row, p.councilCells(code)...))
+		})
+	}}
 }
 
-// Export writes an export to w, row by row. It is what both GET /export/...
-// and `councildash export` use. rev is needed for the reviews export only.
-func Export(ctx context.Context, w io.Writer, store *data.Store, rev *reviews.Service, req ExportRequest) error {
-	if err := req.validate(); err != nil {
-		return err
-	}
-	t, err := exportTable(store, rev, req)
-	if err != nil {
-		return err
+// Write writes the export to w, row by row (Parquet: a row group at a
+// time).
+func (p *PreparedExport) Write(ctx context.Context, w io.Writer) error {
+	if !p.checked {
+		return errors.New("export: not prepared")
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if req.Format == "csv" {
-		err = writeCSV(ctx, bw, t)
-	} else {
-		err = writeJSON(ctx, bw, t, req)
+	var err error
+	switch p.req.Format {
+	case "csv":
+		err = writeCSV(ctx, bw, p.t)
+	case "json":
+		err = writeJSON(ctx, bw, p.t, p.metadata())
+	default:
+		err = p.writeParquet(ctx, bw)
 	}
 	if err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// Export writes an export to w, row by row. It is what both GET /export/...
+// and `councildash export` use.
+func Export(ctx context.Context, w io.Writer, src ExportSource, req ExportRequest) error {
+	p, err := PrepareExport(ctx, src, req)
+	if err != nil {
+		return err
+	}
+	return p.Write(ctx, w)
 }
 
 func cell(v any) string {
@@ -209,7 +519,7 @@ func csvSafe(s string) string {
 
 func writeCSV(ctx context.Context, w *bufio.Writer, t table) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(t.cols); err != nil {
+	if err := cw.Write(names(t.cols)); err != nil {
 		return err
 	}
 	rec := make([]string, len(t.cols))
@@ -241,11 +551,7 @@ func writeCSV(ctx context.Context, w *bufio.Writer, t table) error {
 	return cw.Error()
 }
 
-func writeJSON(ctx context.Context, w *bufio.Writer, t table, req ExportRequest) error {
-	// No timestamp in the metadata: the same data exports to the same bytes,
-	// from the web or from the command line.
-	meta := map[string]any{"export": req.Kind, "method_version": req.MethodVersion,
-		"columns": t.cols, "filter": map[string]string{"run": req.RunID, "council": req.Council, "check": req.CheckID}}
+func writeJSON(ctx context.Context, w *bufio.Writer, t table, meta exportMeta) error {
 	mb, err := json.Marshal(meta)
 	if err != nil {
 		return err
@@ -255,7 +561,8 @@ func writeJSON(ctx context.Context, w *bufio.Writer, t table, req ExportRequest)
 	}
 	first := true
 	n := 0
-	obj := make(map[string]any, len(t.cols))
+	cols := names(t.cols)
+	obj := make(map[string]any, len(cols))
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	err = t.stream(ctx, func(row []any) error {
@@ -265,17 +572,20 @@ func writeJSON(ctx context.Context, w *bufio.Writer, t table, req ExportRequest)
 			}
 		}
 		first = false
-		for i, c := range t.cols {
+		for i, c := range cols {
 			var v any
 			if i < len(row) {
 				v = row[i]
 			}
 			if tm, ok := v.(time.Time); ok {
-				v = tm.UTC().Format(time.RFC3339)
+				v = nil
+				if !tm.IsZero() {
+					v = tm.UTC().Format(time.RFC3339)
+				}
 			}
 			obj[c] = v
 		}
-		if err := enc.Encode(orderedRow{cols: t.cols, m: obj}); err != nil {
+		if err := enc.Encode(orderedRow{cols: cols, m: obj}); err != nil {
 			return err
 		}
 		n++
@@ -317,31 +627,35 @@ func (o orderedRow) MarshalJSON() ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// export serves GET /export/{scores,findings,reviews}.{csv,json}.
+// opExport's parameters.
+var exportParams = []param{
+	{name: "file", in: "path", typ: "string", required: true, example: "scores.csv", doc: "What to download and in which format"},
+	pRun, pCouncil,
+	{name: "check", in: "query", typ: "string", maxLen: maxParamLen, example: "lgd-ampersand",
+		doc: "Only this check (its id from `/api/v1/checks`): the findings export only"},
+}
+
+// export serves GET /export/{scores,findings,reviews}.{csv,json,parquet}.
 func (s *Server) export(c *gin.Context) {
-	name := c.Param("file")
-	kind, format, ok := strings.Cut(name, ".")
+	v, ok := s.queryFor(c, opExport)
 	if !ok {
-		s.fail(c, ErrNotFound)
 		return
 	}
-	req := ExportRequest{Kind: kind, Format: format, RunID: c.Query("run"), Council: c.Query("council"), CheckID: c.Query("check"),
+	kind, format, _ := strings.Cut(c.Param("file"), ".")
+	req := ExportRequest{Kind: kind, Format: format, Run: v.str("run"), Council: v.str("council"), CheckID: v.str("check"),
 		MethodVersion: s.method}
-	if req.RunID == "latest" {
-		m, ok := s.modelFor(c)
-		if !ok {
-			return
-		}
-		if run, ok := m.latestRun(); ok {
-			req.RunID = run.ID
-		}
-	}
-	if err := req.validate(); err != nil {
-		s.fail(c, err)
+	m, ok := s.modelFor(c)
+	if !ok {
 		return
 	}
-	if req.Kind == "reviews" && s.reviews == nil {
-		s.fail(c, ErrNotFound)
+	src := s.exportSource()
+	src.Runs, src.Scored = m.crawl.all, m.crawl.runs
+	if src.Runs == nil {
+		src.Runs = []data.Run{} // the model's word: no run yet
+	}
+	p, err := PrepareExport(c.Request.Context(), src, req)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	// Wait for an export slot. It is given back when the export ends, or
@@ -356,29 +670,27 @@ func (s *Server) export(c *gin.Context) {
 	var release sync.Once
 	free := func() { release.Do(func() { <-s.exports }) }
 	defer free()
-	ct := "text/csv; charset=utf-8"
-	if format == "json" {
-		ct = "application/json; charset=utf-8"
-	}
-	c.Header("Content-Type", ct)
-	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "councildash-"+name))
-	c.Header("Cache-Control", "no-store")
-	c.Header("X-Councildash-Method-Version", s.method)
+	h := c.Writer.Header()
+	h.Set("Content-Type", p.ContentType())
+	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", p.FileName()))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Councildash-Method-Version", s.method)
+	h.Set("Link", "<"+LicenceURL+">; rel=\"license\"")
 	c.Status(http.StatusOK)
 	// Headers are sent with the first row; an error after that can only cut
-	// the stream short (logged), which a CSV/JSON reader notices. Each
-	// chunk must be written within the chunk timeout: a client that stops
-	// reading gives its slot up within seconds.
+	// the stream short (logged), which a CSV/JSON/Parquet reader notices.
+	// Each chunk must be written within the chunk timeout: a client that
+	// stops reading gives its slot up within seconds.
 	// A failed write also cancels the query, so the database stops
 	// streaming rows nobody will read.
 	ctx, cancel := context.WithCancel(c.Request.Context())
 	defer cancel()
 	w := &chunkWriter{w: c.Writer, rc: http.NewResponseController(c.Writer), timeout: s.timeouts.ExportChunk,
 		failed: func() { cancel(); free() }, wrote: func(n int) { s.metrics.exportBytes.Add(float64(n)) }}
-	if err := Export(ctx, w, s.store, s.reviews, req); err != nil {
+	if err := p.Write(ctx, w); err != nil {
 		if !c.Writer.Written() {
-			for _, h := range []string{"Content-Type", "Content-Disposition", "X-Councildash-Method-Version"} {
-				c.Writer.Header().Del(h)
+			for _, k := range []string{"Content-Type", "Content-Disposition", "X-Councildash-Method-Version", "Link"} {
+				h.Del(k)
 			}
 			s.fail(c, err)
 			return
@@ -386,7 +698,7 @@ func (s *Server) export(c *gin.Context) {
 		// The client is named by its keyed hash only, and addresses in the
 		// error's text likewise.
 		s.metrics.exportsCut.Inc()
-		s.log.Warn("export cut short", "export", name, "client", s.addrHash(c.ClientIP()), "err", s.redactErr(err))
+		s.log.Warn("export cut short", "export", c.Param("file"), "client", s.addrHash(c.ClientIP()), "err", s.redactErr(err))
 	}
 }
 
@@ -425,4 +737,8 @@ func (cw *chunkWriter) write(p []byte) (int, error) {
 		return n, err
 	}
 	return n, nil
+}
+
+func (s *Server) exportSource() ExportSource {
+	return ExportSource{Store: s.store, Reviews: s.reviews, Councils: s.councils}
 }

@@ -17,6 +17,18 @@ type dataPage struct {
 	HasRun     bool
 	ReviewsOn  bool
 	Dictionary []columnGroup
+	// Open data: the licence, how to cite, the formats of the per-run
+	// links, and a council's badge as an example.
+	Licence, LicenceURL string
+	Citation            string
+	Formats             []string
+	Badge               dataBadge
+}
+
+// dataBadge is the badge shown as an example, with its HTML.
+type dataBadge struct {
+	Code, Name, HTML string
+	Has              bool
 }
 
 // columnGroup documents the columns of one export.
@@ -31,8 +43,14 @@ type columnDoc struct {
 
 // buildData makes the data page's view model.
 func buildData(st site, m *model) dataPage {
-	p := dataPage{Runs: m.crawl.all, ReviewsOn: st.reviewsOn, Dictionary: dictionary(st.reviewsOn)}
+	p := dataPage{Runs: m.crawl.all, ReviewsOn: st.reviewsOn, Dictionary: dictionary(st.reviewsOn),
+		Licence: LicenceName, LicenceURL: LicenceURL, Formats: ExportFormats}
 	p.Latest, p.HasRun = m.latestRun()
+	p.Citation = citation(st.method, p.Latest, p.HasRun)
+	if len(m.league) > 0 {
+		co := m.league[0].Council
+		p.Badge = dataBadge{Code: co.Code, Name: co.Name, HTML: badgeHTML(st.baseURL, co.Code, co.Name), Has: true}
+	}
 	return p
 }
 

@@ -66,8 +66,14 @@ func parseHome(q url.Values, cats []string) (homeQuery, error) {
 	if h.sort == "" {
 		h.sort = "score"
 	}
-	if !valid[h.sort] || (h.dir != "" && h.dir != "asc" && h.dir != "desc") || len(h.search) > 100 {
-		return h, ErrBadRequest
+	switch {
+	case !valid[h.sort]:
+		keys := append([]string{"name", "score", "review", "reviews", "change"}, cats...)
+		return h, &ParamError{Param: "sort", Message: "sort must be one of " + strings.Join(keys, ", "), Allowed: keys}
+	case h.dir != "" && h.dir != "asc" && h.dir != "desc":
+		return h, &ParamError{Param: "dir", Message: "dir must be asc or desc", Allowed: []string{"asc", "desc"}}
+	case len(h.search) > 100:
+		return h, &ParamError{Param: "q", Message: "q must be at most 100 characters", Allowed: map[string]int{"max_length": 100}}
 	}
 	if h.dir == "" {
 		h.dir = "desc"

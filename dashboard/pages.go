@@ -25,11 +25,12 @@ type site struct {
 	reviewsOn  bool
 	reviewForm bool           // the review pages are served
 	options    councilOptions // the compare page's selects, rendered once
+	baseURL    string         // the dashboard's public address (badge HTML)
 }
 
 func (s *Server) site() site {
 	return site{cat: s.cat, councils: s.councils, byCode: s.byCode, method: s.method,
-		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options}
+		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options, baseURL: s.baseURL}
 }
 
 // Option is a select option.

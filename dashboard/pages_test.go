@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -181,8 +182,10 @@ func TestBuildHome(t *testing.T) {
 		t.Errorf("by review: %s first", p.Rows[0].Council.Code)
 	}
 	for _, bad := range []url.Values{{"sort": {"council_code"}}, {"dir": {"up"}}, {"q": {strings.Repeat("x", 101)}}} {
-		if _, err := parseHome(bad, st.cat.cats); err != ErrBadRequest {
-			t.Errorf("%v: %v", bad, err)
+		_, err := parseHome(bad, st.cat.cats)
+		var pe *ParamError
+		if !errors.Is(err, ErrBadRequest) || !errors.As(err, &pe) || bad.Get(pe.Param) == "" {
+			t.Errorf("%v: %v (a bad request naming the parameter)", bad, err)
 		}
 	}
 }

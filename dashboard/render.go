@@ -135,6 +135,7 @@ func funcs(method scoring.Method) template.FuncMap {
 			return t.UTC().Format("2 January 2006")
 		},
 		"navItems": navItems,
+		"feeds":    feedsFor,
 		"label":    method.CheckLabel,
 		"title":    titleCase,
 		"band":     band,

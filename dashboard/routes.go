@@ -31,7 +31,7 @@ func (s *Server) Handler() http.Handler {
 		s.log.Error("panic in handler", "path", c.Request.URL.Path)
 		c.AbortWithStatus(http.StatusInternalServerError)
 	}))
-	r.Use(s.metrics.middleware, securityHeaders, s.guard)
+	r.Use(s.metrics.middleware, securityHeaders, cors, s.guard)
 	s.routes(r)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, ErrNotFound) })
 	return dropUntrustedHeaders(gzhttp.GzipHandler(r))
@@ -76,6 +76,14 @@ func (s *Server) routes(r *gin.Engine) {
 
 	// Exports (streamed).
 	r.GET("/export/:file", s.export)
+
+	// Open data (issue 13): the API's documentation from its OpenAPI
+	// document, Atom feeds and badges (page_api.go, feeds.go, badge.go).
+	r.GET("/api", s.apiDocs)
+	r.GET("/api/v1/openapi.json", s.openAPIJSON)
+	r.GET("/feed.atom", s.cached(crawlOnly, s.leagueFeed))
+	r.GET("/councils/:code/feed.atom", s.cached(councilVersion, s.councilFeed))
+	r.GET("/badge/:file", s.badge)
 
 	// JSON API.
 	api := r.Group("/api/v1")
@@ -123,10 +131,10 @@ func (s *Server) healthz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "clickhouse": "down"})
+		c.JSON(http.StatusServiceUnavailable, healthAnswer{Status: "unavailable", ClickHouse: "down"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok", "clickhouse": "up", "method_version": s.method})
+	c.JSON(http.StatusOK, healthAnswer{Status: "ok", ClickHouse: "up", MethodVersion: s.method})
 }
 
 // modelFor returns the read model for a request, or answers the error
@@ -209,4 +217,13 @@ func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
 			s.pageCache.put(key, ver(c, m.(*model)), body.([]byte), c.Writer.Header().Get("Content-Type"))
 		}
 	}
+}
+
+// Routes lists the route table (TestOpenAPIDocument checks that every
+// route that is not a page is in the OpenAPI document).
+func (s *Server) Routes() gin.RoutesInfo {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	s.routes(r)
+	return r.Routes()
 }

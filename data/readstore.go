@@ -94,11 +94,14 @@ WHERE run_id = ? AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
 ORDER BY council_code, check_id, url, created_at
 LIMIT ? OFFSET ?`
 
+	// sqlDashStreamFindings orders the rows fully, so the same findings
+	// export to the same bytes whatever parts the server reads first (the
+	// sort spills to disk past exportSortBytes).
 	sqlDashStreamFindings = `SELECT ` + findingCols + `
 FROM findings
 WHERE (? = '' OR run_id = ?) AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
   AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE (? = '' OR run_id = ?) GROUP BY run_id, council_code)
-ORDER BY run_id, council_code, check_id, url, selector, snippet, message, task`
+ORDER BY run_id, council_code, check_id, url, selector, snippet, message, task, severity, created_at, matched`
 
 	// sqlDashRunPages counts pages stored so far by the given (running) runs.
 	sqlDashRunPages = `SELECT run_id, count(), countIf(error_class != '' OR status >= 400)
@@ -347,8 +350,9 @@ const exportSortBytes = 256 << 20
 func (s *Store) StreamFindings(ctx context.Context, f FindingFilter, fn func(Finding) error) error {
 	ctx, cancel := context.WithTimeout(ctx, exportTimeout)
 	defer cancel()
-	// The order makes two exports of the same data byte-identical; a large
-	// export sorts on disk past exportSortBytes rather than in memory.
+	// The order makes two exports of the same data byte-identical (every
+	// column is in it); a large export sorts on disk past exportSortBytes
+	// rather than in memory.
 	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_bytes_before_external_sort": exportSortBytes}))
 	rows, err := s.conn.Query(ctx, sqlDashStreamFindings, f.RunID, f.RunID, f.Council, f.Council, f.CheckID, f.CheckID, f.RunID, f.RunID)
 	if err != nil {

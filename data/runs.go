@@ -20,6 +20,9 @@ type Run struct {
 	// RunsWithProgress for running runs, whose progress the home page shows).
 	Pages      int `json:"pages,omitempty"`
 	PageErrors int `json:"page_errors,omitempty"`
+	// Demo is true for the runs the offline demo made (a local web of
+	// council sites): everything they stored is demo data.
+	Demo bool `json:"demo"`
 	// Settings are the crawl's settings as JSON (not published).
 	Settings string `json:"-"`
 	// ArchiveDir is the folder of the run's WARC files ("" when the run
@@ -56,14 +59,15 @@ const (
 )
 
 const (
-	sqlInsertRun = `INSERT INTO crawl_runs (run_id, status, started_at, finished_at, method_version, settings, label, sites_total, version, archive_dir, source, rescored)`
+	sqlInsertRun = `INSERT INTO crawl_runs (run_id, status, started_at, finished_at, method_version, settings, label, sites_total, version, archive_dir, source, rescored, demo)`
 	sqlRuns      = `SELECT r.run_id, r.status, r.started_at, r.finished_at, r.method_version, r.settings, r.label, r.sites_total, ifNull(d.done, 0),
-       r.archive_dir, r.source, r.rescored
+       r.archive_dir, r.source, r.rescored, r.demo
 FROM (
     SELECT run_id, argMax(status, version) AS status, min(started_at) AS started_at, argMax(finished_at, version) AS finished_at,
            argMax(method_version, version) AS method_version, argMax(settings, version) AS settings,
            argMax(label, version) AS label, argMax(sites_total, version) AS sites_total,
-           argMax(archive_dir, version) AS archive_dir, argMax(source, version) AS source, argMax(rescored, version) AS rescored
+           argMax(archive_dir, version) AS archive_dir, argMax(source, version) AS source, argMax(rescored, version) AS rescored,
+           argMax(demo, version) AS demo
     FROM crawl_runs GROUP BY run_id
 ) AS r
 LEFT JOIN (SELECT run_id, uniqExact(council_code) AS done FROM site_reports GROUP BY run_id) AS d ON r.run_id = d.run_id
@@ -75,11 +79,21 @@ LIMIT 1000`
 // CreateRun records a new run as running and returns it. startedAt lets the
 // demo back-date runs; zero means now.
 func (s *Store) CreateRun(ctx context.Context, methodVersion, settings, label string, sitesTotal int, startedAt time.Time) (Run, error) {
+	return s.createRun(ctx, methodVersion, settings, label, sitesTotal, startedAt, false)
+}
+
+// CreateDemoRun is CreateRun for a run of the offline demo: the run and
+// everything it stores are marked as demo data.
+func (s *Store) CreateDemoRun(ctx context.Context, methodVersion, settings, label string, sitesTotal int, startedAt time.Time) (Run, error) {
+	return s.createRun(ctx, methodVersion, settings, label, sitesTotal, startedAt, true)
+}
+
+func (s *Store) createRun(ctx context.Context, methodVersion, settings, label string, sitesTotal int, startedAt time.Time, demo bool) (Run, error) {
 	if startedAt.IsZero() {
 		startedAt = time.Now().UTC()
 	}
 	r := Run{ID: newID(), Status: RunRunning, StartedAt: startedAt.UTC().Truncate(time.Second),
-		MethodVersion: methodVersion, Settings: settings, Label: label, SitesTotal: sitesTotal, Source: RunSourceCrawl}
+		MethodVersion: methodVersion, Settings: settings, Label: label, SitesTotal: sitesTotal, Source: RunSourceCrawl, Demo: demo}
 	if err := s.putRun(ctx, r); err != nil {
 		return Run{}, err
 	}
@@ -91,7 +105,7 @@ func (s *Store) CreateRun(ctx context.Context, methodVersion, settings, label st
 // (or a back-dated demo run) still order correctly.
 func (s *Store) putRun(ctx context.Context, r Run) error {
 	if err := s.insertRows(ctx, sqlInsertRun, []any{r.ID, r.Status, r.StartedAt, r.FinishedAt, r.MethodVersion,
-		r.Settings, r.Label, uint32(r.SitesTotal), s.nextVersion(), r.ArchiveDir, r.source(), r.Rescored}); err != nil {
+		r.Settings, r.Label, uint32(r.SitesTotal), s.nextVersion(), r.ArchiveDir, r.source(), r.Rescored, b2u(r.Demo)}); err != nil {
 		return fmt.Errorf("%w: record run: %v", ErrUnavailable, err)
 	}
 	return nil
@@ -125,11 +139,12 @@ func (s *Store) Runs(ctx context.Context) ([]Run, error) {
 		var r Run
 		var total uint32
 		var done uint64
+		var demo uint8
 		if err := rows.Scan(&r.ID, &r.Status, &r.StartedAt, &r.FinishedAt, &r.MethodVersion, &r.Settings, &r.Label, &total, &done,
-			&r.ArchiveDir, &r.Source, &r.Rescored); err != nil {
+			&r.ArchiveDir, &r.Source, &r.Rescored, &demo); err != nil {
 			return nil, err
 		}
-		r.SitesTotal, r.SitesDone = int(total), int(done)
+		r.SitesTotal, r.SitesDone, r.Demo = int(total), int(done), demo == 1
 		out = append(out, r)
 	}
 	return out, rows.Err()

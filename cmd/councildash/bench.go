@@ -74,7 +74,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&bf.conns, "conns", 200, "concurrent connections of the dashboard load test")
 	fs.StringVar(&bf.out, "out", "bench/results.json", "where to write the JSON results")
 	fs.StringVar(&bf.doc, "doc", "docs/PERFORMANCE.md", "where to write the Markdown scoreboard (empty: nowhere)")
-	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,archive,scoring,insert,dashboard,dashboard-cold,reviews)")
+	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,archive,scoring,insert,dashboard,dashboard-cold,reviews,export)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	// A database of its own, dropped at the end, so the bench never touches real data.
 	benchDB := fmt.Sprintf("councildash_bench_%d", time.Now().Unix())
 	rep := benchReport{When: time.Now().UTC(), Machine: machineDesc(), Go: runtime.Version()}
-	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "archive", "scoring", "insert", "dashboard", "dashboard-cold", "reviews"}
+	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "archive", "scoring", "insert", "dashboard", "dashboard-cold", "reviews", "export"}
 	want := func(p string) bool {
 		if bf.only == "" {
 			return true
@@ -279,6 +279,12 @@ func benchRatios(rs []benchResult) []benchRatio {
 		}
 	}
 	for _, r := range rs {
+		if r.Phase == "export" && r.Metrics["size_vs_csv"] > 0 {
+			out = append(out, benchRatio{"export size vs CSV: " + r.Subject, r.Metrics["size_vs_csv"], "report", true})
+			out = append(out, benchRatio{"export time vs CSV: " + r.Subject, r.Metrics["time_vs_csv"], "report", true})
+		}
+	}
+	for _, r := range rs {
 		if r.Phase == "dashboard" {
 			// The target is for the league table and council pages;
 			// a full export is reported, with no target.
@@ -375,6 +381,8 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 		res, err = benchDashboardCold(ctx, env, db, bf)
 	case "reviews":
 		res, err = benchReviews(ctx, env, db, bf)
+	case "export":
+		res, err = benchExport(ctx, env, db)
 	default:
 		return fmt.Errorf("unknown phase %q", phase)
 	}

@@ -149,6 +149,7 @@ type crawlJob struct {
 	resume    string // run id to continue, or ""
 	label     string
 	startedAt time.Time // zero: now (the demo back-dates its first run)
+	demo      bool      // a run of the offline demo: its rows are demo data
 	now       func() time.Time
 	// onStart is told the run and the crawler once they exist (the dashboard shows progress).
 	onStart func(data.Run, *crawler.Crawler)
@@ -197,7 +198,11 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 			"max_pages": job.cfg.MaxPages, "max_depth": job.cfg.MaxDepth, "delay": job.cfg.Delay.String(),
 			"parallel": job.cfg.Parallel, "max_body": job.cfg.MaxBody, "user_agent": job.cfg.UserAgent,
 		})
-		if run, err = store.CreateRun(ctx, method.Version, string(settings), job.label, len(job.sites), job.startedAt); err != nil {
+		create := store.CreateRun
+		if job.demo {
+			create = store.CreateDemoRun
+		}
+		if run, err = create(ctx, method.Version, string(settings), job.label, len(job.sites), job.startedAt); err != nil {
 			return run, crawler.Stats{}, err
 		}
 		env.Logger.Info("crawl run started", "run", run.ID, "sites", len(job.sites), "method", method.Version)

@@ -193,7 +193,7 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		}
 		label := fmt.Sprintf("%s %d (local web)", demoLabelPrefix, r+1)
 		if archiveDir == "" {
-			run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: startedAt, onStart: onStart})
+			run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: startedAt, onStart: onStart, demo: true})
 			web.Close()
 			if err != nil {
 				return err
@@ -208,7 +208,7 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 			return fmt.Errorf("capturing the demo web as WARC: %w", err)
 		}
 		rep, err := importWARC(ctx, env, store, demoRegister(sites), importOptions{files: files, label: label + " via WARC import",
-			maxPages: opts.pages, maxDepth: cfg.MaxDepth, parallel: cfg.Parallel, startedAt: startedAt, onStart: onStart}, demoProblems{env})
+			maxPages: opts.pages, maxDepth: cfg.MaxDepth, parallel: cfg.Parallel, startedAt: startedAt, onStart: onStart, demo: true}, demoProblems{env})
 		if err != nil {
 			return fmt.Errorf("importing the demo WARC: %w", err)
 		}

@@ -59,6 +59,9 @@ func TestDemoGoesThroughWARCImport(t *testing.T) {
 		if r.SitesDone == 0 {
 			t.Fatalf("run %s scored no site", r.ID)
 		}
+		if !r.Demo {
+			t.Errorf("run %s of the demo is not marked as demo data", r.ID)
+		}
 		if last.ID == "" || r.StartedAt.After(last.StartedAt) {
 			last = r
 		}

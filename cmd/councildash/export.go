@@ -19,11 +19,11 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 	var db dbFlags
 	var req dashboard.ExportRequest
 	var out string
-	fs := newFlags(env, "export", "export --what scores|findings|reviews --format csv|json [--run RUN_ID|latest] [--council CODE] [--check ID] [--out FILE]")
+	fs := newFlags(env, "export", "export --what scores|findings|reviews --format csv|json|parquet [--run RUN_ID|latest|previous] [--council CODE] [--check ID] [--out FILE]")
 	db.bind(fs, env)
 	fs.StringVar(&req.Kind, "what", "scores", "scores, findings or reviews")
-	fs.StringVar(&req.Format, "format", "csv", "csv or json")
-	fs.StringVar(&req.RunID, "run", "", "only this crawl run (latest: the newest run with scores; empty: every run)")
+	fs.StringVar(&req.Format, "format", "csv", "csv, json or parquet (parquet: scores and findings)")
+	fs.StringVar(&req.Run, "run", "", "only this crawl run (latest: the newest run with scores; previous: the one before; empty: every run)")
 	fs.StringVar(&req.Council, "council", "", "only this council code")
 	fs.StringVar(&req.CheckID, "check", "", "only this check (findings)")
 	fs.StringVar(&out, "out", "", "file to write (default: standard output)")
@@ -34,25 +34,18 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("--what %q: choose scores, findings or reviews", req.Kind)
 	}
 	if !slices.Contains(dashboard.ExportFormats, req.Format) {
-		return fmt.Errorf("--format %q: choose csv or json", req.Format)
+		return fmt.Errorf("--format %q: choose csv, json or parquet", req.Format)
+	}
+	if req.Format == "parquet" && req.Kind == "reviews" {
+		return fmt.Errorf("--format parquet: scores and findings only (reviews: csv or json)")
 	}
 	req.MethodVersion = scoring.CurrentMethod().Version
 
-	store, _, err := db.open(ctx, env)
+	store, reg, err := db.open(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if req.RunID == "latest" {
-		run, ok, err := store.LatestScoredRun(ctx)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("--run latest: no crawl run has scores yet")
-		}
-		req.RunID = run.ID
-	}
 	var rev *reviews.Service
 	if req.Kind == "reviews" {
 		if rev, err = newReviewService(store, reviewSettings(env)); err != nil {
@@ -60,6 +53,12 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 
+	// Checked before anything is written: an unknown council, check or run
+	// is an error, never an empty file.
+	p, err := dashboard.PrepareExport(ctx, dashboard.ExportSource{Store: store, Reviews: rev, Councils: reg}, req)
+	if err != nil {
+		return err
+	}
 	var w io.Writer = env.Stdout
 	var tmp *os.File
 	if out != "" && out != "-" {
@@ -73,7 +72,7 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 		defer tmp.Close()
 		w = tmp
 	}
-	if err := dashboard.Export(ctx, w, store, rev, req); err != nil {
+	if err := p.Write(ctx, w); err != nil {
 		return err
 	}
 	if tmp != nil {
@@ -83,7 +82,7 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 		if err := os.Rename(tmp.Name(), out); err != nil {
 			return err
 		}
-		env.Logger.Info("export written", "file", out, "what", req.Kind, "format", req.Format)
+		env.Logger.Info("export written", "file", out, "what", req.Kind, "format", req.Format, "suggested_name", p.FileName())
 	}
 	return nil
 }

@@ -41,6 +41,8 @@ type importOptions struct {
 	startedAt time.Time
 	// onStart is told the run and the crawler once they exist.
 	onStart func(data.Run, *crawler.Crawler)
+	// demo marks the run as the offline demo's (its rows are demo data).
+	demo bool
 }
 
 // importReport is what an import did.
@@ -145,7 +147,7 @@ func importWARC(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 		first = opt.startedAt
 		now = func() time.Time { return opt.startedAt }
 	}
-	run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: first, imported: root, now: now, onStart: opt.onStart})
+	run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: first, imported: root, now: now, onStart: opt.onStart, demo: opt.demo})
 	rep.Run, rep.Stats, rep.Elapsed = run, stats, time.Since(start)
 	return rep, err
 }

@@ -30,10 +30,11 @@ func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, e *
 		return err
 	}
 	defer store.Close()
-	run, err := store.GetRun(ctx, runID)
+	run, err := store.ResolveRun(ctx, runID) // an id, latest or previous
 	if err != nil {
 		return err
 	}
+	runID = run.ID
 	attempts, err := store.FinishedSites(ctx, runID)
 	if err != nil {
 		return err

@@ -51,7 +51,7 @@ func cmdScore(ctx context.Context, env *Env, args []string) error {
 	timeout := fs.Duration("timeout", 30*time.Second, "time limit for fetching a URL")
 	maxBytes := fs.Int64("max-bytes", 10<<20, "largest page accepted, in bytes")
 	depth := fs.Int("depth", 0, "clicks from the home page, recorded on the page (0 = home page)")
-	runID := fs.String("run", "", "re-score this stored crawl run under the current method (no page argument)")
+	runID := fs.String("run", "", "re-score this stored crawl run under the current method (no page argument): its id, latest or previous")
 	var db dbFlags
 	db.bind(fs, env)
 	fs.Usage = func() {
@@ -114,33 +114,70 @@ func cmdScore(ctx context.Context, env *Env, args []string) error {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(scoreJSON{URL: res.URL, Title: res.Title, Lang: res.Lang, Status: in.Status, MethodVersion: e.Method().Version,
-			Findings: nonNil(res.Findings), Unscored: res.Unscored, NotApplied: res.NotApplied, LangNote: res.LangNote, Scores: scores,
+			Findings: toScoreFindings(res.Findings), Unscored: res.Unscored, NotApplied: res.NotApplied, LangNote: res.LangNote, Scores: toScoreScores(scores),
 			ReadingAge: res.Summary.ReadingAge, Flesch: res.Summary.Flesch, Tasks: res.Summary.Tasks})
 	}
 	return printScore(stdout, e, in, res, scores)
 }
 
 type scoreJSON struct {
-	URL           string            `json:"url"`
-	Title         string            `json:"title"`
-	Lang          string            `json:"lang"`
-	Status        int               `json:"status,omitempty"`
-	MethodVersion string            `json:"method_version"`
-	Findings      []scoring.Finding `json:"findings"`
-	Unscored      string            `json:"not_scored,omitempty"` // why content and readability are not scored
-	NotApplied    []string          `json:"not_applied,omitempty"`
-	LangNote      string            `json:"lang_note,omitempty"`
-	Scores        []scoring.Score   `json:"scores"`
-	Flesch        float64           `json:"flesch,omitempty"`
-	ReadingAge    int               `json:"reading_age,omitempty"`
-	Tasks         []string          `json:"tasks,omitempty"`
+	URL           string         `json:"url"`
+	Title         string         `json:"title"`
+	Lang          string         `json:"lang"`
+	Status        int            `json:"status,omitempty"`
+	MethodVersion string         `json:"method_version"`
+	Findings      []scoreFinding `json:"findings"`
+	Unscored      string         `json:"not_scored,omitempty"` // why content and readability are not scored
+	NotApplied    []string       `json:"not_applied,omitempty"`
+	LangNote      string         `json:"lang_note,omitempty"`
+	Scores        []scoreScore   `json:"scores"`
+	Flesch        float64        `json:"flesch,omitempty"`
+	ReadingAge    int            `json:"reading_age,omitempty"`
+	Tasks         []string       `json:"tasks,omitempty"`
 }
 
-func nonNil(f []scoring.Finding) []scoring.Finding {
-	if f == nil {
-		return []scoring.Finding{}
+// scoreFinding is a finding as `score --json` prints it: the API's
+// snake_case names (scoring's types have none of their own).
+type scoreFinding struct {
+	CheckID  string   `json:"check_id"`
+	Category string   `json:"category"`
+	Severity string   `json:"severity"`
+	URL      string   `json:"url"`
+	Selector string   `json:"selector"`
+	Snippet  string   `json:"snippet"`
+	Matched  []string `json:"matched"`
+	Message  string   `json:"message"`
+	Task     string   `json:"task"`
+}
+
+// scoreScore is a check, category or overall score as `score --json`
+// prints it.
+type scoreScore struct {
+	Category      string  `json:"category"`
+	CheckID       string  `json:"check_id"`
+	Score         float64 `json:"score"`
+	MethodVersion string  `json:"method_version"`
+}
+
+func toScoreFindings(fs []scoring.Finding) []scoreFinding {
+	out := make([]scoreFinding, 0, len(fs))
+	for _, f := range fs {
+		m := f.Matched
+		if m == nil {
+			m = []string{}
+		}
+		out = append(out, scoreFinding{CheckID: f.CheckID, Category: f.Category, Severity: f.Severity, URL: f.URL, Selector: f.Selector,
+			Snippet: f.Snippet, Matched: m, Message: f.Message, Task: f.Task})
 	}
-	return f
+	return out
+}
+
+func toScoreScores(ss []scoring.Score) []scoreScore {
+	out := make([]scoreScore, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, scoreScore{Category: s.Category, CheckID: s.CheckID, Score: s.Score, MethodVersion: s.MethodVersion})
+	}
+	return out
 }
 
 func readSavedPage(path string, maxBytes int64) (scoring.PageInput, error) {

@@ -43,7 +43,7 @@ func decodeScore(t *testing.T, b []byte) scoreJSON {
 	return r
 }
 
-func hasCheck(r scoreJSON, id string) *scoring.Finding {
+func hasCheck(r scoreJSON, id string) *scoreFinding {
 	for i := range r.Findings {
 		if r.Findings[i].CheckID == id {
 			return &r.Findings[i]
@@ -184,6 +184,11 @@ func TestScoreRerun(t *testing.T) {
 	want := fmt.Sprintf("run %s is already scored under method %s (%d sites); nothing to do", run0.ID, scoring.CurrentMethod().Version, len(web.Sites))
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("output %q, want %q", out, want)
+	}
+	// latest names the same run.
+	env, out, errb = scoreEnv(t, nil)
+	if code := run(ctx, env, append([]string{"score", "--run", "latest"}, dbArgs...)); code != 0 || !strings.Contains(out.String(), want) {
+		t.Errorf("score --run latest: exit %d, %q %s", code, out, errb)
 	}
 	// Under another method version every completed site is scored again from
 	// the stored statistics, once, beside the original scores.

@@ -151,7 +151,8 @@ func buildDashboard(env *Env, store *data.Store, reg []data.Council, rf reviewFl
 	// Cookies are Secure whenever the public address is https.
 	dash, err := dashboard.New(dashboard.Deps{Store: store, Councils: reg, Reviews: svc,
 		ReviewPages: reviewpages.Config{SecureCookies: rf.secureCookies || sf.https()}, TrustedProxies: trustedProxies,
-		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh, BaseURL: sf.baseURL, MetricsToken: sf.metricsToken})
+		Logger: env.Logger, MethodMarkdown: methodMD, Refresh: refresh, BaseURL: sf.baseURL, // feeds' links, badges' HTML, same-origin posts
+		MetricsToken: sf.metricsToken})
 	return dash, svc, err
 }
 
