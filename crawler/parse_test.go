@@ -325,7 +325,7 @@ func FuzzParseResolve(f *testing.F) {
 
 // FuzzParseRobots: whatever the status and body, parsing never panics; a
 // 4xx answer allows everything and a 5xx answer forbids everything (RFC
-// 9309); the result answers any path; and the delay the crawler keeps is
+// 9309); the rules answer any path; and the delay the crawler keeps is
 // never below its own delay nor above the cap, whatever Crawl-delay says.
 func FuzzParseRobots(f *testing.F) {
 	f.Add(200, []byte("User-agent: *\nDisallow: /private\nCrawl-delay: 2\nSitemap: http://a/s.xml\n"))
@@ -336,22 +336,23 @@ func FuzzParseRobots(f *testing.F) {
 	f.Add(200, []byte("User-agent: councildash\nCrawl-delay: -5\n"))
 	f.Add(200, []byte("User-agent: councildash\nCrawl-delay: 3600\n"))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		data, err := parseRobots(status, body)
-		if err != nil || data == nil {
-			if status >= 400 && status < 600 {
-				t.Fatalf("status %d: no rules (%v)", status, err)
-			}
-			return
-		}
+		rules := robotsRulesFor(status, body, UserAgentToken)
 		paths := []string{"/", "/a/b?c=d", "", "/private"}
 		for _, p := range paths {
-			ok := data.TestAgent(p, UserAgentToken)
+			ok := rules.allows(p)
 			switch {
 			case status >= 400 && status < 500 && !ok:
 				t.Fatalf("status %d disallows %q: a 4xx robots.txt allows everything", status, p)
 			case status >= 500 && status < 600 && ok:
 				t.Fatalf("status %d allows %q: a 5xx robots.txt disallows everything", status, p)
 			}
+		}
+		data, err := parseRobots(status, body)
+		if err != nil || data == nil {
+			if status >= 400 && status < 600 {
+				t.Fatalf("status %d: no Crawl-delay and Sitemap reader (%v)", status, err)
+			}
+			return
 		}
 		const current, max = time.Second, 10 * time.Second
 		declared, delay := robotsDelay(data, current, max)

@@ -558,3 +558,53 @@ func TestQueueAtBusyHostIsNotATimeout(t *testing.T) {
 		t.Errorf("busy host: %d requests, smallest gap %v", reqs, gap)
 	}
 }
+
+// "Allow: /$" with "Disallow: /" opens the home page only: the crawl fetches
+// / and /robots.txt and nothing else (no page, sitemap, probe or link check
+// under /), and no disallowed internal link is checked. temoto/robotstxt
+// read "/$" unanchored and let every path ending in "/" through. A control
+// site whose robots.txt disallows only /a/ shows the same pages are
+// otherwise crawled.
+func TestRobotsHomeOnly(t *testing.T) {
+	log := newReqLog()
+	pages := map[string]string{
+		"/":         linksPage("/council/", "/a/b/"),
+		"/council/": linksPage("/"),
+		"/a/b/":     linksPage("/"),
+	}
+	w := newLoggedWeb(t, log, map[string]http.Handler{
+		"www.home-only.gov.uk": simpleSite("User-agent: *\nAllow: /$\nDisallow: /\n", pages, 0),
+		"www.control.gov.uk":   simpleSite("User-agent: *\nDisallow: /a/\n", pages, 0),
+	})
+	sink, _ := run(t, testConfig(w), []crawler.Site{
+		{Council: "HOME", HomeURL: "http://www.home-only.gov.uk/"},
+		{Council: "CONTROL", HomeURL: "http://www.control.gov.uk/"},
+	})
+	reqs := log.of("home-only.gov.uk")
+	seen := map[string]bool{}
+	for _, q := range reqs {
+		seen[q.path] = true
+		if q.path != "/" && q.path != "/robots.txt" {
+			t.Errorf("fetched %s %s although robots.txt allows only /", q.method, q.path)
+		}
+	}
+	if !seen["/"] || !seen["/robots.txt"] {
+		t.Errorf("home page and robots.txt not both fetched: %v", seen)
+	}
+	r := sink.reports["HOME"]
+	if r.RobotsDisallowAll || r.HomeStatus != 200 || r.PagesFetched != 1 || r.PagesDisallowed != 2 {
+		t.Errorf("home only: disallow-all %v home %d fetched %d disallowed %d", r.RobotsDisallowAll, r.HomeStatus, r.PagesFetched, r.PagesDisallowed)
+	}
+	for _, l := range sink.linksOf("HOME") {
+		if p := path(l.ToURL); p != "/" {
+			t.Errorf("checked the disallowed link %s (%s %d)", l.ToURL, l.Method, l.Status)
+		}
+	}
+	ctl := map[string]bool{}
+	for _, q := range log.of("control.gov.uk") {
+		ctl[q.path] = true
+	}
+	if !ctl["/council/"] || ctl["/a/b/"] {
+		t.Errorf("control site: /council/ fetched %v (want true), /a/b/ fetched %v (want false)", ctl["/council/"], ctl["/a/b/"])
+	}
+}

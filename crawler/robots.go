@@ -15,11 +15,23 @@ import (
 )
 
 // robots.txt: fetched once per scheme and host, parsed without panics,
-// obeyed for our product token (RFC 9309).
+// obeyed for our product token (RFC 9309). temoto/robotstxt reads the
+// Crawl-delay and Sitemap lines; the allow/disallow rules are matched by
+// robotsrules.go (temoto's wildcard rules are not anchored).
 
 type robotsInfo struct {
-	data  *robotstxt.RobotsData // nil: allow all
+	data  *robotstxt.RobotsData // Crawl-delay and Sitemap lines; nil: none
+	rules *robotsRules          // allow/disallow for our token; nil: allow all
 	class string                // error class of the robots.txt fetch
+}
+
+// allows reports whether robots.txt lets us fetch u.
+func (r *robotsInfo) allows(u *url.URL) bool {
+	p := u.EscapedPath()
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery
+	}
+	return r.rules.allows(p)
 }
 
 // unreachable: the robots.txt fetch failed at the network level, so RFC 9309
@@ -29,12 +41,6 @@ func (r *robotsInfo) unreachable() bool {
 }
 
 func robotsKey(u *url.URL) string { return u.Scheme + "://" + strings.ToLower(u.Host) }
-
-// robotsDisallowAll is the rule set for an unreachable robots.txt.
-func robotsDisallowAll() *robotstxt.RobotsData {
-	d, _ := robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
-	return d
-}
 
 // robotsFor fetches (once per scheme+host) and caches robots.txt.
 func (s *siteRun) robotsFor(u *url.URL) *robotsInfo {
@@ -57,6 +63,10 @@ func (s *siteRun) robotsFor(u *url.URL) *robotsInfo {
 	}
 	var parsed bool
 	if err == nil || capped {
+		// The rules apply even where temoto reports a syntax error
+		// elsewhere in the file: RFC 9309 §2.2 asks crawlers to use the
+		// lines they can parse.
+		info.rules = robotsRulesFor(status, body, UserAgentToken)
 		data, perr := parseRobots(status, body)
 		if perr == nil && data != nil {
 			info.data = data
@@ -132,16 +142,5 @@ func appendUnique(dst, src []string, limit int) []string {
 }
 
 func (s *siteRun) allowed(u *url.URL) bool {
-	info := s.robotsFor(u)
-	if info.data == nil {
-		return true
-	}
-	p := u.EscapedPath()
-	if p == "" {
-		p = "/"
-	}
-	if u.RawQuery != "" {
-		p += "?" + u.RawQuery
-	}
-	return info.data.TestAgent(p, UserAgentToken)
+	return s.robotsFor(u).allows(u)
 }

@@ -150,7 +150,7 @@ func (s *siteRun) run() {
 	// robots.txt of the home host first: it may disallow everything.
 	s.homeKey = robotsKey(home)
 	rb := s.robotsFor(home)
-	if rb.data != nil && !rb.data.TestAgent("/", UserAgentToken) {
+	if !rb.rules.allows("/") {
 		s.report.RobotsDisallowAll = true
 	}
 
@@ -184,11 +184,11 @@ func (s *siteRun) run() {
 		// If it still fails, assume complete disallow (RFC 9309 2.3.1.4).
 		delete(s.robots, s.homeKey)
 		if rb = s.robotsFor(home); rb.unreachable() {
-			rb.data = robotsDisallowAll()
+			rb.rules = &robotsRules{disallowAll: true}
 			s.report.RobotsDisallowAll = true
 			return
 		}
-		if rb.data != nil && !rb.data.TestAgent("/", UserAgentToken) {
+		if !rb.rules.allows("/") {
 			s.report.RobotsDisallowAll = true
 		}
 	}
