@@ -155,7 +155,7 @@ func (s *siteRun) fetchQueued(q queued) *Page {
 	if p.ErrorClass == ErrNotArchived {
 		return p // a crawl of an archive that does not hold the page: not fetched, not counted
 	}
-	s.fetched[urlKey(u)] = fetchResult{status: p.Status, class: p.ErrorClass}
+	s.fetched[urlKey(u)] = fetchResult{status: p.Status, class: p.ErrorClass, final: p.FinalURL}
 
 	if p.IsHTML && p.Status < 400 {
 		base, err := url.Parse(p.FinalURL)

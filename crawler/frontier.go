@@ -24,10 +24,10 @@ func (s *siteRun) handleLinks(from string, depth int, info pageInfo) {
 		if !s.linkSeen[key] {
 			if internal && len(s.internal) < s.cfg.MaxLinkChecks {
 				s.linkSeen[key] = true
-				s.internal = append(s.internal, linkRef{from: from, to: l.URL})
+				s.internal = append(s.internal, linkRef{from: from, to: l.URL, text: l.Text, selector: l.Selector})
 			} else if !internal && len(s.external) < s.cfg.ExternalLinkSample {
 				s.linkSeen[key] = true
-				s.external = append(s.external, linkRef{from: from, to: l.URL})
+				s.external = append(s.external, linkRef{from: from, to: l.URL, text: l.Text, selector: l.Selector})
 			}
 		}
 		if internal && !isDocPath(u.Path) {

@@ -71,9 +71,9 @@ func (h *hostGates) hosts() int {
 
 // linkResult is the outcome of one link check.
 type linkResult struct {
-	method, class string
-	status        int
-	total         time.Duration
+	method, class, final string
+	status               int
+	total                time.Duration
 }
 
 // linkCache holds external link results for one run, up to max entries

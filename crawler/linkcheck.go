@@ -15,7 +15,8 @@ import (
 const linkBatch = 100
 
 type linkRef struct {
-	from, to string
+	from, to       string
+	text, selector string // the first link found to `to`: its text and element
 }
 
 // checkLinks checks the internal links found (reusing page fetch results)
@@ -55,9 +56,10 @@ func (s *siteRun) checkLinks() {
 			if err != nil {
 				continue
 			}
-			lc := LinkCheck{Council: s.site.Council, FromURL: ref.from, ToURL: ref.to, Internal: internal, CheckedAt: time.Now()}
+			lc := LinkCheck{Council: s.site.Council, FromURL: ref.from, ToURL: ref.to, Internal: internal, CheckedAt: time.Now(),
+				Text: ref.text, Selector: ref.selector}
 			if r, ok := s.fetched[urlKey(u)]; ok && internal {
-				lc.Method, lc.Status, lc.ErrorClass = http.MethodGet, r.status, r.class
+				lc.Method, lc.Status, lc.ErrorClass, lc.FinalURL = http.MethodGet, r.status, r.class, r.final
 				if lc.ErrorClass == ErrRobotsDisallowed {
 					continue
 				}
@@ -71,7 +73,7 @@ func (s *siteRun) checkLinks() {
 			if !internal {
 				r, ok, mine := s.c.extLinks.lookup(s.ctx, ref.to)
 				if ok {
-					lc.Method, lc.Status, lc.ErrorClass, lc.Total = r.method, r.status, r.class, r.total
+					lc.Method, lc.Status, lc.ErrorClass, lc.Total, lc.FinalURL = r.method, r.status, r.class, r.total, r.final
 					record(lc) // another site checked it this run
 					continue
 				}
@@ -83,7 +85,7 @@ func (s *siteRun) checkLinks() {
 			}
 			start := time.Now()
 			lc.Method = http.MethodHead
-			st, status, _, err := s.get(http.MethodHead, ref.to, archive.PurposeLinkCheck, 64<<10, nil)
+			st, status, final, err := s.get(http.MethodHead, ref.to, archive.PurposeLinkCheck, 64<<10, nil)
 			if s.ctx.Err() != nil {
 				s.c.extLinks.finish(ref.to, claim, linkResult{}, false)
 				flush()
@@ -94,7 +96,7 @@ func (s *siteRun) checkLinks() {
 			// the cost of a dead or slow host).
 			if (err != nil && !networkFailure(classify(err))) || status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented || status == http.StatusForbidden {
 				lc.Method = http.MethodGet
-				st, status, _, err = s.get(http.MethodGet, ref.to, archive.PurposeLinkCheck, 64<<10, nil)
+				st, status, final, err = s.get(http.MethodGet, ref.to, archive.PurposeLinkCheck, 64<<10, nil)
 				if errors.Is(err, errTooLarge) || errors.Is(err, errDecompression) {
 					err = nil // a link check only needs the status
 				}
@@ -110,7 +112,7 @@ func (s *siteRun) checkLinks() {
 				s.c.extLinks.finish(ref.to, claim, linkResult{}, false)
 				continue
 			}
-			lc.Status, lc.Total = status, time.Since(start)
+			lc.Status, lc.Total, lc.FinalURL = status, time.Since(start), final
 			if st != nil {
 				lc.Archive = st.archived()
 			}
@@ -121,7 +123,7 @@ func (s *siteRun) checkLinks() {
 			if internal {
 				s.failed(lc.ErrorClass)
 			} else {
-				s.c.extLinks.finish(ref.to, claim, linkResult{method: lc.Method, status: lc.Status, class: lc.ErrorClass, total: lc.Total}, true)
+				s.c.extLinks.finish(ref.to, claim, linkResult{method: lc.Method, status: lc.Status, class: lc.ErrorClass, total: lc.Total, final: lc.FinalURL}, true)
 			}
 			record(lc)
 		}

@@ -99,7 +99,12 @@ type foundLink struct {
 	URL      string // absolute, fragment removed
 	InRegion bool   // inside <main> or a "result(s)" container
 	Refresh  bool   // from <meta http-equiv=refresh>
+	Text     string // the link's text (or its image's alt, aria-label, title), trimmed
+	Selector string // a CSS selector that finds the element: its id, else tag and raw href
 }
+
+// maxLinkText bounds a link's text kept as evidence.
+const maxLinkText = 200
 
 // htmlForm is a form found on a page.
 type htmlForm struct {
@@ -140,18 +145,32 @@ func extractPage(body []byte, base *url.URL, maxLinks int) pageInfo {
 	var regions []region
 	var form *htmlForm
 	seenBase := false
-	add := func(ref string, refresh bool) {
+	// open is the index in info.Links of the <a> whose text is being
+	// read (-1: none), and text that text so far.
+	open := -1
+	var text strings.Builder
+	closeLink := func() {
+		if open >= 0 && info.Links[open].Text == "" {
+			info.Links[open].Text = linkText(text.String())
+		}
+		open = -1
+		text.Reset()
+	}
+	add := func(ref string, refresh bool, sel string) bool {
 		if maxLinks > 0 && len(info.Links) >= maxLinks {
-			return
+			return false
 		}
 		if u := resolveRef(base, ref); u != "" {
-			info.Links = append(info.Links, foundLink{URL: u, InRegion: len(regions) > 0, Refresh: refresh})
+			info.Links = append(info.Links, foundLink{URL: u, InRegion: len(regions) > 0, Refresh: refresh, Selector: sel})
+			return true
 		}
+		return false
 	}
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
+			closeLink()
 			if form != nil {
 				info.Forms = append(info.Forms, *form)
 			}
@@ -180,17 +199,30 @@ func extractPage(body []byte, base *url.URL, maxLinks int) pageInfo {
 					}
 				}
 			case atom.A, atom.Area:
-				if h, ok := attrs["href"]; ok {
-					add(h, false)
+				if tag == atom.A {
+					closeLink() // an <a> left open ends where the next begins
+				}
+				if h, ok := attrs["href"]; ok && add(h, false, elementSelector(tagName, "href", h, attrs["id"])) {
+					l := &info.Links[len(info.Links)-1]
+					l.Text = linkText(firstNonEmpty(attrs["aria-label"], attrs["alt"]))
+					if tag == atom.A && tt == html.StartTagToken {
+						open = len(info.Links) - 1 // its text, unless labelled, is read up to </a>
+					} else if l.Text == "" {
+						l.Text = linkText(attrs["title"])
+					}
+				}
+			case atom.Img:
+				if open >= 0 {
+					text.WriteString(" " + attrs["alt"] + " ")
 				}
 			case atom.Iframe, atom.Frame:
-				if s, ok := attrs["src"]; ok {
-					add(s, false)
+				if s, ok := attrs["src"]; ok && add(s, false, elementSelector(tagName, "src", s, attrs["id"])) {
+					info.Links[len(info.Links)-1].Text = linkText(attrs["title"])
 				}
 			case atom.Meta:
 				if strings.EqualFold(strings.TrimSpace(attrs["http-equiv"]), "refresh") {
 					if ref := refreshURL(attrs["content"]); ref != "" {
-						add(ref, true)
+						add(ref, true, `meta[http-equiv="refresh"]`)
 					}
 				}
 			case atom.Form:
@@ -223,9 +255,16 @@ func extractPage(body []byte, base *url.URL, maxLinks int) pageInfo {
 					}
 				}
 			}
+		case html.TextToken:
+			if open >= 0 && text.Len() < 4*maxLinkText {
+				text.Write(z.Text())
+			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			tagName := string(name)
+			if atom.Lookup(name) == atom.A {
+				closeLink()
+			}
 			if atom.Lookup(name) == atom.Form && form != nil {
 				info.Forms = append(info.Forms, *form)
 				form = nil
@@ -356,3 +395,33 @@ func isDocPath(p string) bool {
 }
 
 func isPDFPath(p string) bool { return strings.HasSuffix(strings.ToLower(p), ".pdf") }
+
+// linkText collapses a link's text and bounds it.
+func linkText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > maxLinkText {
+		s = string(r[:maxLinkText]) + "…"
+	}
+	return s
+}
+
+// elementSelector is a CSS selector for a link element: #id when it has a
+// usable id, else the tag and its raw address attribute.
+func elementSelector(tag, attr, raw, id string) string {
+	if id = strings.TrimSpace(id); id != "" && !strings.ContainsAny(id, " \t\n\"'#.[]:>") && len(id) <= 100 {
+		return "#" + id
+	}
+	if len(raw) > 300 {
+		return tag
+	}
+	return tag + "[" + attr + "=\"" + strings.NewReplacer("\\", "\\\\", "\"", "\\\"", "\n", " ").Replace(raw) + "\"]"
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -387,3 +387,37 @@ func FuzzRefreshAndURLKey(f *testing.F) {
 		}
 	})
 }
+
+// TestLinkEvidence: each link carries its text (or its image's alt, or its
+// aria-label) and a selector that finds it, for the broken-links evidence.
+func TestLinkEvidence(t *testing.T) {
+	body := []byte(`<html><body><main>
+<a href="/one" id="first">Pay <b>council</b>
+  tax</a>
+<a href="/two"><img src="x.png" alt="Bins logo"></a>
+<a href="/three" aria-label="Report a pothole">Report</a>
+<a href='/fo"ur'>Quoted</a>
+<a href="/five">Never closed
+<a href="/six" title="Six">   </a>
+<iframe src="/map" title="Map of the area"></iframe>
+</main></body></html>`)
+	info := extractPage(body, mustURL(t, "https://www.x.gov.uk/page"), 0)
+	want := []struct{ url, text, sel string }{
+		{"https://www.x.gov.uk/one", "Pay council tax", "#first"},
+		{"https://www.x.gov.uk/two", "Bins logo", `a[href="/two"]`},
+		{"https://www.x.gov.uk/three", "Report a pothole", `a[href="/three"]`},
+		{"https://www.x.gov.uk/fo%22ur", "Quoted", `a[href="/fo\"ur"]`},
+		{"https://www.x.gov.uk/five", "Never closed", `a[href="/five"]`},
+		{"https://www.x.gov.uk/six", "", `a[href="/six"]`},
+		{"https://www.x.gov.uk/map", "Map of the area", `iframe[src="/map"]`},
+	}
+	if len(info.Links) != len(want) {
+		t.Fatalf("%d links, want %d: %+v", len(info.Links), len(want), info.Links)
+	}
+	for i, w := range want {
+		l := info.Links[i]
+		if l.URL != w.url || l.Text != w.text || l.Selector != w.sel {
+			t.Errorf("link %d: got %q %q %q, want %q %q %q", i, l.URL, l.Text, l.Selector, w.url, w.text, w.sel)
+		}
+	}
+}

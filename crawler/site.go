@@ -20,6 +20,7 @@ type queued struct {
 type fetchResult struct {
 	status int
 	class  string
+	final  string // URL after redirects
 }
 
 // siteRun is the state of one site's crawl; it runs on one goroutine and

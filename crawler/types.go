@@ -79,6 +79,10 @@ type LinkCheck struct {
 	// when it reused a page fetch or another site's check, or archiving is
 	// off).
 	Archive archive.Location
+	// Text and Selector are the link's text and a CSS selector of its
+	// element on FromURL (the first link to ToURL found); FinalURL is where
+	// ToURL led after redirects.
+	Text, Selector, FinalURL string
 }
 
 // SiteReport holds per-site facts, delivered once when the site is finished.

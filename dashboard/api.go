@@ -92,12 +92,22 @@ func toAPIReviewScore(s reviews.CouncilScore) apiReviewScore {
 }
 
 // apiLeagueRow is a council's line of the league table.
+// apiRun is a crawl run as the API shows it: Demo (from data.Run) when
+// the offline demo made it, Simulated when it is a demo run kept only to
+// show how a trend looks (its differences from the run before are made up).
+type apiRun struct {
+	data.Run
+	Simulated bool `json:"simulated"`
+}
+
+func toAPIRun(r data.Run) apiRun { return apiRun{Run: r, Simulated: r.IsSimulated()} }
+
 type apiLeagueRow struct {
 	Rank          int            `json:"rank"`
 	Council       apiCouncil     `json:"council"`
 	RunID         string         `json:"run_id"`
 	MethodVersion string         `json:"method_version"`
-	Crawled       data.Run       `json:"run"`
+	Crawled       apiRun         `json:"run"`
 	Score         float64        `json:"score"`
 	HasScore      bool           `json:"has_score"`
 	Categories    []CatScore     `json:"categories"`
@@ -118,7 +128,7 @@ func toAPILeagueRow(r LeagueRow) apiLeagueRow {
 		cats = []CatScore{}
 	}
 	return apiLeagueRow{Rank: r.Rank, Council: toAPICouncil(r.Council), RunID: r.RunID, MethodVersion: r.MethodVersion,
-		Crawled: r.Crawled, Score: r.Score, HasScore: r.HasScore, Categories: cats, Change: r.Change,
+		Crawled: toAPIRun(r.Crawled), Score: r.Score, HasScore: r.HasScore, Categories: cats, Change: r.Change,
 		HasChange: r.HasChange, PrevRunID: r.PrevRunID, Review: toAPIReviewScore(r.Review), HasReview: r.HasReview,
 		Interval: r.Interval, RankBand: r.Band, Demo: r.Crawled.Demo || (r.HasReview && r.Review.DemoN > 0)}
 }
@@ -170,6 +180,7 @@ type apiTrendPoint struct {
 	Of         int        `json:"of,omitempty"`
 	Categories []CatScore `json:"categories"`
 	Demo       bool       `json:"demo"`
+	Simulated  bool       `json:"simulated"`
 	// MethodVersion is the scoring method of the run's scores.
 	MethodVersion string `json:"method_version"`
 }
@@ -234,7 +245,8 @@ func (s *Server) apiCouncil(c *gin.Context) {
 	out.PeerGroup = &pg
 	for _, p := range cm.trend {
 		tp := apiTrendPoint{RunID: p.Run.ID, StartedAt: p.Run.StartedAt.UTC().Format(time.RFC3339),
-			Position: p.Position, Of: p.Of, Categories: p.Categories, MethodVersion: p.MethodVersion, Demo: p.Run.Demo}
+			Position: p.Position, Of: p.Of, Categories: p.Categories, MethodVersion: p.MethodVersion, Demo: p.Run.Demo,
+			Simulated: p.Run.IsSimulated()}
 		if p.HasOverall {
 			v := p.Overall
 			tp.Score = &v
@@ -364,7 +376,7 @@ func (s *Server) apiCouncilReviews(c *gin.Context) {
 
 type apiRunList struct {
 	apiPage
-	Items []data.Run `json:"items"`
+	Items []apiRun `json:"items"`
 }
 
 func (s *Server) apiRuns(c *gin.Context) {
@@ -376,8 +388,12 @@ func (s *Server) apiRuns(c *gin.Context) {
 	if !ok {
 		return
 	}
+	runs := make([]apiRun, len(m.crawl.all))
+	for i, r := range m.crawl.all {
+		runs[i] = toAPIRun(r)
+	}
 	out := apiRunList{}
-	out.Items, out.apiPage = paged(c, v, m.crawl.all)
+	out.Items, out.apiPage = paged(c, v, runs)
 	out.MethodVersion = s.method
 	c.JSON(http.StatusOK, out)
 }

@@ -12,6 +12,7 @@ set -euo pipefail
 GOVUK_FRONTEND=5.14.0
 ECHARTS=5.6.0
 AXE_CORE=4.14.1
+ACCESSIBLE_AUTOCOMPLETE=3.0.1
 
 here="$(cd "$(dirname "$0")" && pwd)"
 vendor="$here/static/vendor"
@@ -19,13 +20,14 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cd "$work"
-npm pack --silent "govuk-frontend@$GOVUK_FRONTEND" "echarts@$ECHARTS" "axe-core@$AXE_CORE" >/dev/null
-for pkg in govuk-frontend-$GOVUK_FRONTEND echarts-$ECHARTS axe-core-$AXE_CORE; do
+npm pack --silent "govuk-frontend@$GOVUK_FRONTEND" "echarts@$ECHARTS" "axe-core@$AXE_CORE" \
+  "accessible-autocomplete@$ACCESSIBLE_AUTOCOMPLETE" >/dev/null
+for pkg in govuk-frontend-$GOVUK_FRONTEND echarts-$ECHARTS axe-core-$AXE_CORE accessible-autocomplete-$ACCESSIBLE_AUTOCOMPLETE; do
   mkdir -p "$pkg" && tar xzf "$pkg.tgz" -C "$pkg"
 done
 
-rm -rf "$vendor/govuk-frontend" "$vendor/echarts"
-mkdir -p "$vendor/govuk-frontend" "$vendor/echarts" "$here/testdata"
+rm -rf "$vendor/govuk-frontend" "$vendor/echarts" "$vendor/accessible-autocomplete"
+mkdir -p "$vendor/govuk-frontend" "$vendor/echarts" "$vendor/accessible-autocomplete" "$here/testdata"
 
 g="govuk-frontend-$GOVUK_FRONTEND/package/dist/govuk"
 # Drop the GDS Transport @font-face rules and the font name itself; point any
@@ -44,8 +46,16 @@ cp "echarts-$ECHARTS/package/dist/echarts.min.js" "$vendor/echarts/echarts.min.j
 cp "echarts-$ECHARTS/package/LICENSE" "$vendor/echarts/LICENSE"
 echo "echarts $ECHARTS (Apache-2.0) from npm" > "$vendor/echarts/VERSION"
 
+# GOV.UK's accessible-autocomplete: type-ahead on the search and compare
+# fields, over plain inputs and selects that work without it.
+aa="accessible-autocomplete-$ACCESSIBLE_AUTOCOMPLETE/package"
+sed -e 's#//\# sourceMappingURL=.*##' "$aa/dist/accessible-autocomplete.min.js" > "$vendor/accessible-autocomplete/accessible-autocomplete.min.js"
+sed -e 's#/\*\# sourceMappingURL=[^*]*\*/##' "$aa/dist/accessible-autocomplete.min.css" > "$vendor/accessible-autocomplete/accessible-autocomplete.min.css"
+cp "$aa/LICENSE.txt" "$vendor/accessible-autocomplete/LICENSE.txt"
+echo "accessible-autocomplete $ACCESSIBLE_AUTOCOMPLETE (MIT) from npm" > "$vendor/accessible-autocomplete/VERSION"
+
 # axe-core is only for the browser test (MPL-2.0); it is not served.
 cp "axe-core-$AXE_CORE/package/axe.min.js" "$here/testdata/axe.min.js"
 echo "axe-core $AXE_CORE (MPL-2.0) from npm" > "$here/testdata/axe.VERSION"
 
-echo "vendored govuk-frontend $GOVUK_FRONTEND, echarts $ECHARTS, axe-core $AXE_CORE"
+echo "vendored govuk-frontend $GOVUK_FRONTEND, echarts $ECHARTS, accessible-autocomplete $ACCESSIBLE_AUTOCOMPLETE, axe-core $AXE_CORE"

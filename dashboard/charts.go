@@ -82,7 +82,7 @@ func histogramBar(bins []Bin, who string) *charts.Bar {
 		d := opts.BarData{Name: b.Label, Value: b.N, ItemStyle: &opts.ItemStyle{Color: colGrey}}
 		if b.Here {
 			d.ItemStyle = &opts.ItemStyle{Color: colBlue}
-			d.Label = &opts.Label{Show: opts.Bool(true), Position: "top", Formatter: who}
+			d.Label = &opts.Label{Show: opts.Bool(true), Position: "top", Formatter: "here"} // a name could be clipped on a phone
 		}
 		data[i] = d
 	}
@@ -134,7 +134,7 @@ func trendLine(pts []TrendPoint, cats []string) *charts.Line {
 		charts.WithYAxisOpts(opts.YAxis{Name: "score", Min: 0, Max: 100}))...)
 	x := make([]string, len(pts))
 	for i, p := range pts {
-		x[i] = p.Run.StartedAt.UTC().Format("2 Jan 2006")
+		x[i] = runShort(p.Run)
 	}
 	l.SetXAxis(x)
 	ov := make([]opts.LineData, len(pts))
@@ -171,7 +171,7 @@ func positionLine(pts []TrendPoint) *charts.Line {
 	x := make([]string, len(pts))
 	d := make([]opts.LineData, len(pts))
 	for i, p := range pts {
-		x[i] = p.Run.StartedAt.UTC().Format("2 Jan 2006")
+		x[i] = runShort(p.Run)
 		d[i] = lineValue(float64(p.Position), p.Position > 0)
 	}
 	l.SetXAxis(x).AddSeries("League position", d, charts.WithItemStyleOpts(opts.ItemStyle{Color: colBlue}))

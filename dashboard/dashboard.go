@@ -94,8 +94,9 @@ type Server struct {
 
 	state         *modelState
 	evidenceCache *cached[evidence]
-	batcher       *batcher      // evidence loads, coalesced
-	renders       chan struct{} // page renders at once
+	exampleCache  *cached[map[string]string] // peers' example pages (examples.go)
+	batcher       *batcher                   // evidence loads, coalesced
+	renders       chan struct{}              // page renders at once
 	pageCache     *pageCache
 	exports       chan struct{} // export slots
 	replays       chan struct{} // archived pages rewritten at once (page_archive.go)
@@ -159,7 +160,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{store: d.Store, reviews: d.Reviews, log: d.Logger, refresh: d.Refresh, ahead: !d.NoEvidenceAhead,
 		byCode: map[string]data.Council{}, cat: cat, method: method.Version,
-		state: newModelState(), evidenceCache: newCached[evidence](0, 4096),
+		state: newModelState(), evidenceCache: newCached[evidence](0, 4096), exampleCache: newCached[map[string]string](0, 4096),
 		renders:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		replays:   make(chan struct{}, maxReplays),
 		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
@@ -200,6 +201,7 @@ func New(d Deps) (*Server, error) {
 	if s.render, err = NewRenderer(d.Logger, method, reviewpages.Templates); err != nil {
 		return nil, err
 	}
+	s.render.SetDemo(s.demoBanner)
 	if d.Reviews != nil {
 		s.pages, err = reviewpages.New(reviewpages.Deps{Service: d.Reviews, Renderer: s.render, Councils: d.Councils,
 			Logger: d.Logger, Config: d.ReviewPages, Clock: d.Clock, OnChange: s.reviewsPosted})
@@ -287,9 +289,20 @@ type errorPage struct {
 	Detail  string // what was wrong with the request, in words, when known
 }
 
-// isMachinePath: the API, the exports, the feeds and the badges answer
-// errors in JSON (errorBody), pages with an error page.
+// isMachinePath: the API, the exports, the feeds, the badges and the
+// search fields' list of councils answer errors in JSON (errorBody), pages
+// with an error page.
 func isMachinePath(p string) bool {
 	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/export/") || strings.HasPrefix(p, "/badge/") ||
-		strings.HasSuffix(p, ".atom")
+		strings.HasSuffix(p, ".atom") || p == "/councils.json"
+}
+
+// demoBanner is the demo data the dashboard shows (the first model is
+// built when there is none yet; none is shown when it cannot be).
+func (s *Server) demoBanner(c *gin.Context) DemoBanner {
+	m, err := s.model(c.Request.Context())
+	if err != nil {
+		return DemoBanner{}
+	}
+	return m.banner
 }

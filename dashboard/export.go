@@ -129,7 +129,7 @@ type column struct {
 }
 
 // Columns every crawl export ends with: who the council is, when the run
-// was, and whether it is demo data.
+// was, whether it is demo data and whether its run was simulated.
 var (
 	colCouncilName   = column{"council_name", colString, "The council's name, from the register", false}
 	colCouncilType   = column{"council_type", colString, "The council's type (such as Non-metropolitan district or Unitary authority), from the register", false}
@@ -137,6 +137,7 @@ var (
 	colCouncilRegion = column{"council_region", colString, "The council's region (English councils), from the register", false}
 	colRunStartedAt  = column{"run_started_at", colTime, "When the crawl run started (UTC): the run's date", false}
 	colDemo          = column{"demo", colBool, "true when the row is demo data: from a run of the offline demo (a local web of council sites), or a demo review", false}
+	colSimulated     = column{"simulated", colBool, "true when the row comes from a run of the offline demo kept only to show how a trend looks: its differences from the run before are made up (such a row is also demo)", false}
 )
 
 var scoreColumns = []column{
@@ -154,7 +155,7 @@ var scoreColumns = []column{
 	{"too_few_pages", colBool, "true when the site had too few pages to tell: it is not ranked", true},
 	{"rank_best", colInt, "Best position the score may hold among the run's councils, given the intervals (overall and category scores)", true},
 	{"rank_worst", colInt, "Worst position it may hold; rank_best < rank_worst is a joint position shared with councils whose intervals overlap", true},
-	colCouncilName, colCouncilType, colCouncilNation, colCouncilRegion, colRunStartedAt, colDemo,
+	colCouncilName, colCouncilType, colCouncilNation, colCouncilRegion, colRunStartedAt, colDemo, colSimulated,
 }
 
 var findingColumns = []column{
@@ -171,7 +172,7 @@ var findingColumns = []column{
 	{"message", colString, "What is wrong, in one line", false},
 	{"task", colString, "Top task id, for findability findings (see /api/v1/tasks)", false},
 	{"created_at", colTime, "When the finding was stored (UTC)", false},
-	colCouncilName, colCouncilType, colCouncilNation, colCouncilRegion, colRunStartedAt, colDemo,
+	colCouncilName, colCouncilType, colCouncilNation, colCouncilRegion, colRunStartedAt, colDemo, colSimulated,
 }
 
 // reviewColumnDocs say what the reviews export's columns (named by
@@ -421,7 +422,7 @@ func (p *PreparedExport) table() table {
 				}
 				run := p.runs[r.RunID]
 				row := append(append([]any{r.RunID, r.MethodVersion, r.Council, r.Category, r.CheckID, r.Score, r.ScoredAt}, extra...), p.councilCells(r.Council)...)
-				return emit(append(row, run.StartedAt, run.Demo))
+				return emit(append(row, run.StartedAt, run.Demo, run.IsSimulated()))
 			})
 		}}
 	case "findings":
@@ -434,7 +435,7 @@ func (p *PreparedExport) table() table {
 				run := p.runs[f.RunID]
 				row := append([]any{f.RunID, f.MethodVersion, f.Council, f.CheckID, f.Category, f.Severity, f.URL,
 					f.Selector, f.Snippet, m, f.Message, f.Task, f.CreatedAt}, p.councilCells(f.Council)...)
-				return emit(append(row, run.StartedAt, run.Demo))
+				return emit(append(row, run.StartedAt, run.Demo, run.IsSimulated()))
 			})
 		}}
 	}

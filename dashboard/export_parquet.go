@@ -42,6 +42,7 @@ type scoreParquet struct {
 	CouncilRegion string    `parquet:"council_region,dict"`
 	RunStartedAt  time.Time `parquet:"run_started_at,timestamp(millisecond:utc)"`
 	Demo          bool      `parquet:"demo"`
+	Simulated     bool      `parquet:"simulated"`
 }
 
 type findingParquet struct {
@@ -64,6 +65,7 @@ type findingParquet struct {
 	CouncilRegion string    `parquet:"council_region,dict"`
 	RunStartedAt  time.Time `parquet:"run_started_at,timestamp(millisecond:utc)"`
 	Demo          bool      `parquet:"demo"`
+	Simulated     bool      `parquet:"simulated"`
 }
 
 func str(v any) string {
@@ -102,19 +104,21 @@ func optInt(v any) *int64 {
 func toScoreParquet(r []any) scoreParquet {
 	f, _ := r[5].(float64)
 	d, _ := r[18].(bool)
+	sim, _ := r[19].(bool)
 	return scoreParquet{RunID: str(r[0]), MethodVersion: str(r[1]), CouncilCode: str(r[2]), Category: str(r[3]), CheckID: str(r[4]),
 		Score: f, ScoredAt: tm(r[6]), ScoreLow: optFloat(r[7]), ScoreHigh: optFloat(r[8]), IntervalLevel: optFloat(r[9]),
 		TooFewPages: optBool(r[10]), RankBest: optInt(r[11]), RankWorst: optInt(r[12]),
-		CouncilName: str(r[13]), CouncilType: str(r[14]), CouncilNation: str(r[15]), CouncilRegion: str(r[16]), RunStartedAt: tm(r[17]), Demo: d}
+		CouncilName: str(r[13]), CouncilType: str(r[14]), CouncilNation: str(r[15]), CouncilRegion: str(r[16]), RunStartedAt: tm(r[17]), Demo: d, Simulated: sim}
 }
 
 func toFindingParquet(r []any) findingParquet {
 	m, _ := r[9].([]string)
 	d, _ := r[18].(bool)
+	sim, _ := r[19].(bool)
 	return findingParquet{RunID: str(r[0]), MethodVersion: str(r[1]), CouncilCode: str(r[2]), CheckID: str(r[3]), Category: str(r[4]),
 		Severity: str(r[5]), URL: str(r[6]), Selector: str(r[7]), Snippet: str(r[8]), Matched: m, Message: str(r[10]),
 		Task: str(r[11]), CreatedAt: tm(r[12]), CouncilName: str(r[13]), CouncilType: str(r[14]), CouncilNation: str(r[15]),
-		CouncilRegion: str(r[16]), RunStartedAt: tm(r[17]), Demo: d}
+		CouncilRegion: str(r[16]), RunStartedAt: tm(r[17]), Demo: d, Simulated: sim}
 }
 
 // writeParquet streams the export as Parquet.

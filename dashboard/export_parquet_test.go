@@ -39,7 +39,7 @@ func TestParquetStreamsRowGroups(t *testing.T) {
 		for i := range n {
 			last = i == n-1
 			row := []any{"run-1", "2026.1", fmt.Sprintf("E%07d", i%400), "content", fmt.Sprintf("check-%d", i%60), float64(i%1000) / 10,
-				when.Add(time.Duration(i) * time.Second), nil, nil, nil, nil, nil, nil, "Example Council", "District", "England", "East", when, i%2 == 0}
+				when.Add(time.Duration(i) * time.Second), nil, nil, nil, nil, nil, nil, "Example Council", "District", "England", "East", when, i%2 == 0, i%4 == 0}
 			if i%3 == 0 {
 				row[7], row[8], row[9], row[10], row[11], row[12] = 10.5, 20.5, 0.9, false, 3, 7
 			}

@@ -91,9 +91,9 @@ func feedID(parts ...string) string {
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// runTime is when a run's results were complete: when it finished, or
+// runCompleteTime is when a run's results were complete: when it finished, or
 // when it started while it has not.
-func runTime(r data.Run) time.Time {
+func runCompleteTime(r data.Run) time.Time {
 	if !r.FinishedAt.IsZero() && r.FinishedAt.After(r.StartedAt) {
 		return r.FinishedAt
 	}
@@ -276,7 +276,7 @@ func (s *Server) runEntries(c *gin.Context, co data.Council, trend []TrendPoint,
 		}
 		body := "<p>" + html.EscapeString(summary) + "</p><p>Scores by category:</p>" + htmlList(cats)
 		if i > 0 {
-			changed := checkChanges(s.cat, byRun[trend[i-1].Run.ID], byRun[p.Run.ID])
+			changed := checkChangeWords(s.cat, byRun[trend[i-1].Run.ID], byRun[p.Run.ID])
 			switch {
 			case len(changed) == 0:
 				body += "<p>No check's score changed since the crawl of " + html.EscapeString(trend[i-1].Run.StartedAt.UTC().Format("2 January 2006")) + ".</p>"
@@ -289,7 +289,7 @@ func (s *Server) runEntries(c *gin.Context, co data.Council, trend []TrendPoint,
 				body += "<p>Checks whose score changed since the crawl of " + html.EscapeString(trend[i-1].Run.StartedAt.UTC().Format("2 January 2006")) + ", biggest change first:</p>" + htmlList(changed) + more
 			}
 		}
-		t := runTime(p.Run)
+		t := runCompleteTime(p.Run)
 		out = append(out, atomEntry{ID: feedID("run", p.Run.ID, co.Code), Title: title, updated: t, Updated: atomTime(t), Published: atomTime(p.Run.StartedAt),
 			Links:      []atomLink{{Href: s.abs(page), Rel: "alternate", Type: "text/html"}},
 			Categories: []atomCategory{{Term: "run", Label: "Crawl run"}},
@@ -298,9 +298,9 @@ func (s *Server) runEntries(c *gin.Context, co data.Council, trend []TrendPoint,
 	return out, nil
 }
 
-// checkChanges lists the checks whose score changed between two runs,
+// checkChangeWords lists the checks whose score changed between two runs,
 // biggest change first, in words.
-func checkChanges(cat catalogue, before, after map[string]float64) []string {
+func checkChangeWords(cat catalogue, before, after map[string]float64) []string {
 	type change struct {
 		id       string
 		from, to float64
@@ -405,7 +405,7 @@ func (s *Server) leagueFeed(c *gin.Context) {
 				body += "<p>No council's site score changed since the crawl of " + html.EscapeString(prevWhen) + ".</p>"
 			}
 		}
-		t := runTime(r)
+		t := runCompleteTime(r)
 		f.Entries = append(f.Entries, atomEntry{ID: feedID("league-run", r.ID), Title: title, updated: t, Updated: atomTime(t),
 			Published: atomTime(r.StartedAt), Summary: summary, Content: &atomContent{Type: "html", Body: body},
 			Links: []atomLink{{Href: s.abs("/"), Rel: "alternate", Type: "text/html"},

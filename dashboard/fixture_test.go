@@ -36,9 +36,10 @@ type scoringSink struct {
 	out    *data.RunSink
 	homes  map[string]string
 
-	mu    sync.Mutex
-	sites map[string]*scoring.SiteAccumulator
-	pages map[string]map[string][]scoring.CheckStat // council -> url -> the page's statistics
+	mu     sync.Mutex
+	sites  map[string]*scoring.SiteAccumulator
+	pages  map[string]map[string][]scoring.CheckStat // council -> url -> the page's statistics
+	broken map[string][]scoring.BrokenLink
 }
 
 func (k *scoringSink) acc(council string) *scoring.SiteAccumulator {
@@ -65,6 +66,14 @@ func (k *scoringSink) Page(ctx context.Context, p *crawler.Page) error {
 }
 
 func (k *scoringSink) Links(ctx context.Context, checks []crawler.LinkCheck) error {
+	k.mu.Lock()
+	for _, c := range checks {
+		if c.Status >= 400 || c.ErrorClass != "" && c.ErrorClass != crawler.ErrRobotsDisallowed {
+			k.broken[c.Council] = append(k.broken[c.Council], scoring.BrokenLink{From: c.FromURL, To: c.ToURL, Text: c.Text,
+				Selector: c.Selector, Status: c.Status, ErrorClass: c.ErrorClass, Final: c.FinalURL})
+		}
+	}
+	k.mu.Unlock()
 	return k.out.Links(ctx, checks)
 }
 
@@ -74,12 +83,13 @@ func (k *scoringSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error
 	delete(k.sites, r.Council)
 	byURL := k.pages[r.Council]
 	delete(k.pages, r.Council)
+	broken := k.broken[r.Council]
 	k.mu.Unlock()
 	res := a.Finish(scoring.SiteFacts{HomeURL: r.HomeURL, FinalHomeURL: r.FinalHomeURL, HTTPS: r.HTTPS,
 		HTTPRedirectsToHTTPS: r.HTTPRedirectsToHTTPS, RobotsStatus: r.RobotsStatus, RobotsParsed: r.RobotsParsed,
 		Sitemaps: r.Sitemaps, SitemapParsed: r.SitemapParsed, NotFoundStatus: r.NotFoundStatus,
 		NotFoundBody: r.NotFoundBody, SearchResults: r.SearchResults, LinksChecked: r.LinksChecked,
-		LinksBroken: r.LinksBroken, Now: time.Now()})
+		LinksBroken: r.LinksBroken, Broken: broken, Now: time.Now()})
 	urls := make([]string, 0, len(byURL))
 	for u := range byURL {
 		urls = append(urls, u)
@@ -110,9 +120,20 @@ func searchQueries() []string {
 // crawlRun crawls the web once into a new run and marks it finished.
 func crawlRun(t testing.TB, store *data.Store, web *crawltest.Web, startedAt time.Time, label string) data.Run {
 	t.Helper()
+	return crawlRunAs(t, store, web, startedAt, label, false, "{}")
+}
+
+// crawlRunAs is crawlRun for a run stored as a demo run (demo) or not,
+// with the given settings (a simulated demo run's say so).
+func crawlRunAs(t testing.TB, store *data.Store, web *crawltest.Web, startedAt time.Time, label string, demo bool, settings string) data.Run {
+	t.Helper()
 	ctx := context.Background()
 	method := scoring.CurrentMethod()
-	run, err := store.CreateRun(ctx, method.Version, "{}", label, len(web.Sites), startedAt)
+	create := store.CreateRun
+	if demo {
+		create = store.CreateDemoRun
+	}
+	run, err := create(ctx, method.Version, settings, label, len(web.Sites), startedAt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +143,8 @@ func crawlRun(t testing.TB, store *data.Store, web *crawltest.Web, startedAt tim
 		homes[s.Council] = s.HomeURL
 	}
 	sink := &scoringSink{engine: scoring.NewEngine(method), out: data.NewRunSink(w, run.ID, method.Version),
-		homes: homes, sites: map[string]*scoring.SiteAccumulator{}, pages: map[string]map[string][]scoring.CheckStat{}}
+		homes: homes, sites: map[string]*scoring.SiteAccumulator{}, pages: map[string]map[string][]scoring.CheckStat{},
+		broken: map[string][]scoring.BrokenLink{}}
 	cfg := crawler.DefaultConfig()
 	cfg.Resolve = web.Resolve
 	cfg.Delay = 0

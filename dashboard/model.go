@@ -33,6 +33,8 @@ type model struct {
 	// (see the pages' versions in page_*.go).
 	revGen    uint64
 	revStamps map[string]uint64
+	// banner is the demo data the model shows.
+	banner DemoBanner
 }
 
 // crawlModel is what the crawls say, per run.
@@ -49,6 +51,11 @@ type crawlModel struct {
 	bins     []int                                    // overall scores of the league in tens
 	checks   map[string]checkModel                    // latest run, by check id
 	find     []TaskPoint                              // latest run: findability per task (no reviews)
+	// peerBest are, per check and type of council, the councils that do
+	// best on it in the latest run (see bestPeers).
+	peerBest map[string]map[string][]peerBest
+	demo     demoMarks // the runs shown are demo runs (simulated)
+	movers   moversModel
 	// intervals are the recent runs' score intervals (model_uncertainty.go).
 	intervals intervalIndex
 }
@@ -58,7 +65,13 @@ type councilModel struct {
 	trend   []TrendPoint       // oldest first
 	results []data.CheckResult // check results of its latest run with scores
 	find    map[string][]TaskResult
-	charts  councilCharts // drawn once per crawl model
+	charts  councilCharts        // drawn once per crawl model
+	costs   map[string]checkCost // points each check costs its site score
+	// prev is its previous run scored under the same method, and prevResults
+	// that run's check results (for what changed).
+	prev        data.Run
+	hasPrev     bool
+	prevResults []data.CheckResult
 	// unscored are its latest run's pages not scored for content and
 	// readability.
 	unscored unscoredView
@@ -210,10 +223,15 @@ func neededRuns(councils []data.Council, runs []data.Run, rows []data.ScoreRow) 
 	if len(scored) > 0 {
 		add(scored[0].ID)
 	}
+	_, mv := indexScores(rows)
 	for _, c := range councils {
 		for _, r := range scored {
 			if _, ok := scores[r.ID][c.Code]; ok {
 				add(r.ID)
+				// and its previous run under the same method (what changed)
+				if prev, ok := previousSameMethod(scored, scores, mv, r.ID, c.Code); ok {
+					add(prev.ID)
+				}
 				break
 			}
 		}
@@ -301,6 +319,10 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 			trend:   trend(cat.cats, cm.runs, cm.scores, positions, code),
 			results: res,
 			find:    findability(cat, res, tcByRun[row.RunID][code]),
+			costs:   checkCosts(cat.method, row.Categories, res),
+		}
+		if prev, ok := previousSameMethod(cm.runs, cm.scores, cm.mv, row.RunID, code); ok {
+			c.prev, c.hasPrev, c.prevResults = prev, true, byRun[prev.ID][code]
 		}
 		cm.trendMethods(c.trend, code)
 		c.unscored = newUnscoredView(in.scoring.unscored[row.RunID], code)
@@ -328,9 +350,12 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 			cm.checks[ch.ID] = newCheckModel(ch, sums[ch.ID], byCheck[ch.ID], names)
 		}
 		cm.find = taskFindability(cat, byRun[latest], tcByRun[latest])
+		cm.peerBest = bestPeers(res, names)
 	} else {
 		cm.find = taskFindability(cat, nil, nil)
 	}
+	cm.demo = runsDemo(cm.runs, cm.all)
+	cm.movers = newMovers(cat, cm, byRun)
 	return cm
 }
 
@@ -338,7 +363,16 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 // league rows (a copy; crawl is shared, never changed). prev, when set, is
 // the model it follows: reviews it shares keep their stamps.
 func withReviews(gen uint64, crawl *crawlModel, revs *reviews.Overview, prev *model) *model {
-	m := &model{gen: gen, crawl: crawl, revs: revs, league: crawl.league, revGen: gen, revStamps: map[string]uint64{}}
+	m := &model{gen: gen, crawl: crawl, revs: revs, league: crawl.league, revGen: gen, revStamps: map[string]uint64{},
+		banner: DemoBanner{Crawl: crawl.demo.Crawl}}
+	if revs != nil {
+		for _, sc := range revs.Scores {
+			if sc.DemoN > 0 {
+				m.banner.Reviews = true
+				break
+			}
+		}
+	}
 	switch {
 	case prev != nil && prev.revs == revs:
 		m.revGen, m.revStamps = prev.revGen, prev.revStamps

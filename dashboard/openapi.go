@@ -56,6 +56,10 @@ var (
 		doc: "The council's review score, per-task review figures, approved comments and the council's responses (right of reply). " +
 			"404 when reviews are not enabled on the server.",
 		params: []param{pCode}, answer: apiCouncilReviewsAnswer{}, notFound: true, dataRead: true, cors: true}
+	opCouncilNames = &operation{id: "listCouncilNames", path: "/councils.json", tag: "councils", summary: "Every council's name and place, for search fields",
+		doc: "Every council of the register, scored or not, with what else it is found by (its region or nation and parent county): what the dashboard's council search offers as you type. " +
+			"Small and cacheable (five minutes); for the league rows, use `/api/v1/councils`.\n\n```sh\ncurl -s localhost:8080/councils.json | jq '.items[] | select(.scored | not) | .name'\n```",
+		answer: apiCouncilNames{}, dataRead: true, cache: "public, max-age=300"}
 	opRuns = &operation{id: "listRuns", path: "/api/v1/runs", tag: "runs", summary: "Every crawl run, newest first",
 		doc: "Every crawl run, newest first; running runs also say how many pages they have stored so far.\n\n" +
 			"```sh\ncurl -s localhost:8080/api/v1/runs | jq '.items[] | select(.status==\"running\") | {sites_done, sites_total, pages}'\n```",
@@ -120,7 +124,7 @@ var (
 
 // operations lists the documented routes in the document's order.
 func operations() []*operation {
-	return []*operation{opCouncils, opCouncil, opCouncilReviews, opRuns, opScores, opChecks, opFindings, opTasks,
+	return []*operation{opCouncils, opCouncil, opCouncilReviews, opCouncilNames, opRuns, opScores, opChecks, opFindings, opTasks,
 		opExport, opCouncilFeed, opLeagueFeed, opBadge, opOpenAPI, opHealth, opMetrics}
 }
 
@@ -199,6 +203,7 @@ var fieldDocs = map[string]string{
 	"homepage_url":          "The council's home page",
 	"latest":                "The council's line of the league table, from its latest run with scores; null before it is scored",
 	"demo":                  "true when this comes (wholly or in part) from a run of the offline demo or from demo reviews",
+	"simulated":             "true for a run of the offline demo kept only to show how a trend looks: its differences from the run before are made up, not a change of the councils' sites (such a run is also demo)",
 	"rank":                  "Position in the league table (ties share a rank)",
 	"council":               "The council",
 	"run":                   "The crawl run its scores come from",
@@ -287,6 +292,9 @@ var fieldDocs = map[string]string{
 	"ReviewScore.score":     "Review score, 0 to 100",
 	"TaskReview.n":          "Reviews of the task",
 	"Health.status":         "ok or unavailable",
+	"CouncilNames.items":    "Every council of the register, in the register's order",
+	"CouncilName.place":     "What else the council is found by: its region (or nation), and its parent county when it has one",
+	"CouncilName.scored":    "Whether the council has scores yet (its page exists either way)",
 	// How sure the scores are (method 2026.2; METHOD.md).
 	"interval":            "How sure the score is: the middle share of the scores of the site's pages redrawn (a bootstrap); left out when no interval is stored (runs crawled before method 2026.2)",
 	"rank_band":           "The league positions the score may hold given the other councils' intervals; left out when no interval is stored",
@@ -316,6 +324,8 @@ var fieldDocs = map[string]string{
 var typeDocs = map[string]string{
 	"CouncilList":          "A page of councils",
 	"CouncilItem":          "A council of the register with its latest league row",
+	"CouncilNames":         "Every council of the register, for search fields",
+	"CouncilName":          "A council's name and what else it is found by",
 	"Council":              "A council of the register",
 	"LeagueRow":            "A council's line of the league table",
 	"Run":                  "A crawl run",

@@ -21,7 +21,7 @@ var (
 	exCats = []CatScore{{Category: "content", Score: 91.2, Has: true}, {Category: "accessibility", Score: 72.5, Has: true},
 		{Category: "readability", Score: 68, Has: true}, {Category: "technical", Score: 88.9, Has: true},
 		{Category: "statement", Score: 100, Has: true}, {Category: "findability", Score: 62.5, Has: true}}
-	exLeague = apiLeagueRow{Rank: 41, Council: exCouncil, RunID: exRunID, MethodVersion: "2026.1", Crawled: exRun, Score: 78.4, HasScore: true,
+	exLeague = apiLeagueRow{Rank: 41, Council: exCouncil, RunID: exRunID, MethodVersion: "2026.1", Crawled: toAPIRun(exRun), Score: 78.4, HasScore: true,
 		Categories: exCats, Change: 1.3, HasChange: true, PrevRunID: exPrevRun,
 		Review: apiReviewScore{Score: 64, N: 12, Ranked: true}, HasReview: true}
 	exNext = "/api/v1/findings?check=a11y-image-alt&council=E07000223&limit=2&offset=2&run=latest"
@@ -58,10 +58,14 @@ func exampleFor(id string) any {
 			Comments: []apiComment{{Task: "pay-council-tax", Kind: "public", Text: "Easy to find from the home page.",
 				CreatedAt: exStarted.Add(24 * time.Hour)}},
 			Responses: []apiResponse{{Text: "Thank you: we have moved the link up the page.", CreatedAt: exStarted.Add(48 * time.Hour)}}}}
+	case "listCouncilNames":
+		return apiCouncilNames{Items: []apiCouncilName{
+			{Code: "E07000223", Name: "Adur District Council", Place: "South East, West Sussex", Scored: true},
+			{Code: "E08000035", Name: "Leeds City Council", Place: "Yorkshire and The Humber"}}}
 	case "listRuns":
-		return apiRunList{apiPage: apiPage{MethodVersion: "2026.1", Total: 2, Count: 2, Limit: 1000}, Items: []data.Run{exRun,
-			{ID: exPrevRun, Status: data.RunFinished, Label: "live crawl", StartedAt: exStarted.Add(-28 * 24 * time.Hour),
-				FinishedAt: exStarted.Add(-28*24*time.Hour + 5*time.Hour), MethodVersion: "2026.1", SitesTotal: 382, SitesDone: 380}}}
+		return apiRunList{apiPage: apiPage{MethodVersion: "2026.1", Total: 2, Count: 2, Limit: 1000}, Items: []apiRun{toAPIRun(exRun),
+			toAPIRun(data.Run{ID: exPrevRun, Status: data.RunFinished, Label: "live crawl", StartedAt: exStarted.Add(-28 * 24 * time.Hour),
+				FinishedAt: exStarted.Add(-28*24*time.Hour + 5*time.Hour), MethodVersion: "2026.1", SitesTotal: 382, SitesDone: 380})}}
 	case "listScores":
 		return apiScoreList{apiPage: page(7, 2, 1000), Items: []apiScore{
 			{RunID: exRunID, MethodVersion: "2026.1", Council: "E07000223", Category: "overall", Score: 78.4},

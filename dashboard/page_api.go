@@ -378,7 +378,13 @@ A run is one crawl of the councils' websites. Each site crawled in a run is an a
 The scores export's ` + "`score_low`" + ` and ` + "`score_high`" + ` are the score's interval: the middle ` + "`interval_level`" + ` share of the scores of the site's pages redrawn (a bootstrap, [METHOD.md](METHOD.md)), for category and overall scores, empty when none is stored (runs crawled before method 2026.2, or re-scored without page statistics). ` + "`rank_best`" + ` and ` + "`rank_worst`" + ` are the positions the score may hold among the run's councils with an interval, for the same method and category: best is one more than the councils whose interval lies wholly above it, worst one more than those whose interval reaches it or above; a band (` + "`rank_best`" + ` < ` + "`rank_worst`" + `) is shared with the councils whose intervals overlap. Empty when unranked.`
 
 // dataOutro closes docs/DATA.md.
-const dataOutro = `## Councils
+const dataOutro = `## One council's findings, and broken links
+
+A council's findings can be downloaded from its findings view (` + "`/councils/CODE/findings`" + `): the findings export with ` + "`council=CODE`" + ` (and ` + "`check=ID`" + ` when the view is filtered by a check).
+
+Broken links are findings of ` + "`tech-broken-links`" + `: ` + "`url`" + ` is the page the link is on, ` + "`selector`" + ` its element, ` + "`snippet`" + ` its text, ` + "`matched`" + ` the address it points to, and ` + "`message`" + ` what that address answered (and where it led).
+
+## Councils
 
 The register (` + "`data/councils.csv`" + `, ` + "`councildash councils --format csv`" + `): ` + "`code`, `name`, `type`, `tier`, `nation`, `region`, `homepage_url`, `parent_county`, `la_code`, `govuk_slug`" + `.
 `

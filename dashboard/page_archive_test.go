@@ -91,7 +91,7 @@ func archivedFixture(t *testing.T) (store *data.Store, run data.Run, srv string,
 		councils = append(councils, data.Council{Code: s.Council, Name: s.Name, Type: "District", Tier: "district", Nation: "England", HomepageURL: s.HomeURL})
 	}
 	sink := &scoringSink{engine: scoring.NewEngine(method), out: data.NewRunSink(w, run.ID, method.Version), homes: homes, sites: map[string]*scoring.SiteAccumulator{},
-		pages: map[string]map[string][]scoring.CheckStat{}}
+		pages: map[string]map[string][]scoring.CheckStat{}, broken: map[string][]scoring.BrokenLink{}}
 	cfg := crawler.DefaultConfig()
 	cfg.Resolve, cfg.Delay, cfg.Parallel, cfg.MaxPages, cfg.Timeout = web.Resolve, 0, 4, 10, 10*time.Second
 	cfg.SearchQueries = searchQueries()[:2]

@@ -98,6 +98,7 @@ func (co councilOptions) html(councils []data.Council, code string) template.HTM
 }
 
 type comparePage struct {
+	withTypeAhead
 	Selects []compareSelect
 	Cols    []compareCol
 	Lines   []compareLine
@@ -112,7 +113,9 @@ func peerPosition(v float64, q Quartiles) string {
 		return "bottom quarter of peers"
 	case v > q.Q3:
 		return "top quarter of peers"
-	case v >= q.Median:
+	case v == q.Median:
+		return "at the peer median"
+	case v > q.Median:
 		return "above peer median"
 	}
 	return "below peer median"

@@ -23,11 +23,14 @@ import (
 type checkView struct {
 	Check    scoring.Check
 	HTML     checkHTML     // the parts of the page that depend on the check alone
-	Figures  template.HTML // a failing check's figures (see figuresHTML)
+	Meta     template.HTML // the summary's score and cost (see metaHTML)
+	Figures  template.HTML // the check's figures (see figuresHTML)
 	Result   data.CheckResult
 	Has      bool // statistics exist for this check
 	Applied  bool
 	Passed   int
+	Cost     checkCost
+	FixRank  int // its place in the fix-first list (0: not in it)
 	Evidence []evidenceView
 	Worst    []worstView
 	Notes    checkNotes // advisory, or not computable from the stored statistics
@@ -35,18 +38,22 @@ type checkView struct {
 
 // checkHTML are the pieces of a council page that depend on the check
 // alone, rendered once per check (a council page lists every check, most
-// of them twice): the head of its details block, up to the figure of pages
-// checked, and its name linked to its page.
+// of them twice): the opening of its details block up to its name, the
+// rest of the summary's opening, its name linked to its page, and its
+// guidance (the rule quoted and how to fix).
 type checkHTML struct {
-	Head, Link template.HTML
+	Head, Body, Link template.HTML
+	// Guide is under a level 3 heading (its own heading is a level 4),
+	// Guide3 under a level 2.
+	Guide, Guide3 template.HTML
 }
 
-// checkFragments renders as the council template once did inline.
+// checkFragments renders the pieces of a check.
 var checkFragments = template.Must(template.New("check").Funcs(template.FuncMap{"path": url.PathEscape}).Parse(
-	`{{define "head"}}<details class="govuk-details app-check">
+	`{{define "head"}}<details class="govuk-details app-check" id="check-{{.Check.ID}}">
   <summary class="govuk-details__summary">
-    <span class="govuk-details__summary-text">{{.Label}}</span>
-    <span class="app-check__meta"><strong class="govuk-tag govuk-tag--red">problems</strong>{{if .Advisory}} <strong class="govuk-tag govuk-tag--grey">advisory</strong>{{end}}</span>
+    <span class="govuk-details__summary-text">{{.Label}}</span>{{if .Advisory}} <strong class="govuk-tag govuk-tag--grey">advisory</strong>{{end}}{{end}}` +
+		`{{define "body"}}
   </summary>
   <div class="govuk-details__text">
     <dl class="govuk-summary-list govuk-summary-list--no-border app-summary-list--compact">
@@ -54,46 +61,121 @@ var checkFragments = template.Must(template.New("check").Funcs(template.FuncMap{
       {{- if .Advisory}}
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Weight</dt><dd class="govuk-summary-list__value">none: advisory, its findings are for you to judge and do not count in any score ({{.Advisory}})</dd></div>
       {{- end}}
-      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{{if eq .Check.Level "site"}}Checked (pages or tasks){{else}}Pages checked{{end}}</dt><dd class="govuk-summary-list__value">{{end}}` +
-		`{{define "link"}}<a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Label}}</a>{{if .Advisory}} (advisory: no weight){{end}}{{end}}`))
+      {{end}}` +
+		`{{define "link"}}<a class="govuk-link" href="/checks/{{path .Check.ID}}">{{.Label}}</a>{{if .Advisory}} (advisory: no weight){{end}}{{end}}` +
+		`{{define "guide"}}{{with .Guide}}{{if .Rule}}<figure class="app-rule">
+  <blockquote class="app-quote app-rule__quote"><p class="govuk-body">{{.Rule}}</p></blockquote>
+  <figcaption class="govuk-body-s app-rule__source">{{.Source}}</figcaption>
+</figure>{{else}}<p class="govuk-body-s">The check follows {{.Source}}.</p>{{end}}
+<h{{$.Level}} class="govuk-heading-s govuk-!-margin-bottom-1">How to fix it</h{{$.Level}}>
+<p class="govuk-body">{{.HowToFix}}</p>{{end}}{{end}}`))
 
 // newCheckHTML renders every check's pieces under the method.
 func newCheckHTML(m scoring.Method, checks []scoring.Check) (map[string]checkHTML, error) {
 	out := make(map[string]checkHTML, len(checks))
 	for _, c := range checks {
+		g, _ := scoring.Guidance(c.ID)
 		d := struct {
 			Check    scoring.Check
 			Label    string
+			Guide    *scoring.Guide
+			Level    int
 			Advisory string // why the check carries no weight, when it is advisory
-		}{c, m.CheckLabel(c), m.Advisory[c.ID]}
-		var head, link strings.Builder
-		if err := checkFragments.ExecuteTemplate(&head, "head", d); err != nil {
-			return nil, err
+		}{c, m.CheckLabel(c), &g, 4, m.Advisory[c.ID]}
+		if g.HowToFix == "" {
+			d.Guide = nil
 		}
-		if err := checkFragments.ExecuteTemplate(&link, "link", d); err != nil {
-			return nil, err
+		var parts [5]strings.Builder
+		for i, name := range []string{"head", "body", "link", "guide", "guide"} {
+			if i == 4 {
+				d.Level = 3
+			}
+			if err := checkFragments.ExecuteTemplate(&parts[i], name, d); err != nil {
+				return nil, err
+			}
 		}
-		out[c.ID] = checkHTML{Head: template.HTML(head.String()), Link: template.HTML(link.String())} // escaped by checkFragments
+		// escaped by checkFragments
+		out[c.ID] = checkHTML{Head: template.HTML(parts[0].String()), Body: template.HTML(parts[1].String()),
+			Link: template.HTML(parts[2].String()), Guide: template.HTML(parts[3].String()), Guide3: template.HTML(parts[4].String())}
 	}
 	return out, nil
 }
 
-// figuresHTML writes a failing check's figures, the rows of its details
-// after the head: numbers only, in fixed markup, so they need no escaping
-// (each was an action of the template; a council page has dozens).
-func figuresHTML(r data.CheckResult, passed int) template.HTML {
-	const row = "</dd></div>\n      <div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
-	const value = "</dt><dd class=\"govuk-summary-list__value\">"
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(r.PagesTotal))
-	b.WriteString(row + "Passed" + value + strconv.Itoa(passed))
-	b.WriteString(row + "Failed" + value + strconv.Itoa(r.PagesAffected))
-	b.WriteString(row + "Findings" + value + strconv.Itoa(r.Findings))
-	b.WriteString("</dd></div>\n      ")
-	if r.HasScore {
-		b.WriteString(`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Check score` + value + fmt.Sprintf("%.1f", r.Score) + "</dd></div>")
+// checkUnit is what a check counts: pages, links, top tasks, or the site
+// judged once.
+type checkUnit struct {
+	Total, Passed, Failed string // figure labels
+	Noun                  string // what it counts: pages, links, top tasks
+	Once                  bool   // judged once for the whole site
+}
+
+func unitOf(ch scoring.Check) checkUnit {
+	switch {
+	case ch.ID == "tech-broken-links":
+		return checkUnit{Total: "Links checked", Passed: "Links that work", Failed: "Broken links", Noun: "links"}
+	case ch.Category == scoring.CatFindability && strings.HasPrefix(ch.ID, "task-"):
+		return checkUnit{Total: "Top tasks checked", Passed: "Tasks passed", Failed: "Tasks failed", Noun: "top tasks"}
+	case ch.Level == scoring.LevelSite:
+		return checkUnit{Total: "Checked", Once: true}
 	}
+	return checkUnit{Total: "Pages checked", Passed: "Pages with no finding", Failed: "Pages with findings", Noun: "pages"}
+}
+
+// metaHTML writes a check's score and cost for its summary line: numbers
+// in fixed markup. The tag's colour follows the score's band, and its words
+// say the score, so colour never carries meaning alone.
+func metaHTML(r data.CheckResult, cost checkCost) template.HTML {
+	if !r.HasScore {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<span class="app-check__meta"><strong class="govuk-tag `)
+	b.WriteString(bandTag(r.Score))
+	b.WriteString(`">score `)
+	b.WriteString(fmt.Sprintf("%.1f", r.Score))
+	b.WriteString(`</strong>`)
+	if cost.Points >= 0.05 {
+		b.WriteString(` <span class="app-check__cost">costs `)
+		b.WriteString(points(cost.Points))
+		b.WriteString(`</span>`)
+	}
+	b.WriteString(`</span>`)
 	return template.HTML(b.String()) // numbers in fixed markup
+}
+
+// points writes a number of points in words a reader expects.
+func points(p float64) string {
+	s := fmt.Sprintf("%.1f", p)
+	if s == "1.0" {
+		return "1 point"
+	}
+	return s + " points"
+}
+
+// figuresHTML writes a check's figures, the rows of its details after the
+// check's id: numbers and fixed labels only, so they need no escaping
+// (each was an action of the template; a council page has dozens).
+func figuresHTML(r data.CheckResult, passed int, u checkUnit, cost checkCost) template.HTML {
+	const open = "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">"
+	const value = "</dt><dd class=\"govuk-summary-list__value\">"
+	const end = "</dd></div>\n      "
+	var b strings.Builder
+	row := func(k, v string) { b.WriteString(open + k + value + v + end) }
+	if u.Once {
+		row(u.Total, "the site as a whole")
+	} else {
+		row(u.Total, strconv.Itoa(r.PagesTotal))
+		row(u.Passed, strconv.Itoa(passed))
+		row(u.Failed, strconv.Itoa(r.PagesAffected))
+	}
+	row("Findings", strconv.Itoa(r.Findings))
+	if r.HasScore {
+		row("Check score (out of 100)", fmt.Sprintf("%.1f", r.Score))
+	}
+	if cost.Points >= 0.05 {
+		row("Points it costs the site score", fmt.Sprintf("%.1f (%.0f percent of the points it loses)", cost.Points, 100*cost.Share))
+	}
+	return template.HTML(b.String()) // numbers and fixed labels
 }
 
 // evidenceView is one finding shown as evidence. Link is true the first
@@ -174,6 +256,18 @@ type councilPage struct {
 	Position     Chart
 	RunsInTrend  int
 	LeagueLength int
+	// FixFirst are the checks that cost the site score most, most first;
+	// Lost is the points the site score loses in all.
+	FixFirst []fixItem
+	Lost     float64
+	// Simulated: the trend shows a simulated demo run.
+	Simulated bool
+	// Changes since the previous run scored under the same method.
+	Prev          data.Run
+	HasPrev       bool
+	Better, Worse []checkChange
+	MinTaskSample int // reviews a task needs before its score is shown
+	Findings      int // findings of the latest run, in all
 	// CurrentMethod is the method in force; Comparable is false when the
 	// scores shown used another (they are not comparable with scores under
 	// CurrentMethod). Unscorable names the checks the scores' method cannot
@@ -185,12 +279,71 @@ type councilPage struct {
 	Unscored      unscoredView
 }
 
+// fixItem is one check of the fix-first list.
+type fixItem struct {
+	Check  scoring.Check
+	Label  string
+	HTML   checkHTML
+	Result data.CheckResult
+	Unit   checkUnit
+	Cost   checkCost
+	Peers  []peerView
+}
+
+// peerView is a peer that does well on a check, with a page of theirs to
+// learn from.
+type peerView struct {
+	Council     data.Council
+	Score       float64
+	Example     string // a page of theirs with no finding of the check ("" when none is known)
+	ExampleHome bool   // the example is their home page (a site check)
+	// LinkCouncil and LinkExample are false when the page links them
+	// already, higher up: each address is linked once.
+	LinkCouncil, LinkExample bool
+}
+
+// examples are pages of peers to learn from: check id -> council code ->
+// page (see Server.peerExamples).
+type examples map[string]map[string]string
+
+// peerViews are the best peers of co's type on a check, with their example
+// pages.
+func peerViews(m *model, checkID string, co data.Council, own float64, ex examples, site bool) []peerView {
+	var out []peerView
+	for _, p := range m.crawl.peersFor(checkID, co, own) {
+		out = append(out, peerView{Council: p.Council, Score: p.Result.Score, Example: ex[checkID][p.Council.Code], ExampleHome: site,
+			LinkCouncil: true, LinkExample: true})
+	}
+	return out
+}
+
+// linkOnce clears the link marks of peers whose council page or example
+// page an earlier peer links (seen holds the addresses linked so far).
+func linkOnce(peers []peerView, seen map[string]bool) {
+	for i := range peers {
+		p := &peers[i]
+		if k := "/councils/" + p.Council.Code; seen[k] {
+			p.LinkCouncil = false
+		} else {
+			seen[k] = true
+		}
+		if p.Example != "" {
+			if seen[p.Example] {
+				p.LinkExample = false
+			} else {
+				seen[p.Example] = true
+			}
+		}
+	}
+}
+
 // buildCouncil makes a council page's view model; ev is the evidence of
-// the council's latest scored run (empty when it has none).
-func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
+// the council's latest scored run (empty when it has none), ex the peers'
+// example pages of its fix-first checks.
+func buildCouncil(st site, m *model, co data.Council, ev evidence, ex examples) councilPage {
 	cats := st.cat.cats
 	p := councilPage{Council: co, Method: st.method, Cats: cats, ReviewsOn: st.reviewsOn,
-		ReviewForm: st.reviewForm, LeagueLength: len(m.league), CurrentMethod: st.method}
+		ReviewForm: st.reviewForm, LeagueLength: len(m.league), MinTaskSample: st.minTaskSample, CurrentMethod: st.method}
 	p.Row, p.HasRow = m.row(co.Code)
 	p.Peer = m.peers(cats, co)
 	peerBy := map[string]Quartiles{}
@@ -202,19 +355,28 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 
 	cm := m.crawl.councils[co.Code]
 	var results []data.CheckResult
+	costs := map[string]checkCost{}
 	find := findability(st.cat, nil, nil)
 	if p.HasRow && cm != nil {
 		p.Run = p.Row.Crawled
 		p.Trend = cm.trend
 		p.RunsInTrend = len(p.Trend)
+		p.Simulated = simulatedTrend(p.Trend)
 		p.Hist, p.TrendChart, p.Position, p.Radar = cm.charts.hist, cm.charts.trend, cm.charts.position, cm.charts.radar
-		results, find = cm.results, cm.find
+		results, find, costs = cm.results, cm.find, cm.costs
 		p.Unscored = cm.unscored
+		if cm.hasPrev {
+			p.Prev, p.HasPrev = cm.prev, true
+			p.Better, p.Worse = checkChanges(st.cat, cm.prevResults, cm.results)
+		}
 	} else {
 		p.Hist = histogramChart("chart-distribution", p.Bins, co.Name)
 	}
 	if p.HasRow && p.Row.MethodVersion != "" {
 		p.Method = p.Row.MethodVersion
+	}
+	if p.HasRow && p.Row.HasScore {
+		p.Lost = round1(100 - p.Row.Score)
 	}
 	p.Comparable = p.Method == st.method
 	if p.HasRow {
@@ -224,6 +386,20 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 	res := map[string]data.CheckResult{}
 	for _, r := range results {
 		res[r.CheckID] = r
+		p.Findings += r.Findings
+	}
+	seenPeers := map[string]bool{}
+	fixRank := map[string]int{}
+	for _, id := range fixFirstIDs(costs) {
+		ch := st.cat.checkBy[id]
+		if ch.ID == "" {
+			continue
+		}
+		it := fixItem{Check: ch, Label: st.cat.method.CheckLabel(ch), HTML: st.cat.checkHTML[id],
+			Result: res[id], Unit: unitOf(ch), Cost: costs[id], Peers: peerViews(m, id, co, res[id].Score, ex, ch.Level == scoring.LevelSite)}
+		linkOnce(it.Peers, seenPeers)
+		p.FixFirst = append(p.FixFirst, it)
+		fixRank[id] = len(p.FixFirst)
 	}
 	evBy := map[string][]data.Finding{}
 	for _, f := range ev.findings {
@@ -243,8 +419,8 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 				continue
 			}
 			r, has := res[ch.ID]
-			v := checkView{Check: ch, HTML: st.cat.checkHTML[ch.ID], Result: r, Has: has, Applied: has && r.PagesTotal > 0,
-				Notes: notesFor(st.cat.method, p.Method, ch.ID, r, has)}
+			v := checkView{Check: ch, HTML: st.cat.checkHTML[ch.ID], Result: r, Has: has, Applied: has && r.PagesTotal > 0, Cost: costs[ch.ID],
+				FixRank: fixRank[ch.ID], Notes: notesFor(st.cat.method, p.Method, ch.ID, r, has)}
 			if v.Notes.Unscorable != "" {
 				p.Unscorable = append(p.Unscorable, ch.ID)
 			}
@@ -257,19 +433,21 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence) councilPage {
 			}
 			v.Passed = r.PagesTotal - r.PagesAffected
 			if v.Applied && r.PagesAffected > 0 {
-				v.Figures = figuresHTML(r, v.Passed)
-			}
-			if v.Applied && r.PagesAffected > 0 {
+				v.Meta = metaHTML(r, v.Cost)
+				v.Figures = figuresHTML(r, v.Passed, unitOf(ch), v.Cost)
 				cv.Failing++
 			}
 			cv.Checks = append(cv.Checks, v)
 		}
-		// Failing checks first, worst share first.
+		// Checks with findings first, those costing most points first.
 		sort.SliceStable(cv.Checks, func(a, b int) bool {
 			x, y := cv.Checks[a], cv.Checks[b]
 			fx, fy := x.Applied && x.Result.PagesAffected > 0, y.Applied && y.Result.PagesAffected > 0
 			if fx != fy {
 				return fx
+			}
+			if x.Cost.Points != y.Cost.Points {
+				return x.Cost.Points > y.Cost.Points
 			}
 			return x.Result.Findings > y.Result.Findings
 		})
@@ -339,12 +517,25 @@ func (s *Server) council(c *gin.Context) {
 		return
 	}
 	var ev evidence
+	ex := examples{}
 	if row, ok := m.row(co.Code); ok {
 		var err error
 		if ev, err = s.evidence(c.Request.Context(), row.RunID, row.MethodVersion, co.Code); err != nil {
 			s.fail(c, err)
 			return
 		}
+		if cm := m.crawl.councils[co.Code]; cm != nil {
+			own := map[string]float64{}
+			for _, r := range cm.results {
+				own[r.CheckID] = r.Score
+			}
+			for _, id := range fixFirstIDs(cm.costs) {
+				if ex[id], err = s.peerExamples(c.Request.Context(), m, id, m.crawl.peersFor(id, co, own[id])); err != nil {
+					s.fail(c, err)
+					return
+				}
+			}
+		}
 	}
-	s.renderPage(c, http.StatusOK, "council", co.Name, func() any { return buildCouncil(s.site(), m, co, ev) })
+	s.renderPage(c, http.StatusOK, "council", co.Name, func() any { return buildCouncil(s.site(), m, co, ev, ex) })
 }

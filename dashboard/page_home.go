@@ -24,21 +24,27 @@ type Column struct {
 }
 
 type homePage struct {
-	Rows      []LeagueRow
-	Columns   []Column
-	Cats      []string
-	Nations   []Option
-	Types     []Option
-	Regions   []Option
-	Search    string
-	Filtered  bool
-	Total     int
-	Councils  int
-	Latest    data.Run
-	HasRun    bool
-	Method    string
-	Reviews   bool
-	Unscored  []data.Council
+	withTypeAhead
+	Rows     []LeagueRow
+	Columns  []Column
+	Cats     []string
+	Nations  []Option
+	Types    []Option
+	Regions  []Option
+	Search   string
+	Filtered bool
+	Total    int
+	Councils int
+	Latest   data.Run
+	HasRun   bool
+	Method   string
+	Reviews  bool
+	Unscored []data.Council
+	// Unmatched are the councils a search found that have no score yet:
+	// their pages exist.
+	Unmatched []data.Council
+	// Simulated: the change column compares demo runs.
+	Simulated bool
 	ExportRun string
 	Running   []data.Run // crawls in progress
 	Sort, Dir string
@@ -138,7 +144,7 @@ func buildHome(st site, m *model, q homeQuery) homePage {
 		co := r.Council
 		if (q.nation == "" || strings.EqualFold(co.Nation, q.nation)) && (q.typ == "" || strings.EqualFold(co.Type, q.typ)) &&
 			(q.region == "" || strings.EqualFold(co.Region, q.region)) &&
-			(q.search == "" || strings.Contains(strings.ToLower(co.Name), strings.ToLower(q.search)) || strings.EqualFold(co.Code, q.search)) {
+			(q.search == "" || matchCouncil(q.search, co)) {
 			rows = append(rows, r)
 		}
 	}
@@ -157,12 +163,16 @@ func buildHome(st site, m *model, q homeQuery) homePage {
 		nations, types, regions = append(nations, co.Nation), append(types, co.Type), append(regions, co.Region)
 		if _, ok := m.crawl.byCode[co.Code]; !ok {
 			p.Unscored = append(p.Unscored, co)
+			if q.search != "" && matchCouncil(q.search, co) {
+				p.Unmatched = append(p.Unmatched, co)
+			}
 		}
 	}
 	p.Nations, p.Types, p.Regions = options(nations, q.nation), options(types, q.typ), options(regions, q.region)
 	if run, ok := m.latestRun(); ok {
 		p.Latest, p.HasRun, p.ExportRun = run, true, run.ID
 	}
+	p.Simulated = m.crawl.movers.Simulated || m.crawl.demo.Simulated
 	col := func(key, label string, numeric bool) Column {
 		cl := Column{Key: key, Label: label, AriaSort: "none", Numeric: numeric}
 		next := "desc"

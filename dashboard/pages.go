@@ -26,11 +26,18 @@ type site struct {
 	reviewForm bool           // the review pages are served
 	options    councilOptions // the compare page's selects, rendered once
 	baseURL    string         // the dashboard's public address (badge HTML)
+	// minTaskSample is how many reviews a task needs before its score is
+	// shown (the league's minimum; 0 when reviews are off).
+	minTaskSample int
 }
 
 func (s *Server) site() site {
-	return site{cat: s.cat, councils: s.councils, byCode: s.byCode, method: s.method,
+	st := site{cat: s.cat, councils: s.councils, byCode: s.byCode, method: s.method,
 		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options, baseURL: s.baseURL}
+	if s.reviews != nil {
+		st.minTaskSample = s.reviews.Config().MinTaskSample
+	}
+	return st
 }
 
 // Option is a select option.

@@ -197,7 +197,7 @@ func TestBuildCouncil(t *testing.T) {
 			{CheckID: "a11y-skip-link", URL: "javascript:x"}},
 		worst: []data.PageCount{{CheckID: "a11y-skip-link", URL: "https://alpha.example/a", N: 2}, {CheckID: "a11y-skip-link", URL: "https://alpha.example/"}},
 	}
-	p := buildCouncil(st, m, tCouncils[0], ev)
+	p := buildCouncil(st, m, tCouncils[0], ev, nil)
 	if !p.HasRow || p.Run.ID != "run-live" || p.RunsInTrend != 3 || p.LeagueLength != 3 || p.Radar.Option == "" || p.TrendChart.Option == "" {
 		t.Fatalf("summary %+v", p.Row)
 	}
@@ -229,8 +229,11 @@ func TestBuildCouncil(t *testing.T) {
 					t.Errorf("skip link: links %v, passed %d", links, ch.Passed)
 				}
 				if string(ch.HTML.Link) != `<a class="govuk-link" href="/checks/a11y-skip-link">Skip to main content link</a>` ||
-					!strings.Contains(string(ch.HTML.Head), `<span class="govuk-details__summary-text">Skip to main content link</span>`) ||
-					!strings.HasSuffix(string(ch.HTML.Head), `Pages checked</dt><dd class="govuk-summary-list__value">`) {
+					!strings.Contains(string(ch.HTML.Head), `<details class="govuk-details app-check" id="check-a11y-skip-link">`) ||
+					!strings.HasSuffix(string(ch.HTML.Head), `<span class="govuk-details__summary-text">Skip to main content link</span>`) ||
+					!strings.Contains(string(ch.HTML.Body), `href="/checks/a11y-skip-link">a11y-skip-link</a>`) ||
+					!strings.Contains(string(ch.HTML.Guide), "Bypass Blocks") ||
+					!strings.Contains(string(ch.Figures), "Pages checked</dt>") {
 					t.Errorf("skip link's HTML %q / %q", ch.HTML.Link, ch.HTML.Head)
 				}
 			}
@@ -246,13 +249,13 @@ func TestBuildCouncil(t *testing.T) {
 		t.Errorf("A has no reviews: %+v", p.Reviews)
 	}
 	// B: reviews with the comment's task by name.
-	pb := buildCouncil(st, m, tCouncils[1], evidence{})
+	pb := buildCouncil(st, m, tCouncils[1], evidence{}, nil)
 	if len(pb.Reviews.Comments) != 1 || pb.Reviews.Comments[0].Task != "Pay council tax" || pb.Reviews.Comments[0].Kind != reviews.KindPeer ||
 		!pb.Tasks[0].HasReview || pb.Tasks[0].Review.Score != 80 || len(pb.Reviews.Responses) != 1 {
 		t.Errorf("B's reviews: %+v", pb.Reviews)
 	}
 	// D: never crawled; every task check not checked.
-	pd := buildCouncil(st, m, tCouncils[3], evidence{})
+	pd := buildCouncil(st, m, tCouncils[3], evidence{}, nil)
 	if pd.HasRow || pd.RunsInTrend != 0 || pd.Tasks[0].HasIndex || pd.Tasks[0].Results[0].Verdict != "not checked" {
 		t.Errorf("D: %+v", pd.Tasks[0])
 	}
@@ -287,7 +290,7 @@ func TestBuildCompareChecksTasksData(t *testing.T) {
 	if !cp.HasRun || cp.Run.ID != "run-live" || len(cp.Groups) != len(st.cat.cats) {
 		t.Fatalf("checks page %+v", cp.Run)
 	}
-	ck := buildCheck(m, st.cat.checkBy["a11y-skip-link"])
+	ck := buildCheck(st, m, st.cat.checkBy["a11y-skip-link"], nil)
 	if ck.Failing != 1 || len(ck.Offenders) != 1 || ck.Offenders[0].Council.Code != "A" || ck.Offenders[0].Share != 0.1 || ck.Summary.Applied != 1 {
 		t.Errorf("skip link check %+v", ck)
 	}

@@ -59,6 +59,9 @@ type param struct {
 	maxLen   int    // strings: the longest value
 	example  string // an example value
 	required bool
+	// emptyOK: an empty value means the same as leaving the parameter out
+	// (a page's filter form sends "all" as an empty value).
+	emptyOK bool
 }
 
 // Limits of string parameters.
@@ -190,6 +193,10 @@ func checkQuery(raw string, params []param) (values, error) {
 			return nil, &ParamError{Param: key, Message: key + " is given more than once: give it once", Allowed: p.allowed()}
 		}
 		seen[key] = true
+		if val == "" && p.emptyOK {
+			delete(out, key)
+			continue
+		}
 		if err := p.check(val); err != nil {
 			return nil, err
 		}

@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/scoring"
 )
 
@@ -30,10 +32,53 @@ type View struct {
 	Data   any
 	Path   string
 	Charts bool // the page has charts: load echarts
+	// TypeAhead: the page has search or compare fields that
+	// accessible-autocomplete enhances.
+	TypeAhead bool
+	// Demo says what demo data the site shows: every page (error pages and
+	// the review pages too) carries the banner while there is any.
+	Demo DemoBanner
+}
+
+// DemoBanner is what demo data the dashboard shows at the moment.
+type DemoBanner struct {
+	Crawl   bool // scores from demo crawls of the local copy of council pages
+	Reviews bool // demo reviews, invented
+}
+
+// Any reports whether any demo data is shown.
+func (d DemoBanner) Any() bool { return d.Crawl || d.Reviews }
+
+// Text is the banner's sentence.
+func (d DemoBanner) Text() string {
+	switch {
+	case d.Crawl && d.Reviews:
+		return "Demo data: a local copy of council pages from 2019/20 and invented reviews; not a judgement of any council"
+	case d.Crawl:
+		return "Demo data: a local copy of council pages from 2019/20; not a judgement of any council"
+	case d.Reviews:
+		return "Demo data: invented reviews are shown beside the scores; they are not a judgement of any council"
+	}
+	return ""
+}
+
+// key names the banner in the page cache's versions.
+func (d DemoBanner) key() string {
+	return map[bool]string{true: "c", false: "-"}[d.Crawl] + map[bool]string{true: "r", false: "-"}[d.Reviews]
 }
 
 // chartPage is implemented by page data that carries charts.
 type chartPage interface{ HasCharts() bool }
+
+// typeAheadPage is implemented by page data with fields to enhance with
+// type-ahead.
+type typeAheadPage interface{ HasTypeAhead() bool }
+
+// withTypeAhead marks page data whose fields get type-ahead.
+type withTypeAhead struct{}
+
+// HasTypeAhead tells the layout to load accessible-autocomplete.
+func (withTypeAhead) HasTypeAhead() bool { return true }
 
 // Renderer renders pages: for each page file, a clone of the layout plus
 // that file. It satisfies reviewpages.Renderer.
@@ -41,7 +86,13 @@ type Renderer struct {
 	log   *slog.Logger
 	pages map[string]*template.Template
 	sizes map[string]*atomic.Int64 // each page's last size: the next render's buffer
+	// demo tells what demo data a request's page shows (nil: none).
+	demo func(c *gin.Context) DemoBanner
 }
+
+// SetDemo sets how the renderer learns what demo data is shown (the
+// server's read model knows). Call it before serving.
+func (r *Renderer) SetDemo(f func(c *gin.Context) DemoBanner) { r.demo = f }
 
 // NewRenderer parses the dashboard's templates and the page templates of the
 // extra file systems (files templates/*.html). Page names are file base
@@ -90,8 +141,14 @@ func (r *Renderer) Execute(c *gin.Context, page, title string, data any) []byte 
 		return nil
 	}
 	v := View{Title: title, Data: data, Path: c.Request.URL.Path}
+	if r.demo != nil {
+		v.Demo = r.demo(c)
+	}
 	if cp, ok := data.(chartPage); ok {
 		v.Charts = cp.HasCharts()
+	}
+	if tp, ok := data.(typeAheadPage); ok {
+		v.TypeAhead = tp.HasTypeAhead()
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(r.sizes[page].Load()) + 1024)
@@ -134,6 +191,9 @@ func funcs(method scoring.Method) template.FuncMap {
 			}
 			return t.UTC().Format("2 January 2006")
 		},
+		"runTime":  runTime,
+		"spell":    spell,
+		"runShort": runShort,
 		"navItems": navItems,
 		"feeds":    feedsFor,
 		"label":    method.CheckLabel,
@@ -172,6 +232,7 @@ func navItems(path string) []NavItem {
 		{Href: "/", Label: "League table"},
 		{Href: "/compare", Label: "Compare"},
 		{Href: "/checks", Label: "Checks"},
+		{Href: "/changes", Label: "What changed"},
 		{Href: "/tasks", Label: "Top tasks"},
 		{Href: "/method", Label: "Method"},
 		{Href: "/data", Label: "Data"},
@@ -215,4 +276,37 @@ func bandTag(f float64) string {
 		return "govuk-tag--yellow"
 	}
 	return "govuk-tag--red"
+}
+
+// runTime says when a run started: the date, with the time (UTC) for a
+// demo run, whose runs are minutes apart.
+func runTime(r data.Run) string {
+	if r.StartedAt.IsZero() {
+		return "not recorded"
+	}
+	t := r.StartedAt.UTC()
+	if !r.Demo {
+		return t.Format("2 January 2006")
+	}
+	return t.Format("2 January 2006") + " at " + strings.ToLower(t.Format("3:04PM")) + " UTC"
+}
+
+// runShort is a run's start as a chart's axis shows it (with the time for
+// demo runs).
+func runShort(r data.Run) string {
+	t := r.StartedAt.UTC()
+	if r.Demo {
+		return t.Format("2 Jan ") + strings.ToLower(t.Format("3:04PM"))
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// spell writes numbers up to ten in words, as the Content Standard asks
+// (LGD 1.11), and larger ones in figures.
+func spell(n int) string {
+	words := []string{"none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+	if n >= 0 && n < len(words) {
+		return words[n]
+	}
+	return strconv.Itoa(n)
 }

@@ -50,6 +50,14 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/method", s.methodPage)
 	r.GET("/data", s.cached(crawlOnly, s.dataPage))
 
+	// A web team's pages (issue 12): a council's findings (paged, filtered,
+	// downloadable), what changed between runs, the register's search for
+	// type-ahead, and what the demo data is.
+	r.GET("/councils/:code/findings", s.cached(crawlOnly, s.findings))
+	r.GET("/changes", s.cached(crawlOnly, s.changesPage))
+	r.GET("/councils.json", s.councilNames)
+	r.GET("/demo", s.cached(crawlAndReviews, s.demoPage))
+
 	// Review forms, peer sign-in and moderation (dashboard/reviewpages),
 	// never kept by a cache (they show who is signed in, or hold tokens
 	// bound to one browser). A peer sign-in link's GET only shows a
@@ -195,7 +203,7 @@ func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
 		}
 		if s.state.cur.Load() != nil { // a model exists: its page may be ready
 			if m, err := s.model(c.Request.Context()); err == nil {
-				v := ver(c, m)
+				v := ver(c, m) + "." + m.banner.key()
 				if p, ok := s.pageCache.get(key, v); ok {
 					serve(c, key, p)
 					return
@@ -214,7 +222,7 @@ func (s *Server) cached(ver version, h gin.HandlerFunc) gin.HandlerFunc {
 		m, ok := c.Get(modelKey)
 		body, rendered := c.Get(bodyKey)
 		if ok && rendered && c.Writer.Status() == http.StatusOK && !c.IsAborted() {
-			s.pageCache.put(key, ver(c, m.(*model)), body.([]byte), c.Writer.Header().Get("Content-Type"))
+			s.pageCache.put(key, ver(c, m.(*model))+"."+m.(*model).banner.key(), body.([]byte), c.Writer.Header().Get("Content-Type"))
 		}
 	}
 }

@@ -197,7 +197,8 @@ const (
        warc_file, warc_offset, warc_length, warc_record_id, payload_digest
 FROM pages WHERE run_id = ? AND council_code = ? AND attempt = ?
 ORDER BY depth, fetched_at, url`
-	sqlAttemptLinks = `SELECT from_url, to_url, internal, method, status, error_class, total_ms, checked_at, warc_file, warc_offset, warc_length, warc_record_id
+	sqlAttemptLinks = `SELECT from_url, to_url, internal, method, status, error_class, total_ms, checked_at, warc_file, warc_offset, warc_length, warc_record_id,
+       link_text, selector, final_url
 FROM links WHERE run_id = ? AND council_code = ? AND attempt = ?
 ORDER BY checked_at, from_url, to_url`
 	sqlAttemptReport = `SELECT home_url, final_home_url, home_status, home_error_class, https, http_redirects_https, robots_status, robots_bytes,
@@ -252,7 +253,7 @@ func (s *Store) LoadAttempt(ctx context.Context, runID, council, attempt string)
 		var total uint32
 		var off, n uint64
 		if err := rows.Scan(&l.FromURL, &l.ToURL, &internal, &l.Method, &status, &l.ErrorClass, &total, &l.CheckedAt,
-			&l.Archive.File, &off, &n, &l.Archive.RecordID); err != nil {
+			&l.Archive.File, &off, &n, &l.Archive.RecordID, &l.Text, &l.Selector, &l.FinalURL); err != nil {
 			rows.Close()
 			return a, err
 		}

@@ -128,7 +128,7 @@ func (k *RunSink) Links(ctx context.Context, checks []crawler.LinkCheck) error {
 	for _, c := range checks {
 		rows = append(rows, []any{k.runID, c.Council, k.Attempt(c.Council), c.FromURL, c.ToURL, b2u(c.Internal),
 			c.Method, uint16(clamp(c.Status, 0, 65535)), c.ErrorClass, ms(c.Total), nz(c.CheckedAt),
-			c.Archive.File, u64(c.Archive.Offset), u64(c.Archive.Length), c.Archive.RecordID})
+			c.Archive.File, u64(c.Archive.Offset), u64(c.Archive.Length), c.Archive.RecordID, c.Text, c.Selector, c.FinalURL})
 	}
 	return k.w.add(ctx, tLinks, rows...)
 }

@@ -69,7 +69,7 @@ const (
 
 const (
 	sqlInsertPages    = `INSERT INTO pages (run_id, council_code, attempt, url, final_url, redirect_chain, depth, status, content_type, bytes, ttfb_ms, total_ms, error_class, title, is_html, fetched_at, unscored, words, check_ids, check_findings, warc_file, warc_offset, warc_length, warc_record_id, payload_digest)`
-	sqlInsertLinks    = `INSERT INTO links (run_id, council_code, attempt, from_url, to_url, internal, method, status, error_class, total_ms, checked_at, warc_file, warc_offset, warc_length, warc_record_id)`
+	sqlInsertLinks    = `INSERT INTO links (run_id, council_code, attempt, from_url, to_url, internal, method, status, error_class, total_ms, checked_at, warc_file, warc_offset, warc_length, warc_record_id, link_text, selector, final_url)`
 	sqlInsertFindings = `INSERT INTO findings (run_id, council_code, attempt, url, check_id, category, severity, selector, snippet, matched, message, task, method_version, created_at)`
 	sqlInsertStats    = `INSERT INTO check_stats (run_id, council_code, attempt, check_id, category, pages_total, pages_affected, findings, created_at, words)`
 	sqlInsertScores   = `INSERT INTO scores (run_id, council_code, method_version, category, check_id, score, scored_at)`

@@ -3,12 +3,14 @@ package scoring
 // Rule texts. The LocalGov Digital Content Standard is cited by section
 // ("LGD 1.4"); its published home is LGDStandardURL.
 const (
-	LGDStandardURL  = "https://localgovdigital.info/content-standard/"
+	// LGDStandardURL is the standard's published source, which keeps its
+	// section headings as anchors (localgovdigital.info no longer serves it).
+	LGDStandardURL  = "https://github.com/LocalGovDigital/content-standards/blob/HEAD/markdown/LocalGovDigital_ContentStandards.md"
 	wcagURL         = "https://www.w3.org/WAI/WCAG22/Understanding/"
 	govukStyleURL   = "https://www.gov.uk/guidance/style-guide/a-to-z"
 	govukWritingURL = "https://www.gov.uk/guidance/content-design/writing-for-gov-uk"
-	psbarURL        = "https://www.legislation.gov.uk/uksi/2018/952/regulation/7"
-	betterConnURL   = "https://www.socitm.net/better-connected/"
+	psbarURL        = "https://www.legislation.gov.uk/uksi/2018/952/regulation/8"
+	betterConnURL   = "https://betterconnected.socitm.net/"
 )
 
 // checkDef is a check with the function that runs it.
@@ -22,7 +24,21 @@ type checkDef struct {
 	site     func(s *siteEval)                     // site-level
 }
 
-func lgd(sec string) string { return LGDStandardURL + "#" + sec }
+// lgd links a section of the standard: its heading's anchor in the source.
+func lgd(sec string) string {
+	if a, ok := lgdAnchors[sec]; ok {
+		sec = a
+	}
+	return LGDStandardURL + "#" + sec
+}
+
+// lgdAnchors maps the checks' names of sections to the headings of the
+// standard's source where they differ.
+var lgdAnchors = map[string]string{
+	"links":            "links-and-email-addresses",
+	"meta-description": "meta-description-points",
+	"abbreviations":    "abbreviations-and-jargon",
+}
 
 // passFailChecks are the page-level checks that judge a page once, as a
 // whole: the page passes or fails.
@@ -155,7 +171,7 @@ func checkTable() []checkDef {
 		{Check: c("read-passive", CatReadability, P, "GOV.UK", govukWritingURL, "Passive voice (candidate: \"is provided\", \"was decided\")"), page: chkPassive, english: true},
 
 		// technical
-		{Check: c("tech-https", CatTechnical, S, "Sitemorse", "https://www.ncsc.gov.uk/collection/protecting-internet-services", "Home page not on HTTPS, or HTTP not redirected to HTTPS"), site: siteHTTPS},
+		{Check: c("tech-https", CatTechnical, S, "Sitemorse", "https://www.ncsc.gov.uk/blog-post/serve-websites-over-https-always", "Home page not on HTTPS, or HTTP not redirected to HTTPS"), site: siteHTTPS},
 		{Check: c("tech-status", CatTechnical, P, "Sitemorse", "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status", "Page answers with an error (4xx/5xx) or a chain of over 2 redirects"), page: chkStatus},
 		{Check: c("tech-soft-404", CatTechnical, P, "HTTP; Google Search Central", "https://developers.google.com/search/docs/crawling-indexing/http-network-errors#soft-404-errors", "Page says it is not found or an error (\"Page not found\", \"404\", \"Server error\") but answers 200: a soft 404"), page: chkSoft404,
 			addition: "issue 10 §2: a soft 404 is a technical finding; tech-status only sees the status code, and its id keeps that meaning"},
@@ -167,11 +183,11 @@ func checkTable() []checkDef {
 		{Check: c("tech-mixed-content", CatTechnical, P, "WCAG none; browsers", "https://developer.mozilla.org/en-US/docs/Web/Security/Mixed_content", "Secure page loads images, scripts or styles over plain http://"), page: chkMixed},
 
 		// statement
-		{Check: c("stmt-present", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "No accessibility statement found, linked from the home page or footer"), site: siteStmtPresent},
-		{Check: c("stmt-compliance", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "Accessibility statement does not say whether the site is fully, partially or not compliant"), site: siteStmtCompliance},
-		{Check: c("stmt-contact", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "Accessibility statement gives no way to report a problem"), site: siteStmtContact},
-		{Check: c("stmt-enforcement", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "Accessibility statement does not name the enforcement procedure (EHRC or ECNI)"), site: siteStmtEnforcement},
-		{Check: c("stmt-reviewed", CatStatement, S, "PSBAR 2018 reg. 7", psbarURL, "Accessibility statement not prepared or reviewed in the last 12 months"), site: siteStmtReviewed},
+		{Check: c("stmt-present", CatStatement, S, "PSBAR 2018 reg. 8", psbarURL, "No accessibility statement found, linked from the home page or footer"), site: siteStmtPresent},
+		{Check: c("stmt-compliance", CatStatement, S, "PSBAR 2018 reg. 8", psbarURL, "Accessibility statement does not say whether the site is fully, partially or not compliant"), site: siteStmtCompliance},
+		{Check: c("stmt-contact", CatStatement, S, "PSBAR 2018 reg. 8", psbarURL, "Accessibility statement gives no way to report a problem"), site: siteStmtContact},
+		{Check: c("stmt-enforcement", CatStatement, S, "PSBAR 2018 reg. 8", psbarURL, "Accessibility statement does not name the enforcement procedure (EHRC or ECNI)"), site: siteStmtEnforcement},
+		{Check: c("stmt-reviewed", CatStatement, S, "PSBAR 2018 reg. 8", psbarURL, "Accessibility statement not prepared or reviewed in the last 12 months"), site: siteStmtReviewed},
 
 		// findability
 		{Check: c("task-home-link", CatFindability, S, "Better Connected", betterConnURL, "Home page has no link to the task in the words residents use"), site: siteTaskHome},

@@ -31,7 +31,38 @@ type SiteFacts struct {
 	LinksChecked     int
 	LinksBroken      int
 	BrokenLinks      []string // sample, for evidence
-	Now              time.Time
+	// Broken are broken links with their evidence (the page they are on,
+	// their text and element, the answer): when set, the broken-links
+	// findings are made from them rather than from BrokenLinks.
+	Broken []BrokenLink
+	Now    time.Time
+}
+
+// BrokenLink is one broken link with what a web team needs to find and fix
+// it.
+type BrokenLink struct {
+	From, To       string // the page the link is on; the address it points to
+	Text, Selector string // the link's text; a CSS selector of its element
+	Status         int    // the HTTP status answered (0 when none)
+	ErrorClass     string // why there was no answer (crawler error class), or ""
+	Final          string // where To led after redirects, when known
+}
+
+// brokenMessage says what went wrong with a broken link, in one line.
+func brokenMessage(b BrokenLink) string {
+	msg := "Broken link to " + b.To + ": "
+	switch {
+	case b.Status >= 400:
+		msg += "the address answers HTTP " + strconv.Itoa(b.Status)
+	case b.ErrorClass != "":
+		msg += "no answer (" + b.ErrorClass + ")"
+	default:
+		msg += "the address answers with an error"
+	}
+	if b.Final != "" && b.Final != b.To {
+		msg += ", after redirects to " + b.Final
+	}
+	return msg
 }
 
 // SiteResult is the outcome of scoring one site.
@@ -239,8 +270,16 @@ func siteBrokenLinks(s *siteEval) {
 		s.na()
 		return
 	}
-	for i, u := range s.f.BrokenLinks {
+	for i, b := range s.f.Broken {
 		if i >= s.e.m.Thresholds.MaxFindingsPerCheck {
+			break
+		}
+		s.findings = append(s.findings, Finding{CheckID: s.cur.ID, Category: s.cur.Category, Severity: SevWarning,
+			URL: firstNonEmpty(b.From, s.homeURL), Selector: b.Selector, Snippet: trimSnippet(b.Text, 160), Matched: []string{b.To},
+			Message: brokenMessage(b)})
+	}
+	for i, u := range s.f.BrokenLinks {
+		if len(s.f.Broken) > 0 || i >= s.e.m.Thresholds.MaxFindingsPerCheck {
 			break
 		}
 		s.add(SevWarning, u, []string{u}, "Broken link: the address answers with an error", "")

@@ -148,9 +148,13 @@ type crawlJob struct {
 	cfg       crawler.Config
 	resume    string // run id to continue, or ""
 	label     string
-	startedAt time.Time // zero: now (the demo back-dates its first run)
-	demo      bool      // a run of the offline demo: its rows are demo data
-	now       func() time.Time
+	startedAt time.Time // zero: now; an import is dated by its captures
+	// demo marks a run of the offline demo: the run is stored as a demo
+	// run (its rows are demo data) and the pipeline honours the web's
+	// filler mark. simulated marks a demo run kept only to show a trend
+	// (its settings say so).
+	demo, simulated bool
+	now             func() time.Time
 	// onStart is told the run and the crawler once they exist (the dashboard shows progress).
 	onStart func(data.Run, *crawler.Crawler)
 	// archiveDir is the folder of the run's WARC files ("": no archive);
@@ -194,10 +198,14 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 		}
 		env.Logger.Info("resuming run", "run", run.ID, "sites_done", len(done), "sites", len(job.sites))
 	} else {
-		settings, _ := json.Marshal(map[string]any{
+		st := map[string]any{
 			"max_pages": job.cfg.MaxPages, "max_depth": job.cfg.MaxDepth, "delay": job.cfg.Delay.String(),
 			"parallel": job.cfg.Parallel, "max_body": job.cfg.MaxBody, "user_agent": job.cfg.UserAgent,
-		})
+		}
+		if job.demo && job.simulated {
+			st["simulated"] = true
+		}
+		settings, _ := json.Marshal(st)
 		create := store.CreateRun
 		if job.demo {
 			create = store.CreateDemoRun
@@ -222,6 +230,7 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 
 	w := store.NewWriter(data.WriterOptions{Logger: env.Logger})
 	sink := newScoringSink(scoring.NewEngine(method), data.NewRunSink(w, run.ID, method.Version), job.sites, job.now)
+	sink.demo = job.demo || run.Demo // a resumed demo run too
 	c, err := crawler.New(job.cfg, sink)
 	if err != nil {
 		_ = w.Close(ctx)
@@ -267,8 +276,11 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 		status = data.RunFailed
 	}
 	finished := time.Time{} // now
-	if !job.startedAt.IsZero() {
-		finished = job.startedAt.Add(stats.Elapsed) // a back-dated (demo) run ends as long after it began
+	if !job.startedAt.IsZero() && !job.demo {
+		// An import dated by its captures ends as long after them as it
+		// took. A demo run (its captures made moments ago) ends when it
+		// ends: its times are real.
+		finished = job.startedAt.Add(stats.Elapsed)
 	}
 	if err := store.SetRunStatus(context.WithoutCancel(ctx), run.ID, status, finished); err != nil && flushErr == nil {
 		flushErr = err

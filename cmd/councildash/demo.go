@@ -27,56 +27,65 @@ import (
 
 // demoOptions shape the offline demo.
 type demoOptions struct {
-	sites    int           // councils in the demo web (0: every council with a shared page, else 80)
-	pages    int           // pages per site
-	runs     int           // crawl runs, spaced `interval` apart ending now
-	interval time.Duration // between runs
-	reviews  int           // demo reviews to seed
+	sites   int // councils in the demo web (0: every council with a saved page, else 80)
+	pages   int // pages per site
+	runs    int // crawl runs, one after the other; all but the last are simulated (kept to show a trend)
+	reviews int // demo reviews to seed
 }
 
 func defaultDemoOptions() demoOptions {
-	return demoOptions{pages: 30, runs: 2, interval: 28 * 24 * time.Hour, reviews: 400}
+	return demoOptions{pages: 30, runs: 2, reviews: 400}
 }
 
-// demoWeb starts a loopback web of council sites mapped onto the register:
-// one site per council with a real page in ../shared/data/pages (its home
-// page), or synthetic sites labelled with register councils when that folder
-// is absent (a user's clone). seed varies the generated pages between runs.
-func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*demoweb.Web, []crawler.Site, error) {
-	byCode := map[string]data.Council{}
-	for _, c := range reg {
-		byCode[c.Code] = c
-	}
+// demoWeb starts a loopback web of council sites mapped onto the register.
+// With the saved pages of ../shared/data/pages, each council with saved
+// pages is rebuilt at its register address from them (demoweb's real
+// sites: page-level scores come from the saved pages alone, the generated
+// pages serve the site-level checks and cover every top task). Without
+// them (a clone away from the shared data), synthetic sites take register
+// councils' names, and every page of them is generated filler: no
+// page-level scores at all. seed varies the generated pages between runs;
+// vary makes some real sites differ (a simulated run).
+func demoWeb(reg []data.Council, opts demoOptions, seed int64, vary bool) (*demoweb.Web, []crawler.Site, error) {
 	shared := demoweb.SharedPagesDir()
 	if _, err := os.Stat(shared); err != nil {
 		shared = ""
 	}
+	if shared != "" {
+		real := make([]demoweb.RealCouncil, 0, len(reg))
+		for _, c := range reg {
+			real = append(real, demoweb.RealCouncil{Code: c.Code, Name: c.Name, HomeURL: c.HomepageURL})
+		}
+		var tasks []demoweb.TaskPage
+		for _, t := range scoring.Tasks() {
+			tasks = append(tasks, demoweb.TaskPage{Name: t.Name, Words: t.Words})
+		}
+		web, err := demoweb.NewWeb(demoweb.Options{PagesPerSite: opts.pages, Seed: seed, SharedDir: shared, Real: real,
+			Tasks: tasks, Vary: vary})
+		if err != nil {
+			return nil, nil, err
+		}
+		sites := web.Sites
+		if opts.sites > 0 && len(sites) > opts.sites {
+			sites = sites[:opts.sites]
+		}
+		if len(sites) == 0 {
+			web.Close()
+			return nil, nil, errors.New("demo web has no council sites: no saved page belongs to a council of the register")
+		}
+		return web, sites, nil
+	}
 	n := opts.sites
 	if n == 0 {
 		n = 80
-		if shared != "" {
-			if sp, err := demoweb.LoadSharedPages(shared); err == nil {
-				n = len(sp)
-			}
-		}
 	}
-	web, err := demoweb.NewWeb(demoweb.Options{Sites: n, PagesPerSite: opts.pages, Seed: seed, SharedDir: shared})
+	web, err := demoweb.NewWeb(demoweb.Options{Sites: n, PagesPerSite: opts.pages, Seed: seed})
 	if err != nil {
 		return nil, nil, err
 	}
 	var sites []crawler.Site
 	used := map[string]bool{}
-	var unlabeled []crawler.Site
-	for _, s := range web.Sites {
-		if c, ok := byCode[s.Council]; ok && !used[c.Code] {
-			used[c.Code] = true
-			s.Name = c.Name
-			sites = append(sites, s)
-		} else if shared == "" {
-			unlabeled = append(unlabeled, s)
-		}
-		// A shared page of a council no longer in the register (abolished) is left out.
-	}
+	unlabeled := web.Sites
 	// Synthetic sites take the names of register councils, in register order.
 	i := 0
 	for _, s := range unlabeled {
@@ -98,19 +107,34 @@ func demoWeb(reg []data.Council, opts demoOptions, seed int64) (*demoweb.Web, []
 }
 
 // demoHTTPS serves the demo web over HTTPS too, on a second loopback
-// listener that the crawler trusts: real council pages link to their own
-// site with https:// URLs, which would otherwise all fail the TLS handshake
-// against the plain-HTTP listener and show up as broken links.
+// listener that the crawler trusts: sites whose register address is
+// https:// are served there (their http:// addresses redirect to it), as
+// are saved pages published over https, so the checks see each site's real
+// scheme.
 func demoHTTPS(web *demoweb.Web, sites []crawler.Site, cfg *crawler.Config) error {
 	resolve := make(map[string]string, len(web.Resolve)+2*len(sites))
 	for k, v := range web.Resolve {
 		resolve[k] = v
 	}
+	seen := map[string]bool{}
 	var hosts []string
+	add := func(h string) {
+		if h = strings.ToLower(h); h != "" && !seen[h] {
+			seen[h] = true
+			hosts = append(hosts, h)
+		}
+	}
+	for _, h := range web.Hosts() {
+		add(h)
+	}
 	for _, s := range sites {
 		if u, err := url.Parse(s.HomeURL); err == nil && u.Hostname() != "" {
 			h := strings.ToLower(u.Hostname())
-			hosts = append(hosts, h, strings.TrimPrefix(h, "www."))
+			add(h)
+			add(strings.TrimPrefix(h, "www."))
+		}
+		for _, h := range s.ExtraHosts {
+			add(h)
 		}
 	}
 	cert, pool, err := demoCertificate(hosts)
@@ -161,17 +185,50 @@ func demoCertificate(hosts []string) (tls.Certificate, *x509.CertPool, error) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
 }
 
-// loadDemo fills the dashboard from the demo web opts.runs times (the
-// first back-dated so trends and "change since last crawl" show) and seeds
-// demo reviews. With an archive folder (the default) each run goes through
-// the WARC import path, as `councildash import --warc` does: the demo web is
+// demoRunLabel labels a demo run: a demo, of what, and whether it is kept
+// only to show how a trend looks.
+func demoRunLabel(r int, simulated bool) string {
+	label := fmt.Sprintf("%s %d: local copy of council pages from 2019/20", data.DemoRunLabelPrefix, r+1)
+	if simulated {
+		label += ", generated pages varied to simulate a trend"
+	}
+	return label
+}
+
+// loadDemo fills the dashboard from the demo web opts.runs times, one after
+// the other at their real times, and seeds demo reviews. Every run but the
+// last is marked simulated: the same saved pages with some generated pages
+// varied, kept only to show how a trend looks. The last, which the pages
+// show first, has every generated page as it should be, so its findings
+// are the saved pages' (and the register's scheme).
+//
+// With an archive folder (the default) each run goes through the WARC
+// import path, as `councildash import --warc` does: the demo web is
 // captured as a WARC (captureDemo) and the files are imported (importWARC),
-// so the demo's runs are archives the dashboard shows pages from. Without
-// one (--archive=false) the demo web is crawled directly.
+// so the demo's runs are archives the dashboard shows pages from. The import
+// crawls the same sites from the WARC as the direct crawl crawls (further
+// hosts, websites shared by two councils), and honours the demo web's
+// filler mark, which the WARC keeps with each response's header, as the
+// direct crawl does. Without one (--archive=false) the demo web is crawled
+// directly.
 func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions, archiveDir string, onStart func(data.Run, *crawler.Crawler)) error {
 	start := time.Now()
+	var last time.Time
 	for r := 0; r < opts.runs; r++ {
-		web, sites, err := demoWeb(reg, opts, int64(r+1))
+		// Runs are stored to the second: each starts in a second of its
+		// own (after the second the run before is stored as started in:
+		// an import's run starts at its first capture), so they keep their
+		// order.
+		if wait := time.Until(last.Truncate(time.Second).Add(time.Second)); r > 0 && wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		last = time.Now()
+		simulated := r < opts.runs-1
+		web, sites, err := demoWeb(reg, opts, int64(r+1), simulated)
 		if err != nil {
 			return err
 		}
@@ -187,18 +244,16 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		cfg.Parallel = 32
 		cfg.MaxPages = opts.pages
 		cfg.Timeout = 10 * time.Second
-		startedAt := time.Time{}
-		if back := time.Duration(opts.runs-1-r) * opts.interval; back > 0 {
-			startedAt = time.Now().Add(-back)
-		}
-		label := fmt.Sprintf("%s %d (local web)", demoLabelPrefix, r+1)
+		label := demoRunLabel(r, simulated)
 		if archiveDir == "" {
-			run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: startedAt, onStart: onStart, demo: true})
+			run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label,
+				demo: true, simulated: simulated, onStart: onStart})
 			web.Close()
 			if err != nil {
 				return err
 			}
 			env.Logger.Info("demo run stored", "run", run.ID, "sites", stats.SitesDone, "pages", stats.Pages)
+			last = laterOf(last, run.StartedAt)
 			continue
 		}
 		dir := filepath.Join(archiveDir, fmt.Sprintf("demo-%d-%d", time.Now().UnixNano(), r+1))
@@ -207,19 +262,29 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		if err != nil {
 			return fmt.Errorf("capturing the demo web as WARC: %w", err)
 		}
-		rep, err := importWARC(ctx, env, store, demoRegister(sites), importOptions{files: files, label: label + " via WARC import",
-			maxPages: opts.pages, maxDepth: cfg.MaxDepth, parallel: cfg.Parallel, startedAt: startedAt, onStart: onStart, demo: true}, demoProblems{env})
+		rep, err := importWARC(ctx, env, store, reg, importOptions{files: files, label: label + " (through a WARC import)",
+			maxPages: opts.pages, maxDepth: cfg.MaxDepth, parallel: cfg.Parallel, onStart: onStart, demo: true, simulated: simulated,
+			sites: sites}, demoProblems{env})
 		if err != nil {
 			return fmt.Errorf("importing the demo WARC: %w", err)
 		}
 		env.Logger.Info("demo run stored from its WARC", "run", rep.Run.ID, "files", len(files), "records", rep.Records,
 			"bad_records", rep.Bad, "sites", rep.Stats.SitesDone, "pages", rep.Stats.Pages)
+		last = laterOf(last, rep.Run.StartedAt)
 	}
 	if err := seedDemoReviews(ctx, env, store, reg, opts); err != nil {
 		return fmt.Errorf("seeding demo reviews: %w", err)
 	}
 	env.Logger.Info("demo data loaded", "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// laterOf is the later of two times.
+func laterOf(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // captureDemo crawls the demo web once keeping only its WARC files in dir
@@ -259,17 +324,6 @@ func (captureSink) Page(context.Context, *crawler.Page) error           { return
 func (captureSink) Links(context.Context, []crawler.LinkCheck) error    { return nil }
 func (captureSink) SiteDone(context.Context, *crawler.SiteReport) error { return nil }
 
-// demoRegister maps the demo web's hosts to the register councils its
-// sites are labelled with (synthetic sites have made-up hosts), so the
-// import matches every demo site to its council.
-func demoRegister(sites []crawler.Site) []data.Council {
-	out := make([]data.Council, 0, len(sites))
-	for _, s := range sites {
-		out = append(out, data.Council{Code: s.Council, Name: s.Name, HomepageURL: s.HomeURL})
-	}
-	return out
-}
-
 // demoProblems logs the bad records an import of the demo's own WARC
 // reports (there should be none).
 type demoProblems struct{ env *Env }
@@ -286,9 +340,9 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "demo", "demo [--sites N] [--pages 30] [--runs 2] [--archive-dir DIR]")
 	db.bind(fs, env)
 	af.bind(fs, env)
-	fs.IntVar(&opts.sites, "sites", 0, "council sites in the demo web (0: one per council with a shared page, else 80)")
+	fs.IntVar(&opts.sites, "sites", 0, "council sites in the demo web (0: one per council with a saved page, else 80)")
 	fs.IntVar(&opts.pages, "pages", opts.pages, "pages per site")
-	fs.IntVar(&opts.runs, "runs", opts.runs, "crawl runs (the earlier ones back-dated)")
+	fs.IntVar(&opts.runs, "runs", opts.runs, "crawl runs (all but the last are marked simulated, to show a trend)")
 	fs.IntVar(&opts.reviews, "reviews", opts.reviews, "demo reviews to seed")
 	if err := parse(fs, args); err != nil {
 		return err

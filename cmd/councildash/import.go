@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -36,13 +37,17 @@ type importOptions struct {
 	parallel int
 	// now is when the import ran (the run's date when no capture is dated).
 	now func() time.Time
-	// startedAt, when set, dates the run (and the checks judging dates)
-	// instead of the captures: the demo back-dates its first run.
-	startedAt time.Time
 	// onStart is told the run and the crawler once they exist.
 	onStart func(data.Run, *crawler.Crawler)
-	// demo marks the run as the offline demo's (its rows are demo data).
-	demo bool
+	// demo marks the run as the offline demo's (its rows are demo data,
+	// and the demo web's filler mark is honoured as in a crawl of it);
+	// simulated marks a demo run kept only to show a trend.
+	demo, simulated bool
+	// sites, when set, are the sites to crawl from the archive, instead of
+	// the register's councils matched by host: the demo knows its sites,
+	// whose further hosts (crawler.Site.ExtraHosts) and websites shared by
+	// two councils the register's home addresses cannot express.
+	sites []crawler.Site
 }
 
 // importReport is what an import did.
@@ -103,28 +108,54 @@ func importWARC(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 	}
 	rep.Responses = src.Responses()
 
-	// Councils by host.
-	byHost := data.CouncilsByHost(reg)
 	var sites []crawler.Site
 	var first, last time.Time
-	for _, h := range crawler.SortedHosts(src.Hosts()) {
-		hc := src.Hosts()[h]
-		c, ok := byHost[h]
-		if !ok {
-			rep.UnknownHosts[h] = hc
-			continue
-		}
-		home, ok := src.Home(c.HomepageURL)
-		if !ok {
-			rep.UnknownHosts[h] = hc
-			continue
-		}
-		sites = append(sites, crawler.Site{Council: c.Code, Name: c.Name, HomeURL: home})
+	dated := func(hc crawler.HostCaptures) {
 		if !hc.First.IsZero() && (first.IsZero() || hc.First.Before(first)) {
 			first = hc.First
 		}
 		if hc.Last.After(last) {
 			last = hc.Last
+		}
+	}
+	if len(opt.sites) > 0 {
+		// The sites are known (the demo's): each is crawled from the
+		// archive as given, further hosts and all, and the hosts of none
+		// of them are reported.
+		own := map[string]bool{}
+		for _, st := range opt.sites {
+			if u, err := url.Parse(st.HomeURL); err == nil {
+				own[crawler.HostKey(u.Hostname())] = true
+			}
+			for _, h := range st.ExtraHosts {
+				own[crawler.HostKey(h)] = true
+			}
+		}
+		for h, hc := range src.Hosts() {
+			if !own[h] {
+				rep.UnknownHosts[h] = hc
+				continue
+			}
+			dated(hc)
+		}
+		sites = append(sites, opt.sites...)
+	} else {
+		// Councils by host.
+		byHost := data.CouncilsByHost(reg)
+		for _, h := range crawler.SortedHosts(src.Hosts()) {
+			hc := src.Hosts()[h]
+			c, ok := byHost[h]
+			if !ok {
+				rep.UnknownHosts[h] = hc
+				continue
+			}
+			home, ok := src.Home(c.HomepageURL)
+			if !ok {
+				rep.UnknownHosts[h] = hc
+				continue
+			}
+			sites = append(sites, crawler.Site{Council: c.Code, Name: c.Name, HomeURL: home})
+			dated(hc)
 		}
 	}
 	sort.Slice(sites, func(i, j int) bool { return sites[i].Council < sites[j].Council })
@@ -143,11 +174,8 @@ func importWARC(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 		// Checks judging dates judge them as of the captures.
 		now = func() time.Time { return last }
 	}
-	if !opt.startedAt.IsZero() {
-		first = opt.startedAt
-		now = func() time.Time { return opt.startedAt }
-	}
-	run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: first, imported: root, now: now, onStart: opt.onStart, demo: opt.demo})
+	run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label, startedAt: first, imported: root, now: now,
+		onStart: opt.onStart, demo: opt.demo, simulated: opt.simulated})
 	rep.Run, rep.Stats, rep.Elapsed = run, stats, time.Since(start)
 	return rep, err
 }

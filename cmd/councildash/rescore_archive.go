@@ -29,6 +29,12 @@ import (
 // errNotArchived: a site's crawl cannot be re-read from the archive.
 var errNotArchived = errors.New("not all of its pages are in the archive")
 
+// errDemoFiller: a demo run stores only the council's saved pages; the
+// generated pages its site-level checks saw (the demo web's filler, see
+// scoringSink) are in its WARC files but not among the stored pages, so
+// re-reading the stored pages alone would score those checks differently.
+var errDemoFiller = errors.New("a demo run's generated pages, which its site-level checks saw, are not among its stored pages")
+
 // archiveRescore is the outcome of re-scoring a run from its archive.
 type archiveRescore struct {
 	fromArchive []string         // councils re-scored from their archived pages
@@ -96,6 +102,9 @@ func runMaxBody(run data.Run) int64 {
 // archive and returns the pages it re-read. Nothing is stored for the site
 // when a page cannot be read back (the error says which).
 func rescoreSiteFromArchive(ctx context.Context, store *data.Store, rs *data.RunSink, run data.Run, e *scoring.Engine, council, attempt string, lim archive.Limits) (int, error) {
+	if run.Demo {
+		return 0, errDemoFiller
+	}
 	att, err := store.LoadAttempt(ctx, run.ID, council, attempt)
 	if err != nil {
 		return 0, err

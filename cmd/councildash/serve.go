@@ -27,9 +27,6 @@ const (
 	crawlDemo = "demo"
 )
 
-// demoLabelPrefix marks runs made by loadDemo (see demo.go).
-const demoLabelPrefix = "demo run"
-
 func cmdServe(ctx context.Context, env *Env, args []string) error {
 	var db dbFlags
 	var cf crawlFlags
@@ -271,7 +268,7 @@ func demoPresent(ctx context.Context, store *data.Store) (bool, error) {
 		return false, err
 	}
 	for _, r := range runs {
-		if strings.HasPrefix(r.Label, demoLabelPrefix) && r.Status == data.RunFinished {
+		if r.Demo && r.Status == data.RunFinished {
 			return true, nil
 		}
 	}

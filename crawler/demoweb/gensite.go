@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Fixed paths every generated site has (besides /page/N inner pages).
@@ -83,6 +84,24 @@ type genSite struct {
 	slug, council, name, host string
 	homeFile                  string // real page, or "" for synthetic
 	gz                        *gzipPool
+	// scheme is the site's scheme ("" means http): absolute links, the
+	// sitemaps and robots.txt use it.
+	scheme string
+	// real marks a site rebuilt from saved pages (see realsite.go): its
+	// robots.txt lets crawlers reach the saved pages and the generated
+	// pages the site-level checks need, and nothing else; its home page
+	// links the saved pages first; its "page not found" answers 404.
+	real     bool
+	saved    []SavedPage            // the saved pages of a real site, in order
+	homePath string                 // a real site's home page path, when not "/"
+	hostOf   func(string) *realHost // a real site's hosts, by name
+	// tasks are a real site's top-task pages (its first inner pages);
+	// vary drops some of them from the home page and the A to Z, and
+	// parts of the accessibility statement, on some sites (a simulated
+	// difference between demo runs).
+	tasks []TaskPage
+	vary  bool
+	now   time.Time // when the web was built: the statement's dates
 
 	realOnce  sync.Once
 	realPaths map[string]bool // same-site paths linked from the real home page
@@ -116,7 +135,27 @@ func (g *genSite) linkedFromRealHome(p string) bool {
 
 func (g *genSite) inner() int { return g.pages - len(fixedPages) }
 
+// origin is the site's scheme and host.
+func (g *genSite) origin() string {
+	if g.scheme == "" {
+		return "http://" + g.host
+	}
+	return g.scheme + "://" + g.host
+}
+
 func (g *genSite) title(n int) string {
+	if g.real && n >= 1 && n <= len(g.tasks) {
+		return g.tasks[n-1].Name
+	}
+	if g.real {
+		n -= len(g.tasks)
+		ts := g.topicsBesideTasks()
+		t := ts[(n+int(g.seed))%len(ts)]
+		if k := (n - 1) / len(ts); k > 0 {
+			t += fmt.Sprintf(" (part %d)", k+1)
+		}
+		return t
+	}
 	t := topics[(n+int(g.seed))%len(topics)]
 	if k := (n - 1) / len(topics); k > 0 {
 		t += fmt.Sprintf(" (part %d)", k+1)
@@ -140,7 +179,7 @@ func (g *genSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 	case p == PathSearch:
 		g.htmlPage(w, r, http.StatusOK, func(b *bytes.Buffer) { g.searchPage(b, r.URL.Query().Get("q")) })
-	case p == PathHome:
+	case p == PathHome || (g.homePath != "" && p == g.homePath):
 		g.home(w, r)
 	case strings.HasPrefix(p, "/page/"):
 		n, err := strconv.Atoi(strings.TrimPrefix(p, "/page/"))
@@ -156,7 +195,7 @@ func (g *genSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		if g.linkedFromRealHome(p) && !isDocument(p) {
+		if !g.real && g.linkedFromRealHome(p) && !isDocument(p) {
 			g.htmlPage(w, r, http.StatusOK, func(b *bytes.Buffer) { g.pathPage(b, p) })
 			return
 		}
@@ -166,7 +205,7 @@ func (g *genSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (g *genSite) notFound(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusNotFound
-	if g.idx%5 == 4 {
+	if g.idx%5 == 4 && !g.real {
 		status = http.StatusOK // soft 404
 	}
 	g.htmlPage(w, r, status, func(b *bytes.Buffer) {
@@ -186,6 +225,9 @@ func (g *genSite) htmlPage(w http.ResponseWriter, r *http.Request, status int, r
 }
 
 func (g *genSite) write(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	// Everything a generated site serves is made up: say so (a real site's
+	// saved pages are served by realsite.go, without the mark).
+	w.Header().Set(FillerHeader, "generated")
 	if g.idx%2 == 0 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		w.Header().Set("Content-Encoding", "gzip")
 		w.WriteHeader(status)
@@ -241,11 +283,11 @@ func (g *genSite) para(b *bytes.Buffer, rng *rand.Rand) {
 
 func (g *genSite) home(w http.ResponseWriter, r *http.Request) {
 	var b bytes.Buffer
-	if g.homeFile != "" {
+	if g.homeFile != "" && !g.real {
 		if raw, err := os.ReadFile(g.homeFile); err == nil {
 			var inj bytes.Buffer
-			g.header(&inj, "http://"+g.host)
-			g.homeLinks(&inj, "http://"+g.host)
+			g.header(&inj, g.origin())
+			g.homeLinks(&inj, g.origin())
 			b.Write(injectAfterBody(raw, inj.Bytes()))
 			ct := "text/html; charset=utf-8"
 			w.Header().Set("Content-Type", ct)
@@ -263,11 +305,25 @@ func (g *genSite) home(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *genSite) homeLinks(b *bytes.Buffer, prefix string) {
+	if len(g.saved) > 0 {
+		b.WriteString("<section class=\"cd-saved\"><h2>Pages saved from the council's site</h2><ul>")
+		for i, s := range g.saved {
+			fmt.Fprintf(b, "<li><a href=\"%s\">Saved page %d</a></li>", html.EscapeString(s.URL), i+1)
+		}
+		b.WriteString("</ul></section>\n")
+	}
 	b.WriteString("<section class=\"cd-top-tasks\"><h2>Top tasks</h2><ul>")
 	for _, f := range fixedPages[1:] {
 		fmt.Fprintf(b, "<li><a href=\"%s%s\">%s</a></li>", prefix, f.path, f.title)
 	}
-	for n := 1; n <= min(10, g.inner()); n++ {
+	shown := min(10, g.inner())
+	if g.real {
+		shown = min(len(g.tasks)+4, g.inner())
+	}
+	for n := 1; n <= shown; n++ {
+		if g.dropped(n) {
+			continue
+		}
 		fmt.Fprintf(b, "<li><a href=\"%s/page/%d\">%s</a></li>", prefix, n, html.EscapeString(g.title(n)))
 	}
 	b.WriteString("</ul></section>\n")
@@ -300,7 +356,9 @@ func (g *genSite) fixedPage(b *bytes.Buffer, f fixedPage) {
 		}
 		list := make([]entry, 0, g.inner())
 		for n := 1; n <= g.inner(); n++ {
-			list = append(list, entry{g.title(n), n})
+			if !g.dropped(n) {
+				list = append(list, entry{g.title(n), n})
+			}
 		}
 		sort.SliceStable(list, func(i, j int) bool { return list[i].title < list[j].title })
 		b.WriteString("<ul class=\"a-z\">")
@@ -308,6 +366,8 @@ func (g *genSite) fixedPage(b *bytes.Buffer, f fixedPage) {
 			fmt.Fprintf(b, "<li><a href=\"/page/%d\">%s</a></li>", e.n, html.EscapeString(e.title))
 		}
 		b.WriteString("</ul>\n")
+	} else if f.path == PathAccessibility && g.real {
+		g.statement(b)
 	} else {
 		rng := g.rng(-len(f.path))
 		for i := 0; i < 3; i++ {
@@ -333,10 +393,12 @@ func (g *genSite) innerPage(b *bytes.Buffer, n int) {
 			fmt.Fprintf(b, "<li><a href=\"/page/%d\">%s</a></li>", m, html.EscapeString(g.title(m)))
 		}
 	}
-	if n%5 == 0 {
+	// A generated site's documents and broken link; a real site's
+	// stand-in pages have none (they only serve the site-wide checks).
+	if n%5 == 0 && !g.real {
 		fmt.Fprintf(b, "<li><a href=\"/documents/report-%d.pdf\">Annual report (PDF)</a></li>", n%3)
 	}
-	if n%7 == 3 {
+	if n%7 == 3 && !g.real {
 		fmt.Fprintf(b, "<li><a href=\"/page/%d\">Old page</a></li>", in+n) // broken
 	}
 	if n%6 == 1 {
@@ -400,7 +462,7 @@ func (g *genSite) searchPage(b *bytes.Buffer, q string) {
 		}
 	}
 	for n := 1; n <= g.inner() && count < 10; n++ {
-		if match(g.title(n)) {
+		if match(g.title(n)) || (g.real && n <= len(g.tasks) && !g.dropped(n) && g.tasks[n-1].answers(q)) {
 			fmt.Fprintf(b, "<li><a href=\"/page/%d\">%s</a></li>", n, html.EscapeString(g.title(n)))
 			count++
 		}
@@ -414,12 +476,17 @@ func (g *genSite) searchPage(b *bytes.Buffer, q string) {
 
 func (g *genSite) robots(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/plain")
-	fmt.Fprintf(w, "User-agent: *\nDisallow: /admin/\n\n")
+	w.Header().Set(FillerHeader, "generated")
+	if g.real {
+		fmt.Fprint(w, g.realRobots(g.host))
+	} else {
+		fmt.Fprintf(w, "User-agent: *\nDisallow: /admin/\n\n")
+	}
 	switch g.idx % 3 {
 	case 2:
-		fmt.Fprintf(w, "Sitemap: http://%s/sitemap.xml.gz\n", g.host)
+		fmt.Fprintf(w, "Sitemap: %s/sitemap.xml.gz\n", g.origin())
 	default:
-		fmt.Fprintf(w, "Sitemap: http://%s/sitemap.xml\n", g.host)
+		fmt.Fprintf(w, "Sitemap: %s/sitemap.xml\n", g.origin())
 	}
 }
 
@@ -430,27 +497,31 @@ func (g *genSite) sitemap(w http.ResponseWriter, r *http.Request) {
 	urlset := func(b *bytes.Buffer, fixed, inner bool) {
 		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 		if fixed {
+			for _, s := range g.saved { // first, so a crawl's page budget reaches them
+				fmt.Fprintf(b, "<url><loc>%s</loc></url>\n", html.EscapeString(s.URL))
+			}
 			for _, f := range fixedPages {
-				fmt.Fprintf(b, "<url><loc>http://%s%s</loc></url>\n", g.host, f.path)
+				fmt.Fprintf(b, "<url><loc>%s%s</loc></url>\n", g.origin(), f.path)
 			}
 		}
 		if inner {
 			for n := 1; n <= g.inner(); n++ {
-				fmt.Fprintf(b, "<url><loc>http://%s/page/%d</loc></url>\n", g.host, n)
+				fmt.Fprintf(b, "<url><loc>%s/page/%d</loc></url>\n", g.origin(), n)
 			}
 		}
 		b.WriteString("</urlset>\n")
 	}
 	gz := func(body []byte) {
 		w.Header().Set("Content-Type", "application/gzip")
+		w.Header().Set(FillerHeader, "generated")
 		g.gz.write(w, body)
 	}
 	var b bytes.Buffer
 	switch {
 	case g.idx%3 == 0 && p == "/sitemap.xml":
 		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-		fmt.Fprintf(&b, "<sitemap><loc>http://%s/sitemaps/pages.xml</loc></sitemap>\n", g.host)
-		fmt.Fprintf(&b, "<sitemap><loc>http://%s/sitemaps/main.xml.gz</loc></sitemap>\n", g.host)
+		fmt.Fprintf(&b, "<sitemap><loc>%s/sitemaps/pages.xml</loc></sitemap>\n", g.origin())
+		fmt.Fprintf(&b, "<sitemap><loc>%s/sitemaps/main.xml.gz</loc></sitemap>\n", g.origin())
 		b.WriteString("</sitemapindex>\n")
 	case g.idx%3 == 0 && p == "/sitemaps/pages.xml":
 		urlset(&b, false, true)

@@ -41,6 +41,16 @@ type Options struct {
 	Handlers map[string]http.Handler
 	// Latency delays every answer (simulated network and server time).
 	Latency time.Duration
+	// Real, with SharedDir, rebuilds these councils' sites from their saved
+	// pages (see realsite.go) instead of generating Sites sites: each
+	// council with saved pages, at its register address.
+	Real []RealCouncil
+	// Tasks are the top tasks a real site's generated pages cover, so the
+	// site-level findability checks find them (the demo passes the
+	// scoring catalogue's); Vary makes some sites differ from run to run
+	// (a simulated trend).
+	Tasks []TaskPage
+	Vary  bool
 }
 
 // Web is a running loopback web. Close it when done.
@@ -52,11 +62,12 @@ type Web struct {
 	// HostileSites maps a hostile kind to its site.
 	HostileSites map[string]crawler.Site
 
-	hosts    map[string]http.Handler
-	requests sync.Map // host -> *atomic.Int64 (requests other than robots.txt)
-	all      sync.Map // host -> *atomic.Int64 (every request)
-	latency  time.Duration
-	closers  []func()
+	hosts     map[string]http.Handler
+	realSites map[string]*genSite // real sites by home host (realsite.go)
+	requests  sync.Map            // host -> *atomic.Int64 (requests other than robots.txt)
+	all       sync.Map            // host -> *atomic.Int64 (every request)
+	latency   time.Duration
+	closers   []func()
 
 	handler  http.Handler   // route, counting handlers in flight
 	inflight sync.WaitGroup // handlers running
@@ -78,6 +89,12 @@ func NewWeb(opts Options) (*Web, error) {
 		}
 	}
 	gz := newGzipPool()
+	if len(opts.Real) > 0 && opts.SharedDir != "" {
+		if err := w.addRealSites(opts, gz); err != nil {
+			return nil, err
+		}
+		opts.Sites = 0
+	}
 	for i := 0; i < opts.Sites; i++ {
 		gs := &genSite{idx: i, pages: opts.PagesPerSite, seed: opts.Seed, gz: gz}
 		if len(shared) > 0 {

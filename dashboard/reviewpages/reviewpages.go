@@ -296,6 +296,7 @@ func reviewPath(code string) string { return "/councils/" + url.PathEscape(code)
 type WayQuestion struct {
 	Name    string
 	Legend  string
+	Hint    string // the way in plain words
 	Choices []Choice
 	Error   string
 }
@@ -335,7 +336,7 @@ func (h *Handlers) formPage(co data.Council, in reviews.Input, peer *reviews.Pee
 		p.Tasks = append(p.Tasks, Choice{ID: "task-" + t.ID, Value: t.ID, Label: t.Name, Checked: t.ID == in.Task})
 	}
 	for _, rt := range reviews.Ways() {
-		q := WayQuestion{Name: reviews.WayField(rt), Legend: rt.Label(), Error: verr.Message(reviews.WayField(rt))}
+		q := WayQuestion{Name: reviews.WayField(rt), Legend: rt.Label(), Hint: wayHints[rt], Error: verr.Message(reviews.WayField(rt))}
 		chosen := in.Ratings[rt]
 		if r, ok := reviews.ParseRating(chosen); ok {
 			chosen = r.FormValue()
@@ -479,6 +480,7 @@ func (h *Handlers) Submit(c *gin.Context) {
 		if !res.Duplicate {
 			h.changed()
 		}
+		h.markSent(c, co.Code)
 		q := url.Values{}
 		if t, ok := h.svc.Task(strings.TrimSpace(in.Task)); ok {
 			q.Set("task", t.ID)
@@ -586,6 +588,11 @@ type ThanksPage struct {
 func (h *Handlers) Thanks(c *gin.Context) {
 	co, ok := h.council(c)
 	if !ok {
+		return
+	}
+	if !wasSent(c, co.Code) {
+		// No review was sent from here: nothing to thank anyone for.
+		c.Redirect(http.StatusSeeOther, reviewPath(co.Code))
 		return
 	}
 	p := ThanksPage{Council: co, Duplicate: c.Query("duplicate") == "1", Held: c.Query("held") == "1", MinSample: h.svc.Config().MinTaskSample, Again: reviewPath(co.Code)}
