@@ -8,7 +8,7 @@ ADDR ?= :8080
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run demo test test-short bench soak fuzz build clickhouse clickhouse-stop admin-token fmt vet check-go clean
+.PHONY: run demo test test-short bench soak fuzz build clickhouse clickhouse-stop cluster cluster-stop admin-token fmt vet check-go clean
 
 # The moderators' admin token of `make run` and `make demo` (32 random bytes
 # in hex; serve refuses tokens under 32 characters). COUNCILDASH_ADMIN_TOKEN
@@ -25,16 +25,27 @@ demo: build clickhouse admin-token
 	COUNCILDASH_ADMIN_TOKEN=$${COUNCILDASH_ADMIN_TOKEN:-$$(cat $(ADMIN_TOKEN_FILE))} \
 		COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) serve --addr $(ADDR) --crawl demo
 
-## test: go vet, gofmt and the whole suite with -race against a real ClickHouse
-test: check-go clickhouse
+# The local cluster (docs/SCALING.md): two more servers, .clickhouse-shard1/
+# and .clickhouse-shard2/, on loopback ports 19100 and 19200.
+CLUSTER ?= councildash
+CHC := COUNCILDASH_CH_CLUSTER=$(CLUSTER) bash .ci/clickhouse.sh
+# Tests that run once, in the first pass: the cluster's own tests, those that
+# start servers of their own, and those that never touch the store.
+ONCE := TestCluster|TestParishScaleRegister|TestCrawlSurvivesClickHouseRestart|TestReviewPostsSurviveClickHouseRestart|TestScoreSharedPages|TestBrowserAccessibility
+
+## test: go vet, gofmt and the whole suite with -race against a real ClickHouse; then the data and pipeline tests again on a local two-shard cluster
+test: check-go clickhouse cluster
 	@test -z "$$(gofmt -l cmd crawler dashboard data reviews scoring)" || { echo "gofmt would change:"; gofmt -l cmd crawler dashboard data reviews scoring; exit 1; }
 	$(GO) vet ./...
-	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) COUNCILDASH_REQUIRE_CLICKHOUSE=1 \
+	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) COUNCILDASH_TEST_CLUSTER=$(CLUSTER)@$$($(CHC) cluster-ensure) COUNCILDASH_REQUIRE_CLICKHOUSE=1 \
 		$(GO) test -race -count=1 -timeout 25m ./...
+	@echo "== the data, pipeline and dashboard tests again, on the two-shard cluster"
+	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CHC) cluster-ensure) COUNCILDASH_CLICKHOUSE_CLUSTER=$(CLUSTER) COUNCILDASH_REQUIRE_CLICKHOUSE=1 \
+		$(GO) test -race -count=1 -timeout 25m -skip '$(ONCE)' ./data/... ./cmd/councildash/ ./dashboard/
 
-## bench: one scoreboard: crawl, scoring, dashboard, review posts and ClickHouse inserts, each beside its baseline
-bench: build clickhouse
-	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) bench --out bench/results.json
+## bench: one scoreboard: crawl, scoring, dashboard, review posts and ClickHouse inserts, each beside its baseline; the scale phases (10,000 sites, one server against the local two-shard cluster)
+bench: build clickhouse cluster
+	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) bench --out bench/results.json --cluster-bench $(CLUSTER)@$$($(CHC) cluster-ensure)
 
 ## soak: the long reliability run (10 minutes)
 soak: build clickhouse
@@ -65,6 +76,14 @@ clickhouse:
 ## clickhouse-stop: stop the project-local ClickHouse that make started
 clickhouse-stop:
 	@$(CH) stop
+
+## cluster: make sure the local two-shard cluster runs (reuses it); prints nothing
+cluster:
+	@$(CHC) cluster-ensure >/dev/null
+
+## cluster-stop: stop the local cluster
+cluster-stop:
+	@$(CHC) cluster-stop
 
 check-go:
 	@command -v $(GO) >/dev/null || { echo "Go is not installed: see https://go.dev/doc/install (Go 1.26 or later)"; exit 1; }

@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# Project-local ClickHouse for councildash: ensure | stop | status | addr.
+# Project-local ClickHouse for councildash.
 #
 # ensure: if COUNCILDASH_CLICKHOUSE_ADDR is set, check that server answers and
 #         use it. Otherwise start (or reuse) a server under .clickhouse/ on
 #         loopback, installing the Debian package if no binary is found.
 #         Prints the native-protocol address (host:port) on stdout.
 # stop:   stops the server that ensure started.
+# status: says whether it runs.
+#
+# A local cluster (docs/SCALING.md): one more server per shard, each with a
+# remote_servers config naming every shard, so a Distributed table on any of
+# them reads and writes all. No ZooKeeper: plain MergeTree shards, one
+# replica each.
+# cluster-ensure:       start (or reuse) the shard servers; prints the first
+#                       one's native address. COUNCILDASH_CH_CLUSTER (name,
+#                       default councildash), COUNCILDASH_CH_CLUSTER_PORTS
+#                       (tcp:http per shard, default 19100:18223,19200:18323)
+#                       and COUNCILDASH_CH_CLUSTER_DIR (folders DIR1, DIR2...,
+#                       default .clickhouse-shard) shape it.
+# cluster-stop:         stops every shard server.
+# cluster-stop-node N:  stops shard N only (1-based; the reliability test).
+# cluster-status:       says which shards run.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,7 +57,9 @@ install_binary() {
   fi
 }
 
+# write_config DIR TCP HTTP [EXTRA_XML]: a server config in DIR.
 write_config() {
+  local dir=$1 tcp_port=$2 http_port=$3 extra=${4:-}
   mkdir -p "$dir"/{data,tmp,user_files,format_schemas,log}
   cat >"$dir/config.xml" <<XML
 <?xml version="1.0"?>
@@ -69,6 +86,7 @@ write_config() {
   <max_concurrent_queries>200</max_concurrent_queries>
   <mark_cache_size>268435456</mark_cache_size>
   <uncompressed_cache_size>268435456</uncompressed_cache_size>
+$extra
 </yandex>
 XML
   cat >"$dir/users.xml" <<XML
@@ -77,7 +95,7 @@ XML
   <profiles>
     <default>
       <max_memory_usage>4000000000</max_memory_usage>
-      <load_balancing>random</load_balancing>
+      <load_balancing>random</load_balancing>${profile_extra:-}
     </default>
   </profiles>
   <users>
@@ -111,11 +129,19 @@ ensure() {
     log "reusing the server on 127.0.0.1:$tcp_port"
     echo "127.0.0.1:$tcp_port"; return
   fi
+  write_config "$dir" "$tcp_port" "$http_port"
+  start_server "$dir" "$tcp_port" "$http_port"
+  echo "127.0.0.1:$tcp_port"
+}
+
+# start_server DIR TCP HTTP: start the server configured in DIR and wait
+# until it answers on both ports.
+start_server() {
+  local dir=$1 tcp_port=$2 http_port=$3
   local bin; bin=$(find_binary)
   if [ -z "$bin" ]; then install_binary; bin=$(find_binary); fi
   [ -n "$bin" ] || die "ClickHouse is still not installed"
-  write_config
-  log "starting $bin on 127.0.0.1:$tcp_port (data in .clickhouse/, log in .clickhouse/log/)"
+  log "starting $bin on 127.0.0.1:$tcp_port (data and log in $dir/)"
   # setsid + nohup: the server outlives this make invocation, for the next command.
   # Every descriptor is redirected on the background subshell itself, so no
   # process keeps the caller's stdout open (a caller reading our output, like
@@ -124,19 +150,23 @@ ensure() {
   echo $! >"$dir/server.pid"
   for _ in $(seq 1 120); do
     if http_ok 127.0.0.1 "$http_port" && tcp_open 127.0.0.1 "$tcp_port"; then
-      log "ready"
-      echo "127.0.0.1:$tcp_port"; return
+      log "ready on 127.0.0.1:$tcp_port"
+      return
     fi
     if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
       tail -n 20 "$dir/log/stdout.log" "$dir/log/clickhouse-server.err.log" >&2 2>/dev/null || true
-      die "the server exited during start-up (see .clickhouse/log/)"
+      die "the server exited during start-up (see $dir/log/)"
     fi
     sleep 0.5
   done
-  die "the server did not answer within 60s (see .clickhouse/log/)"
+  die "the server did not answer within 60s (see $dir/log/)"
 }
 
-stop() {
+stop() { stop_server "$dir"; }
+
+# stop_server DIR: stop the server configured in DIR.
+stop_server() {
+  local dir=$1
   if [ -f "$dir/server.pid" ]; then
     local pid; pid=$(cat "$dir/server.pid")
     if kill -0 "$pid" 2>/dev/null; then
@@ -146,7 +176,7 @@ stop() {
     fi
     rm -f "$dir/server.pid"
   else
-    log "no project-local server recorded"
+    log "no project-local server recorded in $dir"
   fi
   # A server started with this config but not recorded (e.g. by an older
   # version of this script that recorded a wrapper's pid) is stopped too.
@@ -160,9 +190,93 @@ stop() {
   fi
 }
 
+
+# ---- the local cluster ----
+cluster_name="${COUNCILDASH_CH_CLUSTER:-councildash}"
+cluster_ports="${COUNCILDASH_CH_CLUSTER_PORTS:-19100:18223,19200:18323}"
+cluster_dir="${COUNCILDASH_CH_CLUSTER_DIR:-$root/.clickhouse-shard}"
+IFS=',' read -r -a shards <<<"$cluster_ports"
+
+# Each shard server: small caches and few background threads (about 80 MB
+# resident when idle), and the same remote_servers config naming them all.
+cluster_xml() {
+  local x="  <remote_servers>\n    <$cluster_name>\n"
+  for s in "${shards[@]}"; do
+    x+="      <shard><replica><host>127.0.0.1</host><port>${s%%:*}</port></replica></shard>\n"
+  done
+  x+="    </$cluster_name>\n  </remote_servers>"
+  printf '%b' "$x"
+}
+
+# node_running DIR TCP HTTP: our server (its recorded pid) answers.
+node_running() {
+  [ -f "$1/server.pid" ] && kill -0 "$(cat "$1/server.pid")" 2>/dev/null && http_ok 127.0.0.1 "$3" && tcp_open 127.0.0.1 "$2"
+}
+
+cluster_ensure() {
+  [[ "$cluster_name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "cluster name $cluster_name: use letters, digits and _"
+  local i=0 xml; xml=$(cluster_xml)
+  for s in "${shards[@]}"; do
+    i=$((i + 1))
+    local d="$cluster_dir$i" tcp=${s%%:*} http=${s##*:}
+    if node_running "$d" "$tcp" "$http"; then
+      grep -q "<$cluster_name>" "$d/config.xml" ||
+        die "shard $i runs with another cluster name than $cluster_name: stop it first ($0 cluster-stop)"
+      log "reusing shard $i on 127.0.0.1:$tcp"
+      continue
+    fi
+    if tcp_open 127.0.0.1 "$tcp" || tcp_open 127.0.0.1 "$http"; then
+      die "shard $i: port $tcp or $http is taken by another process (set COUNCILDASH_CH_CLUSTER_PORTS)"
+    fi
+    # Stock 18.16 takes most tunables from the profile; keep the shards small.
+    # distributed_product_mode=global: an IN or JOIN subquery over a
+    # Distributed table runs once and its result goes to every shard (see
+    # data/cluster.go; councildash checks it). It is set here, in the
+    # profile, because 18.16's native protocol carries only numeric
+    # settings from the client.
+    profile_extra='
+      <background_pool_size>4</background_pool_size>
+      <background_schedule_pool_size>4</background_schedule_pool_size>
+      <distributed_product_mode>global</distributed_product_mode>
+      <insert_distributed_sync>1</insert_distributed_sync>'
+    write_config "$d" "$tcp" "$http" "$xml"
+    sed -i -e 's#<mark_cache_size>[0-9]*#<mark_cache_size>33554432#' \
+      -e 's#<uncompressed_cache_size>[0-9]*#<uncompressed_cache_size>33554432#' \
+      -e 's#<max_concurrent_queries>[0-9]*#<max_concurrent_queries>100#' "$d/config.xml"
+    start_server "$d" "$tcp" "$http"
+  done
+  local first=${shards[0]}
+  echo "127.0.0.1:${first%%:*}"
+}
+
+cluster_stop() {
+  local i=0
+  for _ in "${shards[@]}"; do
+    i=$((i + 1))
+    [ -d "$cluster_dir$i" ] && stop_server "$cluster_dir$i"
+  done
+  return 0
+}
+
+cluster_status() {
+  local i=0 down=0
+  for s in "${shards[@]}"; do
+    i=$((i + 1))
+    if node_running "$cluster_dir$i" "${s%%:*}" "${s##*:}"; then echo "shard $i running on 127.0.0.1:${s%%:*}"
+    else echo "shard $i not running"; down=1; fi
+  done
+  return $down
+}
+
 case "${1:-ensure}" in
   ensure) ensure ;;
   stop) stop ;;
   status) if http_ok 127.0.0.1 "$http_port"; then echo "running on 127.0.0.1:$tcp_port"; else echo "not running"; exit 1; fi ;;
-  *) die "usage: $0 ensure|stop|status" ;;
+  cluster-ensure) cluster_ensure ;;
+  cluster-stop) cluster_stop ;;
+  cluster-stop-node)
+    n=${2:-}; [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le "${#shards[@]}" ] || die "cluster-stop-node N: N is 1 to ${#shards[@]}"
+    stop_server "$cluster_dir$n" ;;
+  cluster-status) cluster_status ;;
+  *) die "usage: $0 ensure|stop|status|cluster-ensure|cluster-stop|cluster-stop-node N|cluster-status" ;;
 esac

@@ -262,3 +262,11 @@ func (r *robotsRule) matches(p string) bool {
 	}
 	return strings.Contains(p[i:], s)
 }
+
+// RobotsAllows reports whether a robots.txt body, answered with status,
+// lets councildash fetch pathQuery (a URL's escaped path and query), matched
+// exactly as the crawler matches it. Local webs built for tests and the
+// demo use it to check what they tell crawlers.
+func RobotsAllows(status int, body []byte, pathQuery string) bool {
+	return robotsRulesFor(status, body, UserAgentToken).allows(pathQuery)
+}

@@ -353,6 +353,43 @@ func (b *tab) leagueFits(t *testing.T, w int64) {
 	}
 }
 
+// browserLeaguePerPage is the league's page size in the browser tests.
+const browserLeaguePerPage = 4
+
+// paginationWorks: on the league's first page (open), the GOV.UK
+// pagination shows, each of its links is visible and at least 24 px
+// square (WCAG 2.2 target size), the current page is marked, and Next
+// leads to the second page with the rest of the councils; back to the
+// first page after.
+func (b *tab) paginationWorks(t *testing.T, w int64) {
+	t.Helper()
+	if n := eval[int](t, b, `document.querySelectorAll('#league nav.govuk-pagination[aria-label] [aria-current="page"]').length`); n != 1 {
+		t.Fatalf("at %d px the league has no pagination marking its current page", w)
+	}
+	// A link's target is its whole item (GOV.UK's link covers it with ::after).
+	small := eval[[]string](t, b, `[...document.querySelectorAll('#league nav.govuk-pagination a')].filter(a => {
+		const r = a.closest('.govuk-pagination__item, .govuk-pagination__prev, .govuk-pagination__next').getBoundingClientRect();
+		return !a.checkVisibility() || r.width < 24 || r.height < 24; }).map(a => a.textContent.trim() + ' ' + JSON.stringify(a.closest('li, div').getBoundingClientRect()))`)
+	if len(small) > 0 {
+		t.Errorf("at %d px pagination links hidden or under 24 px: %v", w, small)
+	}
+	first := eval[int](t, b, `document.querySelectorAll('#league-table tbody tr').length`)
+	b.follow(t, `#league .govuk-pagination__next a`)
+	if q := eval[string](t, b, `location.search`); q != "?page=2" {
+		t.Errorf("Next led to %q", q)
+	}
+	second := eval[int](t, b, `document.querySelectorAll('#league-table tbody tr').length`)
+	if first != browserLeaguePerPage || second < 1 || second > browserLeaguePerPage {
+		t.Errorf("at %d px the league's pages hold %d and %d rows (pages of %d)", w, first, second, browserLeaguePerPage)
+	}
+	if !eval[bool](t, b, `!!document.querySelector('#league .govuk-pagination__prev a[href="/#league"]')`) {
+		t.Errorf("at %d px the second page has no link back to the first", w)
+	}
+	b.axeCheck(t, fmt.Sprintf("league page 2 at %d", w))
+	b.fitsTheScreen(t, fmt.Sprintf("league page 2 at %d", w))
+	b.leagueFits(t, w)
+}
+
 // chartsReadable: every chart is drawn, its text is at least 4.5:1 on its
 // white background, inside the chart's box (not clipped) and clear of the
 // other text.
@@ -446,6 +483,10 @@ func (f *fixture) serveBrowser(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The league comes a page at a time (100 rows); with the fixture's six
+	// councils, pages of four show its pagination on every page and
+	// journey that shows the league.
+	dashboard.SetLeaguePerPage(s, browserLeaguePerPage)
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	return hs
@@ -468,6 +509,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		status     int
 	}{
 		{"home", "/", 0},
+		{"home-page-2", "/?page=2", 0},
 		{"home-search", "/?q=" + strings.ReplaceAll(strings.ToLower(first.Name), " ", "+"), 0},
 		{"council", "/councils/" + first.Code, 0},
 		{"council-not-scored", "/councils/N99999999", 0},
@@ -505,6 +547,8 @@ func TestBrowserAccessibility(t *testing.T) {
 			t.Errorf("the league table shows %d columns on a phone", n)
 		}
 		b.leagueFits(t, 320)
+		// Its pagination is there, fits, and leads to the next page.
+		b.paginationWorks(t, 320)
 	})
 	for _, w := range widths {
 		for _, p := range pages {
@@ -518,7 +562,7 @@ func TestBrowserAccessibility(t *testing.T) {
 					b.fitsTheScreen(t, name)
 				}
 				b.chartsReadable(t, name)
-				if p.name == "home" {
+				if p.name == "home" || p.name == "home-page-2" {
 					b.leagueFits(t, w)
 				}
 				// The method page lists the very patterns the content checks
@@ -541,6 +585,9 @@ func TestBrowserAccessibility(t *testing.T) {
 					if n := eval[int](t, b, `document.querySelectorAll('.app-chart svg').length`); n == 0 {
 						t.Errorf("%s: no chart drawn", name)
 					}
+				}
+				if p.name == "home" { // last: it leaves the page
+					b.paginationWorks(t, w)
 				}
 			})
 		}

@@ -87,6 +87,8 @@ type Server struct {
 	byCode   map[string]data.Council
 	cat      catalogue
 	options  councilOptions // the compare page's selects
+	index    *registerIndex // for pages that list councils (page_scale.go)
+	perPage  int            // league rows a page (leaguePerPage; tests set fewer)
 	method   string
 	log      *slog.Logger
 	refresh  time.Duration
@@ -186,6 +188,7 @@ func New(d Deps) (*Server, error) {
 	for _, c := range s.councils {
 		s.byCode[c.Code] = c
 	}
+	s.index, s.perPage = newRegisterIndex(s.councils), leaguePerPage
 	if s.options, err = newCouncilOptions(s.councils); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/reviews"
@@ -65,8 +66,12 @@ type councilModel struct {
 	trend   []TrendPoint       // oldest first
 	results []data.CheckResult // check results of its latest run with scores
 	find    map[string][]TaskResult
-	charts  councilCharts        // drawn once per crawl model
-	costs   map[string]checkCost // points each check costs its site score
+	// charts are drawn once per crawl model, when first asked for (a
+	// parish-scale register has 10,000 councils' charts to draw).
+	chartsOnce sync.Once
+	drawCharts func() councilCharts
+	charts     councilCharts
+	costs      map[string]checkCost // points each check costs its site score
 	// prev is its previous run scored under the same method, and prevResults
 	// that run's check results (for what changed).
 	prev        data.Run
@@ -326,11 +331,15 @@ func newCrawlModel(cat catalogue, in crawlInput) *crawlModel {
 		}
 		cm.trendMethods(c.trend, code)
 		c.unscored = newUnscoredView(in.scoring.unscored[row.RunID], code)
-		who := row.Council.Name
-		c.charts.hist = histogramChart("chart-distribution", cm.distribution(row.Score, row.HasScore), who)
-		c.charts.trend = trendChart("chart-trend", c.trend, cat.cats)
-		c.charts.position = positionChart("chart-position", c.trend)
-		c.charts.radar = radarChart("chart-radar", row.Categories, cm.peers.group(cat.cats, row.Council), who)
+		c.drawCharts = func() councilCharts { // drawn when its page is first shown (page_scale.go)
+			who := row.Council.Name
+			return councilCharts{
+				hist:     histogramChart("chart-distribution", cm.distribution(row.Score, row.HasScore), who),
+				trend:    trendChart("chart-trend", c.trend, cat.cats),
+				position: positionChart("chart-position", c.trend),
+				radar:    radarChart("chart-radar", row.Categories, cm.peers.group(cat.cats, row.Council), who),
+			}
+		}
 		cm.councils[code] = c
 	}
 	// The latest run: checks and tasks.

@@ -56,10 +56,10 @@ var (
 		doc: "The council's review score, per-task review figures, approved comments and the council's responses (right of reply). " +
 			"404 when reviews are not enabled on the server.",
 		params: []param{pCode}, answer: apiCouncilReviewsAnswer{}, notFound: true, dataRead: true, cors: true}
-	opCouncilNames = &operation{id: "listCouncilNames", path: "/councils.json", tag: "councils", summary: "Every council's name and place, for search fields",
-		doc: "Every council of the register, scored or not, with what else it is found by (its region or nation and parent county): what the dashboard's council search offers as you type. " +
-			"Small and cacheable (five minutes); for the league rows, use `/api/v1/councils`.\n\n```sh\ncurl -s localhost:8080/councils.json | jq '.items[] | select(.scored | not) | .name'\n```",
-		answer: apiCouncilNames{}, dataRead: true, cache: "public, max-age=300"}
+	opCouncilNames = &operation{id: "listCouncilNames", path: "/councils.json", tag: "councils", summary: "Councils' names and places, for search fields",
+		doc: "The councils of the register a search (`q`) finds, scored or not, in name order, with what else each is found by (its region or nation and parent county): what the dashboard's council search offers as you type (it asks for `limit=20`). " +
+			"Without `q`, every council, a page at a time. Small and cacheable (five minutes); for the league rows, use `/api/v1/councils`.\n\n```sh\ncurl -s 'localhost:8080/councils.json?q=leeds&limit=5' | jq '.items[] | .name'\n```",
+		params: []param{pSearch, pLimit(1000), pOffset}, answer: apiCouncilNames{}, dataRead: true, cache: "public, max-age=300"}
 	opRuns = &operation{id: "listRuns", path: "/api/v1/runs", tag: "runs", summary: "Every crawl run, newest first",
 		doc: "Every crawl run, newest first; running runs also say how many pages they have stored so far.\n\n" +
 			"```sh\ncurl -s localhost:8080/api/v1/runs | jq '.items[] | select(.status==\"running\") | {sites_done, sites_total, pages}'\n```",
@@ -227,6 +227,11 @@ var fieldDocs = map[string]string{
 	"sites_done":            "Councils whose crawl finished",
 	"pages":                 "Pages stored so far (running runs)",
 	"page_errors":           "Pages that failed so far (running runs)",
+	"Run.shards":            "Each crawler shard's latest report, for a run crawled in shards (crawl --run RUN_ID --shard i/n); absent for a run of one process. The run is finished when every shard has reported finished",
+	"RunShard.shard":        "The shard, from 0",
+	"RunShard.shards":       "How many shards the run is crawled in",
+	"RunShard.sites":        "Councils this shard crawls",
+	"RunShard.updated_at":   "When the shard last reported (UTC)",
 	"position":              "League position in that run",
 	"of":                    "Councils ranked in that run",
 	"council_code":          "Council code from the register",
@@ -329,6 +334,7 @@ var typeDocs = map[string]string{
 	"Council":              "A council of the register",
 	"LeagueRow":            "A council's line of the league table",
 	"Run":                  "A crawl run",
+	"RunShard":             "One crawler shard's latest report of a sharded run",
 	"CatScore":             "A category score",
 	"ReviewScore":          "A council's review score",
 	"CouncilDetail":        "Everything about one council",

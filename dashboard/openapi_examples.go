@@ -59,7 +59,7 @@ func exampleFor(id string) any {
 				CreatedAt: exStarted.Add(24 * time.Hour)}},
 			Responses: []apiResponse{{Text: "Thank you: we have moved the link up the page.", CreatedAt: exStarted.Add(48 * time.Hour)}}}}
 	case "listCouncilNames":
-		return apiCouncilNames{Items: []apiCouncilName{
+		return apiCouncilNames{apiPage: apiPage{MethodVersion: "2026.1", Total: 2, Count: 2, Limit: 1000}, Items: []apiCouncilName{
 			{Code: "E07000223", Name: "Adur District Council", Place: "South East, West Sussex", Scored: true},
 			{Code: "E08000035", Name: "Leeds City Council", Place: "Yorkshire and The Humber"}}}
 	case "listRuns":

@@ -386,7 +386,7 @@ Broken links are findings of ` + "`tech-broken-links`" + `: ` + "`url`" + ` is t
 
 ## Councils
 
-The register (` + "`data/councils.csv`" + `, ` + "`councildash councils --format csv`" + `): ` + "`code`, `name`, `type`, `tier`, `nation`, `region`, `homepage_url`, `parent_county`, `la_code`, `govuk_slug`" + `.
+The register (` + "`data/councils.csv`" + `, ` + "`councildash councils --format csv`" + `): ` + "`code`, `name`, `type`, `tier`, `nation`, `region`, `homepage_url`, `parent_county`, `la_code`, `govuk_slug`" + `, and for parish and town councils added with ` + "`--councils`, `parent_code`" + ` (the code of the district or unitary council whose area they are in).
 `
 
 // DataMarkdown is docs/DATA.md: the exports' columns from the document's

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -79,19 +80,32 @@ func newCouncilOptions(councils []data.Council) (councilOptions, error) {
 	return co, nil
 }
 
-// html joins the options with the council of code selected ("": none).
-func (co councilOptions) html(councils []data.Council, code string) template.HTML {
+// html joins the options of the councils the picker lists (pick: indices
+// into councils) with the council of code selected ("": none). A chosen
+// council the picker does not list (a parish of a large register) is
+// listed too, selected.
+func (co councilOptions) html(councils []data.Council, pick []int, code string) template.HTML {
 	var b strings.Builder
 	if code == "" {
 		b.WriteString(co.chooseSelected)
 	} else {
 		b.WriteString(co.choose)
 	}
-	for i, c := range councils {
-		if c.Code == code {
+	listed := false
+	for _, i := range pick {
+		if councils[i].Code == code {
 			b.WriteString(co.selected[i])
+			listed = true
 		} else {
 			b.WriteString(co.plain[i])
+		}
+	}
+	if !listed && code != "" {
+		for i, c := range councils {
+			if c.Code == code {
+				b.WriteString(co.selected[i])
+				break
+			}
 		}
 	}
 	return template.HTML(b.String()) // rendered by optionHTML, escaped there
@@ -103,6 +117,19 @@ type comparePage struct {
 	Cols    []compareCol
 	Lines   []compareLine
 	Error   string
+	// A large register's picker lists principal councils; the others are
+	// found by name (page_scale.go): Find is the search, Found its first
+	// matches, each with the address that adds it to the comparison.
+	Large     bool
+	Find      string
+	Found     []compareFound
+	FoundMore int
+	Chosen    []string // the councils chosen so far, kept by the search form
+}
+
+type compareFound struct {
+	Council data.Council
+	AddURL  string
 }
 
 func peerPosition(v float64, q Quartiles) string {
@@ -124,8 +151,23 @@ func peerPosition(v float64, q Quartiles) string {
 // buildCompare makes the compare page's view model from the councils asked
 // for (the c parameters, in order).
 func buildCompare(st site, m *model, asked []string) comparePage {
+	return buildCompareFind(st, m, asked, "")
+}
+
+// buildCompareFind is buildCompare with a search for councils to add (a
+// large register's picker lists principal councils only).
+func buildCompareFind(st site, m *model, asked []string, find string) comparePage {
 	codes := compareCodes(st.byCode, asked)
-	p := comparePage{}
+	ix := st.regIndex()
+	p := comparePage{Large: ix.large, Find: find, Chosen: codes}
+	if ix.large && find != "" {
+		found, n := ix.find(st.councils, find, findMax)
+		p.FoundMore = n - len(found)
+		for _, c := range found {
+			v := url.Values{"c": append(append([]string(nil), codes...), c.Code)}
+			p.Found = append(p.Found, compareFound{Council: c, AddURL: "/compare?" + v.Encode()})
+		}
+	}
 	for i := 0; i < 5; i++ {
 		sel := ""
 		if i < len(codes) {
@@ -135,10 +177,10 @@ func buildCompare(st site, m *model, asked []string) comparePage {
 		if i >= 2 {
 			cs.Label += " (optional)"
 		}
-		cs.Options = st.options.html(st.councils, sel)
+		cs.Options = st.options.html(st.councils, ix.pick, sel)
 		p.Selects = append(p.Selects, cs)
 	}
-	if len(asked) > 0 && len(codes) < 2 {
+	if len(asked) > 0 && len(codes) < 2 && find == "" {
 		p.Error = "Choose at least 2 different councils to compare"
 	}
 	if len(codes) >= 2 {
@@ -193,9 +235,14 @@ func (s *Server) compare(c *gin.Context) {
 		return
 	}
 	asked := c.QueryArray("c")
+	find := strings.TrimSpace(c.Query("find"))
+	if len(find) > 100 {
+		s.fail(c, ErrBadRequest)
+		return
+	}
 	status := http.StatusOK
-	if len(asked) > 0 && len(compareCodes(s.byCode, asked)) < 2 {
+	if len(asked) > 0 && len(compareCodes(s.byCode, asked)) < 2 && find == "" {
 		status = http.StatusBadRequest // buildCompare says why
 	}
-	s.renderPage(c, status, "compare", "Compare councils", func() any { return buildCompare(s.site(), m, asked) })
+	s.renderPage(c, status, "compare", "Compare councils", func() any { return buildCompareFind(s.site(), m, asked, find) })
 }

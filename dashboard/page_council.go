@@ -362,7 +362,8 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence, ex examples) 
 		p.Trend = cm.trend
 		p.RunsInTrend = len(p.Trend)
 		p.Simulated = simulatedTrend(p.Trend)
-		p.Hist, p.TrendChart, p.Position, p.Radar = cm.charts.hist, cm.charts.trend, cm.charts.position, cm.charts.radar
+		ch := cm.chartSet()
+		p.Hist, p.TrendChart, p.Position, p.Radar = ch.hist, ch.trend, ch.position, ch.radar
 		results, find, costs = cm.results, cm.find, cm.costs
 		p.Unscored = cm.unscored
 		if cm.hasPrev {

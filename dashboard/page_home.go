@@ -51,12 +51,20 @@ type homePage struct {
 	Nation    string
 	Type      string
 	Region    string
+	// The league comes a page at a time (page_scale.go); Matched counts
+	// the rows of every page, UnscoredMore and UnmatchedMore the councils
+	// not listed.
+	Pager         pager
+	Matched       int
+	UnscoredMore  int
+	UnmatchedMore int
 }
 
 // homeQuery is the league table's parameters, checked.
 type homeQuery struct {
 	nation, typ, region, search string
 	sort, dir                   string
+	page                        int
 	raw                         url.Values
 }
 
@@ -72,6 +80,7 @@ func parseHome(q url.Values, cats []string) (homeQuery, error) {
 	if h.sort == "" {
 		h.sort = "score"
 	}
+	page, err := parsePage(q.Get("page"))
 	switch {
 	case !valid[h.sort]:
 		keys := append([]string{"name", "score", "review", "reviews", "change"}, cats...)
@@ -80,7 +89,10 @@ func parseHome(q url.Values, cats []string) (homeQuery, error) {
 		return h, &ParamError{Param: "dir", Message: "dir must be asc or desc", Allowed: []string{"asc", "desc"}}
 	case len(h.search) > 100:
 		return h, &ParamError{Param: "q", Message: "q must be at most 100 characters", Allowed: map[string]int{"max_length": 100}}
+	case err != nil:
+		return h, &ParamError{Param: "page", Message: "page must be a whole number from 1", Allowed: map[string]int{"minimum": 1, "maximum": 1_000_000}}
 	}
+	h.page = page
 	if h.dir == "" {
 		h.dir = "desc"
 		if h.sort == "name" {
@@ -140,35 +152,51 @@ func leagueSort(cats []string, rows []LeagueRow, key string, desc bool) {
 func buildHome(st site, m *model, q homeQuery) homePage {
 	all := m.league
 	rows := all[:0:0]
+	search := newCouncilSearch(q.search)
+	ix := st.regIndex()
 	for _, r := range all {
 		co := r.Council
 		if (q.nation == "" || strings.EqualFold(co.Nation, q.nation)) && (q.typ == "" || strings.EqualFold(co.Type, q.typ)) &&
-			(q.region == "" || strings.EqualFold(co.Region, q.region)) &&
-			(q.search == "" || matchCouncil(q.search, co)) {
+			(q.region == "" || strings.EqualFold(co.Region, q.region)) && ix.matches(co, search) {
 			rows = append(rows, r)
 		}
 	}
-	leagueSort(st.cat.cats, rows, q.sort, q.dir == "desc")
+	if q.sort != "score" || q.dir != "desc" { // the league is ranked by score already
+		leagueSort(st.cat.cats, rows, q.sort, q.dir == "desc")
+	}
 
-	p := homePage{Rows: rows, Cats: st.cat.cats, Search: q.search, Total: len(all), Councils: len(st.councils), Method: st.method,
+	p := homePage{Cats: st.cat.cats, Search: q.search, Total: len(all), Councils: len(st.councils), Method: st.method,
 		Reviews: st.reviewsOn, Filtered: q.nation != "" || q.typ != "" || q.region != "" || q.search != "",
-		Sort: q.sort, Dir: q.dir, Nation: q.nation, Type: q.typ, Region: q.region}
+		Sort: q.sort, Dir: q.dir, Nation: q.nation, Type: q.typ, Region: q.region, Matched: len(rows)}
+	per := st.perPage
+	if per <= 0 {
+		per = leaguePerPage
+	}
+	var page int
+	p.Rows, page = pageOf(rows, q.page, per)
+	p.Pager = newPager("Pages of the league table", len(rows), page, per, "/", q.raw, "#league")
 	for _, r := range m.crawl.all {
 		if r.Running() {
 			p.Running = append(p.Running, r)
 		}
 	}
-	var nations, types, regions []string
 	for _, co := range st.councils {
-		nations, types, regions = append(nations, co.Nation), append(types, co.Type), append(regions, co.Region)
 		if _, ok := m.crawl.byCode[co.Code]; !ok {
-			p.Unscored = append(p.Unscored, co)
-			if q.search != "" && matchCouncil(q.search, co) {
-				p.Unmatched = append(p.Unmatched, co)
+			if len(p.Unscored) < unscoredMax {
+				p.Unscored = append(p.Unscored, co)
+			} else {
+				p.UnscoredMore++
+			}
+			if !search.empty() && ix.matches(co, search) {
+				if len(p.Unmatched) < unscoredMax {
+					p.Unmatched = append(p.Unmatched, co)
+				} else {
+					p.UnmatchedMore++
+				}
 			}
 		}
 	}
-	p.Nations, p.Types, p.Regions = options(nations, q.nation), options(types, q.typ), options(regions, q.region)
+	p.Nations, p.Types, p.Regions = choices(ix.nations, q.nation), choices(ix.types, q.typ), choices(ix.regions, q.region)
 	if run, ok := m.latestRun(); ok {
 		p.Latest, p.HasRun, p.ExportRun = run, true, run.ID
 	}

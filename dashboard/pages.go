@@ -25,6 +25,8 @@ type site struct {
 	reviewsOn  bool
 	reviewForm bool           // the review pages are served
 	options    councilOptions // the compare page's selects, rendered once
+	index      *registerIndex // the register's filters and search words (page_scale.go)
+	perPage    int            // league rows a page (0: leaguePerPage)
 	baseURL    string         // the dashboard's public address (badge HTML)
 	// minTaskSample is how many reviews a task needs before its score is
 	// shown (the league's minimum; 0 when reviews are off).
@@ -33,7 +35,7 @@ type site struct {
 
 func (s *Server) site() site {
 	st := site{cat: s.cat, councils: s.councils, byCode: s.byCode, method: s.method,
-		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options, baseURL: s.baseURL}
+		reviewsOn: s.reviews != nil, reviewForm: s.pages != nil, options: s.options, index: s.index, perPage: s.perPage, baseURL: s.baseURL}
 	if s.reviews != nil {
 		st.minTaskSample = s.reviews.Config().MinTaskSample
 	}

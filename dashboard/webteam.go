@@ -292,24 +292,43 @@ func councilHaystack(c data.Council) []string {
 // nothing else) starts a word the council is found by. A code matches
 // whole, in any case.
 func matchCouncil(q string, c data.Council) bool {
-	if strings.EqualFold(strings.TrimSpace(q), c.Code) {
-		return true
-	}
-	words := searchTokens(q)
-	var specific []string
+	return newCouncilSearch(q).matches(c.Code, councilHaystack(c))
+}
+
+// councilSearch is a search folded once, to match many councils with
+// (registerIndex.matches reads their words from the register's index).
+type councilSearch struct {
+	text  string   // as typed, trimmed: a council's code matches it whole
+	words []string // the words every one of which must start a council's word
+}
+
+func newCouncilSearch(q string) councilSearch {
+	s := councilSearch{text: strings.TrimSpace(q)}
+	words := searchTokens(s.text)
 	for _, w := range words {
 		if !genericWords[w] {
-			specific = append(specific, w)
+			s.words = append(s.words, w)
 		}
 	}
-	if len(specific) > 0 {
-		words = specific
+	if len(s.words) == 0 {
+		s.words = words
 	}
-	if len(words) == 0 {
+	return s
+}
+
+// empty: nothing was searched for.
+func (s councilSearch) empty() bool { return s.text == "" }
+
+// matches reports whether the search matches the council of code, found
+// by the words hay (councilHaystack).
+func (s councilSearch) matches(code string, hay []string) bool {
+	if s.text != "" && strings.EqualFold(s.text, code) {
+		return true
+	}
+	if len(s.words) == 0 {
 		return false
 	}
-	hay := councilHaystack(c)
-	for _, w := range words {
+	for _, w := range s.words {
 		found := false
 		for _, h := range hay {
 			if strings.HasPrefix(h, w) {

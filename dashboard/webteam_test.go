@@ -186,8 +186,10 @@ func TestWebTeamPages(t *testing.T) {
 	}
 	mustStatus(t, get(t, base, "/councils/"+co.Code+"/findings?check=&category=&page="), http.StatusOK, "the filter form's all")
 	// /councils.json answers errors in the one error shape.
-	if cj := get(t, base, "/councils.json?q=x"); cj.status != http.StatusBadRequest || !strings.Contains(cj.body, `"param":"q"`) {
-		t.Errorf("/councils.json?q=x: %d %s", cj.status, cj.body)
+	for _, bad := range []string{"/councils.json?x=1", "/councils.json?q=", "/councils.json?q=" + strings.Repeat("x", 101), "/councils.json?q=a&q=b"} {
+		if cj := get(t, base, bad); cj.status != http.StatusBadRequest || !strings.Contains(cj.body, `"param":"`) {
+			t.Errorf("%s: %d %s", bad, cj.status, cj.body)
+		}
 	}
 
 	// Broken links, with the page each is on, its text, element and answer
@@ -237,6 +239,42 @@ func TestWebTeamPages(t *testing.T) {
 		if n.Scored != (n.Code != "N99999999") {
 			t.Errorf("councils.json: %+v", n)
 		}
+	}
+	// The type-ahead's question: the councils a search finds, matched as
+	// the league's search matches, scored or not, a few at a time.
+	for q, want := range map[string][]string{
+		"nevercrawled":                      {"N99999999"},
+		"nevercrawled+district+council":     {"N99999999"},
+		strings.ToLower(f.councils[1].Code): {f.councils[1].Code},
+		"no+such+place+at+all":              {},
+	} {
+		var found struct {
+			Items []struct {
+				Code string `json:"code"`
+			} `json:"items"`
+			Total int `json:"total"`
+		}
+		cj := get(t, base, "/councils.json?limit=5&q="+q)
+		if err := json.Unmarshal([]byte(cj.body), &found); err != nil || cj.status != http.StatusOK {
+			t.Fatalf("/councils.json?q=%s: %d %v", q, cj.status, err)
+		}
+		var codes []string
+		for _, it := range found.Items {
+			codes = append(codes, it.Code)
+		}
+		if !slices.Equal(codes, want) && !(len(codes) == 0 && len(want) == 0) || found.Total != len(want) {
+			t.Errorf("/councils.json?q=%s finds %v (total %d), want %v", q, codes, found.Total, want)
+		}
+	}
+	var few struct {
+		Items []json.RawMessage `json:"items"`
+		Total int               `json:"total"`
+		Next  *string           `json:"next"`
+	}
+	cj := get(t, base, "/councils.json?q=testshire&limit=2")
+	if err := json.Unmarshal([]byte(cj.body), &few); err != nil || len(few.Items) != 2 || few.Total < 3 || few.Next == nil ||
+		*few.Next != "/councils.json?limit=2&offset=2&q=testshire" {
+		t.Errorf("/councils.json?q=testshire&limit=2: %d items of %d, next %v (%v)", len(few.Items), few.Total, few.Next, err)
 	}
 	// The review form's link to the council's site opens a new tab and
 	// says so.

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
 //go:embed migrations/*.sql
@@ -108,30 +110,20 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.cluster != nil {
+		return s.migrateCluster(ctx, ms) // the cluster rule: cluster_migrate.go
+	}
 	if err := s.conn.Exec(ctx, sqlCreateMigrations); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
-	release, err := s.lockMigrations(ctx)
+	release, err := s.lockMigrationsOn(ctx, s.conn)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 
-	applied := map[int]bool{}
-	rows, err := s.conn.Query(ctx, sqlAppliedVersions)
+	applied, err := appliedVersions(ctx, s.conn)
 	if err != nil {
-		return nil, fmt.Errorf("read schema_migrations: %w", err)
-	}
-	for rows.Next() {
-		var v uint32
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		applied[int(v)] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 
@@ -162,17 +154,37 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	return done, nil
 }
 
-func (s *Store) lockMigrations(ctx context.Context) (func(), error) {
+// appliedVersions reads the migrations a server has recorded.
+func appliedVersions(ctx context.Context, conn driver.Conn) (map[int]bool, error) {
+	applied := map[int]bool{}
+	rows, err := conn.Query(ctx, sqlAppliedVersions)
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[int(v)] = true
+	}
+	return applied, rows.Err()
+}
+
+// lockMigrationsOn takes the migration lock on a server (in cluster mode,
+// the first shard's).
+func (s *Store) lockMigrationsOn(ctx context.Context, conn driver.Conn) (func(), error) {
 	owner := newID()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		err := s.conn.Exec(ctx, sqlCreateLock)
+		err := conn.Exec(ctx, sqlCreateLock)
 		if err == nil {
-			if err := s.insertRows(ctx, sqlInsertLock, []any{owner, time.Now().UTC()}); err != nil {
-				_ = s.conn.Exec(context.Background(), sqlDropLock)
+			if err := insertOn(ctx, conn, sqlInsertLock, [][]any{{owner, time.Now().UTC()}}); err != nil {
+				_ = conn.Exec(context.Background(), sqlDropLock)
 				return nil, fmt.Errorf("take migration lock: %w", err)
 			}
-			return func() { _ = s.conn.Exec(context.Background(), sqlDropLock) }, nil
+			return func() { _ = conn.Exec(context.Background(), sqlDropLock) }, nil
 		}
 		if !strings.Contains(strings.ToLower(err.Error()), "already exists") {
 			return nil, fmt.Errorf("take migration lock: %w", err)
@@ -180,9 +192,9 @@ func (s *Store) lockMigrations(ctx context.Context) (func(), error) {
 		// Someone else holds it. Break it if it is stale.
 		var takenAt uint32
 		var n uint64
-		if qerr := s.conn.QueryRow(ctx, sqlLockTakenAt).Scan(&takenAt, &n); qerr == nil && n > 0 &&
+		if qerr := conn.QueryRow(ctx, sqlLockTakenAt).Scan(&takenAt, &n); qerr == nil && n > 0 &&
 			time.Since(time.Unix(int64(takenAt), 0)) > staleLock {
-			_ = s.conn.Exec(ctx, sqlDropLock)
+			_ = conn.Exec(ctx, sqlDropLock)
 			continue
 		}
 		if time.Now().After(deadline) {

@@ -38,24 +38,28 @@ WHERE check_id = '' AND has(?, run_id)
 GROUP BY run_id, council_code, category, method_version
 LIMIT 1000000`
 
-	sqlDashCheckResults = `SELECT st.council_code, st.check_id, st.category, st.pages_total, st.pages_affected, st.findings, sc.has, sc.score, st.words
-FROM (
-    SELECT council_code, check_id, argMax(category, created_at) AS category, argMax(pages_total, created_at) AS pages_total,
-           argMax(pages_affected, created_at) AS pages_affected, argMax(findings, created_at) AS findings, argMax(words, created_at) AS words
-    FROM check_stats
-    WHERE run_id = ? AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
-      AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? AND (? = '' OR council_code = ?) GROUP BY run_id, council_code)
-    GROUP BY council_code, check_id
-) AS st
-LEFT JOIN (
-    SELECT council_code AS sc_council, check_id AS sc_check, 1 AS has, argMax(score, scored_at) AS score
-    FROM scores
-    WHERE run_id = ? AND check_id != '' AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
-      AND (run_id, council_code, method_version) IN (` + latestMethods + ` AND run_id = ? GROUP BY run_id, council_code)
-    GROUP BY council_code, check_id
-) AS sc ON st.council_code = sc.sc_council AND st.check_id = sc.sc_check
-ORDER BY st.council_code, st.check_id
-LIMIT 200000`
+	// sqlDashCheckStats and sqlDashCheckScores are a run's check
+	// statistics and check scores (of the method each council was last
+	// scored under), both in (council, check) order: CheckResults joins
+	// them as two sorted lists, several times faster than a JOIN on 18.16
+	// at 10,000 councils, and unbounded by a JOIN's memory (see
+	// docs/SCALING.md).
+	sqlDashCheckStats = `SELECT council_code, check_id, argMax(category, created_at), argMax(pages_total, created_at),
+       argMax(pages_affected, created_at), argMax(findings, created_at), argMax(words, created_at)
+FROM check_stats
+WHERE run_id = ? AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
+  AND (run_id, council_code, attempt) IN (` + completeAttempts + ` WHERE run_id = ? AND (? = '' OR council_code = ?) GROUP BY run_id, council_code)
+GROUP BY council_code, check_id
+ORDER BY council_code, check_id
+LIMIT 20000000`
+
+	sqlDashCheckScores = `SELECT council_code, check_id, argMax(score, scored_at)
+FROM scores
+WHERE run_id = ? AND check_id != '' AND (? = '' OR council_code = ?) AND (? = '' OR check_id = ?)
+  AND (run_id, council_code, method_version) IN (` + latestMethods + ` AND run_id = ? GROUP BY run_id, council_code)
+GROUP BY council_code, check_id
+ORDER BY council_code, check_id
+LIMIT 20000000`
 
 	findingCols = `run_id, method_version, council_code, check_id, category, toString(severity), url, selector, snippet, matched, message, task, created_at`
 
@@ -210,31 +214,67 @@ func (s *Store) CategoryScores(ctx context.Context, runIDs []string) ([]ScoreRow
 	return out, wrapRead(rows.Err())
 }
 
-// CheckResults returns per-check statistics and scores in a run.
+// CheckResults returns per-check statistics and scores in a run, by
+// council and check.
 func (s *Store) CheckResults(ctx context.Context, runID, council, checkID string) ([]CheckResult, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, sqlDashCheckResults,
-		runID, council, council, checkID, checkID, runID, council, council,
-		runID, council, council, checkID, checkID, runID)
+	rows, err := s.conn.Query(ctx, sqlDashCheckStats, runID, council, council, checkID, checkID, runID, council, council)
 	if err != nil {
 		return nil, wrapRead(fmt.Errorf("check results: %w", err))
 	}
 	defer rows.Close()
 	var out []CheckResult
+	intern := newInterner()
 	for rows.Next() {
 		var r CheckResult
 		var total, affected, n uint32
-		var has uint8
 		var words uint64
-		if err := rows.Scan(&r.Council, &r.CheckID, &r.Category, &total, &affected, &n, &has, &r.Score, &words); err != nil {
+		if err := rows.Scan(&r.Council, &r.CheckID, &r.Category, &total, &affected, &n, &words); err != nil {
 			return nil, err
 		}
-		r.Words = int(words)
-		r.PagesTotal, r.PagesAffected, r.Findings, r.HasScore = int(total), int(affected), int(n), has == 1
+		r.Council, r.CheckID, r.Category = intern.s(r.Council), intern.s(r.CheckID), intern.s(r.Category)
+		r.PagesTotal, r.PagesAffected, r.Findings, r.Words = int(total), int(affected), int(n), int(words)
 		out = append(out, r)
 	}
-	return out, wrapRead(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, wrapRead(err)
+	}
+	// The scores, in the same order: a merge of the two lists.
+	sc, err := s.conn.Query(ctx, sqlDashCheckScores, runID, council, council, checkID, checkID, runID)
+	if err != nil {
+		return nil, wrapRead(fmt.Errorf("check scores: %w", err))
+	}
+	defer sc.Close()
+	i := 0
+	for sc.Next() {
+		var code, check string
+		var score float64
+		if err := sc.Scan(&code, &check, &score); err != nil {
+			return nil, err
+		}
+		for i < len(out) && (out[i].Council < code || out[i].Council == code && out[i].CheckID < check) {
+			i++
+		}
+		if i < len(out) && out[i].Council == code && out[i].CheckID == check {
+			out[i].Score, out[i].HasScore = score, true
+		}
+	}
+	return out, wrapRead(sc.Err())
+}
+
+// interner keeps one copy of each string a large read repeats (council
+// codes, check ids).
+type interner map[string]string
+
+func newInterner() interner { return interner{} }
+
+func (in interner) s(v string) string {
+	if c, ok := in[v]; ok {
+		return c
+	}
+	in[v] = v
+	return v
 }
 
 func scanFinding(rows interface{ Scan(...any) error }) (Finding, error) {

@@ -27,6 +27,9 @@ type Council struct {
 	LACode       string `json:"la_code"`
 	Slug         string `json:"govuk_slug"`
 	Source       string `json:"source"` // "register" for the embedded register, else the file name
+	// ParentCode is the code of a parish or town council's parent council
+	// (the district or unitary council whose area it is in), or "".
+	ParentCode string `json:"parent_code,omitempty"`
 }
 
 // ErrRegister is wrapped by every register validation error.
@@ -94,7 +97,7 @@ func ParseRegister(r io.Reader, source string) ([]Council, error) {
 			Tier: strings.ToLower(get(rec, "tier")), Nation: get(rec, "nation"),
 			HomepageURL: get(rec, "homepage_url"), Region: get(rec, "region"),
 			ParentCounty: get(rec, "parent_county"), LACode: get(rec, "la_code"),
-			Slug: get(rec, "govuk_slug"), Source: source,
+			Slug: get(rec, "govuk_slug"), Source: source, ParentCode: get(rec, "parent_code"),
 		}
 		if err := c.validate(); err != nil {
 			return nil, fmt.Errorf("%w: %s line %d: %v", ErrRegister, source, line, err)
@@ -124,6 +127,9 @@ func (c Council) validate() error {
 	case !validNations[c.Nation]:
 		return fmt.Errorf("nation %q is not one of England, Scotland, Wales, Northern Ireland", c.Nation)
 	}
+	if c.ParentCode == c.Code {
+		return fmt.Errorf("parent_code %q is the council itself", c.ParentCode)
+	}
 	u, err := url.Parse(c.HomepageURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("homepage_url %q is not an http(s) URL", c.HomepageURL)
@@ -152,6 +158,28 @@ func MergeRegister(base, extra []Council) []Council {
 		return out[i].Code < out[j].Code
 	})
 	return out
+}
+
+// CheckParents checks that every parent council a register names is in it
+// and is not a parish or town council itself.
+func CheckParents(cs []Council) error {
+	byCode := make(map[string]Council, len(cs))
+	for _, c := range cs {
+		byCode[c.Code] = c
+	}
+	for _, c := range cs {
+		if c.ParentCode == "" {
+			continue
+		}
+		p, ok := byCode[c.ParentCode]
+		switch {
+		case !ok:
+			return fmt.Errorf("%w: %s (%s): parent council %q is not in the register", ErrRegister, c.Code, c.Source, c.ParentCode)
+		case p.Tier == "parish" || p.Tier == "town":
+			return fmt.Errorf("%w: %s (%s): parent council %q is a %s council", ErrRegister, c.Code, c.Source, c.ParentCode, p.Tier)
+		}
+	}
+	return nil
 }
 
 // CouncilFilter selects councils; empty fields match everything. Matching is

@@ -102,10 +102,13 @@ LIMIT 500000`
 	sqlReviewStatsAll     = sqlReviewStatsSelect + `1 = 1` + sqlReviewStatsTail
 	sqlReviewStatsCouncil = sqlReviewStatsSelect + `council_code = ?` + sqlReviewStatsTail
 
-	// sqlReviewState selects reviews with their moderation state.
+	// sqlReviewState selects reviews with their moderation state. The
+	// left side is a subquery so the JOIN runs where the query arrived:
+	// on a cluster, 18.16 cannot send a JOIN ON with qualified names to
+	// the shards of a Distributed table ("Unknown identifier: m.review_id").
 	sqlReviewState = `SELECT r.review_id, r.council_code, r.task, r.nav, r.atoz, r.search_engine, r.site_search, r.importance,
        r.comment, r.end_url, r.kind, r.peer_token_id, r.demo, r.created_at, m.status, m.reason, m.excluded
-FROM reviews AS r
+FROM (SELECT * FROM reviews) AS r
 LEFT JOIN (
     SELECT review_id,
            argMaxIf(action, version, action IN ('approve', 'reject')) AS status,
@@ -130,8 +133,9 @@ LEFT JOIN (
 	sqlResponsesEach        = `SELECT response_id, council_code, task, text, peer_token_id, created_at FROM review_responses ORDER BY council_code, created_at DESC, response_id LIMIT ? BY council_code LIMIT 1000000`
 	sqlInsertPeerToken      = `INSERT INTO peer_tokens (token_id, token_hash, email, council_code, created_by, created_at, expires_at)`
 	sqlInsertPeerTokenEvent = `INSERT INTO peer_token_events (token_id, event, detail, created_at, version)`
-	sqlPeerTokenSelect      = `SELECT t.token_id, t.token_hash, t.email, t.council_code, t.created_by, t.created_at, t.expires_at, e.used_at, e.revoked_at, e.used, e.revoked
-FROM peer_tokens AS t
+	// sqlPeerTokenSelect's left side is a subquery (see sqlReviewState).
+	sqlPeerTokenSelect = `SELECT t.token_id, t.token_hash, t.email, t.council_code, t.created_by, t.created_at, t.expires_at, e.used_at, e.revoked_at, e.used, e.revoked
+FROM (SELECT * FROM peer_tokens) AS t
 LEFT JOIN (
     SELECT token_id, minIf(created_at, event = 'used') AS used_at, minIf(created_at, event = 'revoked') AS revoked_at,
            countIf(event = 'used') AS used, countIf(event = 'revoked') AS revoked

@@ -33,6 +33,8 @@ type Run struct {
 	// Rescored says how the run was last re-scored under a later method:
 	// RescoredArchive, RescoredStatistics, or "" (never).
 	Rescored string `json:"-"`
+	// Shards are the crawler shards' reports of a sharded run (shards.go).
+	Shards []RunShard `json:"shards,omitempty"`
 }
 
 // Where a run's pages came from, and how it was re-scored.
@@ -147,7 +149,10 @@ func (s *Store) Runs(ctx context.Context) ([]Run, error) {
 		r.SitesTotal, r.SitesDone, r.Demo = int(total), int(done), demo == 1
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.withShards(ctx, out)
 }
 
 // GetRun returns one run.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/councildash/councildash/reviews"
 )
 
@@ -320,37 +322,44 @@ func (s *Store) PruneSecurity(ctx context.Context, now time.Time) (int, error) {
 	tables := []struct{ name, kind string }{
 		{tableGuardEvents, pruneDaily}, {tableSessions, pruneMonthly}, {tableRevocations, pruneMonthly},
 	}
-	dropped := 0
-	for _, t := range tables {
-		parts, err := s.partitions(ctx, t.name)
-		if err != nil {
-			return dropped, err
+	// In cluster mode each node drops its own local table's partitions
+	// (data/cluster.go); on one server, the table's. A partition counts
+	// once however many shards held it.
+	seen := map[string]bool{}
+	err := s.eachNode(ctx, func(ctx context.Context, conn driver.Conn) error {
+		for _, t := range tables {
+			table := s.localTable(t.name)
+			parts, err := partitionsOn(ctx, s, conn, table)
+			if err != nil {
+				return err
+			}
+			for _, p := range parts {
+				cut := dayKey
+				if t.kind == pruneMonthly {
+					cut = monthKey
+				}
+				if p >= cut {
+					continue
+				}
+				// The table name is one of the constants above and the partition
+				// a number read back from system.parts: DDL takes no bound
+				// parameters.
+				if err := conn.Exec(ctx, "ALTER TABLE "+table+" DROP PARTITION "+strconv.Itoa(p)); err != nil {
+					return reviewErr("drop partition of "+table, err)
+				}
+				seen[t.name+"/"+strconv.Itoa(p)] = true
+			}
 		}
-		for _, p := range parts {
-			cut := dayKey
-			if t.kind == pruneMonthly {
-				cut = monthKey
-			}
-			if p >= cut {
-				continue
-			}
-			// The table name is one of the constants above and the partition
-			// a number read back from system.parts: DDL takes no bound
-			// parameters.
-			if err := s.conn.Exec(ctx, "ALTER TABLE "+t.name+" DROP PARTITION "+strconv.Itoa(p)); err != nil {
-				return dropped, reviewErr("drop partition of "+t.name, err)
-			}
-			dropped++
-		}
-	}
-	return dropped, nil
+		return nil
+	})
+	return len(seen), err
 }
 
 // partitions lists a table's active partitions as numbers, ascending.
-func (s *Store) partitions(ctx context.Context, table string) ([]int, error) {
+func partitionsOn(ctx context.Context, s *Store, conn driver.Conn, table string) ([]int, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, sqlActivePartitions, table)
+	rows, err := conn.Query(ctx, sqlActivePartitions, table)
 	if err != nil {
 		return nil, reviewErr("partitions of "+table, err)
 	}

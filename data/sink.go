@@ -20,6 +20,17 @@ type RunSink struct {
 
 	mu       sync.Mutex
 	attempts map[string]string
+	// newAttempt names a council's attempt and now stamps rows (tests fix
+	// both to store the same rows twice); nil: a random id and the clock.
+	newAttempt func(council string) string
+	now        func() time.Time
+}
+
+func (k *RunSink) clock() time.Time {
+	if k.now != nil {
+		return k.now()
+	}
+	return time.Now().UTC()
 }
 
 // NewRunSink returns a sink writing run runID through w; methodVersion is
@@ -37,6 +48,9 @@ func (k *RunSink) Attempt(council string) string {
 	a, ok := k.attempts[council]
 	if !ok {
 		a = newID()
+		if k.newAttempt != nil {
+			a = k.newAttempt(council)
+		}
 		k.attempts[council] = a
 	}
 	return a
@@ -106,7 +120,7 @@ func (k *RunSink) Findings(ctx context.Context, council string, fs []scoring.Fin
 		return nil
 	}
 	att := k.Attempt(council)
-	now := time.Now().UTC()
+	now := k.clock()
 	rows := make([][]any, 0, len(fs))
 	for _, f := range fs {
 		sev := f.Severity
@@ -140,7 +154,7 @@ func (k *RunSink) SiteResult(ctx context.Context, council string, findings []sco
 		return err
 	}
 	att := k.Attempt(council)
-	now := time.Now().UTC()
+	now := k.clock()
 	rows := make([][]any, 0, len(stats))
 	for _, st := range stats {
 		rows = append(rows, []any{k.runID, council, att, st.CheckID, st.Category, uint32(max(st.PagesTotal, 0)),

@@ -24,6 +24,9 @@ type Config struct {
 	Password string
 	// QueryTimeout bounds every read query (default 30s).
 	QueryTimeout time.Duration
+	// Cluster, when set, names a cluster of the servers' remote_servers
+	// config that Addr is a node of: cluster mode (cluster.go).
+	Cluster string
 }
 
 // ErrUnavailable is wrapped by errors that mean ClickHouse could not be
@@ -39,6 +42,7 @@ type Store struct {
 	db           string
 	queryTimeout time.Duration
 	lastVersion  atomic.Uint64
+	cluster      *cluster // nil in single-node mode
 }
 
 // nextVersion returns a strictly increasing version (unix nanoseconds) for
@@ -73,8 +77,9 @@ func (c *Config) defaults() {
 	}
 }
 
-func dial(addr, db, user, password string) (driver.Conn, error) {
+func dial(addr, db, user, password string, settings clickhouse.Settings) (driver.Conn, error) {
 	return clickhouse.Open(&clickhouse.Options{
+		Settings:        settings,
 		Protocol:        clickhouse.Native,
 		Addr:            []string{addr},
 		Auth:            clickhouse.Auth{Database: db, Username: user, Password: password},
@@ -94,7 +99,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if !validDBName.MatchString(cfg.Database) {
 		return nil, fmt.Errorf("database name %q: use letters, digits and _", cfg.Database)
 	}
-	boot, err := dial(cfg.Addr, "default", cfg.User, cfg.Password)
+	boot, err := dial(cfg.Addr, "default", cfg.User, cfg.Password, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w at %s: %v", ErrUnavailable, cfg.Addr, err)
 	}
@@ -108,27 +113,46 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := boot.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+cfg.Database); err != nil {
 		return nil, fmt.Errorf("create database %s: %w", cfg.Database, err)
 	}
-	conn, err := dial(cfg.Addr, cfg.Database, cfg.User, cfg.Password)
+	var settings clickhouse.Settings
+	if cfg.Cluster != "" {
+		settings = clusterSettings
+	}
+	conn, err := dial(cfg.Addr, cfg.Database, cfg.User, cfg.Password, settings)
 	if err != nil {
 		return nil, fmt.Errorf("%w at %s: %v", ErrUnavailable, cfg.Addr, err)
 	}
-	return &Store{conn: conn, db: cfg.Database, queryTimeout: cfg.QueryTimeout}, nil
+	s := &Store{conn: conn, db: cfg.Database, queryTimeout: cfg.QueryTimeout}
+	if cfg.Cluster != "" {
+		if s.cluster, err = openCluster(ctx, boot, cfg, conn); err != nil {
+			_ = conn.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
-// Close closes the connection pool.
-func (s *Store) Close() error { return s.conn.Close() }
+// Close closes the connection pools.
+func (s *Store) Close() error {
+	if s.cluster != nil {
+		s.cluster.close()
+	}
+	return s.conn.Close()
+}
 
 // Database is the database name in use.
 func (s *Store) Database() string { return s.db }
 
-// DropDatabase drops the store's database (used by tests).
+// DropDatabase drops the store's database (used by tests), on every node
+// in cluster mode.
 func (s *Store) DropDatabase(ctx context.Context) error {
-	return s.conn.Exec(ctx, "DROP DATABASE IF EXISTS "+s.db)
+	return s.eachNode(ctx, func(ctx context.Context, conn driver.Conn) error {
+		return conn.Exec(ctx, "DROP DATABASE IF EXISTS "+s.db)
+	})
 }
 
-// Ping checks that the server answers.
+// Ping checks that the server answers (every node in cluster mode).
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.conn.Ping(ctx); err != nil {
+	if err := s.eachNode(ctx, func(ctx context.Context, conn driver.Conn) error { return conn.Ping(ctx) }); err != nil {
 		return fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	return nil
@@ -154,8 +178,27 @@ func (s *Store) ServerVersion(ctx context.Context) (string, error) {
 // per-call timeout must not do that, so inserts are bounded by the dial
 // options' ReadTimeout instead.
 func (s *Store) insertRows(ctx context.Context, insert string, rows ...[]any) error {
+	_, err := s.insertPart(ctx, insert, rows)
+	return err
+}
+
+// insertPart is insertRows returning the rows not written when it fails:
+// all of them on one server; in cluster mode, those of the shards that
+// failed (the writer retries only those).
+func (s *Store) insertPart(ctx context.Context, insert string, rows [][]any) ([][]any, error) {
+	if s.cluster != nil {
+		return s.insertCluster(ctx, insert, rows)
+	}
+	if err := insertOn(ctx, s.conn, insert, rows); err != nil {
+		return rows, err
+	}
+	return nil, nil
+}
+
+// insertOn sends rows in one native batch on conn (see insertRows).
+func insertOn(ctx context.Context, conn driver.Conn, insert string, rows [][]any) error {
 	ctx = context.WithoutCancel(ctx)
-	batch, err := s.conn.PrepareBatch(ctx, insert)
+	batch, err := conn.PrepareBatch(ctx, insert)
 	if err != nil {
 		return err
 	}

@@ -195,10 +195,13 @@ func (w *Writer) flushAll(ctx context.Context) error {
 		if len(rows) == 0 {
 			continue
 		}
-		if err = w.sendWithRetry(ctx, w.tables[i], rows); err != nil {
+		var left [][]any
+		if left, err = w.sendWithRetry(ctx, w.tables[i], rows); err != nil {
 			w.mu.Lock()
 			if errors.Is(err, errGiveUp) {
 				// Put back what was not sent, before any row added since.
+				sent += len(rows) - len(left)
+				batches[i] = left
 				for j := i; j < len(batches); j++ {
 					w.tables[j].rows = append(batches[j], w.tables[j].rows...)
 				}
@@ -219,22 +222,26 @@ func (w *Writer) flushAll(ctx context.Context) error {
 	return nil
 }
 
-func (w *Writer) sendWithRetry(ctx context.Context, t *table, rows [][]any) error {
+// sendWithRetry sends rows until they are all written, or until ctx ends
+// or RetryMax passes: it then returns the rows not written. In cluster mode
+// a retry resends only the rows of the shards that failed.
+func (w *Writer) sendWithRetry(ctx context.Context, t *table, rows [][]any) ([][]any, error) {
 	start := time.Now()
 	backoff := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := w.send(t, rows)
+		left, err := w.send(t, rows)
 		if err == nil {
 			if attempt > 1 {
 				w.opts.Logger.Info("clickhouse is back; buffered rows written", "rows", len(rows), "attempts", attempt)
 			}
-			return nil
+			return nil, nil
 		}
+		rows = left
 		w.statsMu.Lock()
 		w.failures++
 		w.statsMu.Unlock()
 		if time.Since(start) > w.opts.RetryMax {
-			return fmt.Errorf("%w: gave up after %s: %v", ErrUnavailable, time.Since(start).Round(time.Second), err)
+			return rows, fmt.Errorf("%w: gave up after %s: %v", ErrUnavailable, time.Since(start).Round(time.Second), err)
 		}
 		w.opts.Logger.Warn("clickhouse write failed; will retry", "table", t.name, "rows", len(rows), "backoff", backoff, "err", err)
 		timer := time.NewTimer(backoff)
@@ -242,7 +249,7 @@ func (w *Writer) sendWithRetry(ctx context.Context, t *table, rows [][]any) erro
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()
-			return fmt.Errorf("%w: %w: %d %s rows not written (%v)", errGiveUp, ctx.Err(), len(rows), t.name, err)
+			return rows, fmt.Errorf("%w: %w: %d %s rows not written (%v)", errGiveUp, ctx.Err(), len(rows), t.name, err)
 		}
 		if backoff < 10*time.Second {
 			backoff *= 2
@@ -250,14 +257,13 @@ func (w *Writer) sendWithRetry(ctx context.Context, t *table, rows [][]any) erro
 	}
 }
 
-func (w *Writer) send(t *table, rows [][]any) error {
-	if err := w.s.insertRows(context.Background(), t.insert, rows...); err != nil {
-		return err
-	}
+// send writes rows and returns those not written.
+func (w *Writer) send(t *table, rows [][]any) ([][]any, error) {
+	left, err := w.s.insertPart(context.Background(), t.insert, rows)
 	w.statsMu.Lock()
-	w.written[t.name] += int64(len(rows))
+	w.written[t.name] += int64(len(rows) - len(left))
 	w.statsMu.Unlock()
-	return nil
+	return left, err
 }
 
 // Flush writes everything buffered so far and waits for it, or until ctx

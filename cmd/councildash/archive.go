@@ -72,7 +72,7 @@ func startArchive(ctx context.Context, env *Env, store *data.Store, run *data.Ru
 	if dir == "" {
 		return nil, nil
 	}
-	w, err := archive.NewWriter(archive.Options{Dir: dir, RunID: run.ID, Shard: job.shard, Version: version,
+	w, err := archive.NewWriter(archive.Options{Dir: dir, RunID: run.ID, Shard: job.archiveShard, Version: version,
 		MethodVersion: methodVersion, UserAgent: job.cfg.UserAgent})
 	if err != nil {
 		return nil, err

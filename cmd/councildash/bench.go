@@ -60,6 +60,9 @@ type benchFlags struct {
 	out          string
 	doc          string
 	only         string
+	// The scale phases (bench_scale.go).
+	scaleSites, scalePages int
+	cluster                string // NAME@HOST:PORT of the cluster phase
 }
 
 func cmdBench(ctx context.Context, env *Env, args []string) error {
@@ -74,7 +77,8 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&bf.conns, "conns", 200, "concurrent connections of the dashboard load test")
 	fs.StringVar(&bf.out, "out", "bench/results.json", "where to write the JSON results")
 	fs.StringVar(&bf.doc, "doc", "docs/PERFORMANCE.md", "where to write the Markdown scoreboard (empty: nowhere)")
-	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,archive,scoring,insert,dashboard,dashboard-cold,reviews,export)")
+	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,archive,scoring,insert,dashboard,dashboard-cold,reviews,export,scale,cluster)")
+	bf.scaleFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -86,7 +90,8 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	// A database of its own, dropped at the end, so the bench never touches real data.
 	benchDB := fmt.Sprintf("councildash_bench_%d", time.Now().Unix())
 	rep := benchReport{When: time.Now().UTC(), Machine: machineDesc(), Go: runtime.Version()}
-	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "archive", "scoring", "insert", "dashboard", "dashboard-cold", "reviews", "export"}
+	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "archive", "scoring", "insert", "dashboard", "dashboard-cold", "reviews", "export",
+		"scale-400", "scale-10k", "scale-dashboard", "cluster"}
 	want := func(p string) bool {
 		if bf.only == "" {
 			return true
@@ -117,7 +122,8 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 		_ = s.DropDatabase(context.WithoutCancel(ctx))
 		s.Close()
 	}
-	rep.Ratios = benchRatios(rep.Results)
+	dropScaleDatabases(context.WithoutCancel(ctx), db, bf, benchDB)
+	rep.Ratios = append(benchRatios(rep.Results), scaleRatios(rep.Results)...)
 	rep.Elapsed = time.Since(start).Round(time.Second).String()
 	printBench(env.Stdout, rep)
 	if bf.out != "" {
@@ -169,9 +175,10 @@ func benchMarkdown(rep benchReport, bf benchFlags) string {
 
 // runPhase runs one phase in a child process and adds the child's peak RSS.
 func runPhase(ctx context.Context, self string, db dbFlags, benchDB string, bf benchFlags, phase string, env *Env) ([]benchResult, error) {
-	args := []string{"bench-phase", "--phase", phase, "--clickhouse", db.addr, "--database", benchDB,
+	args := []string{"bench-phase", "--phase", phase, "--clickhouse", db.addr, "--database", phaseDB(phase, benchDB),
 		"--sites", fmt.Sprint(bf.sites), "--pages", fmt.Sprint(bf.pages), "--parallel", fmt.Sprint(bf.parallel),
-		"--load-for", bf.loadFor.String(), "--conns", fmt.Sprint(bf.conns)}
+		"--load-for", bf.loadFor.String(), "--conns", fmt.Sprint(bf.conns),
+		"--scale-sites", fmt.Sprint(bf.scaleSites), "--scale-pages", fmt.Sprint(bf.scalePages), "--cluster-bench", bf.cluster}
 	cmd := exec.CommandContext(ctx, self, args...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -357,6 +364,7 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&bf.parallel, "parallel", 64, "")
 	fs.DurationVar(&bf.loadFor, "load-for", 30*time.Second, "")
 	fs.IntVar(&bf.conns, "conns", 200, "")
+	bf.scaleFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -383,6 +391,14 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 		res, err = benchReviews(ctx, env, db, bf)
 	case "export":
 		res, err = benchExport(ctx, env, db)
+	case "scale-400":
+		res, err = benchScaleCrawl(ctx, env, db, bf, 400)
+	case "scale-10k":
+		res, err = benchScaleCrawl(ctx, env, db, bf, bf.scaleSites)
+	case "scale-dashboard":
+		res, err = benchScaleDashboard(ctx, env, db, bf)
+	case "cluster":
+		res, err = benchCluster(ctx, env, db, bf)
 	default:
 		return fmt.Errorf("unknown phase %q", phase)
 	}

@@ -21,9 +21,9 @@ func writeCouncils(w io.Writer, cs []data.Council, format string) error {
 		return enc.Encode(cs)
 	case "csv":
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"code", "name", "type", "tier", "nation", "homepage_url", "region", "parent_county"})
+		_ = cw.Write([]string{"code", "name", "type", "tier", "nation", "homepage_url", "region", "parent_county", "parent_code"})
 		for _, c := range cs {
-			_ = cw.Write([]string{c.Code, c.Name, c.Type, c.Tier, c.Nation, c.HomepageURL, c.Region, c.ParentCounty})
+			_ = cw.Write([]string{c.Code, c.Name, c.Type, c.Tier, c.Nation, c.HomepageURL, c.Region, c.ParentCounty, c.ParentCode})
 		}
 		cw.Flush()
 		return cw.Error()

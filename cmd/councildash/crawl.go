@@ -29,6 +29,7 @@ type crawlFlags struct {
 	limit                          int
 	shard                          string
 	resume                         string
+	run                            string
 	label                          string
 	cfg                            crawler.Config
 	resolve                        stringList
@@ -46,6 +47,7 @@ func (f *crawlFlags) bind(fs *flag.FlagSet, env *Env) {
 	fs.IntVar(&f.limit, "limit", 0, "crawl at most this many councils (0: all)")
 	fs.StringVar(&f.shard, "shard", "", "i/n: crawl only the councils in shard i of n (0-based), so n machines split one run")
 	fs.StringVar(&f.resume, "resume", "", "continue run RUN_ID: councils already finished are not fetched again")
+	fs.StringVar(&f.run, "run", "", "create or join run RUN_ID: n processes started with --run RUN_ID --shard i/n add to one run, finished when every shard has reported (councils already finished in it are skipped)")
 	fs.StringVar(&f.label, "label", "", "a label stored with the run")
 	fs.IntVar(&f.cfg.Parallel, "parallel", envInt(env, "COUNCILDASH_PARALLEL", f.cfg.Parallel), "sites crawled at once (env COUNCILDASH_PARALLEL)")
 	fs.IntVar(&f.cfg.MaxPages, "max-pages", envInt(env, "COUNCILDASH_MAX_PAGES", f.cfg.MaxPages), "page budget per site (env COUNCILDASH_MAX_PAGES)")
@@ -102,32 +104,51 @@ func (f *crawlFlags) resolveMap() (map[string]string, error) {
 	return m, nil
 }
 
-// selectSites applies the council filters, shard and limit to the register.
+// selectSites applies the council filters, limit and shard to the register.
+// The limit applies before the shard, so n shards split one selection.
 func (f *crawlFlags) selectSites(reg []data.Council) ([]crawler.Site, error) {
+	sites, _, err := f.selectShard(reg)
+	return sites, err
+}
+
+// selectShard is selectSites that also counts the whole selection (every
+// shard's sites: a sharded run's size).
+func (f *crawlFlags) selectShard(reg []data.Council) ([]crawler.Site, int, error) {
 	filter := data.CouncilFilter{Nation: f.nation, Tier: f.tier, Region: f.region}
 	if f.councils != "" {
 		filter.Codes = strings.Split(f.councils, ",")
 	}
-	shardI, shardN := 0, 1
-	if f.shard != "" {
-		if _, err := fmt.Sscanf(f.shard, "%d/%d", &shardI, &shardN); err != nil || shardN < 1 || shardI < 0 || shardI >= shardN {
-			return nil, fmt.Errorf("--shard %q: want i/n with 0 <= i < n", f.shard)
-		}
+	shardI, shardN, err := f.shardOf()
+	if err != nil {
+		return nil, 0, err
 	}
 	var sites []crawler.Site
+	total := 0
 	for _, c := range data.FilterCouncils(reg, filter) {
+		if f.limit > 0 && total >= f.limit {
+			break
+		}
+		total++
 		if shardN > 1 && !crawler.InShard(c.Code, shardI, shardN) {
 			continue
 		}
 		sites = append(sites, crawler.Site{Council: c.Code, Name: c.Name, HomeURL: c.HomepageURL})
-		if f.limit > 0 && len(sites) >= f.limit {
-			break
-		}
 	}
 	if len(sites) == 0 {
-		return nil, errors.New("no councils match the filters")
+		return nil, 0, errors.New("no councils match the filters")
 	}
-	return sites, nil
+	return sites, total, nil
+}
+
+// shardOf parses --shard i/n (0/1 when not given).
+func (f *crawlFlags) shardOf() (int, int, error) {
+	shardI, shardN := 0, 1
+	if f.shard != "" {
+		if _, err := fmt.Sscanf(f.shard, "%d/%d", &shardI, &shardN); err != nil || shardN < 1 || shardI < 0 || shardI >= shardN || shardN > 1000 {
+			return 0, 0, fmt.Errorf("--shard %q: want i/n with 0 <= i < n <= 1000", f.shard)
+		}
+	}
+	return shardI, shardN, nil
 }
 
 // searchQueries are the words the crawler types into each site's own search:
@@ -158,15 +179,22 @@ type crawlJob struct {
 	// onStart is told the run and the crawler once they exist (the dashboard shows progress).
 	onStart func(data.Run, *crawler.Crawler)
 	// archiveDir is the folder of the run's WARC files ("": no archive);
-	// shard names this process's part of the run in their names.
-	archiveDir string
-	shard      string
+	// archiveShard (the --shard flag, i/n) names this process's part of
+	// the run in their names, so each shard writes its own files.
+	archiveDir   string
+	archiveShard string
 	// wrapRecorder, when set, wraps the archive writer (tests make it fail
 	// as a full disk does).
 	wrapRecorder func(archive.Recorder) archive.Recorder
 	// imported is the root folder of the WARC files an import crawls
 	// (cfg.Source answers from them); "" for a crawl of the web.
 	imported string
+	// A sharded run (crawl_shard.go): runID names the run to create or
+	// join, shard and shards say which part this process crawls, and
+	// sitesTotal counts every shard's sites. shards 0: not sharded.
+	runID         string
+	shard, shards int
+	sitesTotal    int
 }
 
 // interruptedFlush bounds the flush of an interrupted crawl.
@@ -181,12 +209,19 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 	}
 	var run data.Run
 	var err error
-	if job.resume != "" {
+	if job.runID != "" || job.shards > 0 {
+		if run, err = joinRun(ctx, env, store, &job, method.Version); err != nil {
+			return run, crawler.Stats{}, err
+		}
+	} else if job.resume != "" {
 		if run, err = store.GetRun(ctx, job.resume); err != nil {
 			return run, crawler.Stats{}, err
 		}
 		if run.Source == data.RunSourceWARC {
 			return run, crawler.Stats{}, fmt.Errorf("run %s is an import of WARC files: import them again (councildash import --warc)", run.ID)
+		}
+		if len(run.Shards) > 0 {
+			return run, crawler.Stats{}, fmt.Errorf("run %s is crawled in %d shards: resume each with --resume %s --shard i/%d", run.ID, run.Shards[0].Shards, run.ID, run.Shards[0].Shards)
 		}
 		done, err := store.FinishedSites(ctx, run.ID)
 		if err != nil {
@@ -242,6 +277,10 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 	if job.onStart != nil {
 		job.onStart(run, c)
 	}
+	var shard *shardReporter
+	if job.shards > 0 {
+		shard = startShardReporter(ctx, env, store, run.ID, job, c)
+	}
 	stats, crawlErr := c.Run(ctx, job.sites)
 	// The archive first: its files are finished (and a record cut short by
 	// a failure cut off) before the rows pointing into them are flushed.
@@ -282,7 +321,12 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 		// ends: its times are real.
 		finished = job.startedAt.Add(stats.Elapsed)
 	}
-	if err := store.SetRunStatus(context.WithoutCancel(ctx), run.ID, status, finished); err != nil && flushErr == nil {
+	if shard != nil {
+		// A shard reports its own end; the run ends with its last shard.
+		if status, err = shard.finish(context.WithoutCancel(ctx), status, stats); err != nil && flushErr == nil {
+			flushErr = err
+		}
+	} else if err := store.SetRunStatus(context.WithoutCancel(ctx), run.ID, status, finished); err != nil && flushErr == nil {
 		flushErr = err
 	}
 	run.Status = status
@@ -303,7 +347,7 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 func cmdCrawl(ctx context.Context, env *Env, args []string) error {
 	var db dbFlags
 	var cf crawlFlags
-	fs := newFlags(env, "crawl", "crawl [--council CODES] [--nation N] [--limit N] [--max-pages 100] [--delay 1s] [--parallel 64] [--resume RUN_ID] [--shard i/n]")
+	fs := newFlags(env, "crawl", "crawl [--council CODES] [--nation N] [--limit N] [--max-pages 100] [--delay 1s] [--parallel 64] [--resume RUN_ID] [--run RUN_ID] [--shard i/n]")
 	db.bind(fs, env)
 	cf.bind(fs, env)
 	if err := parse(fs, args); err != nil {
@@ -320,7 +364,7 @@ func cmdCrawl(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	sites, err := cf.selectSites(reg)
+	sites, total, err := cf.selectShard(reg)
 	if err != nil {
 		return err
 	}
@@ -328,10 +372,13 @@ func cmdCrawl(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: cf.label,
-		archiveDir: dir, shard: cf.shard})
+	job := crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: cf.label, archiveDir: dir, archiveShard: cf.shard}
+	if err := cf.shardJob(&job, total); err != nil {
+		return err
+	}
+	run, stats, err := runCrawl(ctx, env, store, job)
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintf(env.Stdout, "interrupted: %d sites finished, %d pages stored. Continue with: councildash crawl --resume %s\n", stats.SitesDone, stats.Pages, run.ID)
+		fmt.Fprintf(env.Stdout, "interrupted: %d sites finished, %d pages stored. Continue with: councildash crawl --resume %s%s\n", stats.SitesDone, stats.Pages, run.ID, cf.shardArg())
 		return nil
 	}
 	if err != nil {

@@ -143,6 +143,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 type dbFlags struct {
 	addr, database, user, password string
 	councils                       string
+	cluster                        string
 }
 
 func (d *dbFlags) bind(fs *flag.FlagSet, env *Env) {
@@ -150,6 +151,7 @@ func (d *dbFlags) bind(fs *flag.FlagSet, env *Env) {
 	fs.StringVar(&d.database, "database", envOr(env, "COUNCILDASH_CLICKHOUSE_DB", "councildash"), "ClickHouse database (env COUNCILDASH_CLICKHOUSE_DB)")
 	fs.StringVar(&d.user, "clickhouse-user", envOr(env, "COUNCILDASH_CLICKHOUSE_USER", "default"), "ClickHouse user (env COUNCILDASH_CLICKHOUSE_USER)")
 	d.password = env.Getenv("COUNCILDASH_CLICKHOUSE_PASSWORD")
+	fs.StringVar(&d.cluster, "cluster", env.Getenv("COUNCILDASH_CLICKHOUSE_CLUSTER"), "cluster mode: the remote_servers cluster that --clickhouse is a node of (docs/SCALING.md; env COUNCILDASH_CLICKHOUSE_CLUSTER)")
 	fs.StringVar(&d.councils, "councils", env.Getenv("COUNCILDASH_COUNCILS"), "extra register CSV adding or overriding councils, e.g. parish councils (env COUNCILDASH_COUNCILS)")
 }
 
@@ -175,7 +177,8 @@ func (d *dbFlags) register() ([]data.Council, error) {
 	if err != nil {
 		return nil, err
 	}
-	return data.MergeRegister(base, extra), nil
+	reg := data.MergeRegister(base, extra)
+	return reg, data.CheckParents(reg)
 }
 
 // open connects, migrates and loads the register: every subcommand that
@@ -185,9 +188,12 @@ func (d *dbFlags) open(ctx context.Context, env *Env) (*data.Store, []data.Counc
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := data.Open(ctx, data.Config{Addr: d.addr, Database: d.database, User: d.user, Password: d.password})
-	if err != nil {
+	s, err := data.Open(ctx, d.config())
+	if errors.Is(err, data.ErrUnavailable) {
 		return nil, nil, fmt.Errorf("%w (start one with `make clickhouse`, or set COUNCILDASH_CLICKHOUSE_ADDR)", err)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	applied, err := s.Migrate(ctx)
 	if err != nil {
@@ -204,6 +210,11 @@ func (d *dbFlags) open(ctx context.Context, env *Env) (*data.Store, []data.Counc
 	return s, reg, nil
 }
 
+// config is the store configuration the flags give.
+func (d *dbFlags) config() data.Config {
+	return data.Config{Addr: d.addr, Database: d.database, User: d.user, Password: d.password, Cluster: d.cluster}
+}
+
 func cmdMigrate(ctx context.Context, env *Env, args []string) error {
 	var db dbFlags
 	fs := newFlags(env, "migrate", "migrate [flags]")
@@ -218,7 +229,11 @@ func cmdMigrate(ctx context.Context, env *Env, args []string) error {
 	}
 	defer s.Close()
 	v, _ := s.ServerVersion(ctx)
-	fmt.Fprintf(env.Stdout, "database %s on ClickHouse %s is up to date; %d councils in the register (%s)\n", s.Database(), v, len(reg), time.Since(start).Round(time.Millisecond))
+	where := "ClickHouse " + v
+	if name, nodes := s.Cluster(); name != "" {
+		where = fmt.Sprintf("ClickHouse %s cluster %s (%d shards: %s)", v, name, len(nodes), strings.Join(nodes, ", "))
+	}
+	fmt.Fprintf(env.Stdout, "database %s on %s is up to date; %d councils in the register (%s)\n", s.Database(), where, len(reg), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -251,7 +251,7 @@ func backgroundCrawl(ctx context.Context, env *Env, store *data.Store, reg []dat
 			log.Error("live crawl: archive folder", "err", err)
 			return
 		}
-		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: label, archiveDir: dir, shard: cf.shard})
+		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: label, archiveDir: dir, archiveShard: cf.shard})
 		switch {
 		case ctx.Err() != nil:
 			log.Info("live crawl interrupted; continue it with `councildash crawl --resume`", "run", run.ID, "sites_done", stats.SitesDone)

@@ -218,7 +218,13 @@ func (h *realHost) rules(site *genSite) string {
 		for _, f := range fixedPages[1:] {
 			fmt.Fprintf(&b, "Allow: %s$\n", f.path)
 		}
-		b.WriteString("Allow: /page/\nAllow: /search\nAllow: /sitemap\n")
+		// Only the filler's own paths: a real page's link to, say, its
+		// /sitemap, /page/report-it or /search-for-planning page is not in the demo web,
+		// so it is left unchecked rather than reported broken.
+		for n := 1; n <= site.inner(); n++ {
+			fmt.Fprintf(&b, "Allow: /page/%d$\n", n)
+		}
+		b.WriteString("Allow: /search$\nAllow: /search?\nAllow: /sitemap.xml\nAllow: /sitemaps/\n")
 	}
 	b.WriteString("Disallow: /\n\n")
 	return b.String()
@@ -312,6 +318,14 @@ func (w *Web) addRealSites(opts Options, gz *gzipPool) error {
 	for i, host := range order {
 		s := sites[host]
 		s.g.idx = i
+		// A register address of http:// may be out of date: when a saved
+		// page of the site's own host (or its www twin) was captured over
+		// https, the site served https then, and its home page is served
+		// over https here too (http:// redirects there), so the demo does
+		// not claim "not served over HTTPS" against its own evidence.
+		if s.g.scheme == "http" && servedHTTPS(s.g.saved, host) {
+			s.g.scheme = "https"
+		}
 		live[host] = true
 		rh := hostOf(host)
 		rh.site = s.g
@@ -349,6 +363,22 @@ func (w *Web) addRealSites(opts Options, gz *gzipPool) error {
 	return nil
 }
 
+// servedHTTPS says whether a saved page published on host, or on its www
+// twin, was captured over https.
+func servedHTTPS(saved []SavedPage, host string) bool {
+	twin := twinHost(host)
+	for _, p := range saved {
+		u, err := url.Parse(p.URL)
+		if err != nil || u.Scheme != "https" {
+			continue
+		}
+		if h := strings.ToLower(u.Hostname()); h == host || h == twin {
+			return true
+		}
+	}
+	return false
+}
+
 // twinHost is a host's www twin, or the bare host of a www host.
 func twinHost(h string) string {
 	if t, ok := strings.CutPrefix(h, "www."); ok {
@@ -365,6 +395,21 @@ func (w *Web) Hosts() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// HomeScheme returns the scheme the real site whose home page is homeURL
+// serves its home page over: the register's, or https when the register
+// says http but a saved page of the site's host was captured over https.
+// It is "" for a site the web does not hold.
+func (w *Web) HomeScheme(homeURL string) string {
+	u, err := url.Parse(homeURL)
+	if err != nil {
+		return ""
+	}
+	if g := w.realSites[strings.ToLower(u.Hostname())]; g != nil {
+		return g.scheme
+	}
+	return ""
 }
 
 // SavedPages returns the saved pages of the real site whose home page is

@@ -14,41 +14,24 @@
     aa.enhanceSelectElement(opts);
   });
 
-  // Words of council names a search may leave out (as the server does).
-  var generic = { council: 1, city: 1, borough: 1, district: 1, county: 1, metropolitan: 1, of: 1, the: 1, and: 1, royal: 1, cyngor: 1, comhairle: 1 };
-  function tokens(s) {
-    return s.toLowerCase().replace(/&/g, ' and ').split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w !== ''; });
-  }
-  function matches(query, c) {
-    var words = tokens(query);
-    var specific = words.filter(function (w) { return !generic[w]; });
-    if (specific.length) { words = specific; }
-    if (!words.length) { return false; }
-    var hay = c.words;
-    return words.every(function (w) {
-      return hay.some(function (h) { return h.indexOf(w) === 0; });
-    });
-  }
-
-  // The league table's council search: every council of the register.
+  // The league table's council search: the councils of the whole register
+  // the words typed find, asked of the server (/councils.json?q=), which
+  // matches them as the league table's search does. Only the first few
+  // come back, so a register of ten thousand councils costs no more to
+  // search than one of four hundred.
+  var limit = 20;
   document.querySelectorAll('[data-autocomplete="councils"]').forEach(function (box) {
     var input = box.querySelector('input');
     if (!input) { return; }
-    var councils = null;
-    var waiting = [];
-    function load(done) {
-      if (councils) { done(councils); return; }
-      waiting.push(done);
-      if (waiting.length > 1) { return; }
-      fetch('/councils.json', { credentials: 'same-origin' })
+    var asked = 0; // the latest question: older answers are dropped
+    function find(query, done) {
+      var n = ++asked;
+      var url = '/councils.json?q=' + encodeURIComponent(query.trim().slice(0, 100)) + '&limit=' + limit;
+      fetch(url, { credentials: 'same-origin' })
         .then(function (r) { return r.ok ? r.json() : { items: [] }; })
         .catch(function () { return { items: [] }; })
         .then(function (doc) {
-          councils = (doc.items || []).map(function (c) {
-            return { name: c.name, place: c.place, scored: c.scored, words: tokens(c.name + ' ' + c.place + ' ' + c.code) };
-          });
-          waiting.forEach(function (f) { f(councils); });
-          waiting = [];
+          if (n === asked) { done(doc.items || []); }
         });
     }
     var value = input.value;
@@ -62,9 +45,8 @@
       confirmOnBlur: false,
       inputClasses: 'govuk-input',
       source: function (query, populate) {
-        load(function (list) {
-          populate(list.filter(function (c) { return matches(query, c); }).slice(0, 20));
-        });
+        if (!query.trim()) { populate([]); return; }
+        find(query, populate);
       },
       templates: {
         inputValue: function (c) { return c ? (typeof c === 'string' ? c : c.name) : ''; },
