@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/councildash/councildash/crawler"
+	"github.com/councildash/councildash/crawler/archive"
 	"github.com/councildash/councildash/crawler/crawltest"
 )
 
@@ -153,4 +154,20 @@ func BenchmarkPoliteBound(b *testing.B) {
 		b.ReportMetric(el/(reqPerSite*cfg.Delay.Seconds()), "x-request-bound")
 		b.ReportMetric(float64(st.Pages)/el, "pages/s")
 	}
+}
+
+// BenchmarkCrawlArchived is BenchmarkCrawl with every fetch archived as
+// WARC records (the cost of archiving: compare with BenchmarkCrawl).
+func BenchmarkCrawlArchived(b *testing.B) {
+	dir := b.TempDir()
+	n := 0
+	benchCrawl(b, func(cfg *crawler.Config) {
+		n++
+		w, err := archive.NewWriter(archive.Options{Dir: dir, RunID: "bench-" + strconv.Itoa(n)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = w.Close() })
+		cfg.Recorder = w
+	})
 }

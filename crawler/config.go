@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"time"
+
+	"github.com/councildash/councildash/crawler/archive"
 )
 
 // Version is the crawler version sent in the User-Agent.
@@ -83,6 +85,18 @@ type Config struct {
 	// TLSClientConfig overrides the TLS settings (e.g. RootCAs trusting a
 	// test server); nil uses the system defaults.
 	TLSClientConfig *tls.Config
+
+	// Source, when set, answers every request instead of the network: the
+	// crawl of a web archive (see source.go). Requests it cannot answer are
+	// not fetched at all.
+	Source Source
+
+	// Recorder archives every request and response (pages, robots.txt,
+	// sitemaps, probes, site searches, link checks; see crawler/archive);
+	// nil archives nothing. When it fails with archive.ErrWrite (disk full,
+	// folder gone) the run stops: open sites are reported interrupted and
+	// Run returns that error.
+	Recorder archive.Recorder
 
 	// Logger receives structured logs (nil: discard).
 	Logger *slog.Logger

@@ -16,6 +16,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/councildash/councildash/crawler/archive"
 )
 
 // ErrRunning is returned when Run is called while another Run is active.
@@ -30,6 +32,10 @@ type Crawler struct {
 	// extLinks remembers external link checks for the run: councils link
 	// to the same outside pages (GOV.UK, social media), checked once.
 	extLinks *linkCache
+	// stop ends the current run early, with a cause (the archive failed).
+	stop context.CancelCauseFunc
+	// spools are buffers for bodies on their way to the Recorder.
+	spools sync.Pool
 
 	running          atomic.Bool
 	started          atomic.Int64 // unix nanos
@@ -57,6 +63,12 @@ func New(cfg Config, sink Sink) (*Crawler, error) {
 	cfg.Resolve = maps.Clone(cfg.Resolve)
 	cfg.Skip = maps.Clone(cfg.Skip)
 	cfg.SearchQueries = append([]string(nil), cfg.SearchQueries...)
+	if _, nop := cfg.Recorder.(archive.Nop); nop {
+		cfg.Recorder = nil
+	}
+	if cfg.Source != nil && cfg.Recorder != nil {
+		return nil, fmt.Errorf("%w: a crawl of an archive (Source) is not archived again (Recorder)", ErrConfig)
+	}
 	d := &dialer{d: net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}, resolve: cfg.Resolve}
 	base := &http.Transport{
 		DialContext:            d.DialContext,
@@ -103,12 +115,18 @@ func (c *Crawler) Progress() Stats {
 
 // Run crawls sites (minus Config.Skip) and returns when all are done or ctx
 // is cancelled. Everything fetched has been delivered to the Sink when Run
-// returns. The error is ctx.Err() when cancelled.
-func (c *Crawler) Run(ctx context.Context, sites []Site) (Stats, error) {
+// returns. The error is ctx.Err() when cancelled, and the Recorder's error
+// (wrapping archive.ErrWrite) when the archive could not be written: the run
+// then stops as if cancelled, and the sites not finished are reported
+// Interrupted.
+func (c *Crawler) Run(parent context.Context, sites []Site) (Stats, error) {
 	if !c.running.CompareAndSwap(false, true) {
 		return c.Progress(), ErrRunning
 	}
 	defer c.running.Store(false)
+	ctx, stop := context.WithCancelCause(parent)
+	defer stop(nil)
+	c.stop = stop
 	for _, a := range []*atomic.Int64{&c.sitesTotal, &c.sitesSkipped, &c.sitesDone, &c.sitesInterrupted, &c.pages, &c.pageErrors,
 		&c.bytes, &c.linksChecked, &c.linksBroken, &c.sinkErrors, &c.finished} {
 		a.Store(0)
@@ -154,7 +172,24 @@ feed:
 	st := c.Progress()
 	log.Info("crawl finished", "sites_done", st.SitesDone, "pages", st.Pages, "errors", st.PageErrors,
 		"bytes", st.Bytes, "links_checked", st.LinksChecked, "elapsed", st.Elapsed.Round(time.Millisecond))
-	return st, ctx.Err()
+	if cause := context.Cause(ctx); parent.Err() == nil && errors.Is(cause, archive.ErrWrite) {
+		return st, cause
+	}
+	return st, parent.Err()
+}
+
+// archiveFailed is told when the Recorder fails. A write failure (disk
+// full, folder gone) is final: the run stops, so that no page is stored
+// that points at a record that was not written. Other failures (input the
+// archive refuses) lose that one record.
+func (c *Crawler) archiveFailed(log *slog.Logger, err error) {
+	if errors.Is(err, archive.ErrWrite) {
+		if c.stop != nil {
+			c.stop(err)
+		}
+		return
+	}
+	log.Warn("not archived", "err", err)
 }
 
 // startProgress renders a live bar on a terminal, or plain periodic log

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+
+	"github.com/councildash/councildash/crawler/archive"
 )
 
 // One request at a time: non-page requests (robots, sitemaps, probes, link
@@ -15,12 +17,13 @@ import (
 
 // get makes one non-page request (robots, sitemap, probes, link checks)
 // through the site transport. read consumes the capped body (nil: discard).
+// purpose (archive.Purpose*) is written with its archive records.
 // The returned error includes cap errors (too-large, decompression).
-func (s *siteRun) get(method, rawURL string, maxBody int64, read func(io.Reader) error) (st *fetchState, status int, finalURL string, err error) {
+func (s *siteRun) get(method, rawURL, purpose string, maxBody int64, read func(io.Reader) error) (st *fetchState, status int, finalURL string, err error) {
 	if !s.wait() {
 		return nil, 0, rawURL, s.ctx.Err()
 	}
-	st = newFetchState(maxBody, s.cfg.MaxDecompressionRatio)
+	st = newFetchState(maxBody, s.cfg.MaxDecompressionRatio, purpose)
 	s.rt.cur.Store(st)
 	defer func() {
 		s.rt.cur.Store(nil)
@@ -78,7 +81,7 @@ func (s *siteRun) fetchPage(rawURL string) (out fetchOutcome, st *fetchState, ok
 	if !s.wait() {
 		return out, nil, false
 	}
-	st = newFetchState(s.cfg.MaxBody, s.cfg.MaxDecompressionRatio)
+	st = newFetchState(s.cfg.MaxBody, s.cfg.MaxDecompressionRatio, archive.PurposePage)
 	s.rt.cur.Store(st)
 	ctx := colly.NewContext()
 	o := &fetchOutcome{}
@@ -97,7 +100,7 @@ func (s *siteRun) fetchPage(rawURL string) (out fetchOutcome, st *fetchState, ok
 func (s *siteRun) pageOf(q queued, out fetchOutcome, st *fetchState) *Page {
 	ttfb, hops, header, ct, wire := st.snapshot()
 	p := &Page{Council: s.site.Council, URL: q.url, FinalURL: q.url, Depth: q.depth, Header: header,
-		ContentType: ct, Bytes: wire, TTFB: ttfb, Total: time.Since(st.start), FetchedAt: st.start}
+		ContentType: ct, Bytes: wire, TTFB: ttfb, Total: st.elapsed(), FetchedAt: st.fetchedAt(), Archive: st.archived()}
 	if n := len(hops); n > 0 {
 		p.FinalURL = hops[n-1].url
 		p.Status = hops[n-1].status
@@ -149,6 +152,9 @@ func (s *siteRun) fetchQueued(q queued) *Page {
 		return nil
 	}
 	p := s.pageOf(q, out, st)
+	if p.ErrorClass == ErrNotArchived {
+		return p // a crawl of an archive that does not hold the page: not fetched, not counted
+	}
 	s.fetched[urlKey(u)] = fetchResult{status: p.Status, class: p.ErrorClass, final: p.FinalURL}
 
 	if p.IsHTML && p.Status < 400 {

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/councildash/councildash/crawler/archive"
 )
 
 // Link checks: internal links found (reusing page fetches) and a sample of
@@ -83,7 +85,7 @@ func (s *siteRun) checkLinks() {
 			}
 			start := time.Now()
 			lc.Method = http.MethodHead
-			_, status, final, err := s.get(http.MethodHead, ref.to, 64<<10, nil)
+			st, status, final, err := s.get(http.MethodHead, ref.to, archive.PurposeLinkCheck, 64<<10, nil)
 			if s.ctx.Err() != nil {
 				s.c.extLinks.finish(ref.to, claim, linkResult{}, false)
 				flush()
@@ -94,7 +96,7 @@ func (s *siteRun) checkLinks() {
 			// the cost of a dead or slow host).
 			if (err != nil && !networkFailure(classify(err))) || status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented || status == http.StatusForbidden {
 				lc.Method = http.MethodGet
-				_, status, final, err = s.get(http.MethodGet, ref.to, 64<<10, nil)
+				st, status, final, err = s.get(http.MethodGet, ref.to, archive.PurposeLinkCheck, 64<<10, nil)
 				if errors.Is(err, errTooLarge) || errors.Is(err, errDecompression) {
 					err = nil // a link check only needs the status
 				}
@@ -104,7 +106,16 @@ func (s *siteRun) checkLinks() {
 					return
 				}
 			}
+			if errors.Is(err, ErrNotCaptured) {
+				// A crawl of an archive that does not hold the target:
+				// nothing is known of the link.
+				s.c.extLinks.finish(ref.to, claim, linkResult{}, false)
+				continue
+			}
 			lc.Status, lc.Total, lc.FinalURL = status, time.Since(start), final
+			if st != nil {
+				lc.Archive = st.archived()
+			}
 			lc.ErrorClass = classify(err)
 			if lc.ErrorClass == ErrNone {
 				lc.ErrorClass = statusClass(status)

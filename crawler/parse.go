@@ -42,6 +42,20 @@ func decodeHTML(raw []byte, contentType string) []byte {
 	return out
 }
 
+// PageBody turns a body read back from the archive into what the crawler
+// hands its Sink: UTF-8 HTML (see Page.Body), with ok false when it is not
+// HTML (by its Content-Type, or binary by its first bytes). max > 0 caps the
+// body first, as the fetch did (the 404 probe keeps Config.MaxNotFoundBody).
+func PageBody(raw []byte, contentType string, max int64) ([]byte, bool) {
+	if max > 0 && int64(len(raw)) > max {
+		raw = raw[:max]
+	}
+	if !isHTMLType(contentType) || looksBinary(raw) {
+		return nil, false
+	}
+	return decodeHTML(raw, contentType), true
+}
+
 // isHTMLType reports whether a Content-Type is (or may be) HTML.
 func isHTMLType(ct string) bool {
 	ct = strings.ToLower(strings.TrimSpace(ct))

@@ -212,7 +212,7 @@ func TestClassify(t *testing.T) {
 
 func TestCappedBody(t *testing.T) {
 	read := func(body []byte, gzipped bool, max int64) ([]byte, *fetchState, error) {
-		st := newFetchState(max, 100)
+		st := newFetchState(max, 100, "")
 		b := &cappedBody{raw: io.NopCloser(bytes.NewReader(body)), gzipped: gzipped, st: st}
 		b.wire = &countingReader{r: b.raw, st: st}
 		out, err := io.ReadAll(b)

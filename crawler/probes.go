@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/councildash/councildash/crawler/archive"
 )
 
 // Site probes: the sitemaps, whether http:// redirects to https://, and how
@@ -42,7 +44,7 @@ func (s *siteRun) seedSitemaps(home *url.URL) {
 		var res sitemapResult
 		var children []string
 		var perr error
-		_, status, _, err := s.get(http.MethodGet, sm, s.cfg.MaxSitemapBytes, func(r io.Reader) error {
+		_, status, _, err := s.get(http.MethodGet, sm, archive.PurposeSitemap, s.cfg.MaxSitemapBytes, func(r io.Reader) error {
 			left := s.cfg.MaxSitemapURLs - s.report.SitemapURLs
 			res, perr = parseSitemap(r, s.cfg.MaxSitemapBytes, left, func(loc string, kind sitemapKind) {
 				lu, err := url.Parse(loc)
@@ -70,6 +72,9 @@ func (s *siteRun) seedSitemaps(home *url.URL) {
 				}
 			}
 		}
+		if errors.Is(err, ErrNotCaptured) {
+			continue // an archive without it: nothing known
+		}
 		if res.Kind == sitemapURLSet {
 			s.report.SitemapURLs += res.Count
 		}
@@ -91,7 +96,11 @@ func (s *siteRun) seedSitemaps(home *url.URL) {
 func (s *siteRun) probeHTTP(home *url.URL) {
 	hu := *home
 	hu.Scheme = "http"
-	_, _, final, err := s.get(http.MethodGet, hu.String(), 64<<10, nil)
+	_, _, final, err := s.get(http.MethodGet, hu.String(), archive.PurposeHTTPProbe, 64<<10, nil)
+	if errors.Is(err, ErrNotCaptured) {
+		s.report.HTTPProbeUnknown = true
+		return
+	}
 	if err == nil || errors.Is(err, errTooLarge) {
 		if fu, perr := url.Parse(final); perr == nil && fu.Scheme == "https" {
 			s.report.HTTPRedirectsToHTTPS = true
@@ -103,19 +112,22 @@ func (s *siteRun) probeHTTP(home *url.URL) {
 func (s *siteRun) probeNotFound(home *url.URL) {
 	h := fnv.New32a()
 	_, _ = fmt.Fprintf(h, "%s|%d", s.site.Council, time.Now().UnixNano())
-	probe := fmt.Sprintf("%s://%s/councildash-missing-%08x", home.Scheme, home.Host, h.Sum32())
+	probe := fmt.Sprintf("%s://%s%s%08x", home.Scheme, home.Host, notFoundPrefix, h.Sum32())
 	pu, _ := url.Parse(probe)
 	if pu == nil || !s.allowed(pu) {
 		return
 	}
 	s.report.NotFoundURL = probe
 	var body []byte
-	st, status, _, err := s.get(http.MethodGet, probe, s.cfg.MaxNotFoundBody, func(r io.Reader) error {
+	st, status, _, err := s.get(http.MethodGet, probe, archive.PurposeNotFound, s.cfg.MaxNotFoundBody, func(r io.Reader) error {
 		var rerr error
 		body, rerr = io.ReadAll(r)
 		return rerr
 	})
 	s.report.NotFoundStatus = status
+	if st != nil {
+		s.report.NotFoundArchive = st.archived()
+	}
 	if (err == nil || errors.Is(err, errTooLarge)) && len(body) > 0 && st != nil {
 		_, _, _, ct, _ := st.snapshot()
 		if isHTMLType(ct) && !looksBinary(body) {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/temoto/robotstxt"
+
+	"github.com/councildash/councildash/crawler/archive"
 )
 
 // robots.txt: fetched once per scheme and host, parsed without panics,
@@ -50,7 +52,7 @@ func (s *siteRun) robotsFor(u *url.URL) *robotsInfo {
 	s.robots[key] = info
 	first := key == s.homeKey
 	var body []byte
-	st, status, _, err := s.get(http.MethodGet, key+"/robots.txt", s.cfg.MaxRobotsBytes, func(r io.Reader) error {
+	st, status, _, err := s.get(http.MethodGet, key+"/robots.txt", archive.PurposeRobots, s.cfg.MaxRobotsBytes, func(r io.Reader) error {
 		var rerr error
 		body, rerr = io.ReadAll(r)
 		return rerr

@@ -1,10 +1,13 @@
 package crawler
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/councildash/councildash/crawler/archive"
 )
 
 // The site search: the home page's GET search form, submitted once per
@@ -61,11 +64,14 @@ func (s *siteRun) runSearch() {
 			continue
 		}
 		var body []byte
-		st, status, final, err := s.get(http.MethodGet, au.String(), s.cfg.MaxBody, func(r io.Reader) error {
+		st, status, final, err := s.get(http.MethodGet, au.String(), archive.PurposeSearch, s.cfg.MaxBody, func(r io.Reader) error {
 			var rerr error
 			body, rerr = io.ReadAll(r)
 			return rerr
 		})
+		if errors.Is(err, ErrNotCaptured) {
+			continue // an archive without this search: nothing known
+		}
 		results := []string{}
 		if err == nil && status < 400 && st != nil {
 			_, _, _, ct, _ := st.snapshot()

@@ -77,7 +77,10 @@ func (c *Crawler) crawlSite(ctx context.Context, site Site) {
 		pdfs:     map[string]bool{},
 		report:   SiteReport{Council: site.Council, HomeURL: site.HomeURL, Started: time.Now()},
 	}
-	s.rt = &siteTransport{base: c.base, gates: c.gates, timeout: c.cfg.Timeout}
+	s.rt = &siteTransport{base: c.base, gates: c.gates, timeout: c.cfg.Timeout, rec: c.cfg.Recorder, src: c.cfg.Source, spools: &c.spools}
+	if c.cfg.Recorder != nil {
+		s.rt.archiveErr = func(err error) { c.archiveFailed(s.log, err) }
+	}
 	s.rt.delay.Store(int64(s.delay))
 	// No client-wide timeout: siteTransport times each hop once it is past
 	// the host gate (MaxRedirects bounds the hops).
@@ -173,7 +176,7 @@ func (s *siteRun) run() {
 		}
 	}
 	switch homePage.ErrorClass {
-	case ErrDNS, ErrTLS, ErrTimeout, ErrRefused, ErrReset, ErrRobotsDisallowed:
+	case ErrDNS, ErrTLS, ErrTimeout, ErrRefused, ErrReset, ErrRobotsDisallowed, ErrNotArchived:
 		return // the site is unreachable (or closed to us): do not hammer it
 	}
 	if rb.unreachable() {

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/councildash/councildash/crawler/archive"
 )
 
 var (
@@ -52,6 +54,8 @@ func classify(err error) string {
 		return ErrBadContent
 	case errors.Is(err, errRobots):
 		return ErrRobotsDisallowed
+	case errors.Is(err, ErrNotCaptured):
+		return ErrNotArchived
 	case errors.As(err, &dnsErr):
 		if dnsErr.IsTimeout {
 			return ErrTimeout
@@ -105,10 +109,50 @@ type fetchState struct {
 	bomb        bool
 	maxBody     int64
 	ratio       int64
+	purpose     string // what the fetch is for (archive.Purpose*)
+	// captured: the last hop came from Config.Source, captured at
+	// capturedAt with capturedBytes on the wire (no timings are known).
+	captured      bool
+	capturedAt    time.Time
+	capturedBytes int64
+	loc           archive.Location // where the last hop was archived
+	done          time.Time        // when the last hop's body was closed
 }
 
-func newFetchState(maxBody, ratio int64) *fetchState {
-	return &fetchState{start: time.Now(), maxBody: maxBody, ratio: ratio}
+func newFetchState(maxBody, ratio int64, purpose string) *fetchState {
+	return &fetchState{start: time.Now(), maxBody: maxBody, ratio: ratio, purpose: purpose}
+}
+
+// archived returns where the last hop was archived.
+func (st *fetchState) archived() archive.Location {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.loc
+}
+
+// fetchedAt is when the fetch began (or its last hop was captured, for a
+// crawl of an archive).
+func (st *fetchState) fetchedAt() time.Time {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.captured && !st.capturedAt.IsZero() {
+		return st.capturedAt
+	}
+	return st.start
+}
+
+// elapsed is the time from the first request to the end of the last body
+// (archiving it not included).
+func (st *fetchState) elapsed() time.Duration {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.captured {
+		return 0 // an archive keeps no timings
+	}
+	if st.done.IsZero() {
+		return time.Since(st.start)
+	}
+	return st.done.Sub(st.start)
 }
 
 func (st *fetchState) capErr() error {
@@ -126,6 +170,9 @@ func (st *fetchState) capErr() error {
 func (st *fetchState) snapshot() (ttfb time.Duration, hops []hop, header http.Header, ct string, wire int64) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.captured {
+		return 0, append([]hop(nil), st.hops...), st.header, st.contentType, st.capturedBytes
+	}
 	return st.ttfb, append([]hop(nil), st.hops...), st.header, st.contentType, st.wire
 }
 
@@ -141,6 +188,12 @@ type siteTransport struct {
 	// the last body byte; time queued at the gate behind other sites does
 	// not count (a popular host must not make our requests time out).
 	timeout time.Duration
+	// rec archives every hop (nil: none); archiveErr is told when it fails.
+	rec        archive.Recorder
+	archiveErr func(error)
+	spools     *sync.Pool // the Crawler's buffers for bodies on their way to rec
+	// src answers instead of base (the crawl of a web archive); nil: base.
+	src Source
 }
 
 // gate waits for the request's host to be free (see hostGates).
@@ -180,8 +233,23 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if len(st.hops) == 0 {
 		st.start = time.Now() // time at the host gate is not the server's
 	}
+	purpose, limit := st.purpose, st.maxBody
 	st.mu.Unlock()
-	res, err := t.base.RoundTrip(req)
+	var rec *recording
+	if t.rec != nil {
+		rec, req = newRecording(req, purpose, limit, t.spools)
+	}
+	var res *http.Response
+	var capt *Captured
+	if t.src != nil {
+		capt, err = t.src.Capture(req, purpose)
+		if err == nil {
+			res = capt.Response
+			res.Request = req
+		}
+	} else {
+		res, err = t.base.RoundTrip(req)
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.ttfb = time.Since(st.start)
@@ -193,7 +261,13 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st.hops = append(st.hops, hop{url: req.URL.String(), status: res.StatusCode})
 	st.header = res.Header.Clone()
 	st.contentType = res.Header.Get("Content-Type")
+	if rec != nil {
+		rec.response(res, st.header)
+	}
 	st.wire, st.decoded, st.tooLarge, st.bomb = 0, 0, false, false
+	if capt != nil {
+		st.captured, st.capturedAt, st.capturedBytes, st.loc = true, capt.Date, capt.Bytes, capt.Archive
+	}
 	// Keep colly from re-decoding charsets: the crawler decodes itself.
 	if mt, params, perr := mime.ParseMediaType(st.contentType); perr == nil && len(params) > 0 {
 		res.Header.Set("Content-Type", mt)
@@ -201,8 +275,8 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		mt, _, _ := strings.Cut(st.contentType, ";")
 		res.Header.Set("Content-Type", strings.TrimSpace(mt))
 	}
-	b := &cappedBody{raw: res.Body, st: st, release: release}
-	b.wire = &countingReader{r: res.Body, st: st}
+	b := &cappedBody{raw: res.Body, st: st, release: release, rec: rec, t: t}
+	b.wire = &countingReader{r: res.Body, st: st, rec: rec}
 	if strings.EqualFold(strings.TrimSpace(res.Header.Get("Content-Encoding")), "gzip") {
 		b.gzipped = true
 		res.Header.Del("Content-Encoding")
@@ -216,12 +290,16 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 type countingReader struct {
-	r  io.Reader
-	st *fetchState
+	r   io.Reader
+	st  *fetchState
+	rec *recording // nil: not archived
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
+	if c.rec != nil {
+		c.rec.wire(p[:n], err)
+	}
 	c.st.mu.Lock()
 	c.st.wire += int64(n)
 	c.st.mu.Unlock()
@@ -237,7 +315,9 @@ type cappedBody struct {
 	gz      *gzip.Reader
 	st      *fetchState
 	err     error
-	release func() // frees the host gate; nil in unit tests
+	release func()         // frees the host gate; nil in unit tests
+	rec     *recording     // archives the hop at Close; nil: not archived
+	t       *siteTransport // its Recorder
 }
 
 // releaseBody frees the host gate when the body is closed.
@@ -329,9 +409,26 @@ func (b *cappedBody) Close() error {
 	if b.gz != nil {
 		_ = b.gz.Close()
 	}
+	b.st.mu.Lock()
+	b.st.done = time.Now()
+	capped := b.st.tooLarge || b.st.bomb
+	b.st.mu.Unlock()
 	err := b.raw.Close()
 	if b.release != nil {
 		b.release()
+	}
+	if b.rec != nil && b.t != nil && b.t.rec != nil {
+		loc, aerr := b.rec.finish(b.t.rec, capped)
+		b.rec = nil
+		if aerr != nil {
+			if b.t.archiveErr != nil {
+				b.t.archiveErr(aerr)
+			}
+		} else {
+			b.st.mu.Lock()
+			b.st.loc = loc
+			b.st.mu.Unlock()
+		}
 	}
 	return err
 }

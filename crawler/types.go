@@ -7,6 +7,8 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/councildash/councildash/crawler/archive"
 )
 
 // Site is one council website to crawl.
@@ -57,6 +59,9 @@ type Page struct {
 	ErrorClass    string
 	Err           string // human readable error, never shown raw to browsers
 	FetchedAt     time.Time
+	// Archive is where the page's response record (the last hop's) was
+	// archived; zero when archiving is off or nothing was received.
+	Archive archive.Location
 }
 
 // LinkCheck is the result of checking one link found on a crawled page.
@@ -70,6 +75,10 @@ type LinkCheck struct {
 	ErrorClass string
 	Total      time.Duration
 	CheckedAt  time.Time
+	// Archive is the response record of this check's own request (zero
+	// when it reused a page fetch or another site's check, or archiving is
+	// off).
+	Archive archive.Location
 	// Text and Selector are the link's text and a CSS selector of its
 	// element on FromURL (the first link to ToURL found); FinalURL is where
 	// ToURL led after redirects.
@@ -85,19 +94,25 @@ type SiteReport struct {
 	HomeErrorClass       string
 	HTTPS                bool // final home page is on https
 	HTTPRedirectsToHTTPS bool // http:// home redirects to https://
-	RobotsStatus         int
-	RobotsBytes          int64
-	RobotsParsed         bool
-	RobotsDisallowAll    bool
-	RobotsErrorClass     string // error class fetching robots.txt (too-large when capped)
-	CrawlDelay           time.Duration
-	Sitemaps             []string // sitemap URLs found (robots Sitemap: lines, /sitemap.xml, index children)
-	SitemapURLs          int      // URLs listed across sitemaps (counted, capped)
-	SitemapParsed        bool
-	SitemapErrorClass    string // too-large when a byte or URL cap was hit; else the fetch error class
-	NotFoundURL          string // the made-up URL probed
-	NotFoundStatus       int
-	NotFoundBody         []byte // capped HTML body of the 404 probe (for the 404-page check)
+	// HTTPProbeUnknown: the http:// home was not tried (a crawl of an
+	// archive that does not hold it), so HTTPRedirectsToHTTPS is unknown.
+	HTTPProbeUnknown  bool
+	RobotsStatus      int
+	RobotsBytes       int64
+	RobotsParsed      bool
+	RobotsDisallowAll bool
+	RobotsErrorClass  string // error class fetching robots.txt (too-large when capped)
+	CrawlDelay        time.Duration
+	Sitemaps          []string // sitemap URLs found (robots Sitemap: lines, /sitemap.xml, index children)
+	SitemapURLs       int      // URLs listed across sitemaps (counted, capped)
+	SitemapParsed     bool
+	SitemapErrorClass string // too-large when a byte or URL cap was hit; else the fetch error class
+	NotFoundURL       string // the made-up URL probed
+	NotFoundStatus    int
+	NotFoundBody      []byte // capped HTML body of the 404 probe (for the 404-page check)
+	// NotFoundArchive is the 404 probe's response record (zero when not
+	// archived): a re-score reads NotFoundBody back from it.
+	NotFoundArchive archive.Location
 	// SearchResults maps each configured search query to the result URLs
 	// (in page order, at most 10) found by submitting the home page's GET
 	// search form; empty when the site has no GET search form.

@@ -101,6 +101,7 @@ type Server struct {
 	renders       chan struct{}              // page renders at once
 	pageCache     *pageCache
 	exports       chan struct{} // export slots
+	replays       chan struct{} // archived pages rewritten at once (page_archive.go)
 	render        *Renderer
 	methodMD      string
 	reg           *prometheus.Registry
@@ -163,6 +164,7 @@ func New(d Deps) (*Server, error) {
 		byCode: map[string]data.Council{}, cat: cat, method: method.Version,
 		state: newModelState(), evidenceCache: newCached[evidence](0, 4096), exampleCache: newCached[map[string]string](0, 4096),
 		renders:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		replays:   make(chan struct{}, maxReplays),
 		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
 		reg: d.Registry, trustedProxies: d.TrustedProxies,
 		timeouts: d.Timeouts, metricsToken: d.MetricsToken, secure: d.ReviewPages.SecureCookies}

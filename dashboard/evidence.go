@@ -20,6 +20,7 @@ import (
 type evidence struct {
 	findings []data.Finding
 	worst    []data.PageCount
+	archived map[string]string // page URL -> its record's key, when the run kept the page (page_archive.go)
 }
 
 // evidencePerCheck is how many examples and worst pages a council page
@@ -39,29 +40,31 @@ func (s *Server) warmEvidence(cm *crawlModel) {
 	defer cancel()
 	shown := make(map[string]bool, len(cm.league))
 	for _, row := range cm.league {
-		shown[evidenceKey(row.RunID, row.Council.Code)] = true
+		shown[evidenceKey(row.RunID, row.MethodVersion, row.Council.Code)] = true
 	}
 	// Evidence of runs no council page shows any more goes.
 	s.evidenceCache.retain(func(key string) bool { return shown[key] })
 	var wg sync.WaitGroup
 	for _, row := range cm.league {
-		if s.evidenceCache.has(evidenceKey(row.RunID, row.Council.Code)) {
+		if s.evidenceCache.has(evidenceKey(row.RunID, row.MethodVersion, row.Council.Code)) {
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _ = s.evidence(ctx, row.RunID, row.Council.Code) // a failure is read again by the page
+			_, _ = s.evidence(ctx, row.RunID, row.MethodVersion, row.Council.Code) // a failure is read again by the page
 		}()
 	}
 	wg.Wait()
 }
 
-func evidenceKey(runID, code string) string { return runID + "\x00" + code }
+// evidenceKey names a council's evidence in a run as scored under a
+// method: a re-score from the archive stores new findings for the run.
+func evidenceKey(runID, method, code string) string { return runID + "\x00" + method + "\x00" + code }
 
-// evidence returns a council's evidence in a run.
-func (s *Server) evidence(ctx context.Context, runID, code string) (evidence, error) {
-	return s.evidenceCache.get(ctx, evidenceKey(runID, code), func(ctx context.Context) (evidence, error) {
+// evidence returns a council's evidence in a run scored under method.
+func (s *Server) evidence(ctx context.Context, runID, method, code string) (evidence, error) {
+	return s.evidenceCache.get(ctx, evidenceKey(runID, method, code), func(ctx context.Context) (evidence, error) {
 		return s.batcher.load(ctx, runID, code)
 	})
 }
@@ -168,6 +171,15 @@ func (s *Server) queryEvidence(ctx context.Context, runID string, councils []str
 		ev := out[w.Council]
 		ev.worst = append(ev.worst, w)
 		out[w.Council] = ev
+	}
+	archived, err := s.archivedPages(ctx, runID, councils)
+	if err != nil {
+		return nil, err
+	}
+	for c, m := range archived {
+		ev := out[c]
+		ev.archived = m
+		out[c] = ev
 	}
 	return out, nil
 }

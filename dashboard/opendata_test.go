@@ -775,6 +775,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		"/method": true, "/data": true, "/api": true, "/councils/:code/review": true, "/councils/:code/review/thanks": true,
 		"/review/random": true, "/peer/signin": true, "/peer": true, "/peer/signout": true, "/councils/:code/responses": true,
 		"/moderation": true, "/moderation/signin": true, "/moderation/signout": true, "/moderation/:id": true, "/static/*file": true, "/favicon.ico": true,
+		"/archive/:run/:record": true, // a page as crawled (issue 11), not an API
 		// A web team's pages (issue 12).
 		"/councils/:code/findings": true, "/changes": true, "/demo": true}
 	ginToOpenAPI := regexp.MustCompile(`:([a-z]+)`)

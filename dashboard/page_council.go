@@ -185,12 +185,14 @@ func figuresHTML(r data.CheckResult, passed int, u checkUnit, cost checkCost) te
 type evidenceView struct {
 	Severity, Message, URL, Selector, Snippet string
 	Link                                      bool
+	Archived                                  string // address of the page as crawled ("" when not kept)
 }
 
 type worstView struct {
-	URL  string
-	N    int
-	Link bool
+	URL      string
+	N        int
+	Link     bool
+	Archived string // address of the page as crawled ("" when not kept)
 }
 
 type categoryView struct {
@@ -236,6 +238,7 @@ type councilPage struct {
 	Row          LeagueRow
 	HasRow       bool
 	Run          data.Run
+	ScoredFrom   string // how the scores shown were made (page_archive.go)
 	Method       string
 	Categories   []categoryView
 	Overall      Quartiles
@@ -377,6 +380,9 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence, ex examples) 
 		p.Lost = round1(100 - p.Row.Score)
 	}
 	p.Comparable = p.Method == st.method
+	if p.HasRow {
+		p.ScoredFrom = scoredFrom(p.Run, p.Method)
+	}
 	// Checks by category.
 	res := map[string]data.CheckResult{}
 	for _, r := range results {
@@ -420,10 +426,11 @@ func buildCouncil(st site, m *model, co data.Council, ev evidence, ex examples) 
 				p.Unscorable = append(p.Unscorable, ch.ID)
 			}
 			for _, f := range evBy[ch.ID] {
-				v.Evidence = append(v.Evidence, evidenceView{Severity: f.Severity, Message: f.Message, URL: f.URL, Selector: f.Selector, Snippet: f.Snippet})
+				v.Evidence = append(v.Evidence, evidenceView{Severity: f.Severity, Message: f.Message, URL: f.URL, Selector: f.Selector, Snippet: f.Snippet,
+					Archived: archivedHref(p.Row.RunID, ev.archived[f.URL])})
 			}
 			for _, w := range worst[ch.ID] {
-				v.Worst = append(v.Worst, worstView{URL: w.URL, N: w.N})
+				v.Worst = append(v.Worst, worstView{URL: w.URL, N: w.N, Archived: archivedHref(p.Row.RunID, ev.archived[w.URL])})
 			}
 			v.Passed = r.PagesTotal - r.PagesAffected
 			if v.Applied && r.PagesAffected > 0 {
@@ -514,7 +521,7 @@ func (s *Server) council(c *gin.Context) {
 	ex := examples{}
 	if row, ok := m.row(co.Code); ok {
 		var err error
-		if ev, err = s.evidence(c.Request.Context(), row.RunID, co.Code); err != nil {
+		if ev, err = s.evidence(c.Request.Context(), row.RunID, row.MethodVersion, co.Code); err != nil {
 			s.fail(c, err)
 			return
 		}

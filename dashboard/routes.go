@@ -79,6 +79,9 @@ func (s *Server) routes(r *gin.Engine) {
 		rp.POST("/moderation/:id", p.Moderate)
 	}
 
+	// The web archive: a page as crawled, made safe to show (page_archive.go).
+	r.GET("/archive/:run/:record", s.archivedPage)
+
 	// Exports (streamed).
 	r.GET("/export/:file", s.export)
 

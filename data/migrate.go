@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-	"github.com/google/uuid"
 )
 
 //go:embed migrations/*.sql
@@ -176,7 +175,7 @@ func appliedVersions(ctx context.Context, conn driver.Conn) (map[int]bool, error
 // lockMigrationsOn takes the migration lock on a server (in cluster mode,
 // the first shard's).
 func (s *Store) lockMigrationsOn(ctx context.Context, conn driver.Conn) (func(), error) {
-	owner := uuid.NewString()
+	owner := newID()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		err := conn.Exec(ctx, sqlCreateLock)

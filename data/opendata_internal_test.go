@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // TestRunDemoDefault: runs stored before migration 0007 (rows without the
@@ -21,7 +19,7 @@ func TestRunDemoDefault(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Second)
 	ids := map[string]bool{}
 	for label, demo := range map[string]bool{"demo run 1 (local web)": true, "live": false, "a demo run of sorts": false} {
-		id := uuid.NewString()
+		id := newID()
 		ids[id] = demo
 		if err := s.insertRows(ctx, old, []any{id, RunFinished, now, now, "2026.1", "{}", label, uint32(1), s.nextVersion()}); err != nil {
 			t.Fatal(err)
@@ -72,7 +70,7 @@ func testStore(t *testing.T) *Store {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cfg := Config{Addr: addr, Database: "cdtest_data_" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")}
+	cfg := Config{Addr: addr, Database: "cdtest_data_" + strings.ReplaceAll(newID()[:8], "-", "")}
 	s, err := Open(ctx, cfg)
 	if err != nil {
 		msg := fmt.Sprintf("ClickHouse is not reachable at %s (%v)", addr, err)

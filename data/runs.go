@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Run is one crawl run. Its JSON is the API's (docs/API.md).
@@ -27,9 +25,29 @@ type Run struct {
 	Demo bool `json:"demo"`
 	// Settings are the crawl's settings as JSON (not published).
 	Settings string `json:"-"`
+	// ArchiveDir is the folder of the run's WARC files ("" when the run
+	// was not archived; not published: a path on this machine).
+	ArchiveDir string `json:"-"`
+	// Source is RunSourceCrawl or RunSourceWARC (an import of WARC files).
+	Source string `json:"-"`
+	// Rescored says how the run was last re-scored under a later method:
+	// RescoredArchive, RescoredStatistics, or "" (never).
+	Rescored string `json:"-"`
 	// Shards are the crawler shards' reports of a sharded run (shards.go).
 	Shards []RunShard `json:"shards,omitempty"`
 }
+
+// Where a run's pages came from, and how it was re-scored.
+const (
+	RunSourceCrawl     = "crawl"              // fetched by councildash
+	RunSourceWARC      = "warc"               // imported from WARC files (councildash import --warc)
+	RescoredArchive    = "archive"            // every site from its archived pages
+	RescoredStatistics = "statistics"         // every site from its stored statistics
+	RescoredMixed      = "archive+statistics" // from the archive where the site's pages were all archived
+)
+
+// Archived reports whether the run kept its pages (WARC files).
+func (r Run) Archived() bool { return r.ArchiveDir != "" }
 
 // Running reports whether the run is still crawling.
 func (r Run) Running() bool { return r.Status == RunRunning }
@@ -43,12 +61,15 @@ const (
 )
 
 const (
-	sqlInsertRun = `INSERT INTO crawl_runs (run_id, status, started_at, finished_at, method_version, settings, label, sites_total, version, demo)`
-	sqlRuns      = `SELECT r.run_id, r.status, r.started_at, r.finished_at, r.method_version, r.settings, r.label, r.sites_total, ifNull(d.done, 0), r.demo
+	sqlInsertRun = `INSERT INTO crawl_runs (run_id, status, started_at, finished_at, method_version, settings, label, sites_total, version, archive_dir, source, rescored, demo)`
+	sqlRuns      = `SELECT r.run_id, r.status, r.started_at, r.finished_at, r.method_version, r.settings, r.label, r.sites_total, ifNull(d.done, 0),
+       r.archive_dir, r.source, r.rescored, r.demo
 FROM (
     SELECT run_id, argMax(status, version) AS status, min(started_at) AS started_at, argMax(finished_at, version) AS finished_at,
            argMax(method_version, version) AS method_version, argMax(settings, version) AS settings,
-           argMax(label, version) AS label, argMax(sites_total, version) AS sites_total, argMax(demo, version) AS demo
+           argMax(label, version) AS label, argMax(sites_total, version) AS sites_total,
+           argMax(archive_dir, version) AS archive_dir, argMax(source, version) AS source, argMax(rescored, version) AS rescored,
+           argMax(demo, version) AS demo
     FROM crawl_runs GROUP BY run_id
 ) AS r
 LEFT JOIN (SELECT run_id, uniqExact(council_code) AS done FROM site_reports GROUP BY run_id) AS d ON r.run_id = d.run_id
@@ -73,8 +94,8 @@ func (s *Store) createRun(ctx context.Context, methodVersion, settings, label st
 	if startedAt.IsZero() {
 		startedAt = time.Now().UTC()
 	}
-	r := Run{ID: uuid.NewString(), Status: RunRunning, StartedAt: startedAt.UTC().Truncate(time.Second),
-		MethodVersion: methodVersion, Settings: settings, Label: label, SitesTotal: sitesTotal, Demo: demo}
+	r := Run{ID: newID(), Status: RunRunning, StartedAt: startedAt.UTC().Truncate(time.Second),
+		MethodVersion: methodVersion, Settings: settings, Label: label, SitesTotal: sitesTotal, Source: RunSourceCrawl, Demo: demo}
 	if err := s.putRun(ctx, r); err != nil {
 		return Run{}, err
 	}
@@ -86,7 +107,7 @@ func (s *Store) createRun(ctx context.Context, methodVersion, settings, label st
 // (or a back-dated demo run) still order correctly.
 func (s *Store) putRun(ctx context.Context, r Run) error {
 	if err := s.insertRows(ctx, sqlInsertRun, []any{r.ID, r.Status, r.StartedAt, r.FinishedAt, r.MethodVersion,
-		r.Settings, r.Label, uint32(r.SitesTotal), s.nextVersion(), b2u(r.Demo)}); err != nil {
+		r.Settings, r.Label, uint32(r.SitesTotal), s.nextVersion(), r.ArchiveDir, r.source(), r.Rescored, b2u(r.Demo)}); err != nil {
 		return fmt.Errorf("%w: record run: %v", ErrUnavailable, err)
 	}
 	return nil
@@ -121,7 +142,8 @@ func (s *Store) Runs(ctx context.Context) ([]Run, error) {
 		var total uint32
 		var done uint64
 		var demo uint8
-		if err := rows.Scan(&r.ID, &r.Status, &r.StartedAt, &r.FinishedAt, &r.MethodVersion, &r.Settings, &r.Label, &total, &done, &demo); err != nil {
+		if err := rows.Scan(&r.ID, &r.Status, &r.StartedAt, &r.FinishedAt, &r.MethodVersion, &r.Settings, &r.Label, &total, &done,
+			&r.ArchiveDir, &r.Source, &r.Rescored, &demo); err != nil {
 			return nil, err
 		}
 		r.SitesTotal, r.SitesDone, r.Demo = int(total), int(done), demo == 1
@@ -233,4 +255,11 @@ func (s *Store) CountRun(ctx context.Context, runID string) (RunCounts, error) {
 	}
 	rc.OverallScores, rc.DuplicateScores = sites, dups
 	return rc, nil
+}
+
+func (r Run) source() string {
+	if r.Source == "" {
+		return RunSourceCrawl
+	}
+	return r.Source
 }

@@ -2,10 +2,9 @@ package data
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/scoring"
@@ -48,7 +47,7 @@ func (k *RunSink) Attempt(council string) string {
 	defer k.mu.Unlock()
 	a, ok := k.attempts[council]
 	if !ok {
-		a = uuid.NewString()
+		a = newID()
 		if k.newAttempt != nil {
 			a = k.newAttempt(council)
 		}
@@ -57,11 +56,15 @@ func (k *RunSink) Attempt(council string) string {
 	return a
 }
 
+// ms stores a duration in whole milliseconds. A measured duration under
+// a millisecond (loopback) is stored as 1, not 0: 0 means "not measured",
+// and a re-score from the archive would then skip the response-time check
+// the crawl ran.
 func ms(d time.Duration) uint32 {
-	if d < 0 {
+	if d <= 0 {
 		return 0
 	}
-	return uint32(d / time.Millisecond)
+	return uint32(max(d/time.Millisecond, 1))
 }
 
 func b2u(b bool) uint8 {
@@ -104,7 +107,8 @@ func (k *RunSink) storePage(ctx context.Context, p *crawler.Page, r scoring.Page
 	if err := k.w.add(ctx, tPages, []any{k.runID, p.Council, att, p.URL, p.FinalURL, strs(p.RedirectChain),
 		uint16(clamp(p.Depth, 0, 65535)), uint16(clamp(p.Status, 0, 65535)), p.ContentType, uint64(max(p.Bytes, 0)),
 		ms(p.TTFB), ms(p.Total), p.ErrorClass, r.Title, b2u(p.IsHTML), fetched,
-		r.Unscored, uint32(clamp(r.Summary.Words, 0, 1<<31)), ids, counts}); err != nil {
+		r.Unscored, uint32(clamp(r.Summary.Words, 0, 1<<31)), ids, counts,
+		p.Archive.File, u64(p.Archive.Offset), u64(p.Archive.Length), p.Archive.RecordID, p.Archive.PayloadDigest}); err != nil {
 		return err
 	}
 	return k.Findings(ctx, p.Council, r.Findings)
@@ -137,7 +141,8 @@ func (k *RunSink) Links(ctx context.Context, checks []crawler.LinkCheck) error {
 	rows := make([][]any, 0, len(checks))
 	for _, c := range checks {
 		rows = append(rows, []any{k.runID, c.Council, k.Attempt(c.Council), c.FromURL, c.ToURL, b2u(c.Internal),
-			c.Method, uint16(clamp(c.Status, 0, 65535)), c.ErrorClass, ms(c.Total), nz(c.CheckedAt), c.Text, c.Selector, c.FinalURL})
+			c.Method, uint16(clamp(c.Status, 0, 65535)), c.ErrorClass, ms(c.Total), nz(c.CheckedAt),
+			c.Archive.File, u64(c.Archive.Offset), u64(c.Archive.Length), c.Archive.RecordID, c.Text, c.Selector, c.FinalURL})
 	}
 	return k.w.add(ctx, tLinks, rows...)
 }
@@ -178,8 +183,25 @@ func (k *RunSink) SiteDone(ctx context.Context, r *crawler.SiteReport) error {
 		b2u(r.RobotsDisallowAll), ms(r.CrawlDelay), strs(r.Sitemaps), uint32(max(r.SitemapURLs, 0)),
 		b2u(r.SitemapParsed), r.NotFoundURL, uint16(clamp(r.NotFoundStatus, 0, 65535)), r.SearchFormAction,
 		uint32(max(r.PagesFetched, 0)), uint32(max(r.PagesErrored, 0)), uint32(max(r.PDFs, 0)),
-		uint32(max(r.LinksChecked, 0)), uint32(max(r.LinksBroken, 0)), nz(r.Started), nz(r.Finished)})
+		uint32(max(r.LinksChecked, 0)), uint32(max(r.LinksBroken, 0)), nz(r.Started), nz(r.Finished),
+		b2u(r.HTTPProbeUnknown), searchJSON(r.SearchResults), r.NotFoundArchive.File, u64(r.NotFoundArchive.Offset),
+		u64(r.NotFoundArchive.Length), r.NotFoundArchive.RecordID})
 	return err
+}
+
+func u64(v int64) uint64 { return uint64(max(v, 0)) }
+
+// searchJSON keeps a site search's results as JSON (query -> result URLs):
+// a re-score from the archive needs them. "" when the site has no search.
+func searchJSON(res map[string][]string) string {
+	if len(res) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 func clamp(v, lo, hi int) int {

@@ -122,6 +122,25 @@ func TestWebTeamReads(t *testing.T) {
 		t.Errorf("paged broken links: %+v", page)
 	}
 
+	// A re-score from the archive (LoadAttempt) reads the links back with
+	// their evidence, so its broken-link findings are the crawl's.
+	attempts, err := s.FinishedSites(ctx, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	att, err := s.LoadAttempt(ctx, run.ID, "A", attempts["A"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	evidence := map[string]string{}
+	for _, l := range att.Links {
+		evidence[l.ToURL] = l.Text + "|" + l.Selector + "|" + l.FinalURL
+	}
+	if len(att.Links) != 5 || evidence["https://a.example/gone"] != `Old report|a[href="/gone"]|https://a.example/gone` ||
+		evidence["https://a.example/moved"] != "Moved|#m|https://a.example/new" || evidence["https://down.example/"] != "Partner||" {
+		t.Errorf("links of the attempt, read back: %v", evidence)
+	}
+
 	ex, err := s.ExamplePages(ctx, run.ID, "lgd-ampersand", []string{"A", "B", "C"})
 	if err != nil || ex["A"] != "https://a.example/big" || ex["B"] != "https://b.example/ok" || len(ex) != 2 {
 		t.Errorf("example pages: %v (%v)", ex, err)

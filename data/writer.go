@@ -68,12 +68,12 @@ const (
 )
 
 const (
-	sqlInsertPages    = `INSERT INTO pages (run_id, council_code, attempt, url, final_url, redirect_chain, depth, status, content_type, bytes, ttfb_ms, total_ms, error_class, title, is_html, fetched_at, unscored, words, check_ids, check_findings)`
-	sqlInsertLinks    = `INSERT INTO links (run_id, council_code, attempt, from_url, to_url, internal, method, status, error_class, total_ms, checked_at, link_text, selector, final_url)`
+	sqlInsertPages    = `INSERT INTO pages (run_id, council_code, attempt, url, final_url, redirect_chain, depth, status, content_type, bytes, ttfb_ms, total_ms, error_class, title, is_html, fetched_at, unscored, words, check_ids, check_findings, warc_file, warc_offset, warc_length, warc_record_id, payload_digest)`
+	sqlInsertLinks    = `INSERT INTO links (run_id, council_code, attempt, from_url, to_url, internal, method, status, error_class, total_ms, checked_at, warc_file, warc_offset, warc_length, warc_record_id, link_text, selector, final_url)`
 	sqlInsertFindings = `INSERT INTO findings (run_id, council_code, attempt, url, check_id, category, severity, selector, snippet, matched, message, task, method_version, created_at)`
 	sqlInsertStats    = `INSERT INTO check_stats (run_id, council_code, attempt, check_id, category, pages_total, pages_affected, findings, created_at, words)`
 	sqlInsertScores   = `INSERT INTO scores (run_id, council_code, method_version, category, check_id, score, scored_at)`
-	sqlInsertSites    = `INSERT INTO site_reports (run_id, council_code, attempt, home_url, final_home_url, home_status, home_error_class, https, http_redirects_https, robots_status, robots_bytes, robots_parsed, robots_disallow_all, crawl_delay_ms, sitemaps, sitemap_urls, sitemap_parsed, not_found_url, not_found_status, search_form_action, pages_fetched, pages_errored, pdfs, links_checked, links_broken, started_at, finished_at)`
+	sqlInsertSites    = `INSERT INTO site_reports (run_id, council_code, attempt, home_url, final_home_url, home_status, home_error_class, https, http_redirects_https, robots_status, robots_bytes, robots_parsed, robots_disallow_all, crawl_delay_ms, sitemaps, sitemap_urls, sitemap_parsed, not_found_url, not_found_status, search_form_action, pages_fetched, pages_errored, pdfs, links_checked, links_broken, started_at, finished_at, http_probe_unknown, search_results, not_found_warc_file, not_found_warc_offset, not_found_warc_length, not_found_warc_record_id)`
 )
 
 // sqlInsertIntervals stores score intervals (migration 0003).

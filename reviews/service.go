@@ -222,7 +222,7 @@ func New(store Store, cfg Config) (*Service, error) {
 		ipLimit:  newLimiter(cfg.RatePerIP), cLimit: newLimiter(cfg.RatePerCouncil),
 		signInLim: newLimiter(Rate{N: 2 * max(cfg.SignInPerAddress.N, 10), Per: max(cfg.SignInPerAddress.Per, 15*time.Minute)}),
 		dups:      newDedup(cfg.DuplicateWindow), sessions: newSessionCache(cfg.SessionCacheTTL),
-		instance: cfg.Instance, uuidMaker: uuid.NewString}
+		instance: cfg.Instance, uuidMaker: newUUID}
 	if cfg.AdminToken != "" {
 		s.adminBinding = AdminBinding(cfg.AdminToken)
 	}
@@ -692,3 +692,8 @@ type callerError struct{ err error }
 
 func (e callerError) Error() string { return e.err.Error() }
 func (e callerError) Unwrap() error { return e.err }
+
+// newUUID is a random (v4) UUID read straight from crypto/rand: not
+// uuid.NewString, which reads a switch of github.com/google/uuid that the
+// WARC library (gowarc) flips without a lock while a crawl archives.
+func newUUID() string { return uuid.Must(uuid.NewRandomFromReader(rand.Reader)).String() }

@@ -18,16 +18,19 @@ type SiteFacts struct {
 	FinalHomeURL         string
 	HTTPS                bool // the final home page is on https
 	HTTPRedirectsToHTTPS bool // http:// of the home page redirects to https://
-	RobotsStatus         int  // 0 = not fetched
-	RobotsParsed         bool
-	Sitemaps             []string
-	SitemapParsed        bool
-	NotFoundStatus       int // status of a made-up URL; 0 = not tried
-	NotFoundBody         []byte
-	SearchResults        map[string][]string // query (task words) -> result URLs, best first
-	LinksChecked         int
-	LinksBroken          int
-	BrokenLinks          []string // sample, for evidence
+	// HTTPProbeUnknown: whether http:// redirects is not known (a web
+	// archive without the http:// home page); no finding is made of it.
+	HTTPProbeUnknown bool
+	RobotsStatus     int // 0 = not fetched
+	RobotsParsed     bool
+	Sitemaps         []string
+	SitemapParsed    bool
+	NotFoundStatus   int // status of a made-up URL; 0 = not tried
+	NotFoundBody     []byte
+	SearchResults    map[string][]string // query (task words) -> result URLs, best first
+	LinksChecked     int
+	LinksBroken      int
+	BrokenLinks      []string // sample, for evidence
 	// Broken are broken links with their evidence (the page they are on,
 	// their text and element, the answer): when set, the broken-links
 	// findings are made from them rather than from BrokenLinks.
@@ -256,7 +259,7 @@ func siteHTTPS(s *siteEval) {
 	}
 	if !s.f.HTTPS {
 		s.add(SevError, s.homeURL, nil, "The home page is not served over HTTPS", "")
-	} else if !s.f.HTTPRedirectsToHTTPS {
+	} else if !s.f.HTTPRedirectsToHTTPS && !s.f.HTTPProbeUnknown {
 		s.add(SevWarning, s.homeURL, nil, "The http:// address does not redirect to https://", "")
 	}
 	s.one()

@@ -77,7 +77,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&bf.conns, "conns", 200, "concurrent connections of the dashboard load test")
 	fs.StringVar(&bf.out, "out", "bench/results.json", "where to write the JSON results")
 	fs.StringVar(&bf.doc, "doc", "docs/PERFORMANCE.md", "where to write the Markdown scoreboard (empty: nowhere)")
-	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,scoring,insert,dashboard,dashboard-cold,reviews,export,scale,cluster)")
+	fs.StringVar(&bf.only, "only", "", "comma-separated phases to run (crawl,archive,scoring,insert,dashboard,dashboard-cold,reviews,export,scale,cluster)")
 	bf.scaleFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -90,7 +90,7 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 	// A database of its own, dropped at the end, so the bench never touches real data.
 	benchDB := fmt.Sprintf("councildash_bench_%d", time.Now().Unix())
 	rep := benchReport{When: time.Now().UTC(), Machine: machineDesc(), Go: runtime.Version()}
-	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "scoring", "insert", "dashboard", "dashboard-cold", "reviews", "export",
+	phases := []string{"crawl-bare", "crawl-full", "crawl-polite", "archive", "scoring", "insert", "dashboard", "dashboard-cold", "reviews", "export",
 		"scale-400", "scale-10k", "scale-dashboard", "cluster"}
 	want := func(p string) bool {
 		if bf.only == "" {
@@ -241,6 +241,20 @@ func benchRatios(rs []benchResult) []benchRatio {
 		}
 		out = append(out, benchRatio{"crawl+score+store peak RSS (MB)", full.PeakRSSM, "< 300", full.PeakRSSM < 300})
 	}
+	if ar, ok := findResult(rs, "crawl-archive"); ok {
+		if no, ok := findResult(rs, "crawl-noarchive"); ok && no.Metrics["pages_per_s"] > 0 {
+			v := ar.Metrics["pages_per_s"] / no.Metrics["pages_per_s"]
+			out = append(out, benchRatio{"crawl with the WARC archive vs without (pages/s)", v, ">= 0.9", v >= 0.9})
+		}
+		if no, ok := findResult(rs, "crawl-noarchive"); ok && no.Metrics["cpu_ms_per_page"] > 0 {
+			v := ar.Metrics["cpu_ms_per_page"] / no.Metrics["cpu_ms_per_page"]
+			out = append(out, benchRatio{"CPU time per page with the WARC archive vs without", v, "<= 1.1", v <= 1.1})
+		}
+		out = append(out, benchRatio{"archive bytes per page (WARC, gzip per record)", ar.Metrics["archive_bytes_per_page"], "report", true})
+	}
+	if im, ok := findResult(rs, "import"); ok {
+		out = append(out, benchRatio{"import --warc (pages/s)", im.Metrics["pages_per_s"], "report", true})
+	}
 	if po, ok := findResult(rs, "crawl-polite"); ok {
 		v := po.Metrics["x_page_bound"]
 		out = append(out, benchRatio{"polite crawl time vs politeness bound (pages/site x delay)", v, "report (>= 1 by construction)", v >= 1})
@@ -363,6 +377,8 @@ func cmdBenchPhase(ctx context.Context, env *Env, args []string) error {
 		res, err = benchCrawlFull(ctx, env, db, bf)
 	case "crawl-polite":
 		res, err = benchCrawlPolite(ctx)
+	case "archive":
+		res, err = benchArchive(ctx, env, db, bf)
 	case "scoring":
 		res, err = benchScoring()
 	case "insert":

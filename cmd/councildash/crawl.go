@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/councildash/councildash/crawler"
+	"github.com/councildash/councildash/crawler/archive"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/scoring"
 )
@@ -33,6 +34,7 @@ type crawlFlags struct {
 	cfg                            crawler.Config
 	resolve                        stringList
 	resolveFile                    string
+	archive                        archiveFlags
 }
 
 func (f *crawlFlags) bind(fs *flag.FlagSet, env *Env) {
@@ -59,6 +61,7 @@ func (f *crawlFlags) bind(fs *flag.FlagSet, env *Env) {
 	fs.BoolVar(&f.cfg.AllowSubdomains, "subdomains", false, "treat subdomains of a council's domain as the same site")
 	fs.Var(&f.resolve, "resolve", "host=ip:port DNS override, repeatable; '*=127.0.0.1:8081' sends every host there (tests, offline demo)")
 	fs.StringVar(&f.resolveFile, "resolve-file", "", "file of host=ip:port lines")
+	f.archive.bind(fs, env)
 }
 
 func envInt(env *Env, key string, def int) int {
@@ -166,7 +169,7 @@ type crawlJob struct {
 	cfg       crawler.Config
 	resume    string // run id to continue, or ""
 	label     string
-	startedAt time.Time // zero: now
+	startedAt time.Time // zero: now; an import is dated by its captures
 	// demo marks a run of the offline demo: the run is stored as a demo
 	// run (its rows are demo data) and the pipeline honours the web's
 	// filler mark. simulated marks a demo run kept only to show a trend
@@ -175,6 +178,17 @@ type crawlJob struct {
 	now             func() time.Time
 	// onStart is told the run and the crawler once they exist (the dashboard shows progress).
 	onStart func(data.Run, *crawler.Crawler)
+	// archiveDir is the folder of the run's WARC files ("": no archive);
+	// archiveShard (the --shard flag, i/n) names this process's part of
+	// the run in their names, so each shard writes its own files.
+	archiveDir   string
+	archiveShard string
+	// wrapRecorder, when set, wraps the archive writer (tests make it fail
+	// as a full disk does).
+	wrapRecorder func(archive.Recorder) archive.Recorder
+	// imported is the root folder of the WARC files an import crawls
+	// (cfg.Source answers from them); "" for a crawl of the web.
+	imported string
 	// A sharded run (crawl_shard.go): runID names the run to create or
 	// join, shard and shards say which part this process crawls, and
 	// sitesTotal counts every shard's sites. shards 0: not sharded.
@@ -202,6 +216,9 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 	} else if job.resume != "" {
 		if run, err = store.GetRun(ctx, job.resume); err != nil {
 			return run, crawler.Stats{}, err
+		}
+		if run.Source == data.RunSourceWARC {
+			return run, crawler.Stats{}, fmt.Errorf("run %s is an import of WARC files: import them again (councildash import --warc)", run.ID)
 		}
 		if len(run.Shards) > 0 {
 			return run, crawler.Stats{}, fmt.Errorf("run %s is crawled in %d shards: resume each with --resume %s --shard i/%d", run.ID, run.Shards[0].Shards, run.ID, run.Shards[0].Shards)
@@ -240,12 +257,21 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 		job.cfg.Logger = env.Logger
 	}
 
+	warc, err := startArchive(ctx, env, store, &run, &job, method.Version)
+	if err != nil {
+		_ = store.SetRunStatus(context.WithoutCancel(ctx), run.ID, data.RunInterrupted, time.Time{})
+		return run, crawler.Stats{}, archiveStopped(run.ID, err)
+	}
+
 	w := store.NewWriter(data.WriterOptions{Logger: env.Logger})
 	sink := newScoringSink(scoring.NewEngine(method), data.NewRunSink(w, run.ID, method.Version), job.sites, job.now)
 	sink.demo = job.demo || run.Demo // a resumed demo run too
 	c, err := crawler.New(job.cfg, sink)
 	if err != nil {
 		_ = w.Close(ctx)
+		if warc != nil {
+			_ = warc.Close()
+		}
 		return run, crawler.Stats{}, err
 	}
 	if job.onStart != nil {
@@ -256,6 +282,19 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 		shard = startShardReporter(ctx, env, store, run.ID, job, c)
 	}
 	stats, crawlErr := c.Run(ctx, job.sites)
+	// The archive first: its files are finished (and a record cut short by
+	// a failure cut off) before the rows pointing into them are flushed.
+	var archErr error
+	if warc != nil {
+		if err := warc.Close(); err != nil && !errors.Is(crawlErr, archive.ErrWrite) {
+			archErr = err
+		}
+		if errors.Is(crawlErr, archive.ErrWrite) {
+			archErr, crawlErr = crawlErr, nil
+		}
+		st := warc.Stats()
+		env.Logger.Info("archive written", "run", run.ID, "fetches", st.Fetches, "bytes", st.Bytes, "files", len(warc.Files()))
+	}
 	// Everything the crawler delivered is in the writer: flush it even when
 	// the context was cancelled (Ctrl-C), but then give a database that is
 	// away a minute, not the writer's full RetryMax.
@@ -270,14 +309,17 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 	switch {
 	case flushErr != nil:
 		status = data.RunFailed
-	case ctx.Err() != nil:
+	case ctx.Err() != nil, archErr != nil:
 		status = data.RunInterrupted
 	case crawlErr != nil:
 		status = data.RunFailed
 	}
 	finished := time.Time{} // now
-	if !job.startedAt.IsZero() {
-		finished = job.startedAt.Add(stats.Elapsed) // a back-dated (demo) run ends as long after it began
+	if !job.startedAt.IsZero() && !job.demo {
+		// An import dated by its captures ends as long after them as it
+		// took. A demo run (its captures made moments ago) ends when it
+		// ends: its times are real.
+		finished = job.startedAt.Add(stats.Elapsed)
 	}
 	if shard != nil {
 		// A shard reports its own end; the run ends with its last shard.
@@ -292,6 +334,9 @@ func runCrawl(ctx context.Context, env *Env, store *data.Store, job crawlJob) (d
 		"pages", stats.Pages, "errors", stats.PageErrors, "elapsed", stats.Elapsed.Round(time.Millisecond))
 	if flushErr != nil {
 		return run, stats, fmt.Errorf("storing results: %w", flushErr)
+	}
+	if archErr != nil && ctx.Err() == nil {
+		return run, stats, archiveStopped(run.ID, archErr)
 	}
 	if crawlErr != nil && ctx.Err() == nil {
 		return run, stats, crawlErr
@@ -323,7 +368,11 @@ func cmdCrawl(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	job := crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: cf.label}
+	dir, err := cf.archive.folder()
+	if err != nil {
+		return err
+	}
+	job := crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: cf.label, archiveDir: dir, archiveShard: cf.shard}
 	if err := cf.shardJob(&job, total); err != nil {
 		return err
 	}

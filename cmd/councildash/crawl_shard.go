@@ -70,6 +70,9 @@ func joinRun(ctx context.Context, env *Env, store *data.Store, job *crawlJob, me
 	run, err := store.GetRun(ctx, id)
 	switch {
 	case err == nil:
+		if run.Source == data.RunSourceWARC {
+			return run, fmt.Errorf("run %s is an import of WARC files: import them again (councildash import --warc)", run.ID)
+		}
 		for _, sh := range run.Shards {
 			if sh.Shards != job.shards {
 				return run, fmt.Errorf("run %s is crawled in %d shards: join it with --shard i/%d", id, sh.Shards, sh.Shards)

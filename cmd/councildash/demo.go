@@ -14,10 +14,12 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/councildash/councildash/crawler"
+	"github.com/councildash/councildash/crawler/archive"
 	"github.com/councildash/councildash/crawler/demoweb"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/scoring"
@@ -193,18 +195,30 @@ func demoRunLabel(r int, simulated bool) string {
 	return label
 }
 
-// loadDemo crawls the demo web opts.runs times, one after the other at
-// their real times, and seeds demo reviews. Every run but the last is
-// marked simulated: the same saved pages with some generated pages varied,
-// kept only to show how a trend looks. The last, which the pages show
-// first, has every generated page as it should be, so its findings are
-// the saved pages' (and the register's scheme).
-func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions, onStart func(data.Run, *crawler.Crawler)) error {
+// loadDemo fills the dashboard from the demo web opts.runs times, one after
+// the other at their real times, and seeds demo reviews. Every run but the
+// last is marked simulated: the same saved pages with some generated pages
+// varied, kept only to show how a trend looks. The last, which the pages
+// show first, has every generated page as it should be, so its findings
+// are the saved pages' (and the register's scheme).
+//
+// With an archive folder (the default) each run goes through the WARC
+// import path, as `councildash import --warc` does: the demo web is
+// captured as a WARC (captureDemo) and the files are imported (importWARC),
+// so the demo's runs are archives the dashboard shows pages from. The import
+// crawls the same sites from the WARC as the direct crawl crawls (further
+// hosts, websites shared by two councils), and honours the demo web's
+// filler mark, which the WARC keeps with each response's header, as the
+// direct crawl does. Without one (--archive=false) the demo web is crawled
+// directly.
+func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Council, opts demoOptions, archiveDir string, onStart func(data.Run, *crawler.Crawler)) error {
 	start := time.Now()
 	var last time.Time
 	for r := 0; r < opts.runs; r++ {
 		// Runs are stored to the second: each starts in a second of its
-		// own, so they keep their order.
+		// own (after the second the run before is stored as started in:
+		// an import's run starts at its first capture), so they keep their
+		// order.
 		if wait := time.Until(last.Truncate(time.Second).Add(time.Second)); r > 0 && wait > 0 {
 			select {
 			case <-time.After(wait):
@@ -230,13 +244,33 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 		cfg.Parallel = 32
 		cfg.MaxPages = opts.pages
 		cfg.Timeout = 10 * time.Second
-		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: demoRunLabel(r, simulated),
-			demo: true, simulated: simulated, onStart: onStart})
+		label := demoRunLabel(r, simulated)
+		if archiveDir == "" {
+			run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cfg, label: label,
+				demo: true, simulated: simulated, onStart: onStart})
+			web.Close()
+			if err != nil {
+				return err
+			}
+			env.Logger.Info("demo run stored", "run", run.ID, "sites", stats.SitesDone, "pages", stats.Pages)
+			last = laterOf(last, run.StartedAt)
+			continue
+		}
+		dir := filepath.Join(archiveDir, fmt.Sprintf("demo-%d-%d", time.Now().UnixNano(), r+1))
+		files, err := captureDemo(ctx, web, sites, cfg, dir)
 		web.Close()
 		if err != nil {
-			return err
+			return fmt.Errorf("capturing the demo web as WARC: %w", err)
 		}
-		env.Logger.Info("demo run stored", "run", run.ID, "sites", stats.SitesDone, "pages", stats.Pages)
+		rep, err := importWARC(ctx, env, store, reg, importOptions{files: files, label: label + " (through a WARC import)",
+			maxPages: opts.pages, maxDepth: cfg.MaxDepth, parallel: cfg.Parallel, onStart: onStart, demo: true, simulated: simulated,
+			sites: sites}, demoProblems{env})
+		if err != nil {
+			return fmt.Errorf("importing the demo WARC: %w", err)
+		}
+		env.Logger.Info("demo run stored from its WARC", "run", rep.Run.ID, "files", len(files), "records", rep.Records,
+			"bad_records", rep.Bad, "sites", rep.Stats.SitesDone, "pages", rep.Stats.Pages)
+		last = laterOf(last, rep.Run.StartedAt)
 	}
 	if err := seedDemoReviews(ctx, env, store, reg, opts); err != nil {
 		return fmt.Errorf("seeding demo reviews: %w", err)
@@ -245,11 +279,67 @@ func loadDemo(ctx context.Context, env *Env, store *data.Store, reg []data.Counc
 	return nil
 }
 
+// laterOf is the later of two times.
+func laterOf(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// captureDemo crawls the demo web once keeping only its WARC files in dir
+// (nothing scored or stored: captureSink) and returns their paths: the
+// demo's web archive, as `wget --warc-file` or a web archive would make it.
+func captureDemo(ctx context.Context, web *demoweb.Web, sites []crawler.Site, cfg crawler.Config, dir string) ([]string, error) {
+	_ = web // served while the capture runs
+	w, err := archive.NewWriter(archive.Options{Dir: dir, RunID: "demo", Version: version,
+		MethodVersion: scoring.CurrentMethod().Version, UserAgent: cfg.UserAgent})
+	if err != nil {
+		return nil, err
+	}
+	cfg.Recorder = w
+	c, err := crawler.New(cfg, captureSink{})
+	if err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	_, runErr := c.Run(ctx, sites)
+	if err := w.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr != nil {
+		return nil, runErr
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	if err == nil && len(files) == 0 {
+		err = errors.New("the capture wrote no WARC file")
+	}
+	return files, err
+}
+
+// captureSink drops what the capture crawl delivers: only its archive counts.
+type captureSink struct{}
+
+func (captureSink) Page(context.Context, *crawler.Page) error           { return nil }
+func (captureSink) Links(context.Context, []crawler.LinkCheck) error    { return nil }
+func (captureSink) SiteDone(context.Context, *crawler.SiteReport) error { return nil }
+
+// demoProblems logs the bad records an import of the demo's own WARC
+// reports (there should be none).
+type demoProblems struct{ env *Env }
+
+func (p demoProblems) Write(b []byte) (int, error) {
+	p.env.Logger.Warn("demo WARC import", "problem", strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
 func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	var db dbFlags
+	var af archiveFlags
 	opts := defaultDemoOptions()
-	fs := newFlags(env, "demo", "demo [--sites N] [--pages 30] [--runs 2]")
+	fs := newFlags(env, "demo", "demo [--sites N] [--pages 30] [--runs 2] [--archive-dir DIR]")
 	db.bind(fs, env)
+	af.bind(fs, env)
 	fs.IntVar(&opts.sites, "sites", 0, "council sites in the demo web (0: one per council with a saved page, else 80)")
 	fs.IntVar(&opts.pages, "pages", opts.pages, "pages per site")
 	fs.IntVar(&opts.runs, "runs", opts.runs, "crawl runs (all but the last are marked simulated, to show a trend)")
@@ -260,12 +350,16 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	if opts.runs < 1 || opts.pages < 1 {
 		return errors.New("--runs and --pages must be at least 1")
 	}
+	dir, err := af.folder()
+	if err != nil {
+		return err
+	}
 	store, reg, err := db.open(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := loadDemo(ctx, env, store, reg, opts, nil); err != nil {
+	if err := loadDemo(ctx, env, store, reg, opts, dir, nil); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "demo data loaded; run `councildash serve` (or `make run`) and open http://localhost:8080")

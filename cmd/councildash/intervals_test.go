@@ -108,7 +108,7 @@ func TestCrawlStoresIntervalsAndRescoreRepeatsThem(t *testing.T) {
 	var db dbFlags
 	db.addr, db.database, db.user = cfg.Addr, cfg.Database, "default"
 	env, out, errb := scoreEnv(t, nil)
-	if err := rescoreRunWith(ctx, env, db, run.ID, again); err != nil {
+	if err := rescoreRunWith(ctx, env, db, run.ID, scoring.NewEngine(again)); err != nil {
 		t.Fatalf("rescore: %v (%s)", err, errb)
 	}
 	if strings.Contains(out.String(), "cannot be computed") || strings.Contains(out.String(), "no page statistics") {
@@ -158,7 +158,7 @@ func TestRescoreOldStatisticsUnscorable(t *testing.T) {
 	var db dbFlags
 	db.addr, db.database, db.user = cfg.Addr, cfg.Database, "default"
 	env, out, errb := scoreEnv(t, nil)
-	if err := rescoreRunWith(ctx, env, db, run.ID, m); err != nil {
+	if err := rescoreRunWith(ctx, env, db, run.ID, scoring.NewEngine(m)); err != nil {
 		t.Fatalf("rescore: %v (%s)", err, errb)
 	}
 	for _, want := range []string{

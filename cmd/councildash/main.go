@@ -46,6 +46,7 @@ func commands() []command {
 		{"serve", "serve the web dashboard", cmdServe},
 		{"export", "export scores, findings or reviews as CSV or JSON", cmdExport},
 		{"reviewers", "issue, list and revoke peer reviewer sign-in links", cmdReviewers},
+		{"import", "score web archives (WARC files, e.g. from wget --warc-file): a run per import", cmdImport},
 		{"demo", "build a local web of council sites, crawl it (two runs) and seed demo reviews", cmdDemo},
 		{"bench", "measure crawl, scoring, dashboard, review posts and inserts beside their baselines", cmdBench},
 		{"bench-phase", "(internal) one phase of bench, run as a child process", cmdBenchPhase},

@@ -200,7 +200,7 @@ func siteFacts(r *crawler.SiteReport, broken []scoring.BrokenLink, now time.Time
 	}
 	return scoring.SiteFacts{
 		HomeURL: r.HomeURL, FinalHomeURL: r.FinalHomeURL, HTTPS: r.HTTPS,
-		HTTPRedirectsToHTTPS: r.HTTPRedirectsToHTTPS, RobotsStatus: r.RobotsStatus, RobotsParsed: r.RobotsParsed,
+		HTTPRedirectsToHTTPS: r.HTTPRedirectsToHTTPS, HTTPProbeUnknown: r.HTTPProbeUnknown, RobotsStatus: r.RobotsStatus, RobotsParsed: r.RobotsParsed,
 		Sitemaps: r.Sitemaps, SitemapParsed: r.SitemapParsed, NotFoundStatus: r.NotFoundStatus,
 		NotFoundBody: r.NotFoundBody, SearchResults: r.SearchResults, LinksChecked: r.LinksChecked,
 		LinksBroken: r.LinksBroken, BrokenLinks: sample, Broken: broken, Now: now,

@@ -10,20 +10,21 @@ import (
 	"github.com/councildash/councildash/scoring"
 )
 
-// rescoreRun recomputes the scores of a stored crawl under the current
-// method from the stored per-check statistics, without fetching again.
+// rescoreRun re-scores a stored crawl under the current method without
+// fetching again: from its archived pages when the run kept them (every
+// check runs, new ones included), else from the stored per-check
+// statistics.
 func rescoreRun(ctx context.Context, env *Env, db dbFlags, runID string) error {
-	return rescoreRunWith(ctx, env, db, runID, scoring.CurrentMethod())
+	return rescoreRunWith(ctx, env, db, runID, scoring.NewEngine(scoring.CurrentMethod()))
 }
 
-// rescoreRunWith re-scores a run under method m: each completed site's
-// scores from its stored check statistics and, where its pages' own
-// statistics are stored (crawls since method 2026.2), the intervals of its
-// scores, bootstrapped as the crawl does. A check m counts per 100 words
-// whose statistics carry no words read (stored before 2026.2) cannot be
-// computed from them: it is left out of the scores (m.Unscorable) and
-// named in the output, never scored another way.
-func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, m scoring.Method) error {
+// rescoreRunWith re-scores a run with engine e (its method, its checks).
+// A run that kept its pages (WARC) is scored again from them, site by site,
+// as a crawl scores (rescore_archive.go); a site that cannot be, and every
+// site of a run without an archive, from its stored statistics
+// (rescoreFromStatistics).
+func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, e *scoring.Engine) error {
+	m := e.Method()
 	store, _, err := db.open(ctx, env)
 	if err != nil {
 		return err
@@ -34,23 +35,21 @@ func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, m s
 		return err
 	}
 	runID = run.ID
-	stats, err := store.RunCheckStats(ctx, runID)
+	attempts, err := store.FinishedSites(ctx, runID)
 	if err != nil {
 		return err
 	}
-	if len(stats) == 0 {
+	if len(attempts) == 0 {
 		return fmt.Errorf("run %s has no completed sites to score", runID)
 	}
 	done, err := store.ScoredCouncils(ctx, runID, m.Version)
 	if err != nil {
 		return err
 	}
-	todo := map[string]bool{}
-	councils := make([]string, 0, len(stats))
-	for c := range stats {
+	councils := make([]string, 0, len(attempts))
+	for c := range attempts {
 		if !done[c] { // already scored under this method: the same rows again would only be duplicates
 			councils = append(councils, c)
-			todo[c] = true
 		}
 	}
 	if len(councils) == 0 {
@@ -58,6 +57,52 @@ func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, m s
 		return nil
 	}
 	sort.Strings(councils)
+
+	fromStats := councils
+	how := data.RescoredStatistics
+	if run.Archived() {
+		res, err := rescoreFromArchive(ctx, env, store, run, e, councils, attempts)
+		if err != nil {
+			return err
+		}
+		fromStats = nil
+		for c, why := range res.fallback {
+			fmt.Fprintf(env.Stderr, "%s: not re-scored from the archive (%v): re-scored from its stored statistics\n", c, why)
+			fromStats = append(fromStats, c)
+		}
+		sort.Strings(fromStats)
+		how = data.RescoredArchive
+		if len(fromStats) > 0 {
+			how = data.RescoredMixed
+		}
+		fmt.Fprintf(env.Stdout, "re-scored %d sites of run %s under method %s from the archived pages (%d pages read again, every check run)\n",
+			len(res.fromArchive), runID, m.Version, res.pages)
+	}
+	if len(fromStats) > 0 {
+		if err := rescoreFromStatistics(ctx, env, store, runID, m, fromStats); err != nil {
+			return err
+		}
+	}
+	return store.SetRunRescored(ctx, runID, how)
+}
+
+// rescoreFromStatistics re-scores councils of a run under method m: each
+// site's scores from its stored check statistics and, where its pages' own
+// statistics are stored (crawls since method 2026.2), the intervals of its
+// scores, bootstrapped as the crawl does. A check m counts per 100 words
+// whose statistics carry no words read (stored before 2026.2) cannot be
+// computed from them: it is left out of the scores (m.Unscorable) and
+// named in the output, never scored another way. Checks new to m cannot run
+// at all without the pages.
+func rescoreFromStatistics(ctx context.Context, env *Env, store *data.Store, runID string, m scoring.Method, councils []string) error {
+	stats, err := store.RunCheckStats(ctx, runID)
+	if err != nil {
+		return err
+	}
+	todo := map[string]bool{}
+	for _, c := range councils {
+		todo[c] = true
+	}
 	intervals, err := rescoreIntervals(ctx, store, runID, m, stats, todo)
 	if err != nil {
 		return err
@@ -77,7 +122,8 @@ func rescoreRunWith(ctx context.Context, env *Env, db dbFlags, runID string, m s
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stdout, "re-scored %d sites of run %s under method %s\n", len(councils), runID, m.Version)
+	fmt.Fprintf(env.Stdout, "re-scored %d sites of run %s under method %s from the stored statistics (checks new to the method cannot run without the pages)\n",
+		len(councils), runID, m.Version)
 	if len(unscorable) > 0 {
 		ids := make([]string, 0, len(unscorable))
 		for id := range unscorable {

@@ -31,9 +31,12 @@ starting with http:// or https:// is fetched once (user agent "councildash").
 Site-level checks (statement, top tasks, broken links...) need a crawl and
 are not run here.
 
-With --run, recomputes the scores of a stored crawl run under the current
-scoring method, from the per-check statistics stored with the run, without
-fetching anything again (needs ClickHouse: --clickhouse, --database).
+With --run, scores a stored crawl run again under the current scoring
+method without fetching anything: when the run kept its pages (WARC files,
+see --archive of crawl) every page is read back from the archive and every
+check of the method runs, new ones included; otherwise the scores are
+recomputed from the per-check statistics stored with the run (needs
+ClickHouse: --clickhouse, --database).
 
 Flags:
 `

@@ -197,7 +197,7 @@ func TestScoreRerun(t *testing.T) {
 	var db dbFlags
 	db.addr, db.database, db.user = cfg.Addr, cfg.Database, "default"
 	env, out, errb = scoreEnv(t, nil)
-	if err := rescoreRunWith(ctx, env, db, run0.ID, m); err != nil {
+	if err := rescoreRunWith(ctx, env, db, run0.ID, scoring.NewEngine(m)); err != nil {
 		t.Fatalf("rescore: %v (%s)", err, errb)
 	}
 	want = fmt.Sprintf("re-scored %d sites of run %s under method %s", len(web.Sites), run0.ID, m.Version)

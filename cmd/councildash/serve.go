@@ -228,7 +228,12 @@ func backgroundCrawl(ctx context.Context, env *Env, store *data.Store, reg []dat
 			log.Info("demo data already loaded: not crawling the demo web again")
 			return
 		}
-		if err := loadDemo(ctx, env, store, reg, defaultDemoOptions(), nil); err != nil && ctx.Err() == nil {
+		dir, err := cf.archive.folder()
+		if err != nil {
+			log.Error("demo: archive folder", "err", err)
+			return
+		}
+		if err := loadDemo(ctx, env, store, reg, defaultDemoOptions(), dir, nil); err != nil && ctx.Err() == nil {
 			log.Error("demo load failed", "err", err)
 		}
 	case crawlLive:
@@ -241,7 +246,12 @@ func backgroundCrawl(ctx context.Context, env *Env, store *data.Store, reg []dat
 		if label == "" {
 			label = "live crawl (serve)"
 		}
-		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: label})
+		dir, err := cf.archive.folder()
+		if err != nil {
+			log.Error("live crawl: archive folder", "err", err)
+			return
+		}
+		run, stats, err := runCrawl(ctx, env, store, crawlJob{sites: sites, cfg: cf.cfg, resume: cf.resume, label: label, archiveDir: dir, archiveShard: cf.shard})
 		switch {
 		case ctx.Err() != nil:
 			log.Info("live crawl interrupted; continue it with `councildash crawl --resume`", "run", run.ID, "sites_done", stats.SitesDone)

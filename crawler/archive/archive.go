@@ -137,7 +137,27 @@ type Fetch struct {
 	// "time", "disconnect" or "unspecified" (WARC-Truncated); "" when whole.
 	// A Body read error is archived as "disconnect".
 	Truncated string
+	// Purpose says what the fetch was for (PurposePage, PurposeRobots...);
+	// it is written as the Councildash-Purpose field of both records, so
+	// an import of the file can tell pages from the crawler's other
+	// requests. Empty: not written.
+	Purpose string
 }
+
+// Purposes of a fetch (Fetch.Purpose, Record.Purpose): the crawler's
+// requests besides pages.
+const (
+	PurposePage      = "page"       // a page of the site (and each redirect hop of its fetch)
+	PurposeRobots    = "robots"     // robots.txt
+	PurposeSitemap   = "sitemap"    // an XML sitemap or sitemap index
+	PurposeNotFound  = "probe-404"  // the made-up address asked to see how missing pages are answered
+	PurposeHTTPProbe = "probe-http" // the http:// home page, to see whether it redirects to https://
+	PurposeSearch    = "search"     // a query submitted to the site's own search
+	PurposeLinkCheck = "link-check" // a HEAD (or GET) of a link found on a page
+)
+
+// PurposeField is the WARC header field that carries Fetch.Purpose.
+const PurposeField = "Councildash-Purpose"
 
 // Field is one name: value line of a metadata record.
 type Field struct {

@@ -82,9 +82,16 @@ type Record struct {
 	// Body is the HTTP body with transfer and content encodings removed
 	// (gzip, deflate, br), at most Limits.MaxBodyBytes.
 	Body []byte
+	// PayloadBytes is the size of the body as archived (after transfer
+	// decoding, before content decoding): what came over the wire. It
+	// counts the bytes read, which stop soon after MaxBodyBytes.
+	PayloadBytes int64
 	// BodyTruncated is set when Body is not the whole body: cut at the
 	// limit, shorter than the HTTP header said, or not decodable to its end.
 	BodyTruncated bool
+	// Purpose is the record's Councildash-Purpose field (what councildash
+	// fetched it for, see PurposePage); "" in files written by others.
+	Purpose string
 	// Warnings are findings that did not make the record unusable (WARC
 	// syntax slips, an unknown Content-Encoding...).
 	Warnings []string
@@ -457,10 +464,20 @@ func (s *Scanner) record(r *bufio.Reader, inGz bool) (rec *Record, err error) {
 	b, perr := r.Peek(len(warcMagic))
 	if inGz && s.member.err != nil {
 		kind, detail := memberKind(s.member.err)
+		// The member was read whole before its damage showed: name the
+		// record it held when its headers came through.
+		index, target := -1, ""
+		if buf, _ := r.Peek(r.Buffered()); bytes.HasPrefix(buf, warcMagic) {
+			index = s.stats.Records
+			s.stats.Records++
+			if e, _ := headerEnd(buf); e > 0 {
+				target = strings.Trim(headerValue(buf[:e], "WARC-Target-URI"), "<>")
+			}
+		}
 		if aerr := s.abandonMember(); aerr != nil {
 			return nil, aerr
 		}
-		return nil, s.problem(start, -1, "", kind, detail)
+		return nil, s.problem(start, index, target, kind, detail)
 	}
 	if len(b) == 0 && perr == io.EOF {
 		if inGz {
@@ -719,6 +736,7 @@ func (s *Scanner) response(wr gowarc.WarcRecord, loc Location, index int, target
 		TargetURI:   target,
 		IPAddress:   h.Get(gowarc.WarcIPAddress),
 		Truncated:   h.Get(gowarc.WarcTruncated),
+		Purpose:     h.Get(PurposeField),
 		Warnings:    warnings,
 	}
 	rec.RecordID = wr.RecordId()
@@ -764,13 +782,29 @@ func (s *Scanner) response(wr gowarc.WarcRecord, loc Location, index int, target
 	if origProto != "" {
 		rec.Proto = origProto
 	}
+	wire := &countingBody{r: resp.Body}
+	resp.Body = wire
 	body, truncated, warn := decodeBody(resp, s.lim.MaxBodyBytes)
-	rec.Body, rec.BodyTruncated = body, truncated
+	rec.Body, rec.BodyTruncated, rec.PayloadBytes = body, truncated, wire.n
 	if warn != "" {
 		rec.Warnings = append(rec.Warnings, warn)
 	}
 	return rec, nil
 }
+
+// countingBody counts the bytes read from an HTTP body.
+type countingBody struct {
+	r io.ReadCloser
+	n int64
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingBody) Close() error { return c.r.Close() }
 
 // decodeBody reads resp's body (de-chunked by net/http), removes its
 // Content-Encoding, and keeps at most limit bytes.
@@ -820,6 +854,23 @@ func readCapped(r io.Reader, limit int64, warn string) ([]byte, bool, string) {
 		warn = w
 	}
 	return buf.Bytes(), truncated, warn
+}
+
+// ReadRecordUnder is ReadRecord for a Location whose File is a path
+// relative to root (files imported from several folders are named from
+// their common folder). The path must stay inside root.
+func ReadRecordUnder(root string, loc Location, lim Limits) (*Record, error) {
+	rel := filepath.FromSlash(loc.File)
+	if !filepath.IsLocal(rel) {
+		return nil, fmt.Errorf("%w: bad file name %q", ErrNoRecord, loc.File)
+	}
+	base := loc
+	base.File = filepath.Base(rel)
+	rec, err := ReadRecord(filepath.Join(root, filepath.Dir(rel)), base, lim)
+	if rec != nil {
+		rec.Location.File = loc.File
+	}
+	return rec, err
 }
 
 // ReadRecord reads the response record at loc in the archive folder dir

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -39,6 +40,14 @@ func warcio(t *testing.T, files ...string) []warcioRecord {
 	dir, err := filepath.Abs(filepath.Join("testdata", "warcio"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// One npm ci at a time (crawltest.Warcio installs here too).
+	if lock, err := os.OpenFile(filepath.Join(dir, ".npm-ci.lock"), os.O_CREATE|os.O_RDWR, 0o644); err == nil {
+		_ = syscall.Flock(int(lock.Fd()), syscall.LOCK_EX)
+		defer func() {
+			_ = syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+			_ = lock.Close()
+		}()
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "warcio", "package.json")); err != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
@@ -88,7 +97,7 @@ func TestWarcioReadsOurFiles(t *testing.T) {
 	pages := testPages()
 	srv := newTestSite(t, pages)
 	dir := t.TempDir()
-	w := newWriter(t, dir, func(o *Options) { o.MaxFileSize = 100 << 10 })
+	w := newWriter(t, dir, func(o *Options) { o.MaxFileSize = 16 << 10 })
 	var got []fetched
 	for _, decoded := range []bool{false, true} {
 		got = append(got, crawlSite(t, w, srv, pages, decoded)...)

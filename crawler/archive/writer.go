@@ -1,10 +1,15 @@
 package archive
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"net"
@@ -71,24 +76,49 @@ type Options struct {
 // finished. Each file starts with a warcinfo record.
 //
 // A Writer is safe for concurrent use. Records are built (body buffered,
-// digests computed) in the caller's goroutine; only the append to the file
-// is serialised.
+// digests computed), serialised and gzipped in the caller's goroutine; only
+// the append of the finished gzip member to the file (one write) is
+// serialised, so many crawling goroutines archive at once.
 type Writer struct {
 	opt     Options
 	names   *nameGen
-	lib     *gowarc.WarcFileWriter
 	recOpts []gowarc.WarcRecordOption
+	// fastOpts build the fetch records, whose digests we compute as we
+	// write them (digester): gowarc then need not check every field and
+	// hash every block again.
+	fastOpts []gowarc.WarcRecordOption
+	level    int
+
+	gzPool sync.Pool // *gzip.Writer at level
+	gzFlat sync.Pool // *gzip.Writer storing (no compression)
+	bwPool sync.Pool // *bufio.Writer in front of them
+	cpPool sync.Pool // *[]byte copy buffers
+	mbPool sync.Pool // *bytes.Buffer members, once written
+	// infoID is the WARC-Record-ID of the current file's warcinfo record
+	// (of the first file, before any is made): records name it in
+	// WARC-Warcinfo-ID. A record made just before a rotation names the
+	// previous file's warcinfo, which says the same.
+	infoID    atomic.Pointer[string]
+	infoFiles int // warcinfo records made (under mu)
 
 	failed atomic.Pointer[error] // first write error: final
 
-	mu     sync.Mutex // serialises appends and guards the fields below
-	closed bool
-	keep   map[string]int64 // file → bytes to keep after a failed append
-	used   map[string]bool  // files holding at least one complete record of ours
-	stats  Stats
+	// Appends go through one goroutine (loop), which writes whatever is
+	// queued with one write call: the callers wait for their answer, not
+	// for one another.
+	sendMu   sync.RWMutex // closed, and sends on queue
+	closed   bool
+	queue    chan *appendReq
+	loopDone chan struct{}
 
-	hookMu  sync.Mutex
-	hookErr error
+	mu      sync.Mutex       // guards the fields below (held by loop while it writes)
+	f       *os.File         // the file being written (its name ends in ".open"), or nil
+	name    string           // its final name
+	size    int64            // its bytes
+	infoLen int64            // bytes of its warcinfo record
+	keep    map[string]int64 // file → bytes to keep after a failed append
+	used    map[string]bool  // files holding at least one complete record of ours
+	stats   Stats
 }
 
 // Stats count what a Writer wrote.
@@ -144,7 +174,8 @@ func NewWriter(o Options) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrWrite, err)
 	}
-	w := &Writer{opt: o, names: &nameGen{dir: o.Dir, prefix: prefix, next: next}, keep: map[string]int64{}, used: map[string]bool{}}
+	w := &Writer{opt: o, names: &nameGen{dir: o.Dir, prefix: prefix, next: next}, keep: map[string]int64{}, used: map[string]bool{},
+		queue: make(chan *appendReq, 256), loopDone: make(chan struct{})}
 	w.recOpts = []gowarc.WarcRecordOption{
 		gowarc.WithVersion(gowarc.V1_1),
 		gowarc.WithAddMissingDigest(true),
@@ -155,17 +186,14 @@ func NewWriter(o Options) (*Writer, error) {
 	if o.TempDir != "" {
 		w.recOpts = append(w.recOpts, gowarc.WithBufferTmpDir(o.TempDir))
 	}
-	w.lib = gowarc.NewWarcFileWriter(
-		gowarc.WithFileNameGenerator(w.names),
-		gowarc.WithMaxFileSize(o.MaxFileSize),
-		gowarc.WithCompression(true),
-		gowarc.WithCompressionLevel(level),
-		gowarc.WithMaxConcurrentWriters(1),
-		gowarc.WithAddWarcConcurrentToHeader(true),
-		gowarc.WithWarcInfoFunc(w.warcinfo),
-		gowarc.WithRecordOptions(w.recOpts...),
-		gowarc.WithAfterFileCreationHook(w.fileDone),
-	)
+	w.fastOpts = append(append([]gowarc.WarcRecordOption(nil), w.recOpts...), gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore))
+	w.level = level
+	first, err := newRecordID()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrWrite, err)
+	}
+	w.infoID.Store(&first)
+	go w.loop()
 	return w, nil
 }
 
@@ -210,27 +238,19 @@ func (w *Writer) warcinfo(rb gowarc.WarcRecordBuilder) error {
 	f.Add("councildash-shard", clean(w.opt.Shard))
 	f.Add("councildash-version", clean(w.opt.Version))
 	f.Add("councildash-method", clean(w.opt.MethodVersion))
-	_, err := f.Write(rb)
-	return err
-}
-
-// fileDone runs in the library's writer goroutine when a file is finished
-// and renamed: make its bytes durable.
-func (w *Writer) fileDone(path string, _ int64, _ string) error {
-	err := syncFile(path)
-	if err != nil {
-		w.hookMu.Lock()
-		w.hookErr = errors.Join(w.hookErr, err)
-		w.hookMu.Unlock()
+	// The first file's warcinfo takes the id records made so far name; each
+	// later one a new id, which records made from now on name.
+	id := *w.infoID.Load()
+	if w.infoFiles > 0 {
+		var err error
+		if id, err = newRecordID(); err != nil {
+			return err
+		}
+		w.infoID.Store(&id)
 	}
-	return err
-}
-
-func (w *Writer) takeHookErr() error {
-	w.hookMu.Lock()
-	defer w.hookMu.Unlock()
-	err := w.hookErr
-	w.hookErr = nil
+	w.infoFiles++
+	rb.AddWarcHeader(gowarc.WarcRecordID, "<"+id+">")
+	_, err := f.Write(rb)
 	return err
 }
 
@@ -304,7 +324,7 @@ func (w *Writer) RecordFetch(ctx context.Context, f Fetch) (Location, error) {
 	if err != nil {
 		return Location{}, err
 	}
-	req, err := w.buildRequest(f.Request, target, date, ip)
+	req, err := w.buildRequest(f.Request, target, date, ip, f.Purpose)
 	if err != nil {
 		_ = resp.Close()
 		return Location{}, err
@@ -315,42 +335,24 @@ func (w *Writer) RecordFetch(ctx context.Context, f Fetch) (Location, error) {
 		_ = req.Close()
 		return Location{}, err
 	}
-
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.closed {
-		_ = resp.Close()
-		_ = req.Close()
-		return Location{}, ErrClosed
-	}
-	if err := w.Err(); err != nil { // failed while this call was building
-		_ = resp.Close()
-		_ = req.Close()
+	resp.WarcHeader().AddId(gowarc.WarcConcurrentTo, req.RecordId())
+	req.WarcHeader().AddId(gowarc.WarcConcurrentTo, resp.RecordId())
+	// A body compressed already is stored as it is; so is the request (a
+	// few hundred bytes: compressing it would cost about as much as the
+	// rest of the record and save a couple of hundred bytes).
+	ms, err := w.members([]bool{encoded(f.Header) && !f.Decoded, true}, resp, req)
+	_ = resp.Close()
+	_ = req.Close()
+	if err != nil {
 		return Location{}, err
 	}
-	res := w.write(resp, req)
-	if len(res) != 2 {
-		_ = resp.Close()
-		_ = req.Close()
-		return Location{}, ErrClosed
+
+	at, err := w.append(ms, true)
+	w.release(ms)
+	if err != nil {
+		return Location{}, err
 	}
-	for _, r := range res {
-		if r.Err != nil {
-			return Location{}, w.fail(res, r.Err)
-		}
-	}
-	w.used[res[0].FileName], w.used[res[1].FileName] = true, true
-	if err := w.takeHookErr(); err != nil {
-		return Location{}, w.fail(nil, err)
-	}
-	loc.File, loc.Offset = res[0].FileName, res[0].FileOffset
-	if res[1].FileName == res[0].FileName {
-		loc.Length = res[1].FileOffset - res[0].FileOffset
-	} else if loc.Length, err = w.endOf(res[0]); err != nil {
-		return Location{}, w.fail(nil, err)
-	}
-	w.stats.Fetches++
-	w.stats.Bytes += loc.Length
+	loc.File, loc.Offset, loc.Length = at[0].file, at[0].offset, at[0].length
 	return loc, nil
 }
 
@@ -392,62 +394,39 @@ func (w *Writer) RecordMetadata(ctx context.Context, m Metadata) (Location, erro
 		return Location{}, w.failLocked(fmt.Errorf("building record: %w", err))
 	}
 	loc := Location{RecordID: rec.RecordId()}
-
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.closed {
-		_ = rec.Close()
-		return Location{}, ErrClosed
-	}
-	if err := w.Err(); err != nil {
-		_ = rec.Close()
+	ms, err := w.members(nil, rec)
+	_ = rec.Close()
+	if err != nil {
 		return Location{}, err
 	}
-	res := w.write(rec)
-	if len(res) != 1 {
-		_ = rec.Close()
-		return Location{}, ErrClosed
+
+	at, err := w.append(ms, false)
+	w.release(ms)
+	if err != nil {
+		return Location{}, err
 	}
-	if res[0].Err != nil {
-		return Location{}, w.fail(res, res[0].Err)
-	}
-	w.used[res[0].FileName] = true
-	if err := w.takeHookErr(); err != nil {
-		return Location{}, w.fail(nil, err)
-	}
-	loc.File, loc.Offset = res[0].FileName, res[0].FileOffset
-	if loc.Length, err = w.endOf(res[0]); err != nil {
-		return Location{}, w.fail(nil, err)
-	}
-	w.stats.Metadata++
-	w.stats.Bytes += loc.Length
+	loc.File, loc.Offset, loc.Length = at[0].file, at[0].offset, at[0].length
 	return loc, nil
 }
 
-// write appends records (holding libMu: opening a file builds a warcinfo
-// record).
-func (w *Writer) write(recs ...gowarc.WarcRecord) []gowarc.WriteResponse {
-	libMu.Lock()
-	defer libMu.Unlock()
-	return w.lib.Write(recs...)
-}
-
-// libMu serialises the gowarc calls that set up record options: gowarc
-// v3.1.0 calls uuid.EnableRandPool (an unsynchronised write of a
-// github.com/google/uuid global) every time, which races between
-// goroutines. Record IDs come from newRecordID, which does not read that
-// global, so building records needs no lock.
-var libMu sync.Mutex
+// gowarc v3.1.0 calls uuid.EnableRandPool each time it sets up record
+// options (a record builder, an unmarshaler): an unsynchronised write of
+// true to a github.com/google/uuid global. Nothing here reads that global
+// (record ids come from newRecordID; councildash makes its UUIDs with
+// uuid.NewRandomFromReader, checked by TestNoPooledUUIDs), so the only
+// conflict is that write with itself, from goroutines building records at
+// once: harmless, but the race detector reports it. Under the race
+// detector those calls take a lock (lib_race.go); otherwise they do not
+// (lib_norace.go), because a lock taken twice per fetch by every crawling
+// goroutine throttles the crawl when the machine is busy.
 
 func newBuilder(t gowarc.RecordType, opts []gowarc.WarcRecordOption) gowarc.WarcRecordBuilder {
-	libMu.Lock()
-	defer libMu.Unlock()
+	defer libLock()()
 	return gowarc.NewRecordBuilder(t, opts...)
 }
 
 func newUnmarshaler(opts []gowarc.WarcRecordOption) gowarc.Unmarshaler {
-	libMu.Lock()
-	defer libMu.Unlock()
+	defer libLock()()
 	return gowarc.NewUnmarshaler(opts...)
 }
 
@@ -460,39 +439,13 @@ func newRecordID() (string, error) {
 	return u.URN(), nil
 }
 
-// endOf returns the length of the last record appended to res.FileName:
-// the file's size (the file is not written concurrently: w.mu is held and
-// the library has one writer goroutine) minus the record's offset.
-func (w *Writer) endOf(res gowarc.WriteResponse) (int64, error) {
-	path := filepath.Join(w.opt.Dir, res.FileName)
-	st, err := os.Stat(path + openSuffix)
-	if errors.Is(err, fs.ErrNotExist) {
-		st, err = os.Stat(path) // finished already (rotated)
-	}
-	if err != nil {
-		return 0, err
-	}
-	n := st.Size() - res.FileOffset
-	if n <= 0 {
-		return 0, fmt.Errorf("%s: record at %d has no bytes on disk", res.FileName, res.FileOffset)
-	}
-	return n, nil
-}
-
-// fail makes err final. res are the library's answers for the failed call:
-// the bytes of this call are cut off again at Close, so the files end with
-// the last complete record.
-func (w *Writer) fail(res []gowarc.WriteResponse, err error) error {
-	file := ""
-	for _, r := range res {
-		if r.FileName == "" {
-			continue
-		}
-		if k, ok := w.keep[r.FileName]; !ok || r.FileOffset < k {
-			w.keep[r.FileName] = r.FileOffset
-		}
-		if r.Err != nil && file == "" {
-			file = r.FileName
+// fail makes err final. The bytes the failed call wrote from offset on in
+// file ("" when it wrote none) are cut off again at Close, so the files end
+// with the last complete record. Holding mu.
+func (w *Writer) fail(file string, offset int64, err error) error {
+	if file != "" {
+		if k, ok := w.keep[file]; !ok || offset < k {
+			w.keep[file] = offset
 		}
 	}
 	// Files we started that hold no complete record of ours (the warcinfo
@@ -517,14 +470,21 @@ func (w *Writer) fail(res []gowarc.WriteResponse, err error) error {
 // Calls after Close fail with ErrClosed. The error that stopped the Writer
 // earlier is not returned again (see Err).
 func (w *Writer) Close() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.sendMu.Lock()
 	if w.closed {
+		w.sendMu.Unlock()
 		return nil
 	}
 	w.closed = true
-	_ = w.lib.Close() // drains, closes, renames, runs fileDone (fsync)
-	errs := []error{w.takeHookErr()}
+	close(w.queue)
+	w.sendMu.Unlock()
+	<-w.loopDone // every append queued is answered
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var errs []error
+	if w.f != nil {
+		errs = append(errs, w.finishFile())
+	}
 	for name, keep := range w.keep {
 		path := filepath.Join(w.opt.Dir, name)
 		if _, err := os.Stat(path); err != nil {
@@ -563,13 +523,17 @@ func (w *Writer) Close() error {
 
 // buildResponse builds the response record: status line, header, body.
 func (w *Writer) buildResponse(f Fetch, target string, date time.Time, ip string) (gowarc.WarcRecord, error) {
-	rb := newBuilder(gowarc.Response, w.recOpts)
+	rb := newBuilder(gowarc.Response, w.fastOpts)
+	d := newDigester(rb)
 	rb.AddWarcHeader(gowarc.WarcTargetURI, target)
 	rb.AddWarcHeaderTime(gowarc.WarcDate, date)
 	if ip != "" {
 		rb.AddWarcHeader(gowarc.WarcIPAddress, ip)
 	}
 	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=response")
+	if p := fieldValue(f.Purpose); p != "" {
+		rb.AddWarcHeader(PurposeField, p)
+	}
 	proto := f.Proto
 	if proto == "" || !strings.HasPrefix(proto, "HTTP/") || strings.ContainsAny(proto, " \r\n") {
 		proto = "HTTP/1.1"
@@ -582,17 +546,25 @@ func (w *Writer) buildResponse(f Fetch, target string, date time.Time, ip string
 	if reason != "" {
 		status += " " + reason
 	}
-	_, err := io.WriteString(rb, status+"\r\n")
+	_, err := io.WriteString(d, status+"\r\n")
 	if err == nil {
-		err = archivedHeader(f.Header, f.Decoded).Write(rb)
+		err = archivedHeader(f.Header, f.Decoded).Write(d)
 	}
 	if err == nil {
-		_, err = io.WriteString(rb, "\r\n")
+		_, err = io.WriteString(d, "\r\n")
 	}
 	truncated := clean(f.Truncated)
 	if err == nil && f.Body != nil {
 		body := &bodyReader{r: f.Body}
-		_, err = rb.ReadFrom(body)
+		// Through Write with a pooled buffer: the builder's ReadFrom takes
+		// a fresh 32 KiB for every record.
+		buf, _ := w.cpPool.Get().(*[]byte)
+		if buf == nil {
+			b := make([]byte, 32<<10)
+			buf = &b
+		}
+		_, err = io.CopyBuffer(struct{ io.Writer }{rb}, io.TeeReader(body, d.body()), *buf)
+		w.cpPool.Put(buf)
 		if body.err != nil {
 			// The body ended early: keep what came, say so.
 			err = nil
@@ -608,6 +580,7 @@ func (w *Writer) buildResponse(f Fetch, target string, date time.Time, ip string
 	if truncated != "" {
 		rb.AddWarcHeader(gowarc.WarcTruncated, truncated)
 	}
+	d.headers()
 	rec, _, err := rb.Build()
 	if err != nil {
 		return nil, w.failLocked(fmt.Errorf("building record: %w", err))
@@ -619,25 +592,30 @@ func (w *Writer) buildResponse(f Fetch, target string, date time.Time, ip string
 func (w *Writer) failLocked(err error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.fail(nil, err)
+	return w.fail("", 0, err)
 }
 
 // buildRequest builds the request record: request line and header as sent.
-func (w *Writer) buildRequest(r *http.Request, target string, date time.Time, ip string) (gowarc.WarcRecord, error) {
-	rb := newBuilder(gowarc.Request, w.recOpts)
+func (w *Writer) buildRequest(r *http.Request, target string, date time.Time, ip, purpose string) (gowarc.WarcRecord, error) {
+	rb := newBuilder(gowarc.Request, w.fastOpts)
+	d := newDigester(rb)
 	rb.AddWarcHeader(gowarc.WarcTargetURI, target)
 	rb.AddWarcHeaderTime(gowarc.WarcDate, date)
 	if ip != "" {
 		rb.AddWarcHeader(gowarc.WarcIPAddress, ip)
 	}
 	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=request")
+	if p := fieldValue(purpose); p != "" {
+		rb.AddWarcHeader(PurposeField, p)
+	}
 	sent := r.Clone(context.Background())
 	sent.Body, sent.GetBody, sent.ContentLength, sent.TransferEncoding = nil, nil, 0, nil
 	sent.Header = validHeader(sent.Header)
-	if err := sent.Write(rb); err != nil {
+	if err := sent.Write(d); err != nil {
 		_ = rb.Close()
 		return nil, fmt.Errorf("%w: request: %v", ErrInvalid, err)
 	}
+	d.headers()
 	rec, _, err := rb.Build()
 	if err != nil {
 		return nil, w.failLocked(fmt.Errorf("building record: %w", err))
@@ -715,6 +693,10 @@ func clean(s string) string {
 }
 
 func isCtl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// fieldValue keeps a header value to one token-ish line (purposes are
+// short words).
+func fieldValue(s string) string { return strings.TrimSpace(clean(s)) }
 
 // fieldName keeps the characters a warc-fields name may have.
 func fieldName(s string) string {
@@ -814,8 +796,9 @@ func nextSerial(dir, prefix string) (int, error) {
 	return next, nil
 }
 
-// nameGen names the library's files: prefix + 5-digit sequence + ".warc"
-// (the library adds ".gz" and, while open, ".open").
+// nameGen names the library's files: prefix + 5-digit sequence + FileExt
+// (the library adds ".open" while a file is written; the gzip members are
+// ours, so it adds no ".gz").
 type nameGen struct {
 	dir, prefix string
 	mu          sync.Mutex
@@ -828,16 +811,16 @@ func (g *nameGen) NewWarcfileName() (string, string) {
 	defer g.mu.Unlock()
 	var name string
 	for {
-		name = fmt.Sprintf("%s%05d.warc", g.prefix, g.next)
+		name = fmt.Sprintf("%s%05d%s", g.prefix, g.next, FileExt)
 		g.next++
 		// Never reuse a name (another process of the same run and shard).
-		_, err1 := os.Lstat(filepath.Join(g.dir, name+".gz"))
-		_, err2 := os.Lstat(filepath.Join(g.dir, name+".gz"+openSuffix))
+		_, err1 := os.Lstat(filepath.Join(g.dir, name))
+		_, err2 := os.Lstat(filepath.Join(g.dir, name+openSuffix))
 		if err1 != nil && err2 != nil {
 			break
 		}
 	}
-	g.made = append(g.made, name+".gz")
+	g.made = append(g.made, name)
 	return g.dir, name
 }
 
@@ -845,4 +828,340 @@ func (g *nameGen) list() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return append([]string(nil), g.made...)
+}
+
+// ---- gzip members, made by the callers ----
+
+var crlf = []byte("\r\n")
+
+// members serialises records (in the caller's goroutine) and gzips each
+// into a member of its own, naming the current warcinfo.
+// stored[i] says record i's block is mostly compressed already (a
+// content-encoded body): its member stores it rather than compressing it
+// again, which would cost time and save nothing.
+func (w *Writer) members(stored []bool, recs ...gowarc.WarcRecord) ([]*bytes.Buffer, error) {
+	info := *w.infoID.Load()
+	out := make([]*bytes.Buffer, 0, len(recs))
+	for i, r := range recs {
+		r.WarcHeader().SetId(gowarc.WarcWarcinfoID, info)
+		b, err := w.member(r, i < len(stored) && stored[i])
+		if err != nil {
+			return nil, w.failLocked(fmt.Errorf("serialising record: %w", err))
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// appended is where one record went.
+type appended struct {
+	file           string
+	offset, length int64
+}
+
+// appendReq is one call's members waiting to be written.
+type appendReq struct {
+	ms    []*bytes.Buffer
+	fetch bool // a fetch (else a metadata record), for Stats
+	done  chan appendRes
+}
+
+type appendRes struct {
+	at  []appended
+	err error
+}
+
+// append queues one call's members and waits until they are written.
+func (w *Writer) append(ms []*bytes.Buffer, fetch bool) ([]appended, error) {
+	req := &appendReq{ms: ms, fetch: fetch, done: make(chan appendRes, 1)}
+	w.sendMu.RLock()
+	if w.closed {
+		w.sendMu.RUnlock()
+		return nil, ErrClosed
+	}
+	if err := w.Err(); err != nil { // failed while this call was building
+		w.sendMu.RUnlock()
+		return nil, err
+	}
+	w.queue <- req
+	w.sendMu.RUnlock()
+	res := <-req.done
+	return res.at, res.err
+}
+
+// maxBatch bounds the calls written with one write.
+const maxBatch = 128
+
+// loop writes the queued calls, as many as are waiting at once, until
+// Close.
+func (w *Writer) loop() {
+	defer close(w.loopDone)
+	for req := range w.queue {
+		batch := []*appendReq{req}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case r, ok := <-w.queue:
+				if !ok {
+					break more
+				}
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		w.mu.Lock()
+		w.writeBatch(batch)
+		w.mu.Unlock()
+	}
+}
+
+// writeBatch appends calls in order, each call's members to one file: a
+// new one (with its warcinfo record) when none is open or the call would
+// take it over MaxFileSize (unless it holds nothing else yet). Members
+// bound for the same file go out in one write. A failure is final (fail):
+// the calls not written are answered with it, and their bytes are cut off
+// at Close. Holding mu.
+func (w *Writer) writeBatch(batch []*appendReq) {
+	var bufs net.Buffers
+	var pending int64 // bytes in bufs
+	var waiting []*appendReq
+	var answers [][]appended
+	flush := func() error { // the members gathered for the current file
+		if len(bufs) == 0 {
+			return nil
+		}
+		start := w.size
+		w.size += pending
+		_, err := bufs.WriteTo(w.f)
+		bufs, pending = nil, 0
+		if err != nil {
+			return w.fail(w.name, start, err)
+		}
+		w.used[w.name] = true
+		for i, r := range waiting {
+			w.stats.Bytes += answers[i][0].length // the response or metadata record
+			if r.fetch {
+				w.stats.Fetches++
+			} else {
+				w.stats.Metadata++
+			}
+			r.done <- appendRes{at: answers[i]}
+		}
+		waiting, answers = nil, nil
+		return nil
+	}
+	answerAll := func(err error, rest []*appendReq) {
+		for _, r := range waiting {
+			r.done <- appendRes{err: err}
+		}
+		for _, r := range rest {
+			r.done <- appendRes{err: err}
+		}
+	}
+	for i, r := range batch {
+		if err := w.Err(); err != nil {
+			answerAll(err, batch[i:])
+			return
+		}
+		var total int64
+		for _, m := range r.ms {
+			total += int64(m.Len())
+		}
+		if w.f != nil && w.size+pending > w.infoLen && w.size+pending+total > w.opt.MaxFileSize {
+			if err := flush(); err != nil {
+				answerAll(err, batch[i:])
+				return
+			}
+			if err := w.finishFile(); err != nil {
+				answerAll(w.fail("", 0, err), batch[i:])
+				return
+			}
+		}
+		if w.f == nil {
+			if err := w.startFile(); err != nil {
+				answerAll(w.fail(w.name, 0, err), batch[i:])
+				return
+			}
+		}
+		at := make([]appended, 0, len(r.ms))
+		for _, m := range r.ms {
+			at = append(at, appended{file: w.name, offset: w.size + pending, length: int64(m.Len())})
+			pending += int64(m.Len())
+			bufs = append(bufs, m.Bytes())
+		}
+		waiting, answers = append(waiting, r), append(answers, at)
+	}
+	if err := flush(); err != nil {
+		answerAll(err, nil)
+	}
+}
+
+// startFile creates the next file (named with ".open" until finished) and
+// writes its warcinfo record. Holding mu.
+func (w *Writer) startFile() error {
+	dir, name := w.names.NewWarcfileName()
+	f, err := os.OpenFile(filepath.Join(dir, name+openSuffix), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	if err != nil {
+		return err
+	}
+	w.f, w.name, w.size, w.infoLen = f, name, 0, 0
+	rb := newBuilder(gowarc.Warcinfo, w.recOpts)
+	rb.AddWarcHeaderTime(gowarc.WarcDate, time.Now())
+	rb.AddWarcHeader(gowarc.WarcFilename, name)
+	rb.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationWarcFields)
+	if err := w.warcinfo(rb); err != nil {
+		_ = rb.Close()
+		return err
+	}
+	rec, _, err := rb.Build()
+	if err != nil {
+		return err
+	}
+	m, err := w.member(rec, false)
+	_ = rec.Close()
+	if err != nil {
+		return err
+	}
+	n, err := f.Write(m.Bytes())
+	w.size += int64(n)
+	w.infoLen = w.size
+	return err
+}
+
+// finishFile makes the current file durable and gives it its final name.
+// Holding mu.
+func (w *Writer) finishFile() error {
+	f, open := w.f, filepath.Join(w.opt.Dir, w.name+openSuffix)
+	w.f = nil
+	err := f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("finishing %s: %w", w.name, err)
+	}
+	if err := os.Rename(open, filepath.Join(w.opt.Dir, w.name)); err != nil {
+		return fmt.Errorf("finishing %s: %w", w.name, err)
+	}
+	return nil
+}
+
+// member returns a record as one gzip member: version line, WARC headers,
+// block, end of record.
+func (w *Writer) member(r gowarc.WarcRecord, stored bool) (*bytes.Buffer, error) {
+	out, _ := w.mbPool.Get().(*bytes.Buffer)
+	if out == nil {
+		out = &bytes.Buffer{}
+	}
+	if n, ok := r.WarcHeader().GetInt64(gowarc.ContentLength); ok == nil && n > 0 {
+		if stored {
+			out.Grow(int(min(n+1024, 1<<20)))
+		} else {
+			out.Grow(int(min(n/3+1024, 1<<20))) // HTML compresses to a third or less
+		}
+	}
+	pool, level := &w.gzPool, w.level
+	if stored {
+		pool, level = &w.gzFlat, gzip.NoCompression
+	}
+	zw, _ := pool.Get().(*gzip.Writer)
+	if zw == nil {
+		var err error
+		if zw, err = gzip.NewWriterLevel(out, level); err != nil {
+			return nil, err
+		}
+	} else {
+		zw.Reset(out)
+	}
+	defer pool.Put(zw)
+	bw, _ := w.bwPool.Get().(*bufio.Writer)
+	if bw == nil {
+		bw = bufio.NewWriterSize(zw, 4096)
+	} else {
+		bw.Reset(zw)
+	}
+	defer w.bwPool.Put(bw)
+	if _, err := io.WriteString(bw, r.Version().String()); err != nil {
+		return nil, err
+	}
+	_, _ = bw.Write(crlf)
+	if _, err := r.WarcHeader().Write(bw); err != nil {
+		return nil, err
+	}
+	_, _ = bw.Write(crlf)
+	block, err := r.Block().RawBytes()
+	if err != nil {
+		return nil, err
+	}
+	buf, _ := w.cpPool.Get().(*[]byte)
+	if buf == nil {
+		b := make([]byte, 32<<10)
+		buf = &b
+	}
+	_, err = io.CopyBuffer(bw, struct{ io.Reader }{block}, *buf) // no WriterTo: no buffer of its own per copy
+	w.cpPool.Put(buf)
+	if err != nil {
+		return nil, err
+	}
+	_, _ = bw.Write(crlf)
+	_, _ = bw.Write(crlf)
+	if err := bw.Flush(); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// release gives members back once written (big ones are let go).
+func (w *Writer) release(ms []*bytes.Buffer) {
+	for _, m := range ms {
+		if m.Cap() <= 1<<20 {
+			m.Reset()
+			w.mbPool.Put(m)
+		}
+	}
+}
+
+// encoded reports whether a response's body is content-encoded (gzip, br,
+// deflate, zstd...): compressed already.
+func encoded(h http.Header) bool {
+	for _, v := range h.Values("Content-Encoding") {
+		for _, e := range strings.Split(v, ",") {
+			if e = strings.ToLower(strings.TrimSpace(e)); e != "" && e != "identity" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// digester writes an HTTP message into a record builder while computing
+// its WARC-Block-Digest (all of it) and WARC-Payload-Digest (the body), in
+// the form gowarc writes them (sha256, base 16).
+type digester struct {
+	rb             gowarc.WarcRecordBuilder
+	block, payload hash.Hash
+}
+
+func newDigester(rb gowarc.WarcRecordBuilder) *digester {
+	return &digester{rb: rb, block: sha256.New(), payload: sha256.New()}
+}
+
+// Write writes message head bytes (status or request line, headers).
+func (d *digester) Write(p []byte) (int, error) {
+	n, err := d.rb.Write(p)
+	d.block.Write(p[:n])
+	return n, err
+}
+
+// body is where the body's bytes are hashed as they are read.
+func (d *digester) body() io.Writer { return io.MultiWriter(d.block, d.payload) }
+
+// headers adds the digests.
+func (d *digester) headers() {
+	d.rb.AddWarcHeader(gowarc.WarcBlockDigest, "sha256:"+hex.EncodeToString(d.block.Sum(nil)))
+	d.rb.AddWarcHeader(gowarc.WarcPayloadDigest, "sha256:"+hex.EncodeToString(d.payload.Sum(nil)))
 }

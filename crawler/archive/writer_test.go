@@ -358,7 +358,7 @@ func TestRotation(t *testing.T) {
 	pages := testPages()
 	srv := newTestSite(t, pages)
 	dir := t.TempDir()
-	w := newWriter(t, dir, func(o *Options) { o.MaxFileSize = 40 << 10 })
+	w := newWriter(t, dir, func(o *Options) { o.MaxFileSize = 8 << 10 })
 	var all []fetched
 	for range 3 {
 		all = append(all, crawlSite(t, w, srv, pages, false)...)
@@ -368,7 +368,7 @@ func TestRotation(t *testing.T) {
 	}
 	files := w.Files()
 	if len(files) < 4 {
-		t.Fatalf("only %d files at a 40 KiB limit", len(files))
+		t.Fatalf("only %d files at an 8 KiB limit", len(files))
 	}
 	for i, name := range files {
 		want := fmt.Sprintf("councildash-3f2a9c1e-run-0of2-%05d.warc.gz", i+1)

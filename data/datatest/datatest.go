@@ -4,6 +4,7 @@ package datatest
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"strings"
@@ -50,7 +51,7 @@ func SingleConfig(t testing.TB) data.Config {
 	if len(name) > 30 {
 		name = name[:30]
 	}
-	return data.Config{Addr: Addr(), Database: fmt.Sprintf("cdtest_%s_%s", name, strings.ReplaceAll(uuid.NewString()[:8], "-", ""))}
+	return data.Config{Addr: Addr(), Database: fmt.Sprintf("cdtest_%s_%s", name, strings.ReplaceAll(uuid.Must(uuid.NewRandomFromReader(rand.Reader)).String()[:8], "-", ""))}
 }
 
 // ClusterConfig returns a cluster-mode configuration for a fresh database

@@ -24,6 +24,7 @@ async function records(file, parseHttp) {
       uri: record.warcTargetURI || "",
       id: h.get("WARC-Record-ID") || "",
       concurrentTo: h.get("WARC-Concurrent-To") || "",
+      warcinfoID: h.get("WARC-Warcinfo-ID") || "",
       status: record.httpHeaders ? Number(record.httpHeaders.statusCode || 0) : 0,
       payloadDigest: h.get("WARC-Payload-Digest") || "",
       blockDigest: h.get("WARC-Block-Digest") || "",

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/councildash/councildash/crawler"
+	"github.com/councildash/councildash/crawler/archive"
+	"github.com/councildash/councildash/crawler/crawltest"
+	"github.com/councildash/councildash/data"
+	"github.com/councildash/councildash/data/datatest"
+	"github.com/councildash/councildash/scoring"
+)
+
+// wgetCapture has GNU Wget crawl the loopback web's sites recursively (as
+// a researcher would capture them) into a WARC file, through the web's
+// listener as an HTTP proxy, and returns the file's path.
+func wgetCapture(t *testing.T, web *crawltest.Web, sites []crawler.Site, extra ...string) string {
+	t.Helper()
+	tools := crawltest.RequireTool(t, "importing a WARC written by GNU Wget", "wget")
+	dir := t.TempDir()
+	args := []string{"--recursive", "--level=inf", "--no-verbose", "--tries=1", "--timeout=20", "--compression=gzip",
+		"--content-on-error", "--warc-file=" + filepath.Join(dir, "capture"), "-P", filepath.Join(dir, "files"),
+		"-e", "robots=on", "-e", "use_proxy=yes", "-e", "http_proxy=http://" + web.Addr + "/"}
+	for _, s := range sites {
+		args = append(args, s.HomeURL)
+	}
+	args = append(args, extra...)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tools["wget"], args...)
+	cmd.Env = append(os.Environ(), "no_proxy=")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	// Exit status 8: some server answered an error (a broken link): expected.
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 8) {
+		t.Fatalf("wget: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "capture.warc.gz")
+}
+
+// registerWith is the register plus the loopback web's councils.
+func registerWith(sites []crawler.Site) []data.Council {
+	reg := data.EmbeddedRegister()
+	for _, s := range sites {
+		reg = append(reg, data.Council{Code: s.Council, Name: s.Name, Type: "district", Tier: "district", Nation: "England", HomepageURL: s.HomeURL})
+	}
+	return reg
+}
+
+// pageFindings counts a run's page-level findings by council, page and
+// evidence.
+func pageFindings(t *testing.T, store *data.Store, runID string) map[string]int {
+	t.Helper()
+	level := map[string]string{}
+	for _, c := range scoring.Catalog() {
+		level[c.ID] = c.Level
+	}
+	return runFindings(t, store, runID, func(f data.Finding) bool { return level[f.CheckID] != scoring.LevelPage })
+}
+
+// runPages lists the pages a run stored (completed attempts) as
+// "council url status depth".
+func runPages(t *testing.T, store *data.Store, runID string) []string {
+	t.Helper()
+	ctx := context.Background()
+	attempts, err := store.FinishedSites(ctx, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for c, a := range attempts {
+		att, err := store.LoadAttempt(ctx, runID, c, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range att.Pages {
+			out = append(out, fmt.Sprintf("%s %s %d html=%v", c, p.URL, p.Status, p.IsHTML))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestImportWgetMatchesCrawl: GNU Wget captures the loopback web into a
+// WARC (Debian's wget, an implementation that is not ours); importing it
+// scores the same pages, with the same page findings, as a direct crawl of
+// that web, and the imported pages point at their records in Wget's file.
+// (The site search and the 404 probe are councildash's own requests, which
+// Wget does not make: the checks needing them are not applied to the
+// import, instead of being judged on what is missing.)
+func TestImportWgetMatchesCrawl(t *testing.T) {
+	store := datatest.Open(t)
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	web, err := crawltest.NewWeb(crawltest.Options{Sites: 3, PagesPerSite: 12, Seed: 31})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer web.Close()
+	sites := web.Sites
+	var sitemaps []string
+	for _, s := range sites {
+		sitemaps = append(sitemaps, strings.TrimSuffix(s.HomeURL, "/")+"/sitemap.xml")
+	}
+	warc := wgetCapture(t, web, sites, sitemaps...)
+
+	cfg := testCrawlConfig(web, 100)
+	cfg.Delay = 0
+	cfg.ExternalLinkSample = 0
+	crawled, _, err := runCrawl(ctx, testEnv(t), store, crawlJob{sites: sites, cfg: cfg, label: "direct"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web.Close() // the import reads the file only
+
+	var problems bytes.Buffer
+	rep, err := importWARC(ctx, testEnv(t), store, registerWith(sites), importOptions{files: []string{warc}, label: "wget", maxPages: 100, maxDepth: cfg.MaxDepth, parallel: 4}, &problems)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, problems.String())
+	}
+	if problems.Len() > 0 || rep.Bad != 0 || rep.Councils != len(sites) || len(rep.UnknownHosts) != 0 {
+		t.Errorf("import report %+v, problems:\n%s", rep, problems.String())
+	}
+	run, err := store.GetRun(ctx, rep.Run.ID)
+	if err != nil || run.Source != data.RunSourceWARC || run.ArchiveDir != filepath.Dir(warc) || run.Status != data.RunFinished || run.Label != "wget" {
+		t.Fatalf("import run %+v (%v)", run, err)
+	}
+
+	want, got := runPages(t, store, crawled.ID), runPages(t, store, run.ID)
+	if strings.Join(want, "\n") != strings.Join(got, "\n") {
+		t.Errorf("pages differ:\ncrawl:\n%s\nimport:\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+	}
+	wf, gf := pageFindings(t, store, crawled.ID), pageFindings(t, store, run.ID)
+	if len(wf) == 0 || fmt.Sprint(sortedCounts(wf)) != fmt.Sprint(sortedCounts(gf)) {
+		t.Errorf("page findings differ (%d kinds in the crawl):\n%s", len(wf), diffCounts(wf, gf))
+	}
+	// Every imported page points at its record in Wget's file.
+	attempts, _ := store.FinishedSites(ctx, run.ID)
+	n := 0
+	for c, a := range attempts {
+		att, err := store.LoadAttempt(ctx, run.ID, c, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range att.Pages {
+			rec, err := archive.ReadRecordUnder(run.ArchiveDir, p.Archive, archive.Limits{})
+			if err != nil || rec.TargetURI != p.FinalURL || rec.WARCVersion != "WARC/1.0" {
+				t.Errorf("%s: %+v: %v", p.URL, p.Archive, err)
+			}
+			n++
+		}
+		if att.Report.RobotsStatus != 200 || !att.Report.RobotsParsed {
+			t.Errorf("%s: robots.txt from the capture: %d parsed %v", c, att.Report.RobotsStatus, att.Report.RobotsParsed)
+		}
+	}
+	t.Logf("%d pages in both; %d kinds of page finding; import: %d records, %d responses, %s", len(want), len(wf), rep.Records, rep.Responses, rep.Elapsed)
+}
+
+// TestImportReportsBadRecords: an import of a good capture beside a copy
+// with one record's bytes damaged, a copy cut off inside a record, a file
+// that is no WARC at all and captures of a host that is no council's
+// reports each bad record (file, offset, address, reason) and the unknown
+// host, and still imports every good record: the same pages and findings
+// as the good capture alone.
+func TestImportReportsBadRecords(t *testing.T) {
+	store := datatest.Open(t)
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	other := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html><body><h1>Not a council</h1></body></html>"))
+	})
+	web, err := crawltest.NewWeb(crawltest.Options{Sites: 1, PagesPerSite: 10, Seed: 32, Handlers: map[string]http.Handler{"www.not-a-council.example": other}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer web.Close()
+	good := wgetCapture(t, web, web.Sites, "http://www.not-a-council.example/")
+	web.Close()
+	raw, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The records of the good file, to damage one and cut into another.
+	sc, err := archive.OpenScanner(good, archive.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []*archive.Record
+	for rec, err := range sc.Records() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(rec.TargetURI, "council-000") && rec.StatusCode == 200 && strings.Contains(rec.Header.Get("Content-Type"), "html") {
+			pages = append(pages, rec)
+		}
+	}
+	sc.Close()
+	if len(pages) < 5 {
+		t.Fatalf("only %d pages captured", len(pages))
+	}
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	damaged := append([]byte(nil), raw...)
+	hit := pages[1].Location
+	for i := hit.Offset + hit.Length/2; i < hit.Offset+hit.Length/2+8; i++ {
+		damaged[i] ^= 0x5a
+	}
+	cut := pages[3].Location
+	files := []string{write("good.warc.gz", raw), write("damaged.warc.gz", damaged),
+		write("cut.warc.gz", raw[:cut.Offset+cut.Length/2]), write("notes.warc", []byte("These are my notes, not a web archive.\n"))}
+
+	reg := registerWith(web.Sites)
+	var alone, problems bytes.Buffer
+	base, err := importWARC(ctx, testEnv(t), store, reg, importOptions{files: files[:1], label: "good alone", parallel: 2}, &alone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := importWARC(ctx, testEnv(t), store, reg, importOptions{files: files, label: "with bad files", parallel: 2}, &problems)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, problems.String())
+	}
+	out := problems.String()
+	t.Logf("problems reported:\n%s", out)
+	for _, want := range []string{
+		fmt.Sprintf("damaged.warc.gz: record %d at offset %d (%s): ", pages[1].Index, hit.Offset, pages[1].TargetURI),
+		fmt.Sprintf("cut.warc.gz: record %d at offset %d (%s): truncated record", pages[3].Index, cut.Offset, pages[3].TargetURI),
+		"notes.warc: at offset 0: not WARC data",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("problems lack %q", want)
+		}
+	}
+	if rep.Bad != 3 || rep.Files != 4 {
+		t.Errorf("report %+v: want 3 bad records in 4 files", rep)
+	}
+	// The good file and its damaged copy hold that host's page.
+	if h := rep.UnknownHosts["not-a-council.example"]; h.Responses != 2 || len(rep.UnknownHosts) != 1 || base.UnknownHosts["not-a-council.example"].Responses != 1 {
+		t.Errorf("unknown hosts %v", rep.UnknownHosts)
+	}
+	if a, b := runPages(t, store, base.Run.ID), runPages(t, store, rep.Run.ID); len(a) < 8 || strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Errorf("pages: good alone %d, with the bad files %d:\n%s\n--\n%s", len(a), len(b), strings.Join(a, "\n"), strings.Join(b, "\n"))
+	}
+	if a, b := pageFindings(t, store, base.Run.ID), pageFindings(t, store, rep.Run.ID); fmt.Sprint(sortedCounts(a)) != fmt.Sprint(sortedCounts(b)) {
+		t.Errorf("findings differ:\n%s", diffCounts(a, b))
+	}
+	// Printed for a person.
+	env, stdout, _ := scoreEnv(t, nil)
+	printImport(env, rep, false)
+	for _, want := range []string{"skipped 1 hosts that are no council's in the register:", "not-a-council.example (2 responses)", "3 bad records", "run " + rep.Run.ID + " finished: 1 councils"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, stdout)
+		}
+	}
+}
