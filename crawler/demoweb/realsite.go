@@ -2,11 +2,9 @@ package demoweb
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"hash/fnv"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -62,38 +60,14 @@ type RealCouncil struct {
 // LoadSavedPages lists every saved page of manifest.csv in dir whose file
 // exists and whose original address is an http(s) URL, in manifest order.
 func LoadSavedPages(dir string) ([]SavedPage, error) {
-	f, err := os.Open(filepath.Join(dir, "manifest.csv"))
+	rows, err := readManifest(dir)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	head, err := r.Read()
-	if err != nil {
-		return nil, err
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
-	get := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
 	}
 	var out []SavedPage
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	for _, get := range rows {
 		// The address may carry a note after it ("(inferred; ...)").
-		raw, _, _ := strings.Cut(get(rec, "original_url"), " ")
+		raw, _, _ := strings.Cut(get("original_url"), " ")
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 			continue
@@ -102,11 +76,11 @@ func LoadSavedPages(dir string) ([]SavedPage, error) {
 			u.Path = "/"
 		}
 		u.Fragment = ""
-		file := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(get(rec, "file"), "pages/")))
+		file := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(get("file"), "pages/")))
 		if _, err := os.Stat(file); err != nil {
 			continue
 		}
-		out = append(out, SavedPage{Council: get(rec, "council_code"), URL: u.String(), File: file})
+		out = append(out, SavedPage{Council: get("council_code"), URL: u.String(), File: file})
 	}
 	return out, nil
 }

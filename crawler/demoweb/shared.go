@@ -126,6 +126,39 @@ type SharedPage struct {
 // LoadSharedPages lists one real page per council folder (the first file by
 // name), with council code and name from manifest.csv, sorted by slug.
 func LoadSharedPages(dir string) ([]SharedPage, error) {
+	rows, err := readManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	bySlug := map[string]SharedPage{}
+	for _, get := range rows {
+		file := get("file")
+		parts := strings.Split(file, "/")
+		if len(parts) < 3 {
+			continue
+		}
+		slug := parts[1]
+		abs := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(file, "pages/")))
+		if _, err := os.Stat(abs); err != nil {
+			continue
+		}
+		if old, ok := bySlug[slug]; ok && old.File <= abs {
+			continue
+		}
+		bySlug[slug] = SharedPage{Slug: slug, Council: get("council_code"), Name: get("council"), File: abs}
+	}
+	out := make([]SharedPage, 0, len(bySlug))
+	for _, p := range bySlug {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
+	return out, nil
+}
+
+// readManifest reads manifest.csv in dir: one getter per row, giving a
+// column's value by its header name ("" when the row has no such column),
+// with surrounding space trimmed.
+func readManifest(dir string) ([]func(string) string, error) {
 	f, err := os.Open(filepath.Join(dir, "manifest.csv"))
 	if err != nil {
 		return nil, err
@@ -141,40 +174,20 @@ func LoadSharedPages(dir string) ([]SharedPage, error) {
 	for i, h := range head {
 		col[h] = i
 	}
-	get := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return rec[i]
-		}
-		return ""
-	}
-	bySlug := map[string]SharedPage{}
+	var rows []func(string) string
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
-			break
+			return rows, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		file := get(rec, "file")
-		parts := strings.Split(file, "/")
-		if len(parts) < 3 {
-			continue
-		}
-		slug := parts[1]
-		abs := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(file, "pages/")))
-		if _, err := os.Stat(abs); err != nil {
-			continue
-		}
-		if old, ok := bySlug[slug]; ok && old.File <= abs {
-			continue
-		}
-		bySlug[slug] = SharedPage{Slug: slug, Council: get(rec, "council_code"), Name: get(rec, "council"), File: abs}
+		rows = append(rows, func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		})
 	}
-	out := make([]SharedPage, 0, len(bySlug))
-	for _, p := range bySlug {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
-	return out, nil
 }
