@@ -18,6 +18,7 @@ import (
 
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/crawler/archive"
+	"github.com/councildash/councildash/crawler/archive/warciotest"
 	"github.com/councildash/councildash/crawler/crawltest"
 )
 
@@ -123,13 +124,13 @@ func TestCrawlArchivesEverything(t *testing.T) {
 	for _, f := range files {
 		paths = append(paths, filepath.Join(dir, f))
 	}
-	recs := crawltest.Warcio(t, paths...)
+	recs := warciotest.Read(t, paths...)
 
 	wire.mu.Lock()
 	defer wire.mu.Unlock()
 	count := map[string]int{}
-	byID := map[string]crawltest.WarcioRecord{}
-	responses := map[string][]crawltest.WarcioRecord{} // by URL
+	byID := map[string]warciotest.Record{}
+	responses := map[string][]warciotest.Record{} // by URL
 	for _, r := range recs {
 		count[r.Type]++
 		byID[strings.Trim(r.ID, "<>")] = r

@@ -16,6 +16,7 @@ import (
 
 	"github.com/councildash/councildash/crawler"
 	"github.com/councildash/councildash/crawler/archive"
+	"github.com/councildash/councildash/crawler/archive/warciotest"
 	"github.com/councildash/councildash/crawler/crawltest"
 	"github.com/councildash/councildash/data"
 	"github.com/councildash/councildash/data/datatest"
@@ -27,7 +28,7 @@ import (
 // listener as an HTTP proxy, and returns the file's path.
 func wgetCapture(t *testing.T, web *crawltest.Web, sites []crawler.Site, extra ...string) string {
 	t.Helper()
-	tools := crawltest.RequireTool(t, "importing a WARC written by GNU Wget", "wget")
+	tools := warciotest.RequireTool(t, "importing a WARC written by GNU Wget", "wget")
 	dir := t.TempDir()
 	args := []string{"--recursive", "--level=inf", "--no-verbose", "--tries=1", "--timeout=20", "--compression=gzip",
 		"--content-on-error", "--warc-file=" + filepath.Join(dir, "capture"), "-P", filepath.Join(dir, "files"),

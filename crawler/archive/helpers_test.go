@@ -11,30 +11,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-// requireTool skips (or, under CI=true, fails) when a tool is missing.
-func requireTool(t testing.TB, why string, names ...string) map[string]string {
-	t.Helper()
-	paths := map[string]string{}
-	for _, n := range names {
-		p, err := exec.LookPath(n)
-		if err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s needs %s, which is not installed (CI=true: this is a failure, not a skip)", why, n)
-			}
-			t.Skipf("%s needs %s, which is not installed: skipping", why, n)
-		}
-		paths[n] = p
-	}
-	return paths
-}
 
 // sitePage is one page of the loopback test web.
 type sitePage struct {

@@ -1,90 +1,13 @@
 package archive
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/councildash/councildash/crawler/archive/warciotest"
 )
-
-// warcioRecord is one line of testdata/warcio/check.mjs's output.
-type warcioRecord struct {
-	File          string `json:"file"`
-	Offset        int64  `json:"offset"`
-	Length        int64  `json:"length"`
-	Type          string `json:"type"`
-	URI           string `json:"uri"`
-	ID            string `json:"id"`
-	ConcurrentTo  string `json:"concurrentTo"`
-	Status        int    `json:"status"`
-	PayloadDigest string `json:"payloadDigest"`
-	BlockDigest   string `json:"blockDigest"`
-	ContentLength int64  `json:"contentLength"`
-	SHA256        string `json:"sha256"`
-	Bytes         int64  `json:"bytes"`
-	BlockSHA256   string `json:"blockSha256"`
-	BlockBytes    int64  `json:"blockBytes"`
-}
-
-// warcio installs (once, with npm ci from the committed lock file) and runs
-// Webrecorder's warcio on files, returning its records.
-func warcio(t *testing.T, files ...string) []warcioRecord {
-	t.Helper()
-	tools := requireTool(t, "checking WARC files with Webrecorder's warcio", "node", "npm")
-	dir, err := filepath.Abs(filepath.Join("testdata", "warcio"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// One npm ci at a time (crawltest.Warcio installs here too).
-	if lock, err := os.OpenFile(filepath.Join(dir, ".npm-ci.lock"), os.O_CREATE|os.O_RDWR, 0o644); err == nil {
-		_ = syscall.Flock(int(lock.Fd()), syscall.LOCK_EX)
-		defer func() {
-			_ = syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-			_ = lock.Close()
-		}()
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "warcio", "package.json")); err != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, tools["npm"], "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			msg := "npm ci in " + dir + " failed (is the npm registry reachable?): " + err.Error() + "\n" + string(out)
-			if os.Getenv("CI") == "true" {
-				t.Fatal(msg)
-			}
-			t.Skip(msg)
-		}
-	}
-	cmd := exec.Command(tools["node"], append([]string{filepath.Join(dir, "check.mjs")}, files...)...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("warcio: %v\n%s", err, stderr.String())
-	}
-	if stderr.Len() > 0 {
-		t.Errorf("warcio complained:\n%s", stderr.String())
-	}
-	var recs []warcioRecord
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var r warcioRecord
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("warcio output %q: %v", sc.Text(), err)
-		}
-		recs = append(recs, r)
-	}
-	return recs
-}
 
 // TestWarcioReadsOurFiles: Webrecorder's warcio (an implementation that is
 // not ours) reads a loopback crawl's rotated files: as many records of each
@@ -122,10 +45,10 @@ func TestWarcioReadsOurFiles(t *testing.T) {
 	for _, f := range files {
 		paths = append(paths, filepath.Join(dir, f))
 	}
-	recs := warcio(t, paths...)
+	recs := warciotest.Read(t, paths...)
 
 	count := map[string]int{}
-	byID := map[string]warcioRecord{}
+	byID := map[string]warciotest.Record{}
 	for _, r := range recs {
 		count[r.Type]++
 		byID[r.ID] = r

@@ -10,13 +10,15 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/councildash/councildash/crawler/archive/warciotest"
 )
 
 // wgetWARC has GNU Wget fetch every test page from the loopback server into
 // a WARC file (gzip per record unless noCompression) and returns its path.
 func wgetWARC(t testing.TB, srvURL string, pages []sitePage, noCompression bool) string {
 	t.Helper()
-	tools := requireTool(t, "reading a WARC written by GNU Wget", "wget")
+	tools := warciotest.RequireTool(t, "reading a WARC written by GNU Wget", "wget")
 	dir := t.TempDir()
 	args := []string{"--warc-file=" + filepath.Join(dir, "wget"), "--no-verbose", "--tries=1", "--timeout=20",
 		"--compression=gzip", "--content-on-error", "-P", filepath.Join(dir, "files")}

@@ -1,4 +1,8 @@
-package crawltest
+// Package warciotest reads WARC files with Webrecorder's warcio (npm,
+// pinned in crawler/archive/testdata/warcio), an implementation that is not
+// ours, for the tests of the archive and of the crawls that write it. It
+// imports nothing of councildash, so the archive's own tests can use it.
+package warciotest
 
 import (
 	"bufio"
@@ -12,10 +16,6 @@ import (
 	"testing"
 	"time"
 )
-
-// Tests of the archive beyond crawler/archive read the WARC files with
-// Webrecorder's warcio too (npm, pinned in
-// crawler/archive/testdata/warcio): an implementation that is not ours.
 
 // RequireTool returns the paths of command-line tools, skipping the test
 // when one is missing, or failing it when the environment variable CI is
@@ -37,8 +37,8 @@ func RequireTool(tb testing.TB, why string, names ...string) map[string]string {
 	return paths
 }
 
-// WarcioRecord is one record as warcio reads it (see check.mjs).
-type WarcioRecord struct {
+// Record is one record as warcio reads it (see check.mjs).
+type Record struct {
 	File          string `json:"file"`
 	Offset        int64  `json:"offset"`
 	Length        int64  `json:"length"`
@@ -76,9 +76,9 @@ func moduleRoot(tb testing.TB) string {
 	}
 }
 
-// Warcio reads files with Webrecorder's warcio (installed with npm ci from
+// Read reads files with Webrecorder's warcio (installed with npm ci from
 // the committed lock file on first use) and returns its records.
-func Warcio(tb testing.TB, files ...string) []WarcioRecord {
+func Read(tb testing.TB, files ...string) []Record {
 	tb.Helper()
 	tools := RequireTool(tb, "checking WARC files with Webrecorder's warcio", "node", "npm")
 	dir := filepath.Join(moduleRoot(tb), "crawler", "archive", "testdata", "warcio")
@@ -114,11 +114,11 @@ func Warcio(tb testing.TB, files ...string) []WarcioRecord {
 	if stderr.Len() > 0 {
 		tb.Errorf("warcio complained:\n%s", stderr.String())
 	}
-	var recs []WarcioRecord
+	var recs []Record
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var r WarcioRecord
+		var r Record
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			tb.Fatalf("warcio output %q: %v", sc.Text(), err)
 		}
