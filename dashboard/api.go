@@ -216,12 +216,7 @@ func (s *Server) apiCouncil(c *gin.Context) {
 	if _, ok := s.queryFor(c, opCouncil); !ok {
 		return
 	}
-	co, err := s.councilByCode(c.Param("code"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	m, ok := s.modelFor(c)
+	co, m, ok := s.councilAndModel(c, c.Param("code"))
 	if !ok {
 		return
 	}

@@ -119,12 +119,7 @@ func (s *Server) badge(c *gin.Context) {
 		s.fail(c, notFound("file", "badges are SVG: ask for /badge/CODE.svg"))
 		return
 	}
-	co, err := s.councilByCode(code)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	m, ok := s.modelFor(c)
+	co, m, ok := s.councilAndModel(c, code)
 	if !ok {
 		return
 	}

@@ -172,12 +172,7 @@ func (s *Server) councilFeed(c *gin.Context) {
 	if _, ok := s.queryFor(c, opCouncilFeed); !ok {
 		return
 	}
-	co, err := s.councilByCode(c.Param("code"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	m, ok := s.modelFor(c)
+	co, m, ok := s.councilAndModel(c, c.Param("code"))
 	if !ok {
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/klauspost/compress/gzhttp"
 
 	"github.com/councildash/councildash/dashboard/reviewpages"
+	"github.com/councildash/councildash/data"
 )
 
 //go:embed static
@@ -148,6 +149,18 @@ func (s *Server) healthz(c *gin.Context) {
 // modelFor returns the read model for a request, or answers the error
 // (503 when the database cannot be read and no model exists yet) and
 // reports false.
+// councilAndModel finds the council of code and the read model, answering
+// the request with the error (404 for an unknown council) when either fails.
+func (s *Server) councilAndModel(c *gin.Context, code string) (data.Council, *model, bool) {
+	co, err := s.councilByCode(code)
+	if err != nil {
+		s.fail(c, err)
+		return co, nil, false
+	}
+	m, ok := s.modelFor(c)
+	return co, m, ok
+}
+
 func (s *Server) modelFor(c *gin.Context) (*model, bool) {
 	m, err := s.model(c.Request.Context())
 	if err != nil {
