@@ -428,7 +428,22 @@ func TestDashboard(t *testing.T) {
 			t.Errorf("healthz %s", pg.body)
 		}
 		// /metrics on the dashboard's listener needs the token.
-		mustStatus(t, get(t, base, "/metrics"), http.StatusUnauthorized, "/metrics without the token")
+		unauth := get(t, base, "/metrics")
+		mustStatus(t, unauth, http.StatusUnauthorized, "/metrics without the token")
+		decodeError(t, "/metrics", unauth) // the one error shape
+		// A machine address refuses a post from another site in that shape too.
+		xreq, _ := http.NewRequest("POST", base+"/api/v1/councils", strings.NewReader("x=1"))
+		xreq.Header.Set("Origin", "https://evil.example")
+		xreq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		xres, err := http.DefaultClient.Do(xreq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		xb, _ := io.ReadAll(xres.Body)
+		xres.Body.Close()
+		xp := page{xres.StatusCode, xres.Header, string(xb)}
+		mustStatus(t, xp, http.StatusForbidden, "cross-site post to the API")
+		decodeError(t, "POST /api/v1/councils from another site", xp)
 		mreq, _ := http.NewRequest("GET", base+"/metrics", nil)
 		mreq.Header.Set("Authorization", "Bearer "+fixtureMetricsToken)
 		mres, err := http.DefaultClient.Do(mreq)

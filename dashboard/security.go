@@ -86,7 +86,8 @@ func (s *Server) guard(c *gin.Context) {
 	if !s.sameOrigin(c.Request) {
 		s.log.Info("post from another site refused", "path", c.Request.URL.Path, "client", s.addrHash(c.ClientIP()))
 		if s.pages == nil || isMachinePath(c.Request.URL.Path) {
-			c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"error": "forbidden", "status": http.StatusForbidden})
+			c.AbortWithStatusJSON(http.StatusForbidden, errorBody{Status: http.StatusForbidden,
+				Error: errorDetail{Message: "This request was sent from another site"}})
 			return
 		}
 		s.render.Render(c, http.StatusForbidden, "error", "This form was sent from another site",
@@ -180,7 +181,8 @@ func (s *Server) metricsAuth(c *gin.Context) {
 	want := "Bearer " + s.metricsToken
 	if subtle.ConstantTimeCompare([]byte(c.GetHeader("Authorization")), []byte(want)) != 1 {
 		c.Header("WWW-Authenticate", `Bearer realm="metrics"`)
-		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "metrics need the token", "status": http.StatusUnauthorized})
+		c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{Status: http.StatusUnauthorized,
+			Error: errorDetail{Message: "The metrics need the bearer token"}})
 		return
 	}
 	c.Next()
