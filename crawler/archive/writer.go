@@ -84,8 +84,9 @@ type Writer struct {
 	names   *nameGen
 	recOpts []gowarc.WarcRecordOption
 	// fastOpts build the fetch records, whose digests we compute as we
-	// write them (digester): gowarc then need not check every field and
-	// hash every block again.
+	// write them (digester): gowarc then need not check every field, nor
+	// parse the HTTP message into a block of its own (a second buffer and a
+	// second payload hash per record; the bytes written are the same).
 	fastOpts []gowarc.WarcRecordOption
 	level    int
 
@@ -186,7 +187,7 @@ func NewWriter(o Options) (*Writer, error) {
 	if o.TempDir != "" {
 		w.recOpts = append(w.recOpts, gowarc.WithBufferTmpDir(o.TempDir))
 	}
-	w.fastOpts = append(append([]gowarc.WarcRecordOption(nil), w.recOpts...), gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore))
+	w.fastOpts = append(append([]gowarc.WarcRecordOption(nil), w.recOpts...), gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore), gowarc.WithSkipParseBlock())
 	w.level = level
 	first, err := newRecordID()
 	if err != nil {
