@@ -59,7 +59,7 @@ type importReport struct {
 	Bad          int // bad records (reported one by one)
 	Skipped      int // records of other types, or not indexed
 	UnknownHosts map[string]crawler.HostCaptures
-	Councils     int
+	Councils     int // sites scored: councils whose home page is on a captured host
 	Stats        crawler.Stats
 	Elapsed      time.Duration
 }
@@ -140,21 +140,26 @@ func importWARC(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 		}
 		sites = append(sites, opt.sites...)
 	} else {
-		// Councils by host.
+		// Councils by host: every council whose home page is on a
+		// captured host (two, where councils share a website) is a site of
+		// its own, crawled from the same captures.
 		byHost := data.CouncilsByHost(reg)
-		for _, h := range crawler.SortedHosts(src.Hosts()) {
-			hc := src.Hosts()[h]
-			c, ok := byHost[h]
-			if !ok {
+		hosts := src.Hosts()
+		for _, h := range crawler.SortedHosts(hosts) {
+			hc := hosts[h]
+			matched := false
+			for _, c := range byHost[h] {
+				home, ok := src.Home(c.HomepageURL)
+				if !ok {
+					continue
+				}
+				sites = append(sites, crawler.Site{Council: c.Code, Name: c.Name, HomeURL: home})
+				matched = true
+			}
+			if !matched {
 				rep.UnknownHosts[h] = hc
 				continue
 			}
-			home, ok := src.Home(c.HomepageURL)
-			if !ok {
-				rep.UnknownHosts[h] = hc
-				continue
-			}
-			sites = append(sites, crawler.Site{Council: c.Code, Name: c.Name, HomeURL: home})
 			dated(hc)
 		}
 	}
