@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"net/http"
@@ -324,4 +325,99 @@ func TestArchiveFailureStopsTheRun(t *testing.T) {
 			t.Errorf("%s: finished with no pages", code)
 		}
 	}
+}
+
+// TestCrawlOfArchiveMatchesTheCrawl: a crawl of its own archive (as
+// `import --warc` makes it) delivers exactly the pages and link checks the
+// archived crawl delivered, in the same order, fetches that got no answer
+// included (with their error class and error): they are archived as
+// metadata records and replayed, so the page budget is spent on the same
+// pages though the site links to more pages than the budget.
+func TestCrawlOfArchiveMatchesTheCrawl(t *testing.T) {
+	const host = "www.mixed.example"
+	web, err := crawltest.NewWeb(crawltest.Options{Sites: 2, PagesPerSite: 10, Seed: 12, Handlers: map[string]http.Handler{host: crawltest.MixedSite(60)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer web.Close()
+	sites := append([]crawler.Site{{Council: "MIXED", Name: "Mixed", HomeURL: "http://" + host + "/"}}, web.Sites...)
+	cfg := testConfig(web)
+	cfg.MaxPages = 15
+	cfg.MaxLinkChecks = 20
+	dir := t.TempDir()
+	w, err := archive.NewWriter(archive.Options{Dir: dir, RunID: "mixed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Recorder = w
+	crawled, _ := run(t, cfg, sites)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	web.Close() // the second crawl reads the files only
+
+	src := crawler.NewArchiveSource(dir, archive.Limits{MaxBodyBytes: cfg.MaxBody + 1}, 0)
+	for _, f := range w.Files() {
+		sc, err := archive.OpenScanner(filepath.Join(dir, f), archive.Limits{MaxBodyBytes: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.IncludeFailures()
+		for rec, err := range sc.Records() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := src.Add(f, rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sc.Close()
+	}
+	replay := testConfig(web)
+	replay.MaxPages, replay.MaxLinkChecks = cfg.MaxPages, cfg.MaxLinkChecks
+	replay.Source = src
+	replayed, _ := run(t, replay, sites)
+
+	pageLines := func(s *recSink, council string) []string {
+		var out []string
+		for _, p := range s.pagesOf(council) {
+			out = append(out, fmt.Sprintf("%s -> %s %d %q %q depth %d", p.URL, p.FinalURL, p.Status, p.ErrorClass, p.Err, p.Depth))
+		}
+		return out
+	}
+	linkLines := func(s *recSink, council string) []string {
+		var out []string
+		for _, l := range s.linksOf(council) {
+			out = append(out, fmt.Sprintf("%s -> %s %s %d %q", l.FromURL, l.ToURL, l.Method, l.Status, l.ErrorClass))
+		}
+		return out
+	}
+	failed := map[string]int{}
+	for _, s := range sites {
+		want, got := pageLines(crawled, s.Council), pageLines(replayed, s.Council)
+		if strings.Join(want, "\n") != strings.Join(got, "\n") {
+			t.Errorf("%s: pages differ:\ncrawl:\n%s\ncrawl of its archive:\n%s", s.Council, strings.Join(want, "\n"), strings.Join(got, "\n"))
+		}
+		if want, got := linkLines(crawled, s.Council), linkLines(replayed, s.Council); strings.Join(want, "\n") != strings.Join(got, "\n") {
+			t.Errorf("%s: link checks differ:\ncrawl:\n%s\ncrawl of its archive:\n%s", s.Council, strings.Join(want, "\n"), strings.Join(got, "\n"))
+		}
+		a, b := crawled.reports[s.Council], replayed.reports[s.Council]
+		if a == nil || b == nil || a.PagesFetched != b.PagesFetched || a.PagesErrored != b.PagesErrored || a.LinksChecked != b.LinksChecked || a.LinksBroken != b.LinksBroken {
+			t.Errorf("%s: reports differ: crawl %+v, crawl of its archive %+v", s.Council, a, b)
+		}
+	}
+	for _, p := range crawled.pagesOf("MIXED") {
+		if p.Status == 0 {
+			failed[p.ErrorClass]++
+			if !p.Archive.IsZero() {
+				t.Errorf("%s: no answer, yet archived at %+v", p.URL, p.Archive)
+			}
+		}
+	}
+	// The test means something only if the site outgrew the budget and
+	// fetches failed in more than one way.
+	if r := crawled.reports["MIXED"]; r == nil || r.PagesFetched != cfg.MaxPages || failed[crawler.ErrOther] == 0 || failed[crawler.ErrReset] == 0 {
+		t.Errorf("the mixed site's crawl: report %+v, failed fetches by class %v: want the budget spent and failures of two classes", r, failed)
+	}
+	t.Logf("%d pages, %d link checks; failed fetches by class %v; %d failures in the archive", len(crawled.pages), len(crawled.links), failed, src.Failures())
 }

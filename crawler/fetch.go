@@ -36,6 +36,7 @@ func (s *siteRun) get(method, rawURL, purpose string, maxBody int64, read func(i
 	req.Header.Set("User-Agent", s.cfg.UserAgent)
 	resp, err := s.client.Do(req)
 	if err != nil {
+		s.rt.settle(st, err)
 		return st, 0, rawURL, err
 	}
 	defer resp.Body.Close()
@@ -92,6 +93,7 @@ func (s *siteRun) fetchPage(rawURL string) (out fetchOutcome, st *fetchState, ok
 	if o.err == nil && rerr != nil {
 		o.err = rerr
 	}
+	s.rt.settle(st, o.err)
 	return *o, st, s.ctx.Err() == nil
 }
 

@@ -101,6 +101,35 @@ func (r *recording) wire(p []byte, err error) {
 	}
 }
 
+// failed archives a hop that got no answer as a metadata record, with the
+// crawler's error class and the error: there is no response to keep, yet
+// the crawl counts the fetch, and an import of the archive must find it to
+// count it too.
+func (r *recording) failed(rec archive.Recorder, class, msg string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.free()
+	m := archive.FailureMetadata(r.req.URL.String(), r.purpose, archive.Failure{Method: r.req.Method, ErrorClass: class, Error: msg}, r.date)
+	_, werr := rec.RecordMetadata(context.Background(), m)
+	return werr
+}
+
+// drop ends a recording that archives nothing.
+func (r *recording) drop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.free()
+}
+
+// free gives the spool back (a big one is let go rather than kept).
+func (r *recording) free() {
+	if r.buf != nil && r.buf.Cap() <= 1<<20 {
+		r.buf.Reset()
+		r.spools.Put(r.buf)
+	}
+	r.buf = nil
+}
+
 // finish archives the exchange. capped says the crawler stopped reading
 // at its own cap (the record is then marked truncated "length").
 func (r *recording) finish(rec archive.Recorder, capped bool) (archive.Location, error) {
@@ -123,12 +152,7 @@ func (r *recording) finish(rec archive.Recorder, capped bool) (archive.Location,
 		Request: r.req, RemoteIP: r.ip, Date: r.date, Proto: r.proto, StatusCode: r.status, Reason: r.reason,
 		Header: r.header, Body: bytes.NewReader(r.buf.Bytes()), Truncated: truncated, Purpose: r.purpose,
 	})
-	// RecordFetch has read the body: the spool is free again (a big one
-	// is let go rather than kept).
-	if r.buf.Cap() <= 1<<20 {
-		r.buf.Reset()
-		r.spools.Put(r.buf)
-	}
-	r.buf = nil
+	// RecordFetch has read the body: the spool is free again.
+	r.free()
 	return loc, err
 }

@@ -34,10 +34,35 @@ var ErrNotCaptured = errors.New("not in the archive")
 // ErrNotArchived is the error class of a fetch the Source could not answer.
 const ErrNotArchived = "not-archived"
 
+// ArchivedFailure is a Source's answer to a request whose fetch, when the
+// archive was made, got no answer (archive.Failure): the crawler counts it
+// as the crawl that made the archive did, with the error class recorded.
+type ArchivedFailure struct {
+	ErrorClass string
+	Err        string    // the error as the crawl's HTTP client reported it
+	Date       time.Time // when the fetch failed
+}
+
+func (e *ArchivedFailure) Error() string {
+	if e.Err == "" {
+		return "no answer (" + e.class() + ")"
+	}
+	return e.Err
+}
+
+// class is the recorded error class (ErrOther when none was recorded).
+func (e *ArchivedFailure) class() string {
+	if e.ErrorClass == "" || e.ErrorClass == ErrNone {
+		return ErrOther
+	}
+	return e.ErrorClass
+}
+
 // Source answers the crawler's requests from captured responses.
 type Source interface {
 	// Capture returns the captured answer to req, made for purpose
-	// (archive.Purpose*), or an error wrapping ErrNotCaptured.
+	// (archive.Purpose*), an *ArchivedFailure when the captured fetch got
+	// no answer, or an error wrapping ErrNotCaptured.
 	Capture(req *http.Request, purpose string) (*Captured, error)
 }
 
@@ -73,6 +98,7 @@ type ArchiveSource struct {
 	probes   map[string]*capture // scheme://host -> councildash's latest 404 probe there
 	hosts    map[string]HostCaptures
 	inMemory int64
+	failures int // records of fetches that got no answer
 }
 
 // capture is one indexed response record.
@@ -83,6 +109,7 @@ type capture struct {
 	date    time.Time
 	loc     archive.Location // File relative to root; zero: body below
 	rec     *archive.Record  // kept whole when it cannot be read alone
+	failed  *archive.Failure // a fetch that got no answer (no record to read)
 }
 
 // DefaultMaxInMemory bounds the bodies an ArchiveSource keeps in memory
@@ -134,7 +161,9 @@ func captureKey(raw string) (string, string, bool) {
 // relative to the root. A record with a Location is read back from the
 // file when asked for; one without (inside a whole-file gzip) is kept in
 // memory, body and all, or refused with ErrTooMuchInMemory. A record whose
-// target is not an http(s) URL is refused too.
+// target is not an http(s) URL is refused too. A record of a fetch that
+// got no answer (rec.Failure) is kept as such: the crawler is answered
+// with an *ArchivedFailure, and it counts for neither Hosts nor Responses.
 func (a *ArchiveSource) Add(rel string, rec *archive.Record) error {
 	key, host, ok := captureKey(rec.TargetURI)
 	if !ok {
@@ -143,6 +172,13 @@ func (a *ArchiveSource) Add(rel string, rec *archive.Record) error {
 	c := &capture{url: key, status: rec.StatusCode, purpose: rec.Purpose, date: rec.Date}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if rec.Failure != nil {
+		f := *rec.Failure
+		c.failed = &f
+		a.byURL[key] = append(a.byURL[key], c)
+		a.failures++
+		return nil
+	}
 	if rec.Location.IsZero() {
 		size := int64(len(rec.Body)) + 1024
 		if a.inMemory+size > a.maxConst {
@@ -200,7 +236,14 @@ func (a *ArchiveSource) Responses() int {
 	for _, cs := range a.byURL {
 		n += len(cs)
 	}
-	return n
+	return n - a.failures
+}
+
+// Failures counts the records of fetches that got no answer indexed.
+func (a *ArchiveSource) Failures() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.failures
 }
 
 // Home returns the address to start a site's crawl at: the first of the
@@ -234,9 +277,9 @@ func (a *ArchiveSource) Home(homeURL string) (string, bool) {
 	}
 	// Deep captures only: start at the shortest address of the host.
 	best := ""
-	for key, cs := range a.byURL {
+	for key := range a.byURL {
 		cu, err := url.Parse(key)
-		if err != nil || hostKey(cu.Hostname()) != bare || a.pick(cs, archive.PurposePage) == nil {
+		if err != nil || hostKey(cu.Hostname()) != bare || a.pageCapture(key) == nil {
 			continue
 		}
 		if cu.Path == "/robots.txt" || isDocPath(cu.Path) {
@@ -249,8 +292,13 @@ func (a *ArchiveSource) Home(homeURL string) (string, bool) {
 	return best, best != ""
 }
 
+// pageCapture is the capture that answers a page request for key, if it
+// is an answer (not a fetch that got none).
 func (a *ArchiveSource) pageCapture(key string) *capture {
-	return a.pick(a.byURL[key], archive.PurposePage)
+	if c := a.pick(a.byURL[key], archive.PurposePage); c != nil && c.failed == nil {
+		return c
+	}
+	return nil
 }
 
 // pick chooses the capture to answer a request for purpose: councildash's
@@ -303,6 +351,9 @@ func (a *ArchiveSource) Capture(req *http.Request, purpose string) (*Captured, e
 	a.mu.Unlock()
 	if c == nil {
 		return nil, fmt.Errorf("%w: %s", ErrNotCaptured, req.URL.Redacted())
+	}
+	if c.failed != nil {
+		return nil, &ArchivedFailure{ErrorClass: c.failed.ErrorClass, Err: c.failed.Error, Date: c.date}
 	}
 	rec := c.rec
 	if rec == nil {

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,7 +42,10 @@ func classify(err error) string {
 	var hostErr x509.HostnameError
 	var invErr x509.CertificateInvalidError
 	var netErr net.Error
+	var failed *ArchivedFailure
 	switch {
+	case errors.As(err, &failed):
+		return failed.class()
 	case errors.Is(err, errRedirectLoop):
 		return ErrRedirectLoop
 	case errors.Is(err, errTooManyRedirects):
@@ -116,6 +120,7 @@ type fetchState struct {
 	capturedAt    time.Time
 	capturedBytes int64
 	loc           archive.Location // where the last hop was archived
+	failed        *recording       // the last hop got no answer: archived by siteTransport.settle
 	done          time.Time        // when the last hop's body was closed
 }
 
@@ -256,6 +261,12 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		release()
 		st.hops = append(st.hops, hop{url: req.URL.String()})
+		if rec != nil {
+			st.failed = rec // archived by settle, with the error the crawler sees
+		}
+		if failed := (*ArchivedFailure)(nil); errors.As(err, &failed) {
+			st.captured, st.capturedAt = true, failed.Date // replayed from an archive
+		}
 		return nil, err
 	}
 	st.hops = append(st.hops, hop{url: req.URL.String(), status: res.StatusCode})
@@ -287,6 +298,36 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	res.Uncompressed = true
 	res.Body = b
 	return res, nil
+}
+
+// settle ends a fetch made with st that failed with err (as the HTTP
+// client or colly returned it): a last hop that got no answer is archived
+// with the error class the crawler gives err and the transport's error, so
+// that a crawl of the archive sees the same failure. Not when the crawl
+// was cancelled (no fact about the site) or the hop was asked of an
+// archive that does not hold it.
+func (t *siteTransport) settle(st *fetchState, err error) {
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	rec := st.failed
+	st.failed = nil
+	st.mu.Unlock()
+	if rec == nil {
+		return
+	}
+	if err == nil || t.rec == nil || errors.Is(err, context.Canceled) || errors.Is(err, ErrNotCaptured) {
+		rec.drop()
+		return
+	}
+	msg := err.Error()
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		msg = ue.Err.Error() // the client adds the method and URL again when replayed
+	}
+	if aerr := rec.failed(t.rec, classify(err), msg); aerr != nil && t.archiveErr != nil {
+		t.archiveErr(aerr)
+	}
 }
 
 type countingReader struct {

@@ -298,18 +298,19 @@ func (s *Store) LoadAttempt(ctx context.Context, runID, council, attempt string)
 
 // CouncilsByHost indexes a register by the host of each council's home
 // page, as crawler.HostKey names it (lower case, without www.): the councils
-// whose captures an imported web archive holds.
-func CouncilsByHost(reg []Council) map[string]Council {
-	out := make(map[string]Council, len(reg))
+// whose captures an imported web archive holds. Councils that share a
+// website (Adur and Worthing, say) are all listed under its host, in
+// register order: an import scores each of them from the same captures, as
+// a crawl of the register scores each from the same site.
+func CouncilsByHost(reg []Council) map[string][]Council {
+	out := make(map[string][]Council, len(reg))
 	for _, c := range reg {
 		u, err := url.Parse(strings.TrimSpace(c.HomepageURL))
 		if err != nil || u.Hostname() == "" {
 			continue
 		}
 		key := crawler.HostKey(u.Hostname())
-		if _, dup := out[key]; !dup {
-			out[key] = c
-		}
+		out[key] = append(out[key], c)
 	}
 	return out
 }

@@ -133,3 +133,37 @@ func TestEmbeddedRegisterMatchesShared(t *testing.T) {
 		}
 	}
 }
+
+// TestCouncilsByHostListsSharedWebsites: every council of the register is
+// listed under its home page's host (without www.), and the three websites
+// two councils share list both, in register order.
+func TestCouncilsByHostListsSharedWebsites(t *testing.T) {
+	reg := EmbeddedRegister()
+	byHost := CouncilsByHost(reg)
+	n := 0
+	shared := map[string][]string{}
+	for h, cs := range byHost {
+		n += len(cs)
+		if len(cs) > 1 {
+			for _, c := range cs {
+				shared[h] = append(shared[h], c.Code)
+			}
+		}
+	}
+	if n != len(reg) {
+		t.Errorf("%d councils listed by host, the register has %d", n, len(reg))
+	}
+	want := map[string][]string{
+		"adur-worthing.gov.uk":            {"E07000223", "E07000229"},
+		"southnorfolkandbroadland.gov.uk": {"E07000144", "E07000149"},
+		"lewes-eastbourne.gov.uk":         {"E07000061", "E07000063"},
+	}
+	if len(shared) != len(want) {
+		t.Errorf("shared websites %v, want %v", shared, want)
+	}
+	for h, codes := range want {
+		if strings.Join(shared[h], ",") != strings.Join(codes, ",") {
+			t.Errorf("%s: %v, want %v", h, shared[h], codes)
+		}
+	}
+}

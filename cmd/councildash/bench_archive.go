@@ -31,7 +31,7 @@ func benchArchive(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 		return nil, err
 	}
 	defer web.Close()
-	store, reg, err := db.open(ctx, env)
+	store, _, err := db.open(ctx, env)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func benchArchive(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 
 	// Import the last archived crawl's files.
 	start := time.Now()
-	rep, err := importWARC(ctx, &quiet, store, benchRegister(reg, web.Sites), importOptions{files: files, label: "bench import", maxPages: bf.pages, maxDepth: 100, parallel: bf.parallel}, io.Discard)
+	rep, err := importWARC(ctx, &quiet, store, benchRegister(web.Sites), importOptions{files: files, label: "bench import", maxPages: bf.pages, maxDepth: 100, parallel: bf.parallel}, io.Discard)
 	if err != nil {
 		return nil, err
 	}
@@ -127,20 +127,14 @@ func benchArchive(ctx context.Context, env *Env, db dbFlags, bf benchFlags) ([]b
 	return res, nil
 }
 
-// benchRegister is the register plus the loopback web's councils (their
-// hosts are made up), so an import matches every site.
-func benchRegister(reg []data.Council, sites []crawler.Site) []data.Council {
-	byCode := map[string]bool{}
-	out := append([]data.Council(nil), reg...)
-	for _, c := range reg {
-		byCode[c.Code] = true
-	}
+// benchRegister is the register an import of the loopback web's files
+// matches hosts against: its sites, under their own codes. Not the real
+// register: some sites are at a register council's host, and an import
+// scores every council whose home page is on a captured host.
+func benchRegister(sites []crawler.Site) []data.Council {
+	out := make([]data.Council, 0, len(sites))
 	for _, s := range sites {
-		code := s.Council
-		if byCode[code] {
-			code = "BENCH-" + code // a register council lent its code to a demo site: keep the demo host's own
-		}
-		out = append(out, data.Council{Code: code, Name: s.Name, HomepageURL: s.HomeURL})
+		out = append(out, data.Council{Code: s.Council, Name: s.Name, HomepageURL: s.HomeURL})
 	}
 	return out
 }

@@ -56,10 +56,11 @@ type importReport struct {
 	Files        int
 	Records      int // WARC records read, good or bad
 	Responses    int // HTTP responses indexed
+	Failures     int // councildash's records of fetches that got no answer, indexed
 	Bad          int // bad records (reported one by one)
 	Skipped      int // records of other types, or not indexed
 	UnknownHosts map[string]crawler.HostCaptures
-	Councils     int
+	Councils     int // sites scored: councils whose home page is on a captured host
 	Stats        crawler.Stats
 	Elapsed      time.Duration
 }
@@ -106,7 +107,7 @@ func importWARC(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 			fmt.Fprintf(problems, "%s: %v (the records before it are imported)\n", p, err)
 		}
 	}
-	rep.Responses = src.Responses()
+	rep.Responses, rep.Failures = src.Responses(), src.Failures()
 
 	var sites []crawler.Site
 	var first, last time.Time
@@ -140,21 +141,26 @@ func importWARC(ctx context.Context, env *Env, store *data.Store, reg []data.Cou
 		}
 		sites = append(sites, opt.sites...)
 	} else {
-		// Councils by host.
+		// Councils by host: every council whose home page is on a
+		// captured host (two, where councils share a website) is a site of
+		// its own, crawled from the same captures.
 		byHost := data.CouncilsByHost(reg)
-		for _, h := range crawler.SortedHosts(src.Hosts()) {
-			hc := src.Hosts()[h]
-			c, ok := byHost[h]
-			if !ok {
+		hosts := src.Hosts()
+		for _, h := range crawler.SortedHosts(hosts) {
+			hc := hosts[h]
+			matched := false
+			for _, c := range byHost[h] {
+				home, ok := src.Home(c.HomepageURL)
+				if !ok {
+					continue
+				}
+				sites = append(sites, crawler.Site{Council: c.Code, Name: c.Name, HomeURL: home})
+				matched = true
+			}
+			if !matched {
 				rep.UnknownHosts[h] = hc
 				continue
 			}
-			home, ok := src.Home(c.HomepageURL)
-			if !ok {
-				rep.UnknownHosts[h] = hc
-				continue
-			}
-			sites = append(sites, crawler.Site{Council: c.Code, Name: c.Name, HomeURL: home})
 			dated(hc)
 		}
 	}
@@ -191,6 +197,9 @@ func indexWARC(src *crawler.ArchiveSource, path, rel string, rep *importReport, 
 		return err
 	}
 	defer sc.Close()
+	// A crawl by councildash counted its fetches that got no answer
+	// (error pages, broken links): an import counts them too.
+	sc.IncludeFailures()
 	unaddressable := 0
 	for rec, err := range sc.Records() {
 		var re *archive.RecordError
@@ -200,7 +209,7 @@ func indexWARC(src *crawler.ArchiveSource, path, rel string, rep *importReport, 
 			continue
 		case err != nil:
 			return err
-		case rec.Location.IsZero():
+		case rec.Location.IsZero() && rec.Failure == nil:
 			unaddressable++
 			continue
 		}
@@ -308,7 +317,7 @@ func printImport(env *Env, rep importReport, asJSON bool) {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(map[string]any{
 			"run_id": rep.Run.ID, "status": rep.Run.Status, "method_version": scoring.CurrentMethod().Version,
-			"files": rep.Files, "records": rep.Records, "responses": rep.Responses, "bad_records": rep.Bad,
+			"files": rep.Files, "records": rep.Records, "responses": rep.Responses, "failed_fetches": rep.Failures, "bad_records": rep.Bad,
 			"skipped_records": rep.Skipped, "unknown_hosts": unknown, "councils": rep.Councils,
 			"sites_done": rep.Stats.SitesDone, "pages": rep.Stats.Pages, "seconds": rep.Elapsed.Seconds(),
 		})
@@ -326,8 +335,12 @@ func printImport(env *Env, rep importReport, asJSON bool) {
 			fmt.Fprintf(w, "  %s (%d responses)\n", h, rep.UnknownHosts[h].Responses)
 		}
 	}
-	fmt.Fprintf(w, "read %d files: %d records, %d HTTP responses, %d bad records, %d others skipped\n",
-		rep.Files, rep.Records, rep.Responses, rep.Bad, rep.Skipped)
+	failed := ""
+	if rep.Failures > 0 {
+		failed = fmt.Sprintf(", %d fetches that got no answer", rep.Failures)
+	}
+	fmt.Fprintf(w, "read %d files: %d records, %d HTTP responses%s, %d bad records, %d others skipped\n",
+		rep.Files, rep.Records, rep.Responses, failed, rep.Bad, rep.Skipped)
 	if rep.Run.ID != "" {
 		pps := 0.0
 		if rep.Elapsed > 0 {

@@ -275,3 +275,211 @@ func TestImportReportsBadRecords(t *testing.T) {
 		}
 	}
 }
+
+// warcFiles lists the WARC files of an archived run's folder.
+func warcFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*"+archive.FileExt))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no WARC files in %s (%v)", dir, err)
+	}
+	return files
+}
+
+// withoutCouncil drops the council (the first field) from each line.
+func withoutCouncil(lines []string, council string) []string {
+	var out []string
+	for _, l := range lines {
+		if rest, ok := strings.CutPrefix(l, council+" "); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
+// councilFindings counts one council's findings of a run by key, the
+// council left out of the key.
+func councilFindings(t *testing.T, store *data.Store, runID, council string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for k, n := range runFindings(t, store, runID, func(f data.Finding) bool { return f.Council != council }) {
+		out[strings.TrimPrefix(k, council)] += n
+	}
+	return out
+}
+
+// TestImportScoresEveryCouncilOfASharedWebsite: Adur and Worthing share
+// one website (www.adur-worthing.gov.uk in the register). A capture of it
+// (here the loopback web's generated site served under that name, crawled
+// as Adur's) beside a council's own site and a host that is no council's
+// imports as three councils: Adur and Worthing each scored from the same
+// captures, with the same pages, per-check results and findings (the
+// pages and page findings those of the crawl), and only the stranger's
+// host reported unknown.
+func TestImportScoresEveryCouncilOfASharedWebsite(t *testing.T) {
+	store := datatest.Open(t)
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const shared, stranger = "www.adur-worthing.gov.uk", "www.not-a-council.example"
+	var adur, worthing data.Council
+	for _, c := range data.EmbeddedRegister() {
+		switch c.Code {
+		case "E07000223":
+			adur = c
+		case "E07000229":
+			worthing = c
+		}
+	}
+	if adur.HomepageURL == "" || worthing.HomepageURL != adur.HomepageURL || !strings.Contains(adur.HomepageURL, shared) {
+		t.Fatalf("the register no longer has Adur and Worthing at %s: %+v, %+v", shared, adur, worthing)
+	}
+	gen, err := crawltest.NewWeb(crawltest.Options{Sites: 1, PagesPerSite: 12, Seed: 41})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gen.Close()
+	genHost := strings.TrimSuffix(strings.TrimPrefix(gen.Sites[0].HomeURL, "http://"), "/")
+	asShared := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.Clone(r.Context())
+		r.Host = genHost
+		gen.Handler().ServeHTTP(w, r)
+	})
+	other := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html><body><h1>Not a council</h1></body></html>"))
+	})
+	web, err := crawltest.NewWeb(crawltest.Options{Sites: 1, PagesPerSite: 10, Seed: 42,
+		Handlers: map[string]http.Handler{shared: asShared, stranger: other}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer web.Close()
+	own := web.Sites[0]
+	sites := []crawler.Site{own, {Council: adur.Code, Name: adur.Name, HomeURL: "http://" + shared + "/"},
+		{Council: "X-STRANGER", Name: "Stranger", HomeURL: "http://" + stranger + "/"}}
+	cfg := testCrawlConfig(web, 15)
+	cfg.ExternalLinkSample = 0 // no captures of other hosts (www.gov.uk) than the three
+	dir := t.TempDir()
+	crawled, _, err := runCrawl(ctx, testEnv(t), store, crawlJob{sites: sites, cfg: cfg, label: "shared site", archiveDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web.Close()
+
+	var problems bytes.Buffer
+	rep, err := importWARC(ctx, testEnv(t), store, registerWith(web.Sites), importOptions{files: warcFiles(t, dir), label: "shared", maxPages: 15, parallel: 2}, &problems)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, problems.String())
+	}
+	if rep.Councils != 3 || rep.Stats.SitesDone != 3 || len(rep.UnknownHosts) != 1 || rep.UnknownHosts["not-a-council.example"].Responses == 0 {
+		t.Errorf("import report: %d councils (%d sites done), unknown hosts %v; want 3 councils and the stranger's host alone unknown",
+			rep.Councils, rep.Stats.SitesDone, rep.UnknownHosts)
+	}
+	pages := runPages(t, store, rep.Run.ID)
+	crawlPages := withoutCouncil(runPages(t, store, crawled.ID), adur.Code)
+	a, w := withoutCouncil(pages, adur.Code), withoutCouncil(pages, worthing.Code)
+	if len(a) < 10 || strings.Join(a, "\n") != strings.Join(w, "\n") || strings.Join(a, "\n") != strings.Join(crawlPages, "\n") {
+		t.Errorf("pages of the shared site:\ncrawled as Adur's:\n%s\nimported as Adur's:\n%s\nimported as Worthing's:\n%s",
+			strings.Join(crawlPages, "\n"), strings.Join(a, "\n"), strings.Join(w, "\n"))
+	}
+	if own := withoutCouncil(pages, own.Council); len(own) < 5 {
+		t.Errorf("the council's own site imported with %d pages", len(own))
+	}
+	fa, fw := councilFindings(t, store, rep.Run.ID, adur.Code), councilFindings(t, store, rep.Run.ID, worthing.Code)
+	if len(fa) == 0 || fmt.Sprint(sortedCounts(fa)) != fmt.Sprint(sortedCounts(fw)) {
+		t.Errorf("findings of Adur and Worthing differ (%d kinds for Adur):\n%s", len(fa), diffCounts(fa, fw))
+	}
+	level := map[string]string{}
+	for _, c := range scoring.Catalog() {
+		level[c.ID] = c.Level
+	}
+	pageOnly := func(runID string) map[string]int {
+		out := map[string]int{}
+		for k, n := range runFindings(t, store, runID, func(f data.Finding) bool { return f.Council != adur.Code || level[f.CheckID] != scoring.LevelPage }) {
+			out[k] += n
+		}
+		return out
+	}
+	if wf, gf := pageOnly(crawled.ID), pageOnly(rep.Run.ID); len(wf) == 0 || fmt.Sprint(sortedCounts(wf)) != fmt.Sprint(sortedCounts(gf)) {
+		t.Errorf("Adur's page findings: the crawl's and the import's differ:\n%s", diffCounts(wf, gf))
+	}
+	results := runCheckResults(t, store, rep.Run.ID)
+	ra, rw := withoutCouncil(results, adur.Code), withoutCouncil(results, worthing.Code)
+	if len(ra) == 0 || strings.Join(ra, "\n") != strings.Join(rw, "\n") {
+		t.Errorf("per-check results differ:\nAdur:\n%s\nWorthing:\n%s", strings.Join(ra, "\n"), strings.Join(rw, "\n"))
+	}
+	env, stdout, _ := scoreEnv(t, nil)
+	printImport(env, rep, false)
+	for _, want := range []string{"skipped 1 hosts that are no council's in the register:", "not-a-council.example (", ": 3 councils, "} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout.String(), "adur-worthing") {
+		t.Errorf("the shared host is reported unknown:\n%s", stdout)
+	}
+}
+
+// TestImportOfACrawlScoresTheCrawlsPages: importing a crawl's own archive
+// scores exactly the pages the crawl scored, with the same page findings,
+// though the site links to more pages than the page budget and some of
+// its fetches got no answer (links to https:// addresses the site does not
+// serve, a dropped connection): the crawl archives those failures and the
+// import counts them as the crawl did, instead of spending the budget on
+// pages the crawl never reached (bench --only archive scored 37,762 pages
+// of the crawl's 40,000 before).
+func TestImportOfACrawlScoresTheCrawlsPages(t *testing.T) {
+	store := datatest.Open(t)
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const mixed = "www.mixed.example"
+	web, err := crawltest.NewWeb(crawltest.Options{Sites: 2, PagesPerSite: 30, Seed: 43, Handlers: map[string]http.Handler{mixed: crawltest.MixedSite(80)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer web.Close()
+	sites := append([]crawler.Site{{Council: "T-MIXED", Name: "Mixed Borough Council", HomeURL: "http://" + mixed + "/"}}, web.Sites...)
+	const budget = 20
+	cfg := testCrawlConfig(web, budget)
+	cfg.Delay = 0
+	cfg.ExternalLinkSample = 0
+	dir := t.TempDir()
+	crawled, stats, err := runCrawl(ctx, testEnv(t), store, crawlJob{sites: sites, cfg: cfg, label: "crawl", archiveDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web.Close()
+
+	var problems bytes.Buffer
+	rep, err := importWARC(ctx, testEnv(t), store, registerWith(sites), importOptions{files: warcFiles(t, dir), label: "import of the crawl", maxPages: budget, maxDepth: cfg.MaxDepth, parallel: 2}, &problems)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, problems.String())
+	}
+	if problems.Len() > 0 || rep.Councils != len(sites) || len(rep.UnknownHosts) != 0 || rep.Failures == 0 {
+		t.Errorf("import report %+v, problems:\n%s", rep, problems.String())
+	}
+	want, got := runPages(t, store, crawled.ID), runPages(t, store, rep.Run.ID)
+	if strings.Join(want, "\n") != strings.Join(got, "\n") || rep.Stats.Pages != stats.Pages {
+		t.Errorf("the crawl scored %d pages, the import of its archive %d:\ncrawl:\n%s\nimport:\n%s", stats.Pages, rep.Stats.Pages, strings.Join(want, "\n"), strings.Join(got, "\n"))
+	}
+	mixedPages, unanswered := 0, 0
+	for _, p := range want {
+		if strings.HasPrefix(p, "T-MIXED ") {
+			mixedPages++
+			if strings.Contains(p, " 0 html=false") {
+				unanswered++
+			}
+		}
+	}
+	if mixedPages != budget || unanswered == 0 {
+		t.Errorf("the mixed site's crawl: %d pages (%d without an answer); want the budget of %d spent, some on fetches that got no answer", mixedPages, unanswered, budget)
+	}
+	if wf, gf := pageFindings(t, store, crawled.ID), pageFindings(t, store, rep.Run.ID); len(wf) == 0 || fmt.Sprint(sortedCounts(wf)) != fmt.Sprint(sortedCounts(gf)) {
+		t.Errorf("page findings differ (%d kinds in the crawl):\n%s", len(wf), diffCounts(wf, gf))
+	}
+	t.Logf("%d pages in both (%d of the mixed site without an answer); %d failed fetches in the archive", len(want), unanswered, rep.Failures)
+}

@@ -179,6 +179,32 @@ type Metadata struct {
 	Fields []Field
 }
 
+// Failure is a fetch that got no answer: refused, reset, timed out, a TLS
+// or protocol error. Nothing came back to keep as a response record, yet
+// the crawler counted the fetch (an error page, a broken link), so it is
+// archived as a metadata record (FailureMetadata) that a Scanner with
+// IncludeFailures reads back: an import of the files then counts it as the
+// crawl did.
+type Failure struct {
+	Method     string // the request's method
+	ErrorClass string // the crawler's error class ("timeout", "tls", "other"...)
+	Error      string // the error as the HTTP client reported it
+}
+
+// failureRecord is the councildash-record field of a Failure's record.
+const failureRecord = "fetch-failure"
+
+// FailureMetadata describes a fetch of target, made for purpose
+// (PurposePage...), that got no answer at time at, as a metadata record.
+func FailureMetadata(target, purpose string, f Failure, at time.Time) Metadata {
+	m := Metadata{TargetURI: target, Date: at, Fields: []Field{{"councildash-record", failureRecord}}}
+	if purpose != "" {
+		m.Fields = append(m.Fields, Field{"purpose", purpose})
+	}
+	m.Fields = append(m.Fields, Field{"method", f.Method}, Field{"error-class", f.ErrorClass}, Field{"error", f.Error})
+	return m
+}
+
 // LinkCheckMetadata describes one link check (HEAD or GET of a link found on
 // page from) as a metadata record. errClass is the crawler's error class
 // ("" when none).

@@ -41,6 +41,10 @@ func seedWARC(t testing.TB) []byte {
 	if _, err := w.RecordMetadata(context.Background(), LinkCheckMetadata(srv.URL+"/x", srv.URL+"/", "HEAD", 404, "http-4xx", time.Time{})); err != nil {
 		t.Fatal(err)
 	}
+	fail := Failure{Method: "GET", ErrorClass: "refused", Error: "connection refused"}
+	if _, err := w.RecordMetadata(context.Background(), FailureMetadata(srv.URL+"/down", PurposePage, fail, time.Time{})); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +122,7 @@ func FuzzScan(f *testing.F) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		sc := NewScanner(bytes.NewReader(data), "fuzz", fuzzLimits)
+		sc.IncludeFailures()
 		calls, good, bad := 0, 0, 0
 		for {
 			calls++
@@ -148,7 +153,7 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 		st := sc.Stats()
-		if st.Responses != good || st.Bad != bad {
+		if st.Responses+st.Failures != good || st.Bad != bad {
 			t.Fatalf("stats %+v, saw %d good and %d bad", st, good, bad)
 		}
 		runtime.ReadMemStats(&after)

@@ -92,6 +92,12 @@ type Record struct {
 	// Purpose is the record's Councildash-Purpose field (what councildash
 	// fetched it for, see PurposePage); "" in files written by others.
 	Purpose string
+	// Failure is set on councildash's record of a fetch that got no
+	// answer (a metadata record, see FailureMetadata), which only a Scanner
+	// with IncludeFailures returns: such a record has a Location, Index,
+	// WARCVersion, TargetURI, Date and Purpose, and no status, header or
+	// body.
+	Failure *Failure
 	// Warnings are findings that did not make the record unusable (WARC
 	// syntax slips, an unknown Content-Encoding...).
 	Warnings []string
@@ -139,6 +145,7 @@ func (e *RecordError) Reason() string { return e.Kind.Error() }
 type ScanStats struct {
 	Records   int // WARC records found, good or bad
 	Responses int // HTTP responses returned by Next
+	Failures  int // records of fetches that got no answer returned by Next (IncludeFailures)
 	Skipped   int // good records of other types (warcinfo, request, metadata, revisit, resource, non-HTTP responses)
 	Bad       int // RecordErrors returned by Next
 }
@@ -179,6 +186,8 @@ type Scanner struct {
 	memberRecs  int
 	resync      bool // skip quietly to the next gzip member
 	quiet       bool // skip quietly to the next record (the last one was reported bad)
+
+	failures bool // return councildash's records of fetches that got no answer
 
 	stats ScanStats
 	err   error // io.EOF or a read error: the scan is over
@@ -227,17 +236,28 @@ func (s *Scanner) Close() error {
 	return nil
 }
 
+// IncludeFailures makes Next return councildash's records of fetches that
+// got no answer (Record.Failure set) besides the HTTP responses; call it
+// before the first Next. Without it they are skipped as other metadata
+// records are.
+func (s *Scanner) IncludeFailures() { s.failures = true }
+
 // Stats returns the counts so far.
 func (s *Scanner) Stats() ScanStats { return s.stats }
 
-// Next returns the next HTTP response record. At the end it returns io.EOF.
+// Next returns the next HTTP response record (or, with IncludeFailures,
+// record of a fetch that got no answer). At the end it returns io.EOF.
 // A *RecordError (errors.As) reports one bad record: call Next again to go
 // on. Any other error (reading the file failed) ends the scan.
 func (s *Scanner) Next() (*Record, error) {
 	for s.err == nil {
 		rec, err := s.step()
 		if rec != nil {
-			s.stats.Responses++
+			if rec.Failure != nil {
+				s.stats.Failures++
+			} else {
+				s.stats.Responses++
+			}
 			return rec, nil
 		}
 		if err != nil {
@@ -575,6 +595,11 @@ func (s *Scanner) record(r *bufio.Reader, inGz bool) (rec *Record, err error) {
 		loc = Location{File: s.name, Offset: start, Length: s.pos() - start}
 	}
 
+	if s.failures && wr.Type() == gowarc.Metadata {
+		if rec := failure(wr, loc, index, target, warnings); rec != nil {
+			return rec, nil
+		}
+	}
 	if wr.Type() != gowarc.Response || !strings.HasPrefix(strings.ToLower(wr.WarcHeader().Get(gowarc.ContentType)), gowarc.ApplicationHttp) {
 		s.stats.Skipped++
 		return nil, nil
@@ -722,6 +747,29 @@ func classifyFinding(err error) error {
 		return ErrBadLength
 	}
 	return nil
+}
+
+// failure turns councildash's metadata record of a fetch that got no
+// answer into a Record; nil for any other metadata record.
+func failure(wr gowarc.WarcRecord, loc Location, index int, target string, warnings []string) *Record {
+	blk, ok := wr.Block().(gowarc.WarcFieldsBlock)
+	if !ok {
+		return nil
+	}
+	f := blk.WarcFields()
+	if f.Get("councildash-record") != failureRecord {
+		return nil
+	}
+	rec := &Record{Location: loc, Index: index, WARCVersion: wr.Version().String(), TargetURI: target,
+		Purpose: f.Get("purpose"), Warnings: warnings,
+		Failure: &Failure{Method: f.Get("method"), ErrorClass: f.Get("error-class"), Error: f.Get("error")}}
+	rec.RecordID = wr.RecordId()
+	if d, err := wr.Date(); err == nil {
+		rec.Date = d
+	} else {
+		rec.Warnings = append(rec.Warnings, "WARC-Date: "+err.Error())
+	}
+	return rec
 }
 
 // response turns a parsed response record into a Record.

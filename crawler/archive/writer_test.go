@@ -351,6 +351,61 @@ func TestMetadataRecord(t *testing.T) {
 	}
 }
 
+// TestFailureRecord: a fetch that got no answer is archived as a metadata
+// record that a Scanner with IncludeFailures reads back with its URL,
+// date, purpose, method, error class and error; other metadata records (a
+// link check) are not failures, and without IncludeFailures the failure
+// is skipped as any metadata record is.
+func TestFailureRecord(t *testing.T) {
+	dir := t.TempDir()
+	w := newWriter(t, dir, nil)
+	at := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	f := Failure{Method: "GET", ErrorClass: "other", Error: "http: server gave HTTP response to HTTPS client"}
+	loc, err := w.RecordMetadata(context.Background(), FailureMetadata("https://example.org/secure", PurposePage, f, at))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.RecordMetadata(context.Background(), LinkCheckMetadata("https://example.org/gone", "https://example.org/", "HEAD", 404, "http-4xx", at)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, w.Files()[0])
+	for _, include := range []bool{false, true} {
+		sc, err := OpenScanner(path, Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if include {
+			sc.IncludeFailures()
+		}
+		var got []*Record
+		for rec, err := range sc.Records() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, rec)
+		}
+		sc.Close()
+		st := sc.Stats()
+		if !include {
+			if len(got) != 0 || st.Skipped != 3 || st.Failures != 0 {
+				t.Errorf("without IncludeFailures: %d records, stats %+v; want none, 3 skipped (warcinfo and two metadata)", len(got), st)
+			}
+			continue
+		}
+		if len(got) != 1 || st.Failures != 1 || st.Responses != 0 || st.Skipped != 2 {
+			t.Fatalf("with IncludeFailures: %d records, stats %+v; want the one failure", len(got), st)
+		}
+		r := got[0]
+		if r.Failure == nil || *r.Failure != f || r.TargetURI != "https://example.org/secure" || !r.Date.Equal(at) || r.Purpose != PurposePage ||
+			r.StatusCode != 0 || r.Body != nil || r.Location.File != loc.File || r.Offset != loc.Offset || r.Length != loc.Length || r.RecordID != loc.RecordID {
+			t.Errorf("failure read back as %+v (failure %+v), written at %+v", r, r.Failure, loc)
+		}
+	}
+}
+
 // TestRotation: with a small limit the run spreads over numbered files, each
 // opening with a warcinfo; all Locations read back; a second writer for the
 // same run and shard (a resumed run) continues the numbering.
