@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"container/list"
 	"context"
 	"sync"
 	"time"
@@ -10,27 +11,47 @@ import (
 )
 
 // cached is a small in-process cache of values of one type, keyed by
-// string, each kept for ttl (zero: until evicted). Only one load per key
-// runs at a time: concurrent requests for a missing or expired key wait for
-// it instead of stampeding ClickHouse. A failed load is not kept.
+// string, each kept for ttl (zero: until evicted). It keeps at most max
+// values and, when it has a size function, at most maxBytes of them by
+// that function's estimate: past either bound the least recently used
+// values go (a value larger than maxBytes alone is returned, not kept).
+// Only one load per key runs at a time: concurrent requests for a missing
+// or expired key wait for it instead of stampeding ClickHouse. A failed
+// load is not kept.
 type cached[T any] struct {
-	ttl time.Duration
-	max int
-	now func() time.Time
+	ttl      time.Duration
+	max      int
+	maxBytes int         // 0: bounded by count only
+	size     func(T) int // a value's approximate bytes, with its key's
+	now      func() time.Time
 
-	mu sync.Mutex
-	m  map[string]*cacheEntry[T]
+	mu    sync.Mutex
+	m     map[string]*cacheEntry[T]
+	lru   list.List // the settled entries, most recently used first
+	bytes int       // their sizes added up
 }
 
 type cacheEntry[T any] struct {
+	key     string
 	val     T
 	err     error
 	expires time.Time     // zero: never
 	loading chan struct{} // closed when an in-flight load finishes
+	elem    *list.Element // in lru once settled
+	size    int
 }
 
 func newCached[T any](ttl time.Duration, max int) *cached[T] {
-	return &cached[T]{ttl: ttl, max: max, now: time.Now, m: map[string]*cacheEntry[T]{}}
+	return newSizedCached[T](ttl, max, 0, nil)
+}
+
+// newSizedCached is a cache bounded by count and by the bytes size says a
+// value takes (a maxBytes of 0 or a nil size: by count only).
+func newSizedCached[T any](ttl time.Duration, maxValues, maxBytes int, size func(T) int) *cached[T] {
+	if size == nil {
+		maxBytes = 0
+	}
+	return &cached[T]{ttl: ttl, max: max(1, maxValues), maxBytes: maxBytes, size: size, now: time.Now, m: map[string]*cacheEntry[T]{}}
 }
 
 func (e *cacheEntry[T]) fresh(now time.Time) bool {
@@ -43,7 +64,7 @@ func (c *cached[T]) retain(keep func(key string) bool) {
 	defer c.mu.Unlock()
 	for k, e := range c.m {
 		if e.loading == nil && !keep(k) {
-			delete(c.m, k)
+			c.drop(e)
 		}
 	}
 }
@@ -56,6 +77,21 @@ func (c *cached[T]) has(key string) bool {
 	return ok && (e.loading != nil || e.fresh(c.now()))
 }
 
+// held reports how many values the cache keeps and their bytes.
+func (c *cached[T]) held() (n, bytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len(), c.bytes
+}
+
+// halfFull reports whether the values kept take half the cache's bytes
+// or more, or half its count.
+func (c *cached[T]) halfFull() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return 2*c.lru.Len() >= c.max || c.maxBytes > 0 && 2*c.bytes >= c.maxBytes
+}
+
 // get returns the value for key, loading it when absent or expired. The
 // load runs detached from ctx's cancellation (others may be waiting for
 // it); a caller whose ctx ends stops waiting.
@@ -65,6 +101,7 @@ func (c *cached[T]) get(ctx context.Context, key string, load func(ctx context.C
 	now := c.now()
 	switch {
 	case ok && e.fresh(now):
+		c.lru.MoveToFront(e.elem)
 		c.mu.Unlock()
 		return e.val, nil
 	case ok && e.loading != nil:
@@ -78,12 +115,11 @@ func (c *cached[T]) get(ctx context.Context, key string, load func(ctx context.C
 			var zero T
 			return zero, ctx.Err()
 		}
+	case ok:
+		c.drop(e) // expired
 	}
 	// Absent or expired: this caller loads.
-	if len(c.m) >= c.max {
-		c.evict(now)
-	}
-	e = &cacheEntry[T]{loading: make(chan struct{})}
+	e = &cacheEntry[T]{key: key, loading: make(chan struct{})}
 	c.m[key] = e
 	c.mu.Unlock()
 
@@ -95,29 +131,43 @@ func (c *cached[T]) get(ctx context.Context, key string, load func(ctx context.C
 	}
 	close(e.loading)
 	e.loading = nil
-	if err != nil && c.m[key] == e {
-		delete(c.m, key)
+	if c.m[key] == e {
+		if err != nil {
+			delete(c.m, key)
+		} else {
+			c.settle(e)
+		}
 	}
 	c.mu.Unlock()
 	return val, err
 }
 
-// evict drops expired entries, or everything settled when none has
-// expired. Called with c.mu held.
-func (c *cached[T]) evict(now time.Time) {
-	n := len(c.m)
-	for k, e := range c.m {
-		if e.loading == nil && !e.fresh(now) {
-			delete(c.m, k)
-		}
+// settle keeps a loaded entry as the most recently used and drops the
+// least recently used ones past the bounds. Called with c.mu held.
+func (c *cached[T]) settle(e *cacheEntry[T]) {
+	if c.size != nil {
+		e.size = c.size(e.val) + len(e.key)
 	}
-	if len(c.m) < n {
+	if c.maxBytes > 0 && e.size > c.maxBytes {
+		delete(c.m, e.key) // too large to keep
 		return
 	}
-	for k, e := range c.m {
-		if e.loading == nil {
-			delete(c.m, k)
-		}
+	e.elem = c.lru.PushFront(e)
+	c.bytes += e.size
+	for c.lru.Len() > c.max || c.maxBytes > 0 && c.bytes > c.maxBytes {
+		c.drop(c.lru.Back().Value.(*cacheEntry[T]))
+	}
+}
+
+// drop forgets a settled entry. Called with c.mu held.
+func (c *cached[T]) drop(e *cacheEntry[T]) {
+	if e.elem != nil {
+		c.lru.Remove(e.elem)
+		c.bytes -= e.size
+		e.elem = nil
+	}
+	if c.m[e.key] == e {
+		delete(c.m, e.key)
 	}
 }
 

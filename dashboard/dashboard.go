@@ -60,10 +60,15 @@ type Deps struct {
 	MaxExports int
 	// PageCacheBytes bounds the rendered pages kept (default 256 MiB).
 	PageCacheBytes int
-	// NoEvidenceAhead stops the server from reading every council's
-	// evidence after each crawl model is built (the bench's memory probe
-	// measures the read model alone).
+	// NoEvidenceAhead stops the server from reading ahead, after each
+	// crawl model is built, the evidence of the councils most likely asked
+	// for (evidence.go; the bench's memory probe measures the read model
+	// alone).
 	NoEvidenceAhead bool
+	// EvidenceCacheBytes bounds the councils' evidence kept (default 128
+	// MiB, about: each council's findings, worst pages and archived
+	// pages); the least recently used goes first.
+	EvidenceCacheBytes int
 	// BaseURL is the dashboard's public address (default
 	// http://localhost:8080). Open data: the feeds' links and ids, the
 	// badges' HTML and the OpenAPI document's server use it. Security
@@ -93,6 +98,9 @@ type Server struct {
 	log      *slog.Logger
 	refresh  time.Duration
 	ahead    bool // read evidence ahead after each crawl model
+	// warmMax and warmChunk: how many councils' evidence is read ahead,
+	// and how many at a time (evidence.go; tests set fewer).
+	warmMax, warmChunk int
 
 	state         *modelState
 	evidenceCache *cached[evidence]
@@ -148,6 +156,9 @@ func New(d Deps) (*Server, error) {
 	if d.PageCacheBytes <= 0 {
 		d.PageCacheBytes = 256 << 20
 	}
+	if d.EvidenceCacheBytes <= 0 {
+		d.EvidenceCacheBytes = evidenceCacheBytes
+	}
 	if err := validProxies(d.TrustedProxies); err != nil {
 		return nil, err
 	}
@@ -161,9 +172,9 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: d.Store, reviews: d.Reviews, log: d.Logger, refresh: d.Refresh, ahead: !d.NoEvidenceAhead,
-		byCode: map[string]data.Council{}, cat: cat, method: method.Version,
-		state: newModelState(), evidenceCache: newCached[evidence](0, 4096), exampleCache: newCached[map[string]string](0, 4096),
-		renders:   make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+		warmMax: warmMax, warmChunk: warmChunk, byCode: map[string]data.Council{}, cat: cat, method: method.Version,
+		state: newModelState(), evidenceCache: newSizedCached(0, evidenceCacheMax, d.EvidenceCacheBytes, evidenceBytes),
+		exampleCache: newCached[map[string]string](0, 4096), renders: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		replays:   make(chan struct{}, maxReplays),
 		pageCache: newPageCache(d.PageCacheBytes), exports: make(chan struct{}, d.MaxExports),
 		reg: d.Registry, trustedProxies: d.TrustedProxies,

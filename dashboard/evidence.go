@@ -10,11 +10,15 @@ import (
 
 // Evidence: what a council page shows of its run's findings, examples and
 // the pages with most findings per check. It is not in the read model: it
-// is read with bounded queries, in the background after each crawl model
-// is built or when a council's page needs it first, and kept (findings of
-// a finished site never change) until no page shows that run. Requests for
-// many councils at once are coalesced: while a query runs, the councils
-// asked for meanwhile wait and go together in the next one.
+// is read with bounded queries when a council's page needs it first, or
+// ahead, in the background after each crawl model is built, for the
+// councils most likely asked for (warmEvidence), and kept (findings of a
+// finished site never change) until no page shows that run or, past the
+// cache's bounds (evidenceCacheMax councils, Deps.EvidenceCacheBytes), until
+// it is the least recently used: evidence dropped is read again when asked
+// for. Requests for many councils at once are coalesced: while a query
+// runs, the councils asked for meanwhile wait and go together in the next
+// one.
 
 // evidence is one council's evidence in one run.
 type evidence struct {
@@ -30,11 +34,30 @@ const evidencePerCheck = 3
 // maxBatch bounds the councils of one evidence query.
 const maxBatch = 128
 
-// warmEvidence reads, in the background, the evidence of every council of
-// a new crawl model not read yet (its latest run's), coalesced into a few
-// queries: council pages then rarely wait for it, even when a crowd meets
-// a fresh server. It is the same cached, bounded evidence a page would
-// read; only the timing differs.
+const (
+	// warmMax bounds the councils whose evidence is read ahead: every
+	// council of the UK's 382 principal councils' register, and at parish
+	// scale (10,000 and more) the principal councils and the parishes at
+	// the top of the league. The others' evidence is read when their page
+	// is first asked for.
+	warmMax = 1000
+	// warmChunk councils are read ahead at a time: two batches, one for
+	// each of the batcher's slots.
+	warmChunk = 2 * maxBatch
+	// evidenceCacheMax bounds the councils' evidence kept, whatever its
+	// size; evidenceCacheBytes is Deps.EvidenceCacheBytes' default.
+	evidenceCacheMax   = 4096
+	evidenceCacheBytes = 128 << 20
+)
+
+// warmEvidence reads, in the background, the evidence of the councils of a
+// new crawl model most likely asked for (warmOrder) and not read yet, in
+// chunks of warmChunk, coalesced into a few queries: their pages then
+// rarely wait for it, even when a crowd meets a fresh server. It stops at
+// s.warmMax councils, or once the evidence kept fills half the cache (of
+// its bytes or its count): the other half is for the pages visitors ask
+// for. It is the same cached, bounded evidence a page would read; only the
+// timing differs.
 func (s *Server) warmEvidence(cm *crawlModel) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -44,18 +67,67 @@ func (s *Server) warmEvidence(cm *crawlModel) {
 	}
 	// Evidence of runs no council page shows any more goes.
 	s.evidenceCache.retain(func(key string) bool { return shown[key] })
-	var wg sync.WaitGroup
-	for _, row := range cm.league {
-		if s.evidenceCache.has(evidenceKey(row.RunID, row.MethodVersion, row.Council.Code)) {
-			continue
+	rows := warmOrder(cm.league, s.warmMax)
+	for len(rows) > 0 && !s.evidenceCache.halfFull() {
+		chunk := rows[:min(max(1, s.warmChunk), len(rows))]
+		rows = rows[len(chunk):]
+		var wg sync.WaitGroup
+		for _, row := range chunk {
+			if s.evidenceCache.has(evidenceKey(row.RunID, row.MethodVersion, row.Council.Code)) {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _ = s.evidence(ctx, row.RunID, row.MethodVersion, row.Council.Code) // a failure is read again by the page
+			}()
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, _ = s.evidence(ctx, row.RunID, row.MethodVersion, row.Council.Code) // a failure is read again by the page
-		}()
+		wg.Wait()
 	}
-	wg.Wait()
+}
+
+// warmOrder is the first n rows of the league whose evidence is read ahead:
+// the principal councils (not parish or town: their pages are the ones the
+// compare picker lists and most visitors ask for), then the others, each
+// in the league's order.
+func warmOrder(league []LeagueRow, n int) []LeagueRow {
+	out := make([]LeagueRow, 0, min(n, len(league)))
+	for _, principal := range []bool{true, false} {
+		for _, row := range league {
+			if len(out) == n {
+				return out
+			}
+			if isPrincipal(row.Council) == principal {
+				out = append(out, row)
+			}
+		}
+	}
+	return out
+}
+
+// isPrincipal: a principal council, not a parish or town council.
+func isPrincipal(c data.Council) bool { return c.Tier != "parish" && c.Tier != "town" }
+
+// evidenceBytes is about what a council's evidence takes in memory: its
+// strings, and the fixed part of each finding (eleven strings, a slice and a
+// time), page count and map entry.
+func evidenceBytes(ev evidence) int {
+	const finding, pageCount, mapEntry, entry = 11*16 + 24 + 24, 3*16 + 8, 2*16 + 16, 128
+	n := entry
+	for _, f := range ev.findings {
+		n += finding + len(f.RunID) + len(f.MethodVersion) + len(f.Council) + len(f.CheckID) + len(f.Category) +
+			len(f.Severity) + len(f.URL) + len(f.Selector) + len(f.Snippet) + len(f.Message) + len(f.Task)
+		for _, m := range f.Matched {
+			n += 16 + len(m)
+		}
+	}
+	for _, w := range ev.worst {
+		n += pageCount + len(w.Council) + len(w.CheckID) + len(w.URL)
+	}
+	for u, k := range ev.archived {
+		n += mapEntry + len(u) + len(k)
+	}
+	return n
 }
 
 // evidenceKey names a council's evidence in a run as scored under a

@@ -162,3 +162,72 @@ func TestCached(t *testing.T) {
 		t.Fatalf("full cache holds %d", len(c.m))
 	}
 }
+
+// TestCachedLeastRecentlyUsed: past its count or its bytes the cache drops
+// the values least recently used, never the one just asked for; a value
+// larger than the bytes alone is returned, not kept; retain and eviction
+// keep the bytes added up right.
+func TestCachedLeastRecentlyUsed(t *testing.T) {
+	ctx := context.Background()
+	size := func(s string) int { return len(s) } // plus the key's byte
+	c := newSizedCached(0, 3, 30, size)
+	var loads []string
+	get := func(key, val string) string {
+		t.Helper()
+		v, err := c.get(ctx, key, func(context.Context) (string, error) {
+			loads = append(loads, key)
+			return val, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	held := func(want ...string) {
+		t.Helper()
+		var got []string
+		bytes := 0
+		for _, k := range []string{"a", "b", "c", "d", "e", "f"} {
+			if c.has(k) {
+				got = append(got, k)
+			}
+		}
+		for _, k := range want {
+			bytes += 1 + len(c.m[k].val)
+		}
+		n, b := c.held()
+		if strings.Join(got, "") != strings.Join(want, "") || n != len(want) || b != bytes {
+			t.Fatalf("holds %v (%d values, %d bytes), want %v (%d bytes)", got, n, b, want, bytes)
+		}
+	}
+	get("a", "1234")
+	get("b", "1234")
+	get("c", "1234")
+	held("a", "b", "c")
+	if v := get("a", "x"); v != "1234" { // a is used: b is now the least recently used
+		t.Errorf("a kept, got %q", v)
+	}
+	get("d", "1234")
+	held("a", "c", "d")
+	if !c.halfFull() {
+		t.Error("three values of at most three: not half full")
+	}
+	get("e", strings.Repeat("x", 24)) // 25 bytes: c, then a go; d fits beside it
+	held("d", "e")
+	if v := get("a", "new"); v != "new" { // d goes
+		t.Errorf("a evicted, got %q", v)
+	}
+	held("a", "e")
+	if v := get("f", strings.Repeat("x", 40)); len(v) != 40 {
+		t.Errorf("a value too large to keep is still returned: %q", v)
+	}
+	held("a", "e")
+	c.retain(func(k string) bool { return k != "e" })
+	held("a")
+	if c.halfFull() {
+		t.Error("one value of four bytes: half full")
+	}
+	if strings.Join(loads, " ") != "a b c d e a f" {
+		t.Errorf("loads %v", loads)
+	}
+}

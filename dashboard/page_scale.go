@@ -54,7 +54,7 @@ func newRegisterIndex(councils []data.Council) *registerIndex {
 		add(&ix.nations, "n", c.Nation)
 		add(&ix.types, "t", c.Type)
 		add(&ix.regions, "r", c.Region)
-		if !ix.large || (c.Tier != "parish" && c.Tier != "town") {
+		if !ix.large || isPrincipal(c) {
 			ix.pick = append(ix.pick, i)
 		}
 	}

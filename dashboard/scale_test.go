@@ -46,6 +46,14 @@ func parishRegister() []data.Council {
 // scoring every council but every 40th (by name).
 func seedScale(t *testing.T) (*data.Store, []data.Council, string, int) {
 	t.Helper()
+	return seedScaleWith(t, nil)
+}
+
+// seedScaleWith is seedScale storing, when findings is set, each scored
+// council's findings too, with check statistics that count them (20 pages
+// a site).
+func seedScaleWith(t *testing.T, findings func(i int, c data.Council) []scoring.Finding) (*data.Store, []data.Council, string, int) {
+	t.Helper()
 	store := datatest.Store(t)
 	ctx := context.Background()
 	reg := parishRegister()
@@ -69,11 +77,27 @@ func seedScale(t *testing.T) (*data.Store, []data.Council, string, int) {
 			unscored++ // never crawled
 			continue
 		}
+		var fs []scoring.Finding
+		if findings != nil {
+			fs = findings(i, c)
+		}
 		stats := make([]scoring.CheckStat, 0, len(checks))
 		for k, ch := range checks {
-			stats = append(stats, scoring.CheckStat{CheckID: ch.ID, Category: ch.Category, PagesTotal: 20, PagesAffected: (i + k) % 21, Findings: (i + k) % 21})
+			st := scoring.CheckStat{CheckID: ch.ID, Category: ch.Category, PagesTotal: 20, PagesAffected: (i + k) % 21, Findings: (i + k) % 21}
+			if findings != nil {
+				pages := map[string]bool{}
+				st.Findings = 0
+				for _, f := range fs {
+					if f.CheckID == ch.ID {
+						pages[f.URL] = true
+						st.Findings++
+					}
+				}
+				st.PagesAffected = len(pages)
+			}
+			stats = append(stats, st)
 		}
-		if err := sink.SiteResult(ctx, c.Code, nil, stats, method.Score(stats)); err != nil {
+		if err := sink.SiteResult(ctx, c.Code, fs, stats, method.Score(stats)); err != nil {
 			t.Fatal(err)
 		}
 		if err := sink.SiteDone(ctx, &crawler.SiteReport{Council: c.Code, HomeURL: c.HomepageURL, PagesFetched: 20}); err != nil {
