@@ -177,7 +177,7 @@ func benchMarkdown(rep benchReport, bf benchFlags) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %v |\n", r.Name, fmtNum(r.Value), r.Target, r.Met)
 	}
 	b.WriteString("\nEach phase runs in its own child process, so peak RSS is that phase's alone. Scoring and parsing run with GOMAXPROCS=1, in the same process and in alternating passes (the median pass of each counts), so that the ratio compares like with like.\n")
-	b.WriteString("\nThe cold dashboard phase starts a fresh server as `serve` does (reviews on; at start the read model is built and the councils' evidence read; no page is rendered yet), then runs wrk with a Lua script that rotates over every council page, every check page and the compare pages from the first request on; a time-out is an answer slower than 2 s. The read model's memory is measured on a second server over the same data: the heap after a garbage collection, before and after building the model.\n")
+	b.WriteString("\nThe cold dashboard phase starts a fresh server as `serve` does (reviews on; at start the read model is built and the evidence of up to 1,000 councils, the principal ones first, read ahead (every council at the register's 382); no page is rendered yet), then runs wrk with a Lua script that rotates over every council page, every check page and the compare pages from the first request on; a time-out is an answer slower than 2 s. The read model's memory is measured on a second server over the same data: the heap after a garbage collection, before and after building the model.\n")
 	return b.String()
 }
 
