@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // page builds a page with body text inside <main>, wrapped in a site header,
@@ -405,10 +408,22 @@ func TestChromeKindMatchesDefinition(t *testing.T) {
 		inputs = append(inputs, b.String())
 	}
 	for _, in := range inputs {
-		if got, want := chromeKind(in), def(in); got != want {
-			t.Errorf("chromeKind(%q) = %d, want %d", in, got, want)
+		// ids and classes are read in any case
+		for _, v := range []string{in, strings.ToUpper(in), mixedCase(in)} {
+			if got, want := chromeKind(v), def(in); got != want {
+				t.Errorf("chromeKind(%q) = %d, want %d", v, got, want)
+			}
 		}
 	}
+}
+
+// mixedCase upper-cases every other letter of s.
+func mixedCase(s string) string {
+	b := []byte(s)
+	for i := 0; i < len(b); i += 2 {
+		b[i] = byte(unicode.ToUpper(rune(b[i])))
+	}
+	return string(b)
 }
 
 // Every prefilter is a necessary condition of its regexp: whenever the
@@ -476,6 +491,38 @@ func TestPrefiltersNeverHideAMatch(t *testing.T) {
 	for re := range e.pre {
 		if matched[re.String()] == 0 {
 			t.Errorf("no text matches %s: the test does not exercise its prefilter", re)
+		}
+	}
+}
+
+// elemKind reads blockTags and skipTags by atom: it must say what the maps
+// say of every tag, known to the parser or not.
+func TestElemKindAgreesWithMaps(t *testing.T) {
+	tags := []string{"p", "li", "div", "br", "span", "a", "b", "td", "table", "script", "style", "svg", "template", "main",
+		"header", "img", "input", "select", "my-widget", "x", "h1", "h7", "option", "iframe", "object", "canvas", "math"}
+	for tag := range blockTags {
+		tags = append(tags, tag)
+	}
+	for tag := range skipTags {
+		tags = append(tags, tag)
+	}
+	for _, tag := range tags {
+		n := &html.Node{Type: html.ElementNode, Data: tag, DataAtom: atom.Lookup([]byte(tag))}
+		k := elemKind(n)
+		if got, want := k&ekBlock != 0, blockTags[tag]; got != want {
+			t.Errorf("%s: block %v, want %v", tag, got, want)
+		}
+		if got, want := k&ekSkip != 0, skipTags[tag]; got != want {
+			t.Errorf("%s: skip %v, want %v", tag, got, want)
+		}
+	}
+}
+
+// An invalid byte is read as U+FFFD, as the text of a rune.
+func TestCollapseInvalidUTF8(t *testing.T) {
+	for in, want := range map[string]string{"a\xffb": "a\ufffdb", "  \xff  x\n\xe2\x80": "\ufffd x \ufffd\ufffd", "\xed\xa0\x80 é": "\ufffd\ufffd\ufffd é"} {
+		if got := collapse(in); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -277,19 +277,71 @@ var blockTags = map[string]bool{
 	"hr": true, "br": false, "option": true, "button": true, "tbody": true, "thead": true,
 }
 
-// blockAtoms and skipAtoms are blockTags and skipTags by atom (a cheaper
-// look-up for the elements the parser knows).
-var blockAtoms, skipAtoms = atomSet(blockTags), atomSet(skipTags)
+// Kinds of element: a block (blockTags) and one whose content is skipped
+// (skipTags).
+const (
+	ekBlock = 1 << iota
+	ekSkip
+)
 
-func atomSet(tags map[string]bool) map[atom.Atom]bool {
-	out := map[atom.Atom]bool{}
-	for t, v := range tags {
-		if a := atom.Lookup([]byte(t)); a != 0 {
-			out[a] = v
+// elemKind is what blockTags and skipTags say of n's tag, by its atom when
+// the parser knows it (a table look-up, cheaper than the maps).
+func elemKind(n *html.Node) uint8 {
+	if n.DataAtom != 0 {
+		return elemKinds.get(n.DataAtom)
+	}
+	var k uint8
+	if blockTags[n.Data] {
+		k |= ekBlock
+	}
+	if skipTags[n.Data] {
+		k |= ekSkip
+	}
+	return k
+}
+
+// atomTable maps atoms to small values: an open-addressed table, probed
+// from a multiplicative hash of the atom.
+type atomTable struct {
+	slots [512]struct {
+		a atom.Atom
+		v uint8
+	}
+}
+
+func (t *atomTable) slot(a atom.Atom) int { return int(uint32(a) * 0x9E3779B1 >> 23) }
+
+func (t *atomTable) get(a atom.Atom) uint8 {
+	for i := t.slot(a); ; i = (i + 1) % len(t.slots) {
+		switch t.slots[i].a {
+		case a:
+			return t.slots[i].v
+		case 0:
+			return 0
 		}
 	}
-	return out
 }
+
+func (t *atomTable) set(a atom.Atom, v uint8) {
+	i := t.slot(a)
+	for t.slots[i].a != 0 && t.slots[i].a != a {
+		i = (i + 1) % len(t.slots)
+	}
+	t.slots[i].a = a
+	t.slots[i].v |= v
+}
+
+var elemKinds = func() *atomTable {
+	t := &atomTable{}
+	for m, k := range map[*map[string]bool]uint8{&blockTags: ekBlock, &skipTags: ekSkip} {
+		for tag, v := range *m {
+			if a := atom.Lookup([]byte(tag)); a != 0 && v {
+				t.set(a, k)
+			}
+		}
+	}
+	return t
+}()
 
 var skipTags = map[string]bool{
 	"script": true, "style": true, "noscript": true, "template": true,
@@ -303,7 +355,10 @@ var skipTags = map[string]bool{
 // "sidebar" token), else 0. One pass, dispatching on each byte.
 func chromeKind(s string) int {
 	kind, tokens := 0, false
-	for i := 0; i < len(s); i++ {
+	for i := 0; i+1 < len(s); i++ { // every word has three letters or more
+		if m := chromeSecond[s[i]]; m == 0 || m&(1<<(lowerByte(s[i+1])&31)) == 0 {
+			continue // no word starts with these two letters
+		}
 		rest := s[i:]
 		switch lowerByte(s[i]) {
 		case 'c':
@@ -355,6 +410,17 @@ func chromeKind(s string) int {
 	}
 	return kind
 }
+
+// chromeSecond says, for the first letter (either case) of each word
+// chromeKind looks for, which second letters follow it: bit c&31 for the
+// lower-case letter c (a superset: other bytes share those bits).
+var chromeSecond = func() (t [256]uint32) {
+	for _, w := range []string{"cookie", "consent", "gdpr", "nav", "menu", "masthead", "breadcrumb", "browse", "footer", "accesskey", "skiplink", "skip-link", "sidebar", "header"} {
+		t[w[0]] |= 1 << (w[1] & 31)
+		t[w[0]-'a'+'A'] |= 1 << (w[1] & 31)
+	}
+	return
+}()
 
 // lowerByte lower-cases an ASCII letter.
 func lowerByte(c byte) byte {
@@ -731,7 +797,8 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			p.resources = append(p.resources, s)
 		}
 	}
-	if n.DataAtom != 0 && skipAtoms[n.DataAtom] || n.DataAtom == 0 && skipTags[tag] {
+	kind := elemKind(n)
+	if kind&ekSkip != 0 {
 		if tag == "select" || tag == "textarea" {
 			w.control(n, zone, hidden)
 		}
@@ -743,7 +810,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	if isCell {
 		w.cells = append(w.cells, w.tables[len(w.tables)-1])
 	}
-	isBlock := n.DataAtom != 0 && blockAtoms[n.DataAtom] || n.DataAtom == 0 && blockTags[tag]
+	isBlock := kind&ekBlock != 0
 	var prevNode *html.Node
 	var prevTag string
 	var prevZone int
@@ -1227,7 +1294,8 @@ func collapseText[T string | []byte](s T) string {
 		return string(s)
 	}
 	// s[:k] is already collapsed: copy it as it is (a single space at its
-	// end is held back, as the loop below would) and fold the rest.
+	// end is held back, as the loop below would) and fold the rest, a run
+	// of plain ASCII at a time.
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
@@ -1235,43 +1303,79 @@ func collapseText[T string | []byte](s T) string {
 	if len(pre) > 0 && pre[len(pre)-1] == ' ' {
 		pre, space = pre[:len(pre)-1], true
 	}
-	switch v := any(pre).(type) {
-	case string:
-		sb.WriteString(v)
-	case []byte:
-		sb.Write(v)
-	}
+	writeText(&sb, pre)
 	for i := k; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf { // ASCII fast path
-			i++
-			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
-				space = true
-				continue
+		switch spaceKind[c] {
+		case skPlain:
+			j := i + 1
+			for j < len(s) && spaceKind[s[j]] == skPlain {
+				j++
 			}
 			if space && sb.Len() > 0 {
 				sb.WriteByte(' ')
 			}
 			space = false
-			sb.WriteByte(c)
+			writeText(&sb, s[i:j])
+			i = j
+			continue
+		case skSpace:
+			space = true
+			i++
+			for i < len(s) && spaceKind[s[i]] == skSpace {
+				i++
+			}
 			continue
 		}
 		var buf [utf8.UTFMax]byte
 		n := copy(buf[:], s[i:min(i+utf8.UTFMax, len(s))])
 		r, size := utf8.DecodeRune(buf[:n])
-		i += size
 		if unicode.IsSpace(r) || r == '\u00a0' {
 			space = true
+			i += size
 			continue
 		}
 		if space && sb.Len() > 0 {
 			sb.WriteByte(' ')
 		}
 		space = false
-		sb.WriteRune(r)
+		if r == utf8.RuneError && size == 1 {
+			sb.WriteRune(r) // an invalid byte becomes U+FFFD
+		} else {
+			writeText(&sb, s[i:i+size]) // a rune's own bytes are its encoding
+		}
+		i += size
 	}
 	return sb.String()
 }
+
+// writeText writes a string or bytes to sb.
+func writeText[T string | []byte](sb *strings.Builder, s T) {
+	switch v := any(s).(type) {
+	case string:
+		sb.WriteString(v)
+	case []byte:
+		sb.Write(v)
+	}
+}
+
+// spaceKind sorts the bytes for collapse: plain ASCII, ASCII white space,
+// or the first or a later byte of a multi-byte rune.
+const (
+	skPlain = iota
+	skSpace
+	skRune
+)
+
+var spaceKind = func() (t [256]uint8) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = skRune
+	}
+	for _, c := range []byte{' ', '\t', '\n', '\r', '\f', '\v'} {
+		t[c] = skSpace
+	}
+	return
+}()
 
 // firstUncollapsed returns the index of the first byte of s that collapse
 // may change (white space to fold or trim, or a non-ASCII byte, which the
