@@ -478,7 +478,11 @@ func TestPrefiltersNeverHideAMatch(t *testing.T) {
 	}
 	matched := map[string]int{}
 	for _, s := range texts {
-		b := textBlock{text: s, flags: blockFlags(s)}
+		f, words := blockFacts(s)
+		if words != countWords(s) {
+			t.Errorf("blockFacts(%q) counts %d words, countWords %d", s, words, countWords(s))
+		}
+		b := textBlock{text: s, flags: f}
 		for re, pre := range e.pre {
 			if re.MatchString(s) {
 				matched[re.String()]++
@@ -514,6 +518,21 @@ func TestElemKindAgreesWithMaps(t *testing.T) {
 		}
 		if got, want := k&ekSkip != 0, skipTags[tag]; got != want {
 			t.Errorf("%s: skip %v, want %v", tag, got, want)
+		}
+	}
+}
+
+// blockFacts counts words as countWords does, whatever the text.
+func TestBlockFactsCountsWords(t *testing.T) {
+	alphabet := []string{"a", "B", " ", "\n", "\u00a0", "é", "’", "'", "-", "日本", "9", "\xff", "\xe2\x80", "£", "“", "—", "x-y", "don’t", "ö1"}
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < i%11; j++ {
+			sb.WriteString(alphabet[(i*7+j*13+j*j*3+i/7)%len(alphabet)])
+		}
+		s := sb.String()
+		if _, got := blockFacts(s); got != countWords(s) {
+			t.Fatalf("blockFacts(%q) counts %d words, countWords %d", s, got, countWords(s))
 		}
 	}
 }

@@ -1150,8 +1150,8 @@ func (p *page) finish() {
 	for bi := range p.blocks {
 		if p.inMain(p.blocks[bi].zone) {
 			b := p.blocks[bi]
-			b.flags = blockFlags(b.text)
-			n := b.words()
+			f, n := blockFacts(b.text)
+			b.flags, b.nwords = f, n+1 // as b.words() counts them
 			p.mainBlocks = append(p.mainBlocks, b)
 			sb.WriteString(b.text)
 			sb.WriteString("\n")
@@ -1198,8 +1198,7 @@ func (p *page) resolvePlain(h string) (string, bool) {
 		return "", false // dot segments are removed when resolving
 	}
 	for k := 0; k < len(path); k++ {
-		c := path[k]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/$&+,;=:@", c) >= 0) {
+		if !plainPathByte[path[k]] {
 			return "", false
 		}
 	}
@@ -1218,6 +1217,15 @@ func (p *page) resolvePlain(h string) (string, bool) {
 	}
 	return prefix + path, true
 }
+
+// plainPathByte are the bytes of a path that url.Parse and URL.String
+// leave as they are: letters, digits and -._~/$&+,;=:@.
+var plainPathByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/$&+,;=:@", byte(c)) >= 0
+	}
+	return
+}()
 
 // articleHoldsContent reports whether the article elements hold a third or
 // more of the text outside the page's chrome: some templates wrap their

@@ -29,19 +29,57 @@ const (
 	fEPrefix   // an e or E before a hyphen or a capital, or "mail": a candidate for lgd-e-prefix
 )
 
-// blockFlags reads, in one pass, the facts about a block's text that the
-// text rules' prefilters test.
-func blockFlags(s string) uint32 {
-	var f uint32
-	prevUpper := false
-	for i := 0; i < len(s); i++ {
+// blockFacts reads, in one pass, the facts about a block's text that the
+// text rules' prefilters test, and counts its words (countWords).
+func blockFacts(s string) (f uint32, words int) {
+	prevUpper, in := false, false
+	for i := 0; i < len(s); {
 		c := s[i]
-		up := byteKind[c] == bkUpper
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				if !in {
+					words++
+				}
+				in = true
+			} else if r != '’' {
+				in = false
+			}
+			prevUpper = false
+			switch {
+			case c == 0xC2:
+				if i+1 < len(s) && s[i+1] == 0xA3 { // £ in UTF-8
+					f |= fPound
+				}
+			case c == 0xE2:
+				if i+2 < len(s) && s[i+1] == 0x80 {
+					switch s[i+2] {
+					case 0x9C, 0x98: // “ ‘
+						f |= fQuote
+					case 0x93, 0x94: // – —
+						f |= fDash
+					}
+				}
+			}
+			i += size
+			continue
+		}
+		k := asciiKind[c]
+		switch k & akWord {
+		case akAlnum:
+			if !in {
+				words++
+			}
+			in = true
+		case 0:
+			in = false
+		}
+		up := k&akUpper != 0
 		if up && prevUpper {
 			f |= fUpper2
 		}
 		prevUpper = up
-		switch byteKind[c] {
+		switch k >> akShift {
 		case bkNone:
 		case bkDigit:
 			f |= fDigit
@@ -78,77 +116,110 @@ func blockFlags(s string) uint32 {
 			if i >= 2 && (strings.EqualFold(s[i-2:i], "eg") || strings.EqualFold(s[i-2:i], "ie")) {
 				f |= fAbbrev
 			}
-		case bkC2:
-			if i+1 < len(s) && s[i+1] == 0xA3 { // £ in UTF-8
-				f |= fPound
+		case bkAP:
+			if i+1 < len(s) && s[i+1]|0x20 == 'm' && (i+2 == len(s) || !isWordByte(s[i+2])) &&
+				(i >= 1 && isDigitByte(s[i-1]) || i >= 2 && isSpaceByte(s[i-1]) && isDigitByte(s[i-2])) {
+				f |= fAmPm
 			}
-		case bkE2:
-			if i+2 < len(s) && s[i+1] == 0x80 {
-				switch s[i+2] {
-				case 0x9C, 0x98: // “ ‘
-					f |= fQuote
-				case 0x93, 0x94: // – —
-					f |= fDash
-				}
+		case bkE:
+			if i+1 < len(s) && (s[i+1] == '-' || 'A' <= s[i+1] && s[i+1] <= 'Z') {
+				f |= fEPrefix
 			}
-		case bkUpper, bkLower:
-			switch c | 0x20 {
-			case 'a', 'p':
-				if i+1 < len(s) && s[i+1]|0x20 == 'm' && (i+2 == len(s) || !isWordByte(s[i+2])) &&
-					(i >= 1 && isDigitByte(s[i-1]) || i >= 2 && isSpaceByte(s[i-1]) && isDigitByte(s[i-2])) {
-					f |= fAmPm
-				}
-			case 'e':
-				if i+1 < len(s) && (s[i+1] == '-' || 'A' <= s[i+1] && s[i+1] <= 'Z') {
-					f |= fEPrefix
-				}
-			case 'm':
-				if strings.HasPrefix(s[i+1:], "ail") {
-					f |= fEPrefix
-				}
-			case 'l':
-				if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "link") {
-					f |= fLink
-				}
-			case 'r':
-				if i+7 <= len(s) && strings.EqualFold(s[i:i+7], "related") {
-					f |= fRelated
-				}
-			case 'h':
-				if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "hand") {
-					f |= fHand
-				}
+		case bkM:
+			if strings.HasPrefix(s[i+1:], "ail") {
+				f |= fEPrefix
+			}
+		case bkL:
+			// the second letter first: only it can match (EqualFold of
+			// four bytes and an ASCII word is ASCII folding)
+			if i+4 <= len(s) && s[i+1]|0x20 == 'i' && strings.EqualFold(s[i:i+4], "link") {
+				f |= fLink
+			}
+		case bkR:
+			if i+7 <= len(s) && s[i+1]|0x20 == 'e' && strings.EqualFold(s[i:i+7], "related") {
+				f |= fRelated
+			}
+		case bkH:
+			if i+4 <= len(s) && s[i+1]|0x20 == 'a' && strings.EqualFold(s[i:i+4], "hand") {
+				f |= fHand
 			}
 		}
+		i++
 	}
-	return f
+	return f, words
 }
 
-// byte kinds for blockFlags
+// byte kinds for blockFacts: what a byte may start (a digit, a dash...,
+// or a letter some flag looks for)
 const (
 	bkNone = iota
 	bkDigit
-	bkUpper
-	bkLower
 	bkAmp
 	bkDash
 	bkPercent
 	bkAt
 	bkQuote
 	bkDot
-	bkC2 // first byte of £
-	bkE2 // first byte of “ ‘ – —
+	bkAP // a or p (either case): am, pm
+	bkE  // e
+	bkM  // m: mail
+	bkL  // l: link
+	bkR  // r: related
+	bkH  // h: hand
 )
 
-var byteKind = func() (t [256]uint8) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = bkDigit
+// asciiKind is, per ASCII byte, its word class (akWord bits: as
+// asciiClass), whether it is a capital (akUpper) and its byte kind (the
+// bits from akShift up).
+const (
+	akWord  = 3
+	akAlnum = 1
+	akUpper = 4
+	akShift = 3
+)
+
+var asciiKind = func() (t [utf8.RuneSelf]uint8) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = asciiClass[c]
+		if 'A' <= c && c <= 'Z' {
+			t[c] |= akUpper
+		}
+		var k uint8
+		switch c | 0x20 {
+		case 'a', 'p':
+			k = bkAP
+		case 'e':
+			k = bkE
+		case 'm':
+			k = bkM
+		case 'l':
+			k = bkL
+		case 'r':
+			k = bkR
+		case 'h':
+			k = bkH
+		}
+		if !isASCIILetter(byte(c)) {
+			k = 0
+		}
+		switch {
+		case '0' <= c && c <= '9':
+			k = bkDigit
+		case c == '&':
+			k = bkAmp
+		case c == '-':
+			k = bkDash
+		case c == '%':
+			k = bkPercent
+		case c == '@':
+			k = bkAt
+		case c == '"':
+			k = bkQuote
+		case c == '.':
+			k = bkDot
+		}
+		t[c] |= k << akShift
 	}
-	for c := 'A'; c <= 'Z'; c++ {
-		t[c] = bkUpper
-		t[c+'a'-'A'] = bkLower
-	}
-	t['&'], t['-'], t['%'], t['@'], t['"'], t['.'], t[0xC2], t[0xE2] = bkAmp, bkDash, bkPercent, bkAt, bkQuote, bkDot, bkC2, bkE2
 	return
 }()
 
