@@ -123,37 +123,28 @@ func (b *textBlock) wordSpans() [][2]int {
 // prefilters says, per regexp, which blocks can possibly match.
 func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 	flag := func(f uint32) func(*textBlock) bool { return func(b *textBlock) bool { return b.flags&f != 0 } }
-	has := func(subs ...string) func(*textBlock) bool {
-		return func(b *textBlock) bool {
-			for _, s := range subs {
-				if strings.Contains(b.text, s) {
-					return true
-				}
-			}
-			return false
-		}
-	}
 	return map[*regexp.Regexp]func(*textBlock) bool{
-		r.email: flag(fAt), r.ampersand: flag(fAmp), r.blockCaps: func(b *textBlock) bool { return capsRunCandidate(b.text) },
-		r.councilCap: func(b *textBlock) bool { return councilCapCandidate(b.text) }, r.councilPlural: func(b *textBlock) bool { return councilPluralCandidate(b.text) },
-		r.abbrevStops: flag(fAbbrev), r.formCode: func(b *textBlock) bool { return b.flags&fDigit != 0 && formCodeCandidate(b.text) },
+		r.email: flag(fAt), r.ampersand: flag(fAmp), r.blockCaps: func(b *textBlock) bool { return b.flags&fCapRun != 0 && capsRunCandidate(b.text) },
+		r.councilCap:    func(b *textBlock) bool { return b.flags&fCouncil != 0 && councilCapCandidate(b.text) },
+		r.councilPlural: func(b *textBlock) bool { return b.flags&fCouncil != 0 && councilPluralCandidate(b.text) },
+		r.abbrevStops:   flag(fAbbrev), r.formCode: func(b *textBlock) bool { return b.flags&(fDigit|fOrm) == fDigit|fOrm && formCodeCandidate(b.text) },
 		r.time24: flag(fColonTime),
 		r.timeHrs: func(b *textBlock) bool {
-			return b.flags&fDigit != 0 && (strings.Contains(b.text, "hr") || strings.Contains(b.text, "hour"))
+			return b.flags&(fDigit|fHr) == fDigit|fHr // a digit and "hr" or "hour"
 		},
 		r.timeRange: func(b *textBlock) bool {
 			// The range needs a digit, a dash and a closing am or pm.
 			return b.flags&(fDigit|fDash|fAmPm) == fDigit|fDash|fAmPm
 		}, r.dateOrdinal: flag(fOrdinal), r.yearRange: func(b *textBlock) bool {
-			return b.flags&fDigitDash != 0 || b.flags&fDigit != 0 && strings.Contains(b.text, "/")
+			return b.flags&fDigitDash != 0 || b.flags&(fDigit|fSlash) == fDigit|fSlash
 		}, r.numRange: flag(fDigitDash),
 		r.moneyPence: flag(fPound), r.moneyFraction: flag(fPound), r.moneyAbbrev: flag(fPound),
-		r.pence: func(b *textBlock) bool { return b.flags&fDigit != 0 && digitThenP(b.text) }, r.smallNum: flag(fDigit),
-		r.compass: has("North", "South", "East", "West"), r.telLabel: has("Tel", "tel", "Mob", "mob", "TEL", "MOB"),
+		r.pence: flag(fDigitP), r.smallNum: flag(fDigit),
+		r.compass: flag(fCompass), r.telLabel: flag(fTel),
 		r.timeAmPm: func(b *textBlock) bool {
 			return b.flags&fClockAmPm != 0
 		},
-		r.dayRange: has("day"),
+		r.dayRange: flag(fDay),
 		r.ePrefix:  flag(fEPrefix),
 	}
 }
@@ -176,10 +167,10 @@ func councilCapCandidate(s string) bool {
 }
 
 // councilPluralVerbs are the plural verbs of the council plural regexp.
-var councilPluralVerbs = map[string]bool{"are": true, "have": true, "were": true, "aren't": true, "haven't": true, "weren't": true, "intend": true,
-	"consider": true, "propose": true, "believe": true, "expect": true, "feel": true, "hope": true, "wish": true, "recognise": true, "recognize": true,
-	"agree": true, "think": true, "know": true, "acknowledge": true, "accept": true, "continue": true, "seek": true, "encourage": true,
-	"undertake": true, "anticipate": true, "remain": true}
+var councilPluralVerbs = []string{"are", "have", "were", "aren't", "haven't", "weren't", "intend",
+	"consider", "propose", "believe", "expect", "feel", "hope", "wish", "recognise", "recognize",
+	"agree", "think", "know", "acknowledge", "accept", "continue", "seek", "encourage",
+	"undertake", "anticipate", "remain"}
 
 // councilPluralCandidate reports whether s has "ouncil " followed, at once
 // or after one more word, by a word that starts like one of the plural
@@ -197,7 +188,7 @@ func councilPluralCandidate(s string) bool {
 				end++
 			}
 			word := s[at:end]
-			for v := range councilPluralVerbs {
+			for _, v := range councilPluralVerbs {
 				if strings.HasPrefix(word, v) {
 					return true
 				}
@@ -337,21 +328,6 @@ func textRule(p *page, em *emitter, re *regexp.Regexp, sev string, keep func(s s
 			em.add(sev, b.node, around(b.text, i, j), []string{strings.TrimSpace(b.text[i:j])}, msg)
 		}
 	}
-}
-
-// digitThenP reports whether s has a digit followed by "p" ("4p").
-func digitThenP(s string) bool {
-	for i := strings.IndexByte(s, 'p'); i >= 0; {
-		if i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
-			return true
-		}
-		j := strings.IndexByte(s[i+1:], 'p')
-		if j < 0 {
-			return false
-		}
-		i += j + 1
-	}
-	return false
 }
 
 func always(msg string) func(string, []int) (bool, string) {

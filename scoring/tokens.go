@@ -27,6 +27,18 @@ const (
 	fRelated   // "related" in any case
 	fHand      // "hand" in any case
 	fEPrefix   // an e or E before a hyphen or a capital, or "mail": a candidate for lgd-e-prefix
+	fSlash     // /
+	fDigitP    // a digit followed by "p" ("4p")
+	fDigitSep  // a digit, a / . or - and a digit ("1/2", "2.5")
+	fCapRun    // a capital followed by a capital, ' or ’
+	fCouncil   // "ouncil"
+	fTel       // "Tel", "tel", "TEL", "Mob", "mob" or "MOB"
+	fCompass   // "North", "South", "East" or "West"
+	fDay       // "day"
+	fHr        // "hr" or "hour"
+	fOrm       // "orm"
+	fAuthorit  // "Authorit"
+	fMonth     // the start of a month name: "Jan", "Feb", ... "Dec"
 )
 
 // blockFacts reads, in one pass, the facts about a block's text that the
@@ -75,12 +87,23 @@ func blockFacts(s string) (f uint32, words int) {
 			in = false
 		}
 		up := k&akUpper != 0
-		if up && prevUpper {
-			f |= fUpper2
+		if up {
+			if prevUpper {
+				f |= fUpper2
+			}
+			if i+1 < len(s) && (isUpperByte(s[i+1]) || s[i+1] == '\'') || strings.HasPrefix(s[i+1:], "’") {
+				f |= fCapRun
+			}
 		}
 		prevUpper = up
+		if k>>akShift == bkNone {
+			i++
+			continue
+		}
+		// what may start here: the letters after s[i] (up to seven; "" past
+		// the end) decide
+		next := s[i+1 : min(i+8, len(s))]
 		switch k >> akShift {
-		case bkNone:
 		case bkDigit:
 			f |= fDigit
 			if f&fClockAmPm == 0 && clockAmPmAt(s, i) {
@@ -89,14 +112,24 @@ func blockFacts(s string) (f uint32, words int) {
 			if digitDashAt(s, i+1) {
 				f |= fDigitDash
 			}
-			if i+2 < len(s) && s[i+1] == ':' && s[i+2] >= '0' && s[i+2] <= '9' {
-				f |= fColonTime
-			}
-			if i+2 < len(s) {
-				switch s[i+1 : i+3] {
+			if len(next) >= 2 {
+				switch next[0] {
+				case ':':
+					if isDigitByte(next[1]) {
+						f |= fColonTime
+					}
+				case '/', '.', '-':
+					if isDigitByte(next[1]) {
+						f |= fDigitSep
+					}
+				}
+				switch next[:2] {
 				case "st", "nd", "rd", "th":
 					f |= fOrdinal
 				}
+			}
+			if len(next) >= 1 && next[0] == 'p' {
+				f |= fDigitP
 			}
 		case bkAmp:
 			f |= fAmp
@@ -108,6 +141,8 @@ func blockFacts(s string) (f uint32, words int) {
 			f |= fAt
 		case bkQuote:
 			f |= fQuote
+		case bkSlash:
+			f |= fSlash
 		case bkDot:
 			// "e.g." or "B.B.C.": letter, dot, letter, dot
 			if i >= 1 && i+2 < len(s) && isASCIILetter(s[i-1]) && isASCIILetter(s[i+1]) && s[i+2] == '.' {
@@ -121,13 +156,29 @@ func blockFacts(s string) (f uint32, words int) {
 				(i >= 1 && isDigitByte(s[i-1]) || i >= 2 && isSpaceByte(s[i-1]) && isDigitByte(s[i-2])) {
 				f |= fAmPm
 			}
+			if c == 'A' {
+				switch {
+				case strings.HasPrefix(next, "pr") || strings.HasPrefix(next, "ug"):
+					f |= fMonth
+				case strings.HasPrefix(next, "uthorit"):
+					f |= fAuthorit
+				}
+			}
 		case bkE:
 			if i+1 < len(s) && (s[i+1] == '-' || 'A' <= s[i+1] && s[i+1] <= 'Z') {
 				f |= fEPrefix
 			}
+			if c == 'E' && strings.HasPrefix(next, "ast") {
+				f |= fCompass
+			}
 		case bkM:
-			if strings.HasPrefix(s[i+1:], "ail") {
+			switch {
+			case strings.HasPrefix(next, "ail"):
 				f |= fEPrefix
+			case strings.HasPrefix(next, "ob") || c == 'M' && strings.HasPrefix(next, "OB"):
+				f |= fTel
+			case c == 'M' && (strings.HasPrefix(next, "ar") || strings.HasPrefix(next, "ay")):
+				f |= fMonth
 			}
 		case bkL:
 			// the second letter first: only it can match (EqualFold of
@@ -143,14 +194,66 @@ func blockFacts(s string) (f uint32, words int) {
 			if i+4 <= len(s) && s[i+1]|0x20 == 'a' && strings.EqualFold(s[i:i+4], "hand") {
 				f |= fHand
 			}
+			if c == 'h' && (strings.HasPrefix(next, "r") || strings.HasPrefix(next, "our")) {
+				f |= fHr
+			}
+		case bkT:
+			if strings.HasPrefix(next, "el") || c == 'T' && strings.HasPrefix(next, "EL") {
+				f |= fTel
+			}
+		case bkO:
+			switch {
+			case c == 'o' && strings.HasPrefix(next, "uncil"):
+				f |= fCouncil
+			case c == 'o' && strings.HasPrefix(next, "rm"):
+				f |= fOrm
+			case c == 'O' && strings.HasPrefix(next, "ct"):
+				f |= fMonth
+			}
+		case bkD:
+			switch {
+			case c == 'd' && strings.HasPrefix(next, "ay"):
+				f |= fDay
+			case c == 'D' && strings.HasPrefix(next, "ec"):
+				f |= fMonth
+			}
+		case bkNSWJF:
+			switch c {
+			case 'N':
+				if strings.HasPrefix(next, "orth") {
+					f |= fCompass
+				} else if strings.HasPrefix(next, "ov") {
+					f |= fMonth
+				}
+			case 'S':
+				if strings.HasPrefix(next, "outh") {
+					f |= fCompass
+				} else if strings.HasPrefix(next, "ep") {
+					f |= fMonth
+				}
+			case 'W':
+				if strings.HasPrefix(next, "est") {
+					f |= fCompass
+				}
+			case 'J':
+				if strings.HasPrefix(next, "an") || strings.HasPrefix(next, "un") || strings.HasPrefix(next, "ul") {
+					f |= fMonth
+				}
+			case 'F':
+				if strings.HasPrefix(next, "eb") {
+					f |= fMonth
+				}
+			}
 		}
 		i++
 	}
 	return f, words
 }
 
+func isUpperByte(c byte) bool { return 'A' <= c && c <= 'Z' }
+
 // byte kinds for blockFacts: what a byte may start (a digit, a dash...,
-// or a letter some flag looks for)
+// or a word some flag looks for)
 const (
 	bkNone = iota
 	bkDigit
@@ -159,13 +262,18 @@ const (
 	bkPercent
 	bkAt
 	bkQuote
+	bkSlash
 	bkDot
-	bkAP // a or p (either case): am, pm
-	bkE  // e
-	bkM  // m: mail
-	bkL  // l: link
-	bkR  // r: related
-	bkH  // h: hand
+	bkAP    // a, p (either case): am, pm; A: April, August, Authority
+	bkE     // e; E: East
+	bkM     // m: mail, mob; M: Mob, MOB, March, May
+	bkL     // l: link
+	bkR     // r: related
+	bkH     // h: hand, hr, hour
+	bkT     // t, T: tel, Tel, TEL
+	bkO     // o: ouncil, orm; O: October
+	bkD     // d: day; D: December
+	bkNSWJF // N, S, W: North, South, West; N, S, J, F: months
 )
 
 // asciiKind is, per ASCII byte, its word class (akWord bits: as
@@ -179,44 +287,18 @@ const (
 )
 
 var asciiKind = func() (t [utf8.RuneSelf]uint8) {
+	kinds := map[byte]uint8{'&': bkAmp, '-': bkDash, '%': bkPercent, '@': bkAt, '"': bkQuote, '/': bkSlash, '.': bkDot,
+		'a': bkAP, 'A': bkAP, 'p': bkAP, 'P': bkAP, 'e': bkE, 'E': bkE, 'm': bkM, 'M': bkM, 'l': bkL, 'L': bkL, 'r': bkR, 'R': bkR,
+		'h': bkH, 'H': bkH, 't': bkT, 'T': bkT, 'o': bkO, 'O': bkO, 'd': bkD, 'D': bkD, 'N': bkNSWJF, 'S': bkNSWJF, 'W': bkNSWJF,
+		'J': bkNSWJF, 'F': bkNSWJF}
 	for c := 0; c < utf8.RuneSelf; c++ {
 		t[c] = asciiClass[c]
-		if 'A' <= c && c <= 'Z' {
+		if isUpperByte(byte(c)) {
 			t[c] |= akUpper
 		}
-		var k uint8
-		switch c | 0x20 {
-		case 'a', 'p':
-			k = bkAP
-		case 'e':
-			k = bkE
-		case 'm':
-			k = bkM
-		case 'l':
-			k = bkL
-		case 'r':
-			k = bkR
-		case 'h':
-			k = bkH
-		}
-		if !isASCIILetter(byte(c)) {
-			k = 0
-		}
-		switch {
-		case '0' <= c && c <= '9':
+		k := kinds[byte(c)]
+		if isDigitByte(byte(c)) {
 			k = bkDigit
-		case c == '&':
-			k = bkAmp
-		case c == '-':
-			k = bkDash
-		case c == '%':
-			k = bkPercent
-		case c == '@':
-			k = bkAt
-		case c == '"':
-			k = bkQuote
-		case c == '.':
-			k = bkDot
 		}
 		t[c] |= k << akShift
 	}
