@@ -613,6 +613,69 @@ func TestMayClickHereNeverDropsAMatch(t *testing.T) {
 // ones), each task the regexp matches passes it.
 func TestTaskPrefilterNeverDropsAMatch(t *testing.T) {
 	e := NewEngine(CurrentMethod())
+	matched, dropped := 0, 0
+	for _, a := range taskAbouts(t, e) {
+		lower, ascii := lowerIfASCII(a)
+		for _, tk := range e.tasks {
+			if !tk.re.MatchString(a) {
+				if ascii && !tk.mayMatchLower(lower) {
+					dropped++
+				}
+				continue
+			}
+			matched++
+			if ascii && !tk.mayMatchLower(lower) {
+				t.Errorf("task %s matches %q but the prefilter drops it", tk.ID, a)
+			}
+		}
+	}
+	if matched < 10 || dropped == 0 {
+		t.Errorf("%d matches, %d ruled out: the test reads too little", matched, dropped)
+	}
+}
+
+// TestTaskMatchLowerAgreesWithRegexp: the scanner that reads plain ASCII
+// titles for top tasks says what each task's regexp says.
+func TestTaskMatchLowerAgreesWithRegexp(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	abouts := taskAbouts(t, e)
+	for _, tk := range e.tasks { // near misses: joins, boundaries and cases
+		for _, w := range tk.Words {
+			for _, v := range []string{strings.ReplaceAll(w, " ", " - "), strings.ReplaceAll(w, " ", "\t\n"), strings.ReplaceAll(w, " ", "_"),
+				strings.ReplaceAll(w, " ", "--"), strings.ReplaceAll(w, " ", " \v "), strings.ToUpper(w), "x" + w, w + "s", w + "_", "_" + w, w + "9",
+				"(" + w + ")", w + "-", "-" + w, w[:len(w)-1], "a " + w + " b"} {
+				abouts = append(abouts, v)
+			}
+		}
+	}
+	matched, phrased := 0, 0
+	for _, a := range abouts {
+		lower, ascii := lowerIfASCII(a)
+		if !ascii {
+			continue
+		}
+		for _, tk := range e.tasks {
+			if tk.phrases == nil {
+				continue
+			}
+			phrased++
+			want := tk.re.MatchString(a)
+			if want {
+				matched++
+			}
+			if got := tk.matchLower(lower); got != want {
+				t.Errorf("task %s on %q: scanner %v, regexp %v", tk.ID, a, got, want)
+			}
+		}
+	}
+	if matched < 100 || phrased == 0 {
+		t.Errorf("%d matches of %d tries: the test reads too little", matched, phrased)
+	}
+}
+
+// taskAbouts are texts to read for top tasks: titles and addresses built
+// from the tasks' own words, and the shared pages' titles when present.
+func taskAbouts(t *testing.T, e *Engine) []string {
 	abouts := []string{"Bin collection days", "Pay your council tax", "council-tax/pay", "Report a pothole",
 		"Planning applications search", "Parking permits", "cabinet meeting", "Recycling_centres", "Housing benefit"}
 	for _, tk := range e.tasks { // every phrase of every task, as a title and as an address
@@ -633,23 +696,5 @@ func TestTaskPrefilterNeverDropsAMatch(t *testing.T) {
 		}
 		abouts = append(abouts, about)
 	}
-	matched, dropped := 0, 0
-	for _, a := range abouts {
-		lower, ascii := lowerIfASCII(a)
-		for _, tk := range e.tasks {
-			if !tk.re.MatchString(a) {
-				if ascii && !tk.mayMatchLower(lower) {
-					dropped++
-				}
-				continue
-			}
-			matched++
-			if ascii && !tk.mayMatchLower(lower) {
-				t.Errorf("task %s matches %q but the prefilter drops it", tk.ID, a)
-			}
-		}
-	}
-	if matched < 10 || dropped == 0 {
-		t.Errorf("%d matches, %d ruled out: the test reads too little", matched, dropped)
-	}
+	return abouts
 }

@@ -110,13 +110,32 @@ func classInfoOf(class string) (f classFlags, widget string, chrome int) {
 		switch {
 		case iconToken(t):
 			f |= cIcon
-		case strings.HasPrefix(t, "govuk-tag--") || strings.HasPrefix(t, "nhsuk-tag--") || strings.HasPrefix(t, "badge-") || strings.HasPrefix(t, "label-"):
+		case badgeToken(t):
 			f |= cBadge
 		case dialogToken(t):
 			f |= cDialog
 		}
 	}
 	return f, widget, chromeKind(class)
+}
+
+// badgeToken reports whether a lower-case class token is a variant of a
+// tag or badge component ("govuk-tag--grey", "badge-info", "label-default").
+func badgeToken(t string) bool {
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case 'g':
+		return strings.HasPrefix(t, "govuk-tag--")
+	case 'n':
+		return strings.HasPrefix(t, "nhsuk-tag--")
+	case 'b':
+		return strings.HasPrefix(t, "badge-")
+	case 'l':
+		return strings.HasPrefix(t, "label-")
+	}
+	return false
 }
 
 // classSpace are the bytes that separate the tokens of a class attribute.
@@ -229,7 +248,7 @@ func widgetOf(id, class string) string {
 }
 
 func widgetToken(t string) string {
-	if strings.EqualFold(t, "ccc") {
+	if len(t) == 3 && strings.EqualFold(t, "ccc") {
 		return "Civic Cookie Control"
 	}
 	if len(t) < 3 {

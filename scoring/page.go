@@ -244,7 +244,7 @@ func (w *walker) classOf(class string) classInfo {
 		f, widget, chrome := classInfoOf(lowerASCII(class))
 		ci = classInfo{flags: f, widget: widget, chrome: chrome}
 		if w.classes == nil {
-			w.classes = make(map[string]classInfo, 64)
+			w.classes = make(map[string]classInfo, 128) // pages hold about a hundred
 		}
 		w.classes[class] = ci
 	}
@@ -1457,6 +1457,9 @@ var asciiClass = func() (t [utf8.RuneSelf]uint8) {
 
 // trimSnippet shortens s to about max runes, on a word boundary.
 func trimSnippet(s string, max int) string {
+	if len(s) <= max && firstUncollapsed(s) < 0 {
+		return s // short and collapsed already (link and heading text)
+	}
 	if k := 4 * (max + 2); len(s) > k {
 		// a long text: its first max+2 runes are all that is read, and a
 		// prefix that still has them after collapsing gives the same cut
