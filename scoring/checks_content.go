@@ -166,6 +166,96 @@ func councilCapCandidate(s string) bool {
 	}
 }
 
+// councilCapMatches finds what regexps.councilCap finds, in one pass: "the
+// Council", "The Borough Council" (the word before Council one of County,
+// District, Borough, City, Town or Parish), between word boundaries.
+func councilCapMatches(s string) [][]int {
+	var out [][]int
+	for i := 0; ; {
+		k := strings.Index(s[i:], "Council")
+		if k < 0 {
+			return out
+		}
+		k += i
+		end := k + len("Council")
+		i = end
+		if end < len(s) && isWordByte(s[end]) {
+			continue
+		}
+		// "[Tt]he " right before, or "[Tt]he " and one of the words and a
+		// space (never both: none of the words ends in "he")
+		start := theAt(s, k-len("the "))
+		if start < 0 {
+			for _, w := range councilKinds {
+				if j := k - len(w) - 1; j >= 0 && s[k-1] == ' ' && s[j:k-1] == w {
+					start = theAt(s, j-len("the "))
+					break
+				}
+			}
+		}
+		if start >= 0 {
+			out = append(out, []int{start, end})
+		}
+	}
+}
+
+// councilKinds are the words regexps.councilCap allows before Council.
+var councilKinds = []string{"County", "District", "Borough", "City", "Town", "Parish"}
+
+// theAt returns j when s[j:] starts with "the " or "The " at a word
+// boundary, else -1.
+func theAt(s string, j int) int {
+	if j < 0 || j+4 > len(s) || s[j+1:j+4] != "he " || s[j] != 'T' && s[j] != 't' || j > 0 && isWordByte(s[j-1]) {
+		return -1
+	}
+	return j
+}
+
+// compassMatches finds what regexps.compass finds, in one pass: North,
+// South, East or West as a word, and an East or West joined to it by a
+// white space or a hyphen ("North East", "South-West") when one is.
+func compassMatches(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); {
+		k := strings.IndexAny(s[i:], "NSEW")
+		if k < 0 {
+			break
+		}
+		k += i
+		n := compassWordAt(s, k)
+		if n == 0 || k > 0 && isWordByte(s[k-1]) {
+			i = k + 1
+			continue
+		}
+		end := k + n
+		if end+1 < len(s) && (isSpaceByte(s[end]) || s[end] == '-') {
+			if m := compassWordAt(s, end+1); (m == 4 && (s[end+1] == 'E' || s[end+1] == 'W')) && (end+1+m == len(s) || !isWordByte(s[end+1+m])) {
+				out = append(out, []int{k, end + 1 + m})
+				i = end + 1 + m
+				continue
+			}
+		}
+		if end == len(s) || !isWordByte(s[end]) {
+			out = append(out, []int{k, end})
+			i = end
+			continue
+		}
+		i = k + 1
+	}
+	return out
+}
+
+// compassWordAt returns the length of North, South, East or West at s[k:],
+// or 0.
+func compassWordAt(s string, k int) int {
+	for _, w := range [...]string{"North", "South", "East", "West"} {
+		if strings.HasPrefix(s[k:], w) {
+			return len(w)
+		}
+	}
+	return 0
+}
+
 // councilPluralVerbs are the plural verbs of the council plural regexp.
 var councilPluralVerbs = []string{"are", "have", "were", "aren't", "haven't", "weren't", "intend",
 	"consider", "propose", "believe", "expect", "feel", "hope", "wish", "recognise", "recognize",
@@ -298,6 +388,10 @@ func textRule(p *page, em *emitter, re *regexp.Regexp, sev string, keep func(s s
 			ms = usDateMatches(b.text)
 		case em.e.nrx.monthRange:
 			ms = monthRangeMatches(b.text)
+		case em.e.rx.councilCap:
+			ms = councilCapMatches(b.text)
+		case em.e.rx.compass:
+			ms = compassMatches(b.text)
 		default:
 			if re.NumSubexp() == 0 {
 				ms = re.FindAllStringIndex(b.text, -1) // no groups: cheaper than tracking them

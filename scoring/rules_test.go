@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"math/rand"
 	"net/url"
 	"strings"
 	"testing"
@@ -310,6 +311,50 @@ func TestAcronymMatchesRegexp(t *testing.T) {
 		if got, want := fmt.Sprint(acronymMatches(s)), fmt.Sprint(r.FindAllStringIndex(s, -1)); got != want {
 			t.Errorf("acronymMatches(%q) = %s, regexp says %s", s, got, want)
 		}
+	}
+}
+
+// TestCouncilCapAndCompassMatchRegexps: the scanners lgd-council-capital
+// and lgd-compass use find what their regexps find, in texts built from
+// their words, near misses and joins.
+func TestCouncilCapAndCompassMatchRegexps(t *testing.T) {
+	r := newRegexps()
+	pieces := []string{"the", "The", "THE", "he", "xthe", "_the", " ", "  ", "\t", "\v", "-", "Council", "council", "Councils", "Councillor", "County", "District",
+		"Borough", "City", "Town", "Parish", "Cities", "North", "South", "East", "West", "Eastern", "Northwest", "NorthEast", "west", "é", "1", ".", "(", "_", "WestCouncil"}
+	caps, compass := 0, 0
+	rnd := rand.New(rand.NewSource(1))
+	for i := 0; i < 60000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+i%7; j++ {
+			sb.WriteString(pieces[rnd.Intn(len(pieces))])
+			if rnd.Intn(3) != 0 {
+				sb.WriteString(" ")
+			}
+		}
+		s := sb.String()
+		if i%2 == 0 { // a council, slot by slot
+			var cb strings.Builder
+			for _, sl := range [][]string{{"", "x", "_", "é", " ", "the Council "}, {"the", "The", "THE", "he", "tthe"}, {" ", "", "  ", "-"},
+				{"", "", "County ", "District ", "Borough ", "City ", "Town ", "Parish ", "Cities ", "County  "}, {"Council", "council", "Councils", "Council_", "Council1"},
+				{"", " ", ".", "é", "x", " the Council", " The City Council"}} {
+				cb.WriteString(sl[rnd.Intn(len(sl))])
+			}
+			s = cb.String()
+		}
+		want := r.councilCap.FindAllStringIndex(s, -1)
+		caps += len(want)
+		if got := councilCapMatches(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("councilCapMatches(%q) = %v, regexp says %v", s, got, want)
+		}
+		want = r.compass.FindAllStringIndex(s, -1)
+		compass += len(want)
+		if got := compassMatches(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("compassMatches(%q) = %v, regexp says %v", s, got, want)
+		}
+	}
+	t.Logf("%d council capitals, %d compass points", caps, compass)
+	if caps < 500 || compass < 500 {
+		t.Errorf("the mixes matched %d council capitals and %d compass points: too few to test", caps, compass)
 	}
 }
 
