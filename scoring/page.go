@@ -1294,9 +1294,19 @@ func collapse(s string) string { return collapseText(s) }
 // collapseText is collapse for text held as a string or as bytes (the
 // walker's buffer), so that bytes become a string in one allocation.
 func collapseText[T string | []byte](s T) string {
-	if len(s) == 0 {
+	// ASCII white space at the ends goes: many texts are only that (the
+	// white space between blocks), and the rest need less room
+	i, j := 0, len(s)
+	for i < j && spaceKind[s[i]] == skSpace {
+		i++
+	}
+	for j > i && spaceKind[s[j-1]] == skSpace {
+		j--
+	}
+	if i == j {
 		return ""
 	}
+	s = s[i:j]
 	k := firstUncollapsed(s)
 	if k < 0 {
 		return string(s)
