@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -87,17 +88,22 @@ func fleschOf(p *page, re *regexp.Regexp) fleschStats {
 // syllablesIn estimates the syllables of the words of s.
 func syllablesIn(s string) int {
 	n, start := 0, -1
-	for i, r := range s {
-		if unicode.IsLetter(r) {
+	for i := 0; i < len(s); {
+		letter, size := asciiLetter[s[i]], 1
+		if s[i] >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			letter = unicode.IsLetter(r)
+		}
+		if letter {
 			if start < 0 {
 				start = i
 			}
-			continue
-		}
-		if start >= 0 {
+		} else if start >= 0 {
 			n += syllables(s[start:i])
 			start = -1
 		}
+		i += size
 	}
 	if start >= 0 {
 		n += syllables(s[start:])
@@ -105,12 +111,24 @@ func syllablesIn(s string) int {
 	return n
 }
 
+// asciiLetter says which ASCII bytes are letters; vowelByte which bytes
+// are, in ASCII lower case (b|0x20), a vowel or y.
+var asciiLetter, vowelByte = func() (letter, vowel [256]bool) {
+	for c := 0; c < 256; c++ {
+		letter[c] = c < utf8.RuneSelf && isASCIILetter(byte(c))
+		switch c | 0x20 {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			vowel[c] = true
+		}
+	}
+	return
+}()
+
 // syllables estimates the syllables of an English word.
 func syllables(w string) int {
 	n, prevV := 0, false
 	for i := 0; i < len(w); i++ {
-		c := w[i] | 0x20 // ASCII lower case
-		v := c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'
+		v := vowelByte[w[i]] // ASCII lower case
 		if v && !prevV {
 			n++
 		}

@@ -522,6 +522,88 @@ func TestElemKindAgreesWithMaps(t *testing.T) {
 	}
 }
 
+// saysNewWindow reads plain ASCII link text without the regexp: it must say
+// what the prefilter and the regexp say.
+func TestSaysNewWindowAgreesWithRegexp(t *testing.T) {
+	re := newRegexps().newWindow
+	pieces := []string{"new", "New", "NEW", " ", "  ", "window", "Window", "tab", "TAB", "tabs", "opens", "Opens", "in", "IN", "external", "External",
+		"site", "website", "link", "Link", "x", "é", "-", "(", ")", "\u212a", "newwindow"}
+	said := 0
+	for i := 0; i < 30000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+i%6; j++ {
+			sb.WriteString(pieces[(i*131+j*977+j*j*31+i/97)%len(pieces)])
+			if (i/3+j)%4 != 0 {
+				sb.WriteString(" ")
+			}
+		}
+		s := sb.String()
+		want := (containsFold(s, "new ") || containsFold(s, "opens in") || containsFold(s, "external ")) && re.MatchString(s)
+		if want {
+			said++
+		}
+		if got := saysNewWindow(s, re); got != want {
+			t.Errorf("saysNewWindow(%q) = %v, want %v", s, got, want)
+		}
+	}
+	if said < 1000 {
+		t.Errorf("only %d texts say so: the test reads too little", said)
+	}
+}
+
+// syllablesIn reads ASCII by table: the same counts as reading rune by rune
+// and comparing bytes with the vowels.
+func TestSyllablesInByRune(t *testing.T) {
+	syllables := func(w string) int {
+		n, prevV := 0, false
+		for i := 0; i < len(w); i++ {
+			c := w[i] | 0x20 // ASCII lower case
+			v := c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'
+			if v && !prevV {
+				n++
+			}
+			prevV = v
+		}
+		if l := len(w); l > 2 && w[l-1]|0x20 == 'e' && w[l-2]|0x20 != 'l' && n > 1 {
+			n--
+		}
+		if n == 0 {
+			n = 1
+		}
+		return n
+	}
+	ref := func(s string) int {
+		n, start := 0, -1
+		for i, r := range s {
+			if unicode.IsLetter(r) {
+				if start < 0 {
+					start = i
+				}
+				continue
+			}
+			if start >= 0 {
+				n += syllables(s[start:i])
+				start = -1
+			}
+		}
+		if start >= 0 {
+			n += syllables(s[start:])
+		}
+		return n
+	}
+	pieces := []string{"a", "e", "Y", "x", "the", "table", "Idea", " ", "-", "é", "café", "日本", "\xff", "queue", "’", "1", "ÆON"}
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < i%12; j++ {
+			sb.WriteString(pieces[(i*7+j*13+j*j*3+i/7)%len(pieces)])
+		}
+		s := sb.String()
+		if got, want := syllablesIn(s), ref(s); got != want {
+			t.Fatalf("syllablesIn(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
 // blockFacts counts words as countWords does, whatever the text.
 func TestBlockFactsCountsWords(t *testing.T) {
 	alphabet := []string{"a", "B", " ", "\n", "\u00a0", "é", "’", "'", "-", "日本", "9", "\xff", "\xe2\x80", "£", "“", "—", "x-y", "don’t", "ö1"}

@@ -1487,15 +1487,24 @@ func trimSnippet(s string, max int) string {
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	r := []rune(s)
-	cut := max
-	for i := max; i > max*2/3; i-- {
-		if r[i] == ' ' {
-			cut = i
-			break
+	// cut before the last space among runes max*2/3+1 to max, else at rune
+	// max (s is valid UTF-8, as collapse leaves it: byte offsets stand for
+	// rune indices)
+	cut, at := -1, 0
+	for i, off := 0, 0; i <= max; i++ {
+		if i == max {
+			at = off
 		}
+		r, size := utf8.DecodeRuneInString(s[off:])
+		if i > max*2/3 && r == ' ' {
+			cut = off
+		}
+		off += size
 	}
-	return strings.TrimSpace(string(r[:cut])) + "…"
+	if cut < 0 {
+		cut = at
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
 }
 
 // around returns the text around s[i:j], trimmed to about 80 runes.

@@ -555,7 +555,7 @@ func TestTrimSnippetPrefix(t *testing.T) {
 		}
 		return strings.TrimSpace(string(r[:cut])) + "…"
 	}
-	pieces := []string{"word", " ", "      ", "\n\n", "é", "longerword", "日本", "x", "  \t "}
+	pieces := []string{"word", " ", "      ", "\n\n", "é", "longerword", "日本", "x", "  \t ", "\xff", "\u00a0"}
 	for i := 0; i < 3000; i++ {
 		var sb strings.Builder
 		for j := 0; j < 1+i%90; j++ {
