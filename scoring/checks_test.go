@@ -604,6 +604,38 @@ func TestSyllablesInByRune(t *testing.T) {
 	}
 }
 
+// countWords counts runs of letters and digits, joined by apostrophes (' ’)
+// and hyphens, rune by rune as the definition reads.
+func TestCountWordsDefinition(t *testing.T) {
+	def := func(s string) int {
+		n, in := 0, false
+		for _, r := range s {
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				if !in {
+					n++
+				}
+				in = true
+			case r == '\'' || r == '-' || r == '’':
+			default:
+				in = false
+			}
+		}
+		return n
+	}
+	alphabet := []string{"a", "B", " ", "\n", "\u00a0", "é", "’", "'", "-", "日本", "9", "\xff", "\xe2\x80", "£", "“", "—", "x-y", "don’t", "ö1", "_", "'a", ".", "٣"}
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < i%11; j++ {
+			sb.WriteString(alphabet[(i*7+j*13+j*j*3+i/7)%len(alphabet)])
+		}
+		s := sb.String()
+		if got, want := countWords(s), def(s); got != want {
+			t.Fatalf("countWords(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
 // blockFacts counts words as countWords does, whatever the text.
 func TestBlockFactsCountsWords(t *testing.T) {
 	alphabet := []string{"a", "B", " ", "\n", "\u00a0", "é", "’", "'", "-", "日本", "9", "\xff", "\xe2\x80", "£", "“", "—", "x-y", "don’t", "ö1"}

@@ -1421,31 +1421,24 @@ func firstUncollapsed[T string | []byte](s T) int {
 }
 
 func countWords(s string) int {
-	n, in := 0, false
+	n := 0
+	var in uint8 // 1 inside a word
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf { // ASCII, by table
+		if c < utf8.RuneSelf { // ASCII, by table and without branches (see blockFacts)
+			alnum := asciiAlnum[c]
+			n += int(alnum &^ in)
+			in = alnum | asciiJoin[c]&in
 			i++
-			switch asciiClass[c] {
-			case 1:
-				if !in {
-					n++
-				}
-				in = true
-			case 0:
-				in = false
-			}
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if !in {
-				n++
-			}
-			in = true
+			n += int(1 &^ in)
+			in = 1
 		} else if r != '’' {
-			in = false
+			in = 0
 		}
 	}
 	return n

@@ -42,22 +42,22 @@ const (
 )
 
 // blockFacts reads, in one pass, the facts about a block's text that the
-// text rules' prefilters test, and counts its words (countWords).
+// text rules' prefilters test, and counts its words (countWords). The pass
+// looks closer only at digits, capitals, some punctuation, non-ASCII runes
+// and the pairs of letters that start the words it looks for.
 func blockFacts(s string) (f uint32, words int) {
-	prevUpper, in := false, false
+	var in, prevUp uint8 // in a word; the byte before was a capital
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				if !in {
-					words++
-				}
-				in = true
+				words += int(1 &^ in)
+				in = 1
 			} else if r != '’' {
-				in = false
+				in = 0
 			}
-			prevUpper = false
+			prevUp = 0
 			switch {
 			case c == 0xC2:
 				if i+1 < len(s) && s[i+1] == 0xA3 { // £ in UTF-8
@@ -76,34 +76,36 @@ func blockFacts(s string) (f uint32, words int) {
 			i += size
 			continue
 		}
+		// words, without branches: a letter or digit starts one unless in
+		// one, an apostrophe or hyphen keeps the state, the rest ends it
+		alnum := asciiAlnum[c]
+		words += int(alnum &^ in)
+		in = alnum | asciiJoin[c]&in
 		k := asciiKind[c]
-		switch k & akWord {
-		case akAlnum:
-			if !in {
-				words++
+		if k == bkNone {
+			prevUp = 0
+			if i+1 < len(s) && lowerPair[int(c)<<7|int(s[i+1]&0x7F)] {
+				f |= lowerWordAt(s[i:])
 			}
-			in = true
-		case 0:
-			in = false
-		}
-		up := k&akUpper != 0
-		if up {
-			if prevUpper {
-				f |= fUpper2
-			}
-			if i+1 < len(s) && (isUpperByte(s[i+1]) || s[i+1] == '\'') || strings.HasPrefix(s[i+1:], "’") {
-				f |= fCapRun
-			}
-		}
-		prevUpper = up
-		if k>>akShift == bkNone {
 			i++
 			continue
 		}
-		// what may start here: the letters after s[i] (up to seven; "" past
-		// the end) decide
-		next := s[i+1 : min(i+8, len(s))]
-		switch k >> akShift {
+		next := s[i+1:]
+		switch k {
+		case bkUpper:
+			if prevUp != 0 {
+				f |= fUpper2
+			}
+			if len(next) > 0 && (isUpperByte(next[0]) || next[0] == '\'') || strings.HasPrefix(next, "’") {
+				f |= fCapRun
+			}
+			if i > 0 && s[i-1]|0x20 == 'e' {
+				f |= fEPrefix // "eBusiness", "E-Mail"
+			}
+			f |= capitalWord(c, next)
+			prevUp = 1
+			i++
+			continue
 		case bkDigit:
 			f |= fDigit
 			if f&fClockAmPm == 0 && clockAmPmAt(s, i) {
@@ -128,13 +130,21 @@ func blockFacts(s string) (f uint32, words int) {
 					f |= fOrdinal
 				}
 			}
-			if len(next) >= 1 && next[0] == 'p' {
+			if len(next) > 0 && next[0] == 'p' {
 				f |= fDigitP
+			}
+			// "am" or "pm" ending a word right after the digit, or after
+			// it and a space
+			if amPmAt(next) || len(next) > 0 && isSpaceByte(next[0]) && amPmAt(next[1:]) {
+				f |= fAmPm
 			}
 		case bkAmp:
 			f |= fAmp
 		case bkDash:
 			f |= fDash
+			if i > 0 && s[i-1]|0x20 == 'e' {
+				f |= fEPrefix // "e-mail"
+			}
 		case bkPercent:
 			f |= fPercent
 		case bkAt:
@@ -151,111 +161,158 @@ func blockFacts(s string) (f uint32, words int) {
 			if i >= 2 && (strings.EqualFold(s[i-2:i], "eg") || strings.EqualFold(s[i-2:i], "ie")) {
 				f |= fAbbrev
 			}
-		case bkAP:
-			if i+1 < len(s) && s[i+1]|0x20 == 'm' && (i+2 == len(s) || !isWordByte(s[i+2])) &&
-				(i >= 1 && isDigitByte(s[i-1]) || i >= 2 && isSpaceByte(s[i-1]) && isDigitByte(s[i-2])) {
-				f |= fAmPm
-			}
-			if c == 'A' {
-				switch {
-				case strings.HasPrefix(next, "pr") || strings.HasPrefix(next, "ug"):
-					f |= fMonth
-				case strings.HasPrefix(next, "uthorit"):
-					f |= fAuthorit
-				}
-			}
-		case bkE:
-			if i+1 < len(s) && (s[i+1] == '-' || 'A' <= s[i+1] && s[i+1] <= 'Z') {
-				f |= fEPrefix
-			}
-			if c == 'E' && strings.HasPrefix(next, "ast") {
-				f |= fCompass
-			}
-		case bkM:
-			switch {
-			case strings.HasPrefix(next, "ail"):
-				f |= fEPrefix
-			case strings.HasPrefix(next, "ob") || c == 'M' && strings.HasPrefix(next, "OB"):
-				f |= fTel
-			case c == 'M' && (strings.HasPrefix(next, "ar") || strings.HasPrefix(next, "ay")):
-				f |= fMonth
-			}
-		case bkL:
-			// the second letter first: only it can match (EqualFold of
-			// four bytes and an ASCII word is ASCII folding)
-			if i+4 <= len(s) && s[i+1]|0x20 == 'i' && strings.EqualFold(s[i:i+4], "link") {
-				f |= fLink
-			}
-		case bkR:
-			if i+7 <= len(s) && s[i+1]|0x20 == 'e' && strings.EqualFold(s[i:i+7], "related") {
-				f |= fRelated
-			}
-		case bkH:
-			if i+4 <= len(s) && s[i+1]|0x20 == 'a' && strings.EqualFold(s[i:i+4], "hand") {
-				f |= fHand
-			}
-			if c == 'h' && (strings.HasPrefix(next, "r") || strings.HasPrefix(next, "our")) {
-				f |= fHr
-			}
-		case bkT:
-			if strings.HasPrefix(next, "el") || c == 'T' && strings.HasPrefix(next, "EL") {
-				f |= fTel
-			}
-		case bkO:
-			switch {
-			case c == 'o' && strings.HasPrefix(next, "uncil"):
-				f |= fCouncil
-			case c == 'o' && strings.HasPrefix(next, "rm"):
-				f |= fOrm
-			case c == 'O' && strings.HasPrefix(next, "ct"):
-				f |= fMonth
-			}
-		case bkD:
-			switch {
-			case c == 'd' && strings.HasPrefix(next, "ay"):
-				f |= fDay
-			case c == 'D' && strings.HasPrefix(next, "ec"):
-				f |= fMonth
-			}
-		case bkNSWJF:
-			switch c {
-			case 'N':
-				if strings.HasPrefix(next, "orth") {
-					f |= fCompass
-				} else if strings.HasPrefix(next, "ov") {
-					f |= fMonth
-				}
-			case 'S':
-				if strings.HasPrefix(next, "outh") {
-					f |= fCompass
-				} else if strings.HasPrefix(next, "ep") {
-					f |= fMonth
-				}
-			case 'W':
-				if strings.HasPrefix(next, "est") {
-					f |= fCompass
-				}
-			case 'J':
-				if strings.HasPrefix(next, "an") || strings.HasPrefix(next, "un") || strings.HasPrefix(next, "ul") {
-					f |= fMonth
-				}
-			case 'F':
-				if strings.HasPrefix(next, "eb") {
-					f |= fMonth
-				}
-			}
 		}
+		prevUp = 0
 		i++
 	}
 	return f, words
 }
 
+// amPmAt reports whether s starts with "am" or "pm" (any case) ending a
+// word.
+func amPmAt(s string) bool {
+	return len(s) >= 2 && (s[0]|0x20 == 'a' || s[0]|0x20 == 'p') && s[1]|0x20 == 'm' && (len(s) == 2 || !isWordByte(s[2]))
+}
+
+// lowerPair marks the first two bytes (the second's low seven bits) of the
+// words lowerWordAt looks for: the pass looks closer only there.
+var lowerPair = func() (t [128 * 128]bool) {
+	for _, w := range []string{"li", "lI", "re", "rE", "ha", "hA", "ma", "mo", "te", "ou", "or", "da", "hr", "ho"} {
+		t[int(w[0])<<7|int(w[1])] = true
+	}
+	return
+}()
+
+// lowerWordAt returns the flags of the word starting with a lower-case
+// letter at the start of s: link, related and hand (in any case), mail,
+// mob, tel, ouncil, orm, day, hr and hour.
+func lowerWordAt(s string) uint32 {
+	has := strings.HasPrefix
+	switch s[0] {
+	case 'l':
+		if len(s) >= 4 && strings.EqualFold(s[:4], "link") {
+			return fLink
+		}
+	case 'r':
+		if len(s) >= 7 && strings.EqualFold(s[:7], "related") {
+			return fRelated
+		}
+	case 'h':
+		switch {
+		case len(s) >= 4 && strings.EqualFold(s[:4], "hand"):
+			return fHand
+		case has(s, "hr") || has(s, "hour"):
+			return fHr
+		}
+	case 'm':
+		switch {
+		case has(s, "mail"):
+			return fEPrefix
+		case has(s, "mob"):
+			return fTel
+		}
+	case 't':
+		if has(s, "tel") {
+			return fTel
+		}
+	case 'o':
+		switch {
+		case has(s, "ouncil"):
+			return fCouncil
+		case has(s, "orm"):
+			return fOrm
+		}
+	case 'd':
+		if has(s, "day") {
+			return fDay
+		}
+	}
+	return 0
+}
+
+// capitalWord returns the flags of the words starting with the capital c
+// that next begins: Mail, Tel, TEL, Mob, MOB, the compass points, the
+// months and Authorit.
+func capitalWord(c byte, next string) uint32 {
+	has := strings.HasPrefix
+	switch c {
+	case 'M':
+		switch {
+		case has(next, "ail"):
+			return fEPrefix
+		case has(next, "ob") || has(next, "OB"):
+			return fTel
+		case has(next, "ar") || has(next, "ay"):
+			return fMonth
+		}
+	case 'T':
+		if has(next, "el") || has(next, "EL") {
+			return fTel
+		}
+	case 'N':
+		if has(next, "orth") {
+			return fCompass
+		} else if has(next, "ov") {
+			return fMonth
+		}
+	case 'S':
+		if has(next, "outh") {
+			return fCompass
+		} else if has(next, "ep") {
+			return fMonth
+		}
+	case 'E':
+		if has(next, "ast") {
+			return fCompass
+		}
+	case 'W':
+		if has(next, "est") {
+			return fCompass
+		}
+	case 'A':
+		if has(next, "pr") || has(next, "ug") {
+			return fMonth
+		} else if has(next, "uthorit") {
+			return fAuthorit
+		}
+	case 'J':
+		if has(next, "an") || has(next, "un") || has(next, "ul") {
+			return fMonth
+		}
+	case 'F':
+		if has(next, "eb") {
+			return fMonth
+		}
+	case 'O':
+		if has(next, "ct") {
+			return fMonth
+		}
+	case 'D':
+		if has(next, "ec") {
+			return fMonth
+		}
+	case 'L':
+		if len(next) >= 3 && strings.EqualFold(next[:3], "ink") {
+			return fLink
+		}
+	case 'R':
+		if len(next) >= 6 && strings.EqualFold(next[:6], "elated") {
+			return fRelated
+		}
+	case 'H':
+		if len(next) >= 3 && strings.EqualFold(next[:3], "and") {
+			return fHand
+		}
+	}
+	return 0
+}
+
 func isUpperByte(c byte) bool { return 'A' <= c && c <= 'Z' }
 
-// byte kinds for blockFacts: what a byte may start (a digit, a dash...,
-// or a word some flag looks for)
+// byte kinds for blockFacts: the bytes it looks closer at
 const (
 	bkNone = iota
+	bkUpper
 	bkDigit
 	bkAmp
 	bkDash
@@ -264,43 +321,26 @@ const (
 	bkQuote
 	bkSlash
 	bkDot
-	bkAP    // a, p (either case): am, pm; A: April, August, Authority
-	bkE     // e; E: East
-	bkM     // m: mail, mob; M: Mob, MOB, March, May
-	bkL     // l: link
-	bkR     // r: related
-	bkH     // h: hand, hr, hour
-	bkT     // t, T: tel, Tel, TEL
-	bkO     // o: ouncil, orm; O: October
-	bkD     // d: day; D: December
-	bkNSWJF // N, S, W: North, South, West; N, S, J, F: months
 )
 
-// asciiKind is, per ASCII byte, its word class (akWord bits: as
-// asciiClass), whether it is a capital (akUpper) and its byte kind (the
-// bits from akShift up).
-const (
-	akWord  = 3
-	akAlnum = 1
-	akUpper = 4
-	akShift = 3
-)
-
-var asciiKind = func() (t [utf8.RuneSelf]uint8) {
-	kinds := map[byte]uint8{'&': bkAmp, '-': bkDash, '%': bkPercent, '@': bkAt, '"': bkQuote, '/': bkSlash, '.': bkDot,
-		'a': bkAP, 'A': bkAP, 'p': bkAP, 'P': bkAP, 'e': bkE, 'E': bkE, 'm': bkM, 'M': bkM, 'l': bkL, 'L': bkL, 'r': bkR, 'R': bkR,
-		'h': bkH, 'H': bkH, 't': bkT, 'T': bkT, 'o': bkO, 'O': bkO, 'd': bkD, 'D': bkD, 'N': bkNSWJF, 'S': bkNSWJF, 'W': bkNSWJF,
-		'J': bkNSWJF, 'F': bkNSWJF}
+// asciiKind is each ASCII byte's kind for blockFacts; asciiAlnum and
+// asciiJoin its word class (asciiClass 1 and 2) as 0 or 1.
+var asciiKind, asciiAlnum, asciiJoin = func() (kind, alnum, join [utf8.RuneSelf]uint8) {
 	for c := 0; c < utf8.RuneSelf; c++ {
-		t[c] = asciiClass[c]
-		if isUpperByte(byte(c)) {
-			t[c] |= akUpper
+		switch asciiClass[c] {
+		case 1:
+			alnum[c] = 1
+		case 2:
+			join[c] = 1
 		}
-		k := kinds[byte(c)]
-		if isDigitByte(byte(c)) {
-			k = bkDigit
+		switch {
+		case isUpperByte(byte(c)):
+			kind[c] = bkUpper
+		case isDigitByte(byte(c)):
+			kind[c] = bkDigit
+		default:
+			kind[c] = map[byte]uint8{'&': bkAmp, '-': bkDash, '%': bkPercent, '@': bkAt, '"': bkQuote, '/': bkSlash, '.': bkDot}[byte(c)]
 		}
-		t[c] |= k << akShift
 	}
 	return
 }()
