@@ -375,7 +375,7 @@ func textRule(p *page, em *emitter, re *regexp.Regexp, sev string, keep func(s s
 		var ms [][]int
 		switch re {
 		case em.e.rx.avoid:
-			ms = em.e.avoidMatches(b.text, b.wordSpans())
+			ms = em.e.avoidMatches(b.text, b.wordSpans(), b.flags&fNonASCII == 0)
 		case em.e.rx.passive:
 			ms = passiveMatches(b.text, b.wordSpans())
 		case em.e.rx.smallNum:

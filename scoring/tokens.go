@@ -39,6 +39,7 @@ const (
 	fOrm       // "orm"
 	fAuthorit  // "Authorit"
 	fMonth     // the start of a month name: "Jan", "Feb", ... "Dec"
+	fNonASCII  // a byte that is not ASCII
 )
 
 // blockFacts reads, in one pass, the facts about a block's text that the
@@ -50,6 +51,7 @@ func blockFacts(s string) (f uint32, words int) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
+			f |= fNonASCII
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if unicode.IsLetter(r) || unicode.IsDigit(r) {
 				words += int(1 &^ in)
@@ -390,29 +392,30 @@ func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <
 func wordSpans(s string) [][2]int {
 	out := make([][2]int, 0, len(s)/6+1) // about one word per six bytes of prose
 	start := -1
-	for i, r := range s {
-		var in bool
-		if r < utf8.RuneSelf { // ASCII, inline
-			in = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	for i := 0; i < len(s); {
+		c, size := s[i], 1
+		var in, joiner bool
+		if c < utf8.RuneSelf { // ASCII, by table
+			in, joiner = asciiAlnum[c] == 1, c == '-' || c == '\''
 		} else {
-			in = unicode.IsLetter(r) || unicode.IsDigit(r)
-		}
-		if !in && start >= 0 && (r == '-' || r == '\'' || r == '’') {
-			// keep inner hyphens and apostrophes when a letter follows
-			if j := i + utf8.RuneLen(r); j < len(s) {
-				n, _ := utf8.DecodeRuneInString(s[j:])
-				if unicode.IsLetter(n) {
-					continue
-				}
-			}
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			in, joiner = unicode.IsLetter(r) || unicode.IsDigit(r), r == '’'
 		}
 		switch {
-		case in && start < 0:
-			start = i
-		case !in && start >= 0:
+		case in:
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			// keep inner hyphens and apostrophes when a letter follows
+			if joiner && letterAt(s, i+size) {
+				break
+			}
 			out = append(out, [2]int{start, i})
 			start = -1
 		}
+		i += size
 	}
 	if start >= 0 {
 		out = append(out, [2]int{start, len(s)})
@@ -420,13 +423,27 @@ func wordSpans(s string) [][2]int {
 	return out
 }
 
+// letterAt reports whether a letter starts at s[j:].
+func letterAt(s string, j int) bool {
+	if j >= len(s) {
+		return false
+	}
+	if c := s[j]; c < utf8.RuneSelf {
+		return isASCIILetter(c)
+	}
+	r, _ := utf8.DecodeRuneInString(s[j:])
+	return unicode.IsLetter(r)
+}
+
 func onlySpace(s string) bool { return strings.TrimSpace(s) == "" }
 
 // avoidMatches finds words-to-avoid forms in s, as regexp-style index pairs.
-func (e *Engine) avoidMatches(s string, spans [][2]int) [][]int {
+// ascii says s is plain ASCII (the filter of the words then need not look
+// for other bytes).
+func (e *Engine) avoidMatches(s string, spans [][2]int, ascii bool) [][]int {
 	var out [][]int
 	for i, sp := range spans {
-		if !e.avoidBits.may(s[sp[0]:sp[1]]) {
+		if w := s[sp[0]:sp[1]]; ascii && !e.avoidBits.mayASCII(w) || !ascii && !e.avoidBits.may(w) {
 			continue
 		}
 		fs, _ := lowerLookup(e.avoidIndex, s[sp[0]:sp[1]])
@@ -472,6 +489,14 @@ func (b *wordBits) may(w string) bool {
 		if w[k] >= utf8.RuneSelf {
 			return true // lower-casing may change it: look it up
 		}
+	}
+	return b.mayASCII(w)
+}
+
+// mayASCII is may for a word known to be plain ASCII.
+func (b *wordBits) mayASCII(w string) bool {
+	if b.other || len(w) == 0 {
+		return true
 	}
 	if len(w) >= 16 {
 		return false
@@ -550,6 +575,11 @@ func passiveMatches(s string, spans [][2]int) [][]int {
 	for i := 0; i+1 < len(spans); i++ {
 		if n := spans[i][1] - spans[i][0]; n < 2 || n > 5 {
 			continue // the forms of "be" have 2 to 5 letters
+		}
+		switch c := s[spans[i][0]]; {
+		case c >= utf8.RuneSelf:
+		case lowerByte(c) != 'a' && lowerByte(c) != 'i' && lowerByte(c) != 'b' && lowerByte(c) != 'w':
+			continue // no form of "be" starts so
 		}
 		if be, _ := lowerLookup(beForms, s[spans[i][0]:spans[i][1]]); !be {
 			continue
