@@ -550,7 +550,7 @@ func chkClickHere(e *Engine, p *page, em *emitter) {
 			continue
 		}
 		t := strings.Trim(strings.ToLower(l.text), " .:…>»›!")
-		if t == "" || !mayClickHere(t) || !e.rx.clickHere.MatchString(t) {
+		if t == "" || !saysClickHere(t, e.rx.clickHere) {
 			continue
 		}
 		if a := strings.Trim(strings.ToLower(l.aria), " ."); a != "" && !e.rx.clickHere.MatchString(a) {
@@ -558,6 +558,35 @@ func chkClickHere(e *Engine, p *page, em *emitter) {
 		}
 		em.add(SevWarning, l.node, l.text, []string{l.text}, "Link text \""+l.text+"\" does not say where it goes")
 	}
+}
+
+// clickHerePhrases are the fixed phrases of rx.clickHere (its whole text,
+// lower case); the regexp also takes "view / download" and "download /
+// view" with any white space around the slash.
+var clickHerePhrases = map[string]bool{"click here": true, "click": true, "here": true, "read more": true, "more": true,
+	"link": true, "this link": true, "more info": true, "more information": true, "click here for more information": true,
+	"find out more here": true, "this": true, "link here": true, "download": true, "download here": true, "click to download": true,
+	"click here to download": true, "click here to view": true, "view": true, "view here": true, "available here": true,
+	"is available here": true, "are available here": true, "see here": true}
+
+// saysClickHere reports whether link text (lower-cased by the caller) is
+// one of the phrases of re (rx.clickHere): for plain ASCII text a look-up,
+// else the prefilter and the regexp.
+func saysClickHere(t string, re *regexp.Regexp) bool {
+	if !isASCII(t) {
+		return mayClickHere(t) && re.MatchString(t)
+	}
+	t = lowerASCII(t) // the regexp ignores case
+	return clickHerePhrases[t] || slashPair(t, "view", "download") || slashPair(t, "download", "view")
+}
+
+// slashPair reports whether t is a, white space ([\t\n\f\r ]*), a slash,
+// white space and b.
+func slashPair(t, a, b string) bool {
+	if len(t) < len(a)+len(b)+1 || !strings.HasPrefix(t, a) || !strings.HasSuffix(t, b) {
+		return false
+	}
+	return strings.Trim(t[len(a):len(t)-len(b)], " \t\n\f\r") == "/"
 }
 
 // mayClickHere is an exact prefilter of rx.clickHere for lower-cased

@@ -235,7 +235,25 @@ func shouting(s string) bool {
 // spelledOut reports whether text introduces acronym acr: its words with
 // "(ACR)" after them, or "ACR (" with the words after it.
 func spelledOut(text, acr string) bool {
-	return strings.Contains(text, "("+acr+")") || strings.Contains(text, "("+acr+"s)") || strings.Contains(text, "("+acr+"’s)") || strings.Contains(text, acr+" (")
+	if acr == "" {
+		return strings.Contains(text, "()") || strings.Contains(text, "(s)") || strings.Contains(text, "(’s)") || strings.Contains(text, " (")
+	}
+	// "(ACR)", "(ACRs)", "(ACR’s)" or "ACR (", read at each place acr is
+	for k := 0; ; {
+		j := strings.Index(text[k:], acr)
+		if j < 0 {
+			return false
+		}
+		j += k
+		after := text[j+len(acr):]
+		if strings.HasPrefix(after, " (") {
+			return true
+		}
+		if j > 0 && text[j-1] == '(' && (strings.HasPrefix(after, ")") || strings.HasPrefix(after, "s)") || strings.HasPrefix(after, "’s)")) {
+			return true
+		}
+		k = j + 1
+	}
 }
 
 // listItem returns the li element a block belongs to (the block itself, or

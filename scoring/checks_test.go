@@ -604,6 +604,27 @@ func TestSyllablesInByRune(t *testing.T) {
 	}
 }
 
+// spelledOut finds an acronym's brackets at each place it is: what the four
+// searches of its definition find.
+func TestSpelledOutDefinition(t *testing.T) {
+	def := func(text, acr string) bool {
+		return strings.Contains(text, "("+acr+")") || strings.Contains(text, "("+acr+"s)") || strings.Contains(text, "("+acr+"’s)") || strings.Contains(text, acr+" (")
+	}
+	pieces := []string{"GLA", "GL", "A", "(", ")", "s", "’", "’s", " ", "x", "GLAGLA", "Greater London Authority"}
+	for i := 0; i < 30000; i++ {
+		var sb strings.Builder
+		for j := 0; j < i%9; j++ {
+			sb.WriteString(pieces[(i*7+j*13+j*j*3+i/7)%len(pieces)])
+		}
+		text := sb.String()
+		for _, acr := range []string{"GLA", "GL", "AGL", "A", ""} {
+			if got, want := spelledOut(text, acr), def(text, acr); got != want {
+				t.Fatalf("spelledOut(%q, %q) = %v, want %v", text, acr, got, want)
+			}
+		}
+	}
+}
+
 // countWords counts runs of letters and digits, joined by apostrophes (' ’)
 // and hyphens, rune by rune as the definition reads.
 func TestCountWordsDefinition(t *testing.T) {
@@ -685,6 +706,40 @@ func TestCollapseMatchesFields(t *testing.T) {
 // TestMayClickHereNeverDropsAMatch: the prefilter of lgd-click-here only
 // rules out text the regexp cannot match: every phrase of the rule (and
 // the link texts of the shared pages) that the regexp matches passes it.
+// saysClickHere reads plain ASCII link text by look-up: it must say what
+// the regexp says, on the phrases, near misses and the shared pages' links.
+func TestSaysClickHereAgreesWithRegexp(t *testing.T) {
+	re := newRegexps().clickHere
+	texts := []string{"view / download", "view/download", "view \t/\n download", "view //download", "view/ download/view", "viewdownload",
+		"download/view", "download  /view", "view/", "/download", "view /  downloads", "is  available here", "it is available here", "ſee here"}
+	for ph := range clickHerePhrases {
+		texts = append(texts, ph, ph+" ", " "+ph, ph+"s", strings.ToUpper(ph), strings.ReplaceAll(ph, " ", "  "), strings.ReplaceAll(ph, " ", "\t"))
+	}
+	files, _ := globPages() // the shared pages add real link texts when present
+	for _, f := range files {
+		in, err := sharedPageInput(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range parsePage(in).links {
+			texts = append(texts, strings.Trim(strings.ToLower(l.text), " .:…>»›!"))
+		}
+	}
+	matched := 0
+	for _, s := range texts {
+		want := re.MatchString(s)
+		if want {
+			matched++
+		}
+		if got := saysClickHere(s, re); got != want {
+			t.Errorf("saysClickHere(%q) = %v, regexp says %v", s, got, want)
+		}
+	}
+	if matched < len(clickHerePhrases) {
+		t.Errorf("only %d texts match: the test reads too little", matched)
+	}
+}
+
 func TestMayClickHereNeverDropsAMatch(t *testing.T) {
 	e := NewEngine(CurrentMethod())
 	texts := []string{"click here", "click", "here", "read more", "more", "link", "this link", "more info",
