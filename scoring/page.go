@@ -463,10 +463,6 @@ func langSkipped(l string) bool {
 
 func newPage(in PageInput) *page {
 	p := &page{in: in, ids: map[string]*html.Node{}, labelFor: map[string]bool{}, ariaRefs: map[string]bool{}, selCache: map[*html.Node]string{}}
-	// Size the link list ahead from the body's length (the shared pages
-	// hold about one link per 600 bytes; a page with more grows the list):
-	// counting "<a" in the body cost more than the growing it saves.
-	p.links = make([]linkInfo, 0, min(len(in.Body)/512+16, 1<<14))
 	u := in.FinalURL
 	if u == "" {
 		u = in.URL
@@ -486,6 +482,11 @@ func parsePage(in PageInput) *page {
 		doc = goquery.NewDocumentFromNode(&html.Node{Type: html.DocumentNode})
 	}
 	p.doc = doc
+	// Size the link list ahead: counting the links of the parsed page costs
+	// less than growing the list (a page holds from none to thousands, not
+	// in proportion to its length).
+	links := linkCount(doc.Nodes[0], 0)
+	p.links = make([]linkInfo, 0, links)
 	w := &walker{p: p, brAt: -1}
 	p.blocks = make([]textBlock, 0, len(in.Body)/512+16) // about one block per 600 bytes of HTML
 	w.walk(doc.Nodes[0], 0, 0, false, false)
@@ -498,6 +499,7 @@ func parsePage(in PageInput) *page {
 		// box as content.
 		q := newPage(in)
 		q.doc = doc
+		q.links = make([]linkInfo, 0, links)
 		w = &walker{p: q, brAt: -1, notChrome: nav}
 		w.walk(doc.Nodes[0], 0, 0, false, false)
 		w.flush()
@@ -507,6 +509,26 @@ func parsePage(in PageInput) *page {
 		}
 	}
 	return p
+}
+
+// linkCount counts the a elements with an href under n, as deep as the
+// walker reads.
+func linkCount(n *html.Node, depth int) int {
+	k := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.A && c.Namespace == "" {
+			if _, ok := attr(c, "href"); ok {
+				k++
+			}
+		}
+		if c.FirstChild != nil && depth < maxDepth {
+			k += linkCount(c, depth+1)
+		}
+	}
+	return k
 }
 
 func (w *walker) flush() {
