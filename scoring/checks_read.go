@@ -87,53 +87,60 @@ func fleschOf(p *page, re *regexp.Regexp) fleschStats {
 
 // syllablesIn estimates the syllables of the words of s.
 func syllablesIn(s string) int {
-	n, start := 0, -1
+	total, start, n := 0, -1, 0 // the word being read starts at start, with n vowel groups so far
+	var prevV uint8             // the byte before was a vowel
 	for i := 0; i < len(s); {
-		letter, size := asciiLetter[s[i]], 1
-		if s[i] >= utf8.RuneSelf {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			letter = unicode.IsLetter(r)
-		}
-		if letter {
-			if start < 0 {
-				start = i
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiLetter[c] {
+				if start < 0 {
+					start, n, prevV = i, 0, 0
+				}
+				v := vowelU8[c]
+				n += int(v &^ prevV)
+				prevV = v
+			} else if start >= 0 {
+				total += wordSyllables(s[start:i], n)
+				start = -1
 			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) {
+			if start < 0 {
+				start, n = i, 0
+			}
+			prevV = 0 // the bytes of a non-ASCII letter are no vowels
 		} else if start >= 0 {
-			n += syllables(s[start:i])
+			total += wordSyllables(s[start:i], n)
 			start = -1
 		}
 		i += size
 	}
 	if start >= 0 {
-		n += syllables(s[start:])
+		total += wordSyllables(s[start:], n)
 	}
-	return n
+	return total
 }
 
-// asciiLetter says which ASCII bytes are letters; vowelByte which bytes
-// are, in ASCII lower case (b|0x20), a vowel or y.
-var asciiLetter, vowelByte = func() (letter, vowel [256]bool) {
+// asciiLetter says which ASCII bytes are letters; vowelU8 is 1 for the
+// bytes that are, in ASCII lower case (b|0x20), a vowel or y.
+var asciiLetter, vowelU8 = func() (letter [256]bool, vowel [256]uint8) {
 	for c := 0; c < 256; c++ {
 		letter[c] = c < utf8.RuneSelf && isASCIILetter(byte(c))
 		switch c | 0x20 {
 		case 'a', 'e', 'i', 'o', 'u', 'y':
-			vowel[c] = true
+			vowel[c] = 1
 		}
 	}
 	return
 }()
 
-// syllables estimates the syllables of an English word.
-func syllables(w string) int {
-	n, prevV := 0, false
-	for i := 0; i < len(w); i++ {
-		v := vowelByte[w[i]] // ASCII lower case
-		if v && !prevV {
-			n++
-		}
-		prevV = v
-	}
+// wordSyllables estimates the syllables of an English word w given its n
+// groups of vowels (y counts as one): a silent final e (not after l) is
+// not one, and every word has one at least.
+func wordSyllables(w string, n int) int {
 	if l := len(w); l > 2 && w[l-1]|0x20 == 'e' && w[l-2]|0x20 != 'l' && n > 1 {
 		n--
 	}
