@@ -358,6 +358,29 @@ func TestCouncilCapAndCompassMatchRegexps(t *testing.T) {
 	}
 }
 
+// TestTitleSepMatchesRegexp: the scanner that splits titles finds what
+// titleSep finds.
+func TestTitleSepMatchesRegexp(t *testing.T) {
+	pieces := []string{"Bins", " ", "  ", "\t", "\v", "|", "-", "–", "—", ":", "::", "»", "·", "~", "/", "x", "é", "Council", "\u00a0", ".", ";"}
+	rnd := rand.New(rand.NewSource(2))
+	seps := 0
+	for i := 0; i < 50000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+rnd.Intn(9); j++ {
+			sb.WriteString(pieces[rnd.Intn(len(pieces))])
+		}
+		s := sb.String()
+		want := titleSep.FindAllStringIndex(s, -1)
+		seps += len(want)
+		if got := titleSepMatches(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("titleSepMatches(%q) = %v, regexp says %v", s, got, want)
+		}
+	}
+	if seps < 10000 {
+		t.Errorf("only %d separators: the test reads too little", seps)
+	}
+}
+
 // TestDateMatchersMatchRegexps: the scanners lgd-date-format uses find what
 // its regexps find.
 func TestDateMatchersMatchRegexps(t *testing.T) {
