@@ -672,6 +672,40 @@ func TestBlockFactsCountsWords(t *testing.T) {
 	}
 }
 
+// The walker reads a link's attributes in its one pass over them: what it
+// keeps is what attr reads, on a made-up page and the shared pages.
+func TestLinkAttributesAsAttrReadsThem(t *testing.T) {
+	ins := []PageInput{testPage("", `<p>See <a href="/a" target="_blank" title=" T " aria-label="L" tabindex="2">this</a> and <a href="" aria-labelledby="x">that</a> <a>none</a></p>`)}
+	files, _ := globPages()
+	for _, f := range files {
+		in, err := sharedPageInput(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, in)
+	}
+	n := 0
+	for _, in := range ins {
+		p := parsePage(in)
+		for _, l := range p.links {
+			n++
+			href, _ := attr(l.node, "href")
+			if l.href != href || l.target != attrv(l.node, "target") || l.title != attrv(l.node, "title") || l.ariaLabel != hasAriaName(l.node) ||
+				l.ariaLabel && l.aria != attrv(l.node, "aria-label") {
+				t.Errorf("%s: link %+v does not keep its attributes %v", in.URL, l, l.node.Attr)
+			}
+		}
+		for _, ti := range p.tabindex {
+			if v := attrv(ti.node, "tabindex"); strings.TrimSpace(v) == "" {
+				t.Errorf("%s: tabindex %d kept for %v", in.URL, ti.level, ti.node.Attr)
+			}
+		}
+	}
+	if n < 3 {
+		t.Errorf("only %d links read", n)
+	}
+}
+
 // An invalid byte is read as U+FFFD, as the text of a rune.
 func TestCollapseInvalidUTF8(t *testing.T) {
 	for in, want := range map[string]string{"a\xffb": "a\ufffdb", "  \xff  x\n\xe2\x80": "\ufffd x \ufffd\ufffd", "\xed\xa0\x80 é": "\ufffd\ufffd\ufffd é"} {

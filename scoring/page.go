@@ -608,14 +608,26 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		}
 		return
 	}
-	// one pass over the attributes
+	// one pass over the attributes (the last of a repeated one counts,
+	// but for the ones of at, which are read as attr reads them: the first)
 	var id, class, lang, role string
 	hasLang, hid, modal, ctrl := false, false, false, false
+	var at elemAttrs
 	for _, a := range n.Attr {
 		if a.Namespace != "" {
 			continue
 		}
 		switch a.Key {
+		case "href":
+			at.set(&at.href, atHref, a.Val)
+		case "target":
+			at.set(&at.target, atTarget, a.Val)
+		case "title":
+			at.set(&at.title, atTitle, a.Val)
+		case "aria-label":
+			at.set(&at.ariaLabel, atAriaLabel, a.Val)
+		case "tabindex":
+			at.set(&at.tabindex, atTabindex, a.Val)
 		case "id":
 			id = a.Val
 		case "class":
@@ -638,6 +650,9 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		case "aria-expanded":
 			ctrl = true
 		case "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns":
+			if a.Key == "aria-labelledby" {
+				at.set(&at.ariaLabelledby, atAriaLabelledby, a.Val)
+			}
 			for _, r := range strings.Fields(a.Val) {
 				p.ariaRefs[r] = true
 			}
@@ -861,13 +876,13 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	boldLen, boldFlushes, boldWords, cellCol := 0, 0, 0, 0
 	switch tag {
 	case "a":
-		if h, ok := attr(n, "href"); ok {
+		if at.has&atHref != 0 {
 			fr = w.newFrame(n)
 			wd := ""
 			if k := len(w.widgets); k > 0 {
 				wd = w.widgets[k-1]
 			}
-			p.links = append(p.links, linkInfo{node: n, href: h, target: attrv(n, "target"), zone: zone, hidden: hidden,
+			p.links = append(p.links, linkInfo{node: n, href: at.href, target: at.target, zone: zone, hidden: hidden,
 				control: ctrl || role == "tab" || role == "button" || role == "menuitem", widget: wd, blockAt: len(p.blocks), blockNode: w.blockNode})
 			linkPos = len(p.links) - 1
 		}
@@ -891,7 +906,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			p.imgs = append(p.imgs, elemInfo{node: n, tag: tag, zone: zone})
 		}
 	case "area":
-		if _, ok := attr(n, "href"); ok && !hidden {
+		if at.has&atHref != 0 && !hidden {
 			if strings.TrimSpace(attrv(n, "alt")) == "" && !hasAriaName(n) {
 				p.imgs = append(p.imgs, elemInfo{node: n, tag: tag, zone: zone})
 			}
@@ -994,8 +1009,8 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		fr = w.newFrame(n)
 		isButton = true
 	}
-	if tv, ok := attr(n, "tabindex"); ok {
-		if v, err := strconv.Atoi(strings.TrimSpace(tv)); err == nil && v > 0 {
+	if at.has&atTabindex != 0 {
+		if v, err := strconv.Atoi(strings.TrimSpace(at.tabindex)); err == nil && v > 0 {
 			p.tabindex = append(p.tabindex, elemInfo{node: n, tag: tag, zone: zone, level: v, at: len(p.links), hidden: hidden})
 		}
 	}
@@ -1030,10 +1045,10 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			l := &p.links[linkPos]
 			l.text = text
 			l.imgAlt = alt
-			l.title = attrv(n, "title")
-			l.ariaLabel = hasAriaName(n)
+			l.title = at.title
+			l.ariaLabel = at.ariaName()
 			if l.ariaLabel {
-				l.aria = attrv(n, "aria-label")
+				l.aria = at.ariaLabel
 			}
 		case headPos >= 0:
 			h := &p.headings[headPos]
@@ -1078,6 +1093,34 @@ func (w *walker) unwind(popWidget, popChrome bool) {
 	if popWidget {
 		w.widgets = w.widgets[:len(w.widgets)-1]
 	}
+}
+
+// elemAttrs are attributes of an element the walker reads, each as attr
+// reads it (the first of the name; has says which the element has).
+type elemAttrs struct {
+	has                                                      uint8
+	href, target, title, ariaLabel, ariaLabelledby, tabindex string
+}
+
+const (
+	atHref = 1 << iota
+	atTarget
+	atTitle
+	atAriaLabel
+	atAriaLabelledby
+	atTabindex
+)
+
+// set keeps v as *f (bit b of has) unless the element gave it already.
+func (a *elemAttrs) set(f *string, b uint8, v string) {
+	if a.has&b == 0 {
+		*f, a.has = v, a.has|b
+	}
+}
+
+// ariaName is hasAriaName of the element.
+func (a *elemAttrs) ariaName() bool {
+	return strings.TrimSpace(a.ariaLabel) != "" || strings.TrimSpace(a.ariaLabelledby) != ""
 }
 
 func (w *walker) control(n *html.Node, zone int, hidden bool) {
