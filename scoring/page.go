@@ -1461,8 +1461,8 @@ var spaceKind = func() (t [256]uint8) {
 }()
 
 // firstUncollapsed returns the index of the first byte of s that collapse
-// may change (white space to fold or trim, or a non-ASCII byte, which the
-// full loop judges), or -1 when s is already collapsed.
+// may change (white space to fold or trim, or an invalid byte, which
+// becomes U+FFFD), or -1 when s is already collapsed.
 func firstUncollapsed[T string | []byte](s T) int {
 	prevSpace := false
 	for i := 0; i < len(s); i++ {
@@ -1473,8 +1473,17 @@ func firstUncollapsed[T string | []byte](s T) int {
 				return i
 			}
 			prevSpace = true
-		case c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c >= 0x80:
+		case c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
 			return i
+		case c >= utf8.RuneSelf:
+			var buf [utf8.UTFMax]byte
+			n := copy(buf[:], s[i:min(i+utf8.UTFMax, len(s))])
+			r, size := utf8.DecodeRune(buf[:n])
+			if r == utf8.RuneError && size == 1 || unicode.IsSpace(r) || r == '\u00a0' {
+				return i
+			}
+			prevSpace = false
+			i += size - 1
 		default:
 			prevSpace = false
 		}
