@@ -130,7 +130,8 @@ func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 		r.abbrevStops:   flag(fAbbrev), r.formCode: func(b *textBlock) bool { return b.flags&(fDigit|fOrm) == fDigit|fOrm && formCodeCandidate(b.text) },
 		r.time24: flag(fColonTime),
 		r.timeHrs: func(b *textBlock) bool {
-			return b.flags&(fDigit|fHr) == fDigit|fHr // a digit and "hr" or "hour"
+			// a digit and "hr" or "hour", and a digit right before an h
+			return b.flags&(fDigit|fHr|fDigitH) == fDigit|fHr|fDigitH
 		},
 		r.timeRange: func(b *textBlock) bool {
 			// The range needs a digit, a dash and a closing am or pm.

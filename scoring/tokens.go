@@ -40,6 +40,7 @@ const (
 	fAuthorit  // "Authorit"
 	fMonth     // the start of a month name: "Jan", "Feb", ... "Dec"
 	fNonASCII  // a byte that is not ASCII
+	fDigitH    // a digit, at most one white space and an h in any case ("1730hrs", "10 Hours")
 )
 
 // blockFacts reads, in one pass, the facts about a block's text that the
@@ -134,6 +135,9 @@ func blockFacts(s string) (f uint32, words int) {
 			}
 			if len(next) > 0 && next[0] == 'p' {
 				f |= fDigitP
+			}
+			if len(next) > 0 && next[0]|0x20 == 'h' || len(next) > 1 && isSpaceByte(next[0]) && next[1]|0x20 == 'h' {
+				f |= fDigitH
 			}
 			// "am" or "pm" ending a word right after the digit, or after
 			// it and a space
