@@ -1232,18 +1232,12 @@ func (p *page) finish() {
 // segments; the fragment is dropped. ok is false for anything else, which
 // url.Parse then resolves (TestResolvePlainAgreesWithParse).
 func (p *page) resolvePlain(h string) (string, bool) {
-	var prefix, rest string
+	k := 0 // where the path starts in h
 	switch {
-	case strings.HasPrefix(h, "https://") || strings.HasPrefix(h, "http://"):
-		k := strings.Index(h, "://") + 3
-		end := strings.IndexAny(h[k:], "/?#")
-		if end < 0 {
-			end = len(h) - k
-		}
-		if _, ok := plainHost(h[:k+end]); !ok || strings.IndexByte(h[k:k+end], ':') >= 0 {
-			return "", false
-		}
-		prefix, rest = h[:k+end], h[k+end:]
+	case strings.HasPrefix(h, "https://"):
+		k = len("https://")
+	case strings.HasPrefix(h, "http://"):
+		k = len("http://")
 	case len(h) > 0 && h[0] == '/' && (len(h) == 1 || h[1] != '/'):
 		if p.origin == "" {
 			if p.base.User != nil || p.base.Opaque != "" || p.base.Host == "" || strings.ContainsAny(p.base.Host, "%[") {
@@ -1251,37 +1245,45 @@ func (p *page) resolvePlain(h string) (string, bool) {
 			}
 			p.origin = p.base.Scheme + "://" + p.base.Host
 		}
-		prefix, rest = p.origin, h
 	default:
 		return "", false
 	}
-	if i := strings.IndexByte(rest, '#'); i >= 0 {
-		rest = rest[:i]
-	}
-	path, query, hasQuery := strings.Cut(rest, "?")
-	if strings.Contains(path, "/.") {
-		return "", false // dot segments are removed when resolving
-	}
-	for k := 0; k < len(path); k++ {
-		if !plainPathByte[path[k]] {
+	if k > 0 { // the host: letters, digits, dots, hyphens and underscores (no port)
+		for k < len(h) && plainHostByte[h[k]] {
+			k++
+		}
+		if k < len(h) && h[k] != '/' && h[k] != '?' && h[k] != '#' {
 			return "", false
 		}
 	}
-	for k := 0; k < len(query); k++ {
-		if c := query[k]; c <= ' ' || c >= 0x7f {
-			return "", false
+	i := k
+	for i < len(h) && plainPathByte[h[i]] {
+		i++
+	}
+	if i < len(h) && h[i] != '?' && h[i] != '#' || strings.Contains(h[k:i], "/.") {
+		return "", false // a byte to escape, or dot segments (removed when resolving)
+	}
+	if i < len(h) && h[i] == '?' {
+		for i++; i < len(h) && h[i] != '#'; i++ {
+			if c := h[i]; c <= ' ' || c >= 0x7f {
+				return "", false
+			}
 		}
 	}
-	if n := len(prefix) + len(path); hasQuery && n+1+len(query) == len(h) || !hasQuery && n == len(h) {
-		if prefix == h[:len(prefix)] {
-			return h, true // nothing dropped or added: the href is its own address
-		}
+	// h[i:] is the fragment (or nothing): dropped
+	if h[0] != '/' {
+		return h[:i], true // an absolute address is its own, up to the fragment
 	}
-	if hasQuery {
-		return prefix + path + "?" + query, true
-	}
-	return prefix + path, true
+	return p.origin + h[:i], true
 }
+
+// plainHostByte are the bytes of a plain host name (see plainHost).
+var plainHostByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_'
+	}
+	return
+}()
 
 // plainPathByte are the bytes of a path that url.Parse and URL.String
 // leave as they are: letters, digits and -._~/$&+,;=:@.

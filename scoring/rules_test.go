@@ -484,7 +484,8 @@ func TestResolvePlainAgreesWithParse(t *testing.T) {
 		for _, h := range []string{"/", "/a/b", "/a b", "/a/../b", "/a/./b", "/a?q=1&r=2#top", "/a#", "/a?", "//cdn.x.com/a", "https://www.gov.uk/guidance/x",
 			"https://x.gov.uk", "https://x.gov.uk?q", "https://X.GOV.UK/A", "http://x.gov.uk:80/a", "https://user@x.gov.uk/", "https://x.gov.uk/%41",
 			"https://x.gov.uk/a(b)", "https://x.gov.uk/é", "relative/page", "?q=1", "#frag", "mailto:a@b.gov.uk", "javascript:void(0)", "/a?q=é", "/a?q=a b",
-			"https://x.gov.uk/a/..", "/~user/a-b_c.d/$&+,;=:@"} {
+			"https://x.gov.uk/a/..", "/~user/a-b_c.d/$&+,;=:@", "/a?b?c#d", "https://x.gov.uk#f", "https://x.gov.uk?#", "https://x_y.gov.uk/a",
+			"https://x.gov.uk/a?q=\x7f", "https:///a", "/a#b?c", "https://x.gov.uk/a.b/.c"} {
 			want := ""
 			if u, err := p.base.Parse(h); err == nil {
 				u.Fragment = ""
