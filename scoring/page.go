@@ -1205,12 +1205,14 @@ func (p *page) finish() {
 		p.useClass = kept*4 >= all
 	}
 	var sb strings.Builder
-	nMain := 0
+	nMain, size := 0, 0
 	for bi := range p.blocks {
 		if p.inMain(p.blocks[bi].zone) {
 			nMain++
+			size += len(p.blocks[bi].text) + 1
 		}
 	}
+	sb.Grow(size)
 	p.mainBlocks = make([]textBlock, 0, nMain)
 	for bi := range p.blocks {
 		if p.inMain(p.blocks[bi].zone) {
