@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -294,8 +295,7 @@ func chkNewWindow(e *Engine, p *page, em *emitter) {
 		}
 		name := linkName(l)
 		said := name + " " + l.text + " " + l.title + " " + l.imgAlt
-		// The regexp only matches text holding "new ", "opens in" or "external ".
-		if (containsFold(said, "new ") || containsFold(said, "opens in") || containsFold(said, "external ")) && e.rx.newWindow.MatchString(said) {
+		if saysNewWindow(said, e.rx.newWindow) {
 			continue
 		}
 		if w := firstNonEmpty(l.widget, widgetHost(l.abs)); w != "" {
@@ -304,6 +304,35 @@ func chkNewWindow(e *Engine, p *page, em *emitter) {
 		}
 		em.add(SevInfo, l.node, name, nil, "Link opens a new window without saying so")
 	}
+}
+
+// newWindowPhrases are what regexps.newWindow matches: on plain ASCII
+// text, the regexp is a search for one of them in any case.
+var newWindowPhrases = []string{"new window", "new tab", "opens in", "external site", "external link", "external website"}
+
+// saysNewWindow reports whether a link's text says it opens a new window:
+// the regexp, after a prefilter (it only matches text holding "new ",
+// "opens in" or "external "), or for plain ASCII text its phrases.
+func saysNewWindow(said string, re *regexp.Regexp) bool {
+	if isASCII(said) {
+		for _, ph := range newWindowPhrases {
+			if containsFold(said, ph) {
+				return true
+			}
+		}
+		return false
+	}
+	return (containsFold(said, "new ") || containsFold(said, "opens in") || containsFold(said, "external ")) && re.MatchString(said)
+}
+
+// isASCII reports whether s is plain ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // chkTableHeaders: WCAG 1.3.1 (F91) fails a data table whose header cells
@@ -348,10 +377,7 @@ func chkPDFLinks(e *Engine, p *page, em *emitter) {
 		if l.hidden || l.abs == "" || l.widget != "" {
 			continue
 		}
-		path := l.abs
-		if i := strings.IndexAny(path, "?#"); i >= 0 {
-			path = path[:i]
-		}
+		path := cutQueryFragment(l.abs)
 		ext := docExt(path)
 		if ext == "" {
 			continue
@@ -381,6 +407,18 @@ func chkPDFLinks(e *Engine, p *page, em *emitter) {
 		}
 		em.add(SevInfo, l.node, name+" (no "+missing+")", []string{ext}, "Link to a "+ext+" document does not say its "+missing+": add them to the link, for example ("+ext+", 250 KB)")
 	}
+}
+
+// cutQueryFragment returns u up to its first ? or # (two byte searches,
+// cheaper than strings.IndexAny on addresses).
+func cutQueryFragment(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u = u[:i]
+	}
+	if i := strings.IndexByte(u, '#'); i >= 0 {
+		u = u[:i]
+	}
+	return u
 }
 
 // docExt returns the document type of a path ("PDF", "DOCX"), or "".

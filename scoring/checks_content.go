@@ -123,37 +123,29 @@ func (b *textBlock) wordSpans() [][2]int {
 // prefilters says, per regexp, which blocks can possibly match.
 func prefilters(r *regexps) map[*regexp.Regexp]func(*textBlock) bool {
 	flag := func(f uint32) func(*textBlock) bool { return func(b *textBlock) bool { return b.flags&f != 0 } }
-	has := func(subs ...string) func(*textBlock) bool {
-		return func(b *textBlock) bool {
-			for _, s := range subs {
-				if strings.Contains(b.text, s) {
-					return true
-				}
-			}
-			return false
-		}
-	}
 	return map[*regexp.Regexp]func(*textBlock) bool{
-		r.email: flag(fAt), r.ampersand: flag(fAmp), r.blockCaps: func(b *textBlock) bool { return capsRunCandidate(b.text) },
-		r.councilCap: func(b *textBlock) bool { return councilCapCandidate(b.text) }, r.councilPlural: func(b *textBlock) bool { return councilPluralCandidate(b.text) },
-		r.abbrevStops: flag(fAbbrev), r.formCode: func(b *textBlock) bool { return b.flags&fDigit != 0 && formCodeCandidate(b.text) },
+		r.email: flag(fAt), r.ampersand: flag(fAmp), r.blockCaps: func(b *textBlock) bool { return b.flags&fCapRun != 0 && capsRunCandidate(b.text) },
+		r.councilCap:    func(b *textBlock) bool { return b.flags&fCouncil != 0 && councilCapCandidate(b.text) },
+		r.councilPlural: func(b *textBlock) bool { return b.flags&fCouncil != 0 && councilPluralCandidate(b.text) },
+		r.abbrevStops:   flag(fAbbrev), r.formCode: func(b *textBlock) bool { return b.flags&(fDigit|fOrm) == fDigit|fOrm && formCodeCandidate(b.text) },
 		r.time24: flag(fColonTime),
 		r.timeHrs: func(b *textBlock) bool {
-			return b.flags&fDigit != 0 && (strings.Contains(b.text, "hr") || strings.Contains(b.text, "hour"))
+			// a digit and "hr" or "hour", and a digit right before an h
+			return b.flags&(fDigit|fHr|fDigitH) == fDigit|fHr|fDigitH
 		},
 		r.timeRange: func(b *textBlock) bool {
 			// The range needs a digit, a dash and a closing am or pm.
 			return b.flags&(fDigit|fDash|fAmPm) == fDigit|fDash|fAmPm
 		}, r.dateOrdinal: flag(fOrdinal), r.yearRange: func(b *textBlock) bool {
-			return b.flags&fDigitDash != 0 || b.flags&fDigit != 0 && strings.Contains(b.text, "/")
+			return b.flags&fDigitDash != 0 || b.flags&(fDigit|fSlash) == fDigit|fSlash
 		}, r.numRange: flag(fDigitDash),
 		r.moneyPence: flag(fPound), r.moneyFraction: flag(fPound), r.moneyAbbrev: flag(fPound),
-		r.pence: func(b *textBlock) bool { return b.flags&fDigit != 0 && digitThenP(b.text) }, r.smallNum: flag(fDigit),
-		r.compass: has("North", "South", "East", "West"), r.telLabel: has("Tel", "tel", "Mob", "mob", "TEL", "MOB"),
+		r.pence: flag(fDigitP), r.smallNum: flag(fDigit),
+		r.compass: flag(fCompass), r.telLabel: flag(fTel),
 		r.timeAmPm: func(b *textBlock) bool {
 			return b.flags&fClockAmPm != 0
 		},
-		r.dayRange: has("day"),
+		r.dayRange: flag(fDay),
 		r.ePrefix:  flag(fEPrefix),
 	}
 }
@@ -175,11 +167,101 @@ func councilCapCandidate(s string) bool {
 	}
 }
 
+// councilCapMatches finds what regexps.councilCap finds, in one pass: "the
+// Council", "The Borough Council" (the word before Council one of County,
+// District, Borough, City, Town or Parish), between word boundaries.
+func councilCapMatches(s string) [][]int {
+	var out [][]int
+	for i := 0; ; {
+		k := strings.Index(s[i:], "Council")
+		if k < 0 {
+			return out
+		}
+		k += i
+		end := k + len("Council")
+		i = end
+		if end < len(s) && isWordByte(s[end]) {
+			continue
+		}
+		// "[Tt]he " right before, or "[Tt]he " and one of the words and a
+		// space (never both: none of the words ends in "he")
+		start := theAt(s, k-len("the "))
+		if start < 0 {
+			for _, w := range councilKinds {
+				if j := k - len(w) - 1; j >= 0 && s[k-1] == ' ' && s[j:k-1] == w {
+					start = theAt(s, j-len("the "))
+					break
+				}
+			}
+		}
+		if start >= 0 {
+			out = append(out, []int{start, end})
+		}
+	}
+}
+
+// councilKinds are the words regexps.councilCap allows before Council.
+var councilKinds = []string{"County", "District", "Borough", "City", "Town", "Parish"}
+
+// theAt returns j when s[j:] starts with "the " or "The " at a word
+// boundary, else -1.
+func theAt(s string, j int) int {
+	if j < 0 || j+4 > len(s) || s[j+1:j+4] != "he " || s[j] != 'T' && s[j] != 't' || j > 0 && isWordByte(s[j-1]) {
+		return -1
+	}
+	return j
+}
+
+// compassMatches finds what regexps.compass finds, in one pass: North,
+// South, East or West as a word, and an East or West joined to it by a
+// white space or a hyphen ("North East", "South-West") when one is.
+func compassMatches(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); {
+		k := strings.IndexAny(s[i:], "NSEW")
+		if k < 0 {
+			break
+		}
+		k += i
+		n := compassWordAt(s, k)
+		if n == 0 || k > 0 && isWordByte(s[k-1]) {
+			i = k + 1
+			continue
+		}
+		end := k + n
+		if end+1 < len(s) && (isSpaceByte(s[end]) || s[end] == '-') {
+			if m := compassWordAt(s, end+1); (m == 4 && (s[end+1] == 'E' || s[end+1] == 'W')) && (end+1+m == len(s) || !isWordByte(s[end+1+m])) {
+				out = append(out, []int{k, end + 1 + m})
+				i = end + 1 + m
+				continue
+			}
+		}
+		if end == len(s) || !isWordByte(s[end]) {
+			out = append(out, []int{k, end})
+			i = end
+			continue
+		}
+		i = k + 1
+	}
+	return out
+}
+
+// compassWordAt returns the length of North, South, East or West at s[k:],
+// or 0.
+func compassWordAt(s string, k int) int {
+	for _, w := range [...]string{"North", "South", "East", "West"} {
+		if strings.HasPrefix(s[k:], w) {
+			return len(w)
+		}
+	}
+	return 0
+}
+
 // councilPluralVerbs are the plural verbs of the council plural regexp.
-var councilPluralVerbs = map[string]bool{"are": true, "have": true, "were": true, "aren't": true, "haven't": true, "weren't": true, "intend": true,
-	"consider": true, "propose": true, "believe": true, "expect": true, "feel": true, "hope": true, "wish": true, "recognise": true, "recognize": true,
-	"agree": true, "think": true, "know": true, "acknowledge": true, "accept": true, "continue": true, "seek": true, "encourage": true,
-	"undertake": true, "anticipate": true, "remain": true}
+var councilPluralVerbs = []string{"are", "have", "were", "aren't", "haven't", "weren't", "intend",
+	"consider", "propose", "believe", "expect", "feel", "hope", "wish", "recognise", "recognize",
+	"agree", "think", "know", "acknowledge", "accept", "continue", "seek", "encourage",
+	"undertake", "anticipate", "remain"}
 
 // councilPluralCandidate reports whether s has "ouncil " followed, at once
 // or after one more word, by a word that starts like one of the plural
@@ -197,7 +279,7 @@ func councilPluralCandidate(s string) bool {
 				end++
 			}
 			word := s[at:end]
-			for v := range councilPluralVerbs {
+			for _, v := range councilPluralVerbs {
 				if strings.HasPrefix(word, v) {
 					return true
 				}
@@ -294,7 +376,7 @@ func textRule(p *page, em *emitter, re *regexp.Regexp, sev string, keep func(s s
 		var ms [][]int
 		switch re {
 		case em.e.rx.avoid:
-			ms = em.e.avoidMatches(b.text, b.wordSpans())
+			ms = em.e.avoidMatches(b.text, b.wordSpans(), b.flags&fNonASCII == 0)
 		case em.e.rx.passive:
 			ms = passiveMatches(b.text, b.wordSpans())
 		case em.e.rx.smallNum:
@@ -307,6 +389,10 @@ func textRule(p *page, em *emitter, re *regexp.Regexp, sev string, keep func(s s
 			ms = usDateMatches(b.text)
 		case em.e.nrx.monthRange:
 			ms = monthRangeMatches(b.text)
+		case em.e.rx.councilCap:
+			ms = councilCapMatches(b.text)
+		case em.e.rx.compass:
+			ms = compassMatches(b.text)
 		default:
 			if re.NumSubexp() == 0 {
 				ms = re.FindAllStringIndex(b.text, -1) // no groups: cheaper than tracking them
@@ -337,21 +423,6 @@ func textRule(p *page, em *emitter, re *regexp.Regexp, sev string, keep func(s s
 			em.add(sev, b.node, around(b.text, i, j), []string{strings.TrimSpace(b.text[i:j])}, msg)
 		}
 	}
-}
-
-// digitThenP reports whether s has a digit followed by "p" ("4p").
-func digitThenP(s string) bool {
-	for i := strings.IndexByte(s, 'p'); i >= 0; {
-		if i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
-			return true
-		}
-		j := strings.IndexByte(s[i+1:], 'p')
-		if j < 0 {
-			return false
-		}
-		i += j + 1
-	}
-	return false
 }
 
 func always(msg string) func(string, []int) (bool, string) {
@@ -480,7 +551,7 @@ func chkClickHere(e *Engine, p *page, em *emitter) {
 			continue
 		}
 		t := strings.Trim(strings.ToLower(l.text), " .:…>»›!")
-		if t == "" || !mayClickHere(t) || !e.rx.clickHere.MatchString(t) {
+		if t == "" || !saysClickHere(t, e.rx.clickHere) {
 			continue
 		}
 		if a := strings.Trim(strings.ToLower(l.aria), " ."); a != "" && !e.rx.clickHere.MatchString(a) {
@@ -488,6 +559,35 @@ func chkClickHere(e *Engine, p *page, em *emitter) {
 		}
 		em.add(SevWarning, l.node, l.text, []string{l.text}, "Link text \""+l.text+"\" does not say where it goes")
 	}
+}
+
+// clickHerePhrases are the fixed phrases of rx.clickHere (its whole text,
+// lower case); the regexp also takes "view / download" and "download /
+// view" with any white space around the slash.
+var clickHerePhrases = map[string]bool{"click here": true, "click": true, "here": true, "read more": true, "more": true,
+	"link": true, "this link": true, "more info": true, "more information": true, "click here for more information": true,
+	"find out more here": true, "this": true, "link here": true, "download": true, "download here": true, "click to download": true,
+	"click here to download": true, "click here to view": true, "view": true, "view here": true, "available here": true,
+	"is available here": true, "are available here": true, "see here": true}
+
+// saysClickHere reports whether link text (lower-cased by the caller) is
+// one of the phrases of re (rx.clickHere): for plain ASCII text a look-up,
+// else the prefilter and the regexp.
+func saysClickHere(t string, re *regexp.Regexp) bool {
+	if !isASCII(t) {
+		return mayClickHere(t) && re.MatchString(t)
+	}
+	t = lowerASCII(t) // the regexp ignores case
+	return clickHerePhrases[t] || slashPair(t, "view", "download") || slashPair(t, "download", "view")
+}
+
+// slashPair reports whether t is a, white space ([\t\n\f\r ]*), a slash,
+// white space and b.
+func slashPair(t, a, b string) bool {
+	if len(t) < len(a)+len(b)+1 || !strings.HasPrefix(t, a) || !strings.HasSuffix(t, b) {
+		return false
+	}
+	return strings.Trim(t[len(a):len(t)-len(b)], " \t\n\f\r") == "/"
 }
 
 // mayClickHere is an exact prefilter of rx.clickHere for lower-cased

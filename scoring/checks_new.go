@@ -235,7 +235,25 @@ func shouting(s string) bool {
 // spelledOut reports whether text introduces acronym acr: its words with
 // "(ACR)" after them, or "ACR (" with the words after it.
 func spelledOut(text, acr string) bool {
-	return strings.Contains(text, "("+acr+")") || strings.Contains(text, "("+acr+"s)") || strings.Contains(text, "("+acr+"’s)") || strings.Contains(text, acr+" (")
+	if acr == "" {
+		return strings.Contains(text, "()") || strings.Contains(text, "(s)") || strings.Contains(text, "(’s)") || strings.Contains(text, " (")
+	}
+	// "(ACR)", "(ACRs)", "(ACR’s)" or "ACR (", read at each place acr is
+	for k := 0; ; {
+		j := strings.Index(text[k:], acr)
+		if j < 0 {
+			return false
+		}
+		j += k
+		after := text[j+len(acr):]
+		if strings.HasPrefix(after, " (") {
+			return true
+		}
+		if j > 0 && text[j-1] == '(' && (strings.HasPrefix(after, ")") || strings.HasPrefix(after, "s)") || strings.HasPrefix(after, "’s)")) {
+			return true
+		}
+		k = j + 1
+	}
 }
 
 // listItem returns the li element a block belongs to (the block itself, or
@@ -696,16 +714,17 @@ func chkHeadings(e *Engine, p *page, em *emitter) {
 // newPrefilters are cheap tests a block must pass before the 2026.2 text
 // rules run their regexps on it (each a necessary condition of a match).
 func newPrefilters(r *checkRegexps2026) map[*regexp.Regexp]func(*textBlock) bool {
+	flag := func(f uint32) func(*textBlock) bool { return func(b *textBlock) bool { return b.flags&f != 0 } }
 	return map[*regexp.Regexp]func(*textBlock) bool{
-		r.dateNumeric: func(b *textBlock) bool { return b.flags&fDigit != 0 && numericDateCandidate(b.text) },
+		r.dateNumeric: func(b *textBlock) bool { return b.flags&fDigitSep != 0 && numericDateCandidate(b.text) },
 		r.dateUS: func(b *textBlock) bool {
-			return b.flags&fDigit != 0 && strings.IndexByte(b.text, ',') >= 0 && monthThenDigit(b.text)
+			return b.flags&(fDigit|fMonth) == fDigit|fMonth && strings.IndexByte(b.text, ',') >= 0 && monthThenDigit(b.text)
 		},
 		r.monthRange: func(b *textBlock) bool {
-			return b.flags&(fDigit|fDash) == fDigit|fDash && monthThenDigit(b.text)
+			return b.flags&(fDigit|fDash|fMonth) == fDigit|fDash|fMonth && monthThenDigit(b.text)
 		},
 		r.percent:      func(b *textBlock) bool { return b.flags&(fDigit|fPercent) == fDigit|fPercent },
-		r.needlessCaps: func(b *textBlock) bool { return strings.Contains(b.text, "Authorit") },
+		r.needlessCaps: flag(fAuthorit),
 		r.linksElsewhere: func(b *textBlock) bool {
 			return b.flags&fRelated != 0 || b.flags&fHand != 0 && containsFold(b.text, "hand side") ||
 				b.flags&fLink != 0 && (containsFold(b.text, "above") || containsFold(b.text, "right") || containsFold(b.text, "left"))

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -86,36 +87,60 @@ func fleschOf(p *page, re *regexp.Regexp) fleschStats {
 
 // syllablesIn estimates the syllables of the words of s.
 func syllablesIn(s string) int {
-	n, start := 0, -1
-	for i, r := range s {
-		if unicode.IsLetter(r) {
-			if start < 0 {
-				start = i
+	total, start, n := 0, -1, 0 // the word being read starts at start, with n vowel groups so far
+	var prevV uint8             // the byte before was a vowel
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiLetter[c] {
+				if start < 0 {
+					start, n, prevV = i, 0, 0
+				}
+				v := vowelU8[c]
+				n += int(v &^ prevV)
+				prevV = v
+			} else if start >= 0 {
+				total += wordSyllables(s[start:i], n)
+				start = -1
 			}
+			i++
 			continue
 		}
-		if start >= 0 {
-			n += syllables(s[start:i])
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) {
+			if start < 0 {
+				start, n = i, 0
+			}
+			prevV = 0 // the bytes of a non-ASCII letter are no vowels
+		} else if start >= 0 {
+			total += wordSyllables(s[start:i], n)
 			start = -1
 		}
+		i += size
 	}
 	if start >= 0 {
-		n += syllables(s[start:])
+		total += wordSyllables(s[start:], n)
 	}
-	return n
+	return total
 }
 
-// syllables estimates the syllables of an English word.
-func syllables(w string) int {
-	n, prevV := 0, false
-	for i := 0; i < len(w); i++ {
-		c := w[i] | 0x20 // ASCII lower case
-		v := c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'
-		if v && !prevV {
-			n++
+// asciiLetter says which ASCII bytes are letters; vowelU8 is 1 for the
+// bytes that are, in ASCII lower case (b|0x20), a vowel or y.
+var asciiLetter, vowelU8 = func() (letter [256]bool, vowel [256]uint8) {
+	for c := 0; c < 256; c++ {
+		letter[c] = c < utf8.RuneSelf && isASCIILetter(byte(c))
+		switch c | 0x20 {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			vowel[c] = 1
 		}
-		prevV = v
 	}
+	return
+}()
+
+// wordSyllables estimates the syllables of an English word w given its n
+// groups of vowels (y counts as one): a silent final e (not after l) is
+// not one, and every word has one at least.
+func wordSyllables(w string, n int) int {
 	if l := len(w); l > 2 && w[l-1]|0x20 == 'e' && w[l-2]|0x20 != 'l' && n > 1 {
 		n--
 	}

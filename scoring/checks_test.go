@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // page builds a page with body text inside <main>, wrapped in a site header,
@@ -405,10 +408,22 @@ func TestChromeKindMatchesDefinition(t *testing.T) {
 		inputs = append(inputs, b.String())
 	}
 	for _, in := range inputs {
-		if got, want := chromeKind(in), def(in); got != want {
-			t.Errorf("chromeKind(%q) = %d, want %d", in, got, want)
+		// ids and classes are read in any case
+		for _, v := range []string{in, strings.ToUpper(in), mixedCase(in)} {
+			if got, want := chromeKind(v), def(in); got != want {
+				t.Errorf("chromeKind(%q) = %d, want %d", v, got, want)
+			}
 		}
 	}
+}
+
+// mixedCase upper-cases every other letter of s.
+func mixedCase(s string) string {
+	b := []byte(s)
+	for i := 0; i < len(b); i += 2 {
+		b[i] = byte(unicode.ToUpper(rune(b[i])))
+	}
+	return string(b)
 }
 
 // Every prefilter is a necessary condition of its regexp: whenever the
@@ -463,7 +478,11 @@ func TestPrefiltersNeverHideAMatch(t *testing.T) {
 	}
 	matched := map[string]int{}
 	for _, s := range texts {
-		b := textBlock{text: s, flags: blockFlags(s)}
+		f, words := blockFacts(s)
+		if words != countWords(s) {
+			t.Errorf("blockFacts(%q) counts %d words, countWords %d", s, words, countWords(s))
+		}
+		b := textBlock{text: s, flags: f}
 		for re, pre := range e.pre {
 			if re.MatchString(s) {
 				matched[re.String()]++
@@ -476,6 +495,222 @@ func TestPrefiltersNeverHideAMatch(t *testing.T) {
 	for re := range e.pre {
 		if matched[re.String()] == 0 {
 			t.Errorf("no text matches %s: the test does not exercise its prefilter", re)
+		}
+	}
+}
+
+// elemKind reads blockTags and skipTags by atom: it must say what the maps
+// say of every tag, known to the parser or not.
+func TestElemKindAgreesWithMaps(t *testing.T) {
+	tags := []string{"p", "li", "div", "br", "span", "a", "b", "td", "table", "script", "style", "svg", "template", "main",
+		"header", "img", "input", "select", "my-widget", "x", "h1", "h7", "option", "iframe", "object", "canvas", "math"}
+	for tag := range blockTags {
+		tags = append(tags, tag)
+	}
+	for tag := range skipTags {
+		tags = append(tags, tag)
+	}
+	for _, tag := range tags {
+		n := &html.Node{Type: html.ElementNode, Data: tag, DataAtom: atom.Lookup([]byte(tag))}
+		k := elemKind(n)
+		if got, want := k&ekBlock != 0, blockTags[tag]; got != want {
+			t.Errorf("%s: block %v, want %v", tag, got, want)
+		}
+		if got, want := k&ekSkip != 0, skipTags[tag]; got != want {
+			t.Errorf("%s: skip %v, want %v", tag, got, want)
+		}
+	}
+}
+
+// saysNewWindow reads plain ASCII link text without the regexp: it must say
+// what the prefilter and the regexp say.
+func TestSaysNewWindowAgreesWithRegexp(t *testing.T) {
+	re := newRegexps().newWindow
+	pieces := []string{"new", "New", "NEW", " ", "  ", "window", "Window", "tab", "TAB", "tabs", "opens", "Opens", "in", "IN", "external", "External",
+		"site", "website", "link", "Link", "x", "é", "-", "(", ")", "\u212a", "newwindow"}
+	said := 0
+	for i := 0; i < 30000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+i%6; j++ {
+			sb.WriteString(pieces[(i*131+j*977+j*j*31+i/97)%len(pieces)])
+			if (i/3+j)%4 != 0 {
+				sb.WriteString(" ")
+			}
+		}
+		s := sb.String()
+		want := (containsFold(s, "new ") || containsFold(s, "opens in") || containsFold(s, "external ")) && re.MatchString(s)
+		if want {
+			said++
+		}
+		if got := saysNewWindow(s, re); got != want {
+			t.Errorf("saysNewWindow(%q) = %v, want %v", s, got, want)
+		}
+	}
+	if said < 1000 {
+		t.Errorf("only %d texts say so: the test reads too little", said)
+	}
+}
+
+// syllablesIn reads ASCII by table: the same counts as reading rune by rune
+// and comparing bytes with the vowels.
+func TestSyllablesInByRune(t *testing.T) {
+	syllables := func(w string) int {
+		n, prevV := 0, false
+		for i := 0; i < len(w); i++ {
+			c := w[i] | 0x20 // ASCII lower case
+			v := c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'
+			if v && !prevV {
+				n++
+			}
+			prevV = v
+		}
+		if l := len(w); l > 2 && w[l-1]|0x20 == 'e' && w[l-2]|0x20 != 'l' && n > 1 {
+			n--
+		}
+		if n == 0 {
+			n = 1
+		}
+		return n
+	}
+	ref := func(s string) int {
+		n, start := 0, -1
+		for i, r := range s {
+			if unicode.IsLetter(r) {
+				if start < 0 {
+					start = i
+				}
+				continue
+			}
+			if start >= 0 {
+				n += syllables(s[start:i])
+				start = -1
+			}
+		}
+		if start >= 0 {
+			n += syllables(s[start:])
+		}
+		return n
+	}
+	pieces := []string{"a", "e", "Y", "x", "the", "table", "Idea", " ", "-", "é", "café", "日本", "\xff", "queue", "’", "1", "ÆON"}
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < i%12; j++ {
+			sb.WriteString(pieces[(i*7+j*13+j*j*3+i/7)%len(pieces)])
+		}
+		s := sb.String()
+		if got, want := syllablesIn(s), ref(s); got != want {
+			t.Fatalf("syllablesIn(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// spelledOut finds an acronym's brackets at each place it is: what the four
+// searches of its definition find.
+func TestSpelledOutDefinition(t *testing.T) {
+	def := func(text, acr string) bool {
+		return strings.Contains(text, "("+acr+")") || strings.Contains(text, "("+acr+"s)") || strings.Contains(text, "("+acr+"’s)") || strings.Contains(text, acr+" (")
+	}
+	pieces := []string{"GLA", "GL", "A", "(", ")", "s", "’", "’s", " ", "x", "GLAGLA", "Greater London Authority"}
+	for i := 0; i < 30000; i++ {
+		var sb strings.Builder
+		for j := 0; j < i%9; j++ {
+			sb.WriteString(pieces[(i*7+j*13+j*j*3+i/7)%len(pieces)])
+		}
+		text := sb.String()
+		for _, acr := range []string{"GLA", "GL", "AGL", "A", ""} {
+			if got, want := spelledOut(text, acr), def(text, acr); got != want {
+				t.Fatalf("spelledOut(%q, %q) = %v, want %v", text, acr, got, want)
+			}
+		}
+	}
+}
+
+// countWords counts runs of letters and digits, joined by apostrophes (' ’)
+// and hyphens, rune by rune as the definition reads.
+func TestCountWordsDefinition(t *testing.T) {
+	def := func(s string) int {
+		n, in := 0, false
+		for _, r := range s {
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				if !in {
+					n++
+				}
+				in = true
+			case r == '\'' || r == '-' || r == '’':
+			default:
+				in = false
+			}
+		}
+		return n
+	}
+	alphabet := []string{"a", "B", " ", "\n", "\u00a0", "é", "’", "'", "-", "日本", "9", "\xff", "\xe2\x80", "£", "“", "—", "x-y", "don’t", "ö1", "_", "'a", ".", "٣"}
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < i%11; j++ {
+			sb.WriteString(alphabet[(i*7+j*13+j*j*3+i/7)%len(alphabet)])
+		}
+		s := sb.String()
+		if got, want := countWords(s), def(s); got != want {
+			t.Fatalf("countWords(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// blockFacts counts words as countWords does, whatever the text.
+func TestBlockFactsCountsWords(t *testing.T) {
+	alphabet := []string{"a", "B", " ", "\n", "\u00a0", "é", "’", "'", "-", "日本", "9", "\xff", "\xe2\x80", "£", "“", "—", "x-y", "don’t", "ö1"}
+	for i := 0; i < 20000; i++ {
+		var sb strings.Builder
+		for j := 0; j < i%11; j++ {
+			sb.WriteString(alphabet[(i*7+j*13+j*j*3+i/7)%len(alphabet)])
+		}
+		s := sb.String()
+		if _, got := blockFacts(s); got != countWords(s) {
+			t.Fatalf("blockFacts(%q) counts %d words, countWords %d", s, got, countWords(s))
+		}
+	}
+}
+
+// The walker reads a link's attributes in its one pass over them: what it
+// keeps is what attr reads, on a made-up page and the shared pages.
+func TestLinkAttributesAsAttrReadsThem(t *testing.T) {
+	ins := []PageInput{testPage("", `<p>See <a href="/a" target="_blank" title=" T " aria-label="L" tabindex="2">this</a> and <a href="" aria-labelledby="x">that</a> <a>none</a></p>`)}
+	files, _ := globPages()
+	for _, f := range files {
+		in, err := sharedPageInput(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, in)
+	}
+	n := 0
+	for _, in := range ins {
+		p := parsePage(in)
+		for _, l := range p.links {
+			n++
+			href, _ := attr(l.node, "href")
+			if l.href != href || l.target != attrv(l.node, "target") || l.title != attrv(l.node, "title") || l.ariaLabel != hasAriaName(l.node) ||
+				l.ariaLabel && l.aria != attrv(l.node, "aria-label") {
+				t.Errorf("%s: link %+v does not keep its attributes %v", in.URL, l, l.node.Attr)
+			}
+		}
+		for _, ti := range p.tabindex {
+			if v := attrv(ti.node, "tabindex"); strings.TrimSpace(v) == "" {
+				t.Errorf("%s: tabindex %d kept for %v", in.URL, ti.level, ti.node.Attr)
+			}
+		}
+	}
+	if n < 3 {
+		t.Errorf("only %d links read", n)
+	}
+}
+
+// An invalid byte is read as U+FFFD, as the text of a rune.
+func TestCollapseInvalidUTF8(t *testing.T) {
+	for in, want := range map[string]string{"a\xffb": "a\ufffdb", "  \xff  x\n\xe2\x80": "\ufffd x \ufffd\ufffd", "\xed\xa0\x80 é": "\ufffd\ufffd\ufffd é"} {
+		if got := collapse(in); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -505,6 +740,40 @@ func TestCollapseMatchesFields(t *testing.T) {
 // TestMayClickHereNeverDropsAMatch: the prefilter of lgd-click-here only
 // rules out text the regexp cannot match: every phrase of the rule (and
 // the link texts of the shared pages) that the regexp matches passes it.
+// saysClickHere reads plain ASCII link text by look-up: it must say what
+// the regexp says, on the phrases, near misses and the shared pages' links.
+func TestSaysClickHereAgreesWithRegexp(t *testing.T) {
+	re := newRegexps().clickHere
+	texts := []string{"view / download", "view/download", "view \t/\n download", "view //download", "view/ download/view", "viewdownload",
+		"download/view", "download  /view", "view/", "/download", "view /  downloads", "is  available here", "it is available here", "ſee here"}
+	for ph := range clickHerePhrases {
+		texts = append(texts, ph, ph+" ", " "+ph, ph+"s", strings.ToUpper(ph), strings.ReplaceAll(ph, " ", "  "), strings.ReplaceAll(ph, " ", "\t"))
+	}
+	files, _ := globPages() // the shared pages add real link texts when present
+	for _, f := range files {
+		in, err := sharedPageInput(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range parsePage(in).links {
+			texts = append(texts, strings.Trim(strings.ToLower(l.text), " .:…>»›!"))
+		}
+	}
+	matched := 0
+	for _, s := range texts {
+		want := re.MatchString(s)
+		if want {
+			matched++
+		}
+		if got := saysClickHere(s, re); got != want {
+			t.Errorf("saysClickHere(%q) = %v, regexp says %v", s, got, want)
+		}
+	}
+	if matched < len(clickHerePhrases) {
+		t.Errorf("only %d texts match: the test reads too little", matched)
+	}
+}
+
 func TestMayClickHereNeverDropsAMatch(t *testing.T) {
 	e := NewEngine(CurrentMethod())
 	texts := []string{"click here", "click", "here", "read more", "more", "link", "this link", "more info",
@@ -547,6 +816,69 @@ func TestMayClickHereNeverDropsAMatch(t *testing.T) {
 // ones), each task the regexp matches passes it.
 func TestTaskPrefilterNeverDropsAMatch(t *testing.T) {
 	e := NewEngine(CurrentMethod())
+	matched, dropped := 0, 0
+	for _, a := range taskAbouts(t, e) {
+		lower, ascii := lowerIfASCII(a)
+		for _, tk := range e.tasks {
+			if !tk.re.MatchString(a) {
+				if ascii && !tk.mayMatchLower(lower) {
+					dropped++
+				}
+				continue
+			}
+			matched++
+			if ascii && !tk.mayMatchLower(lower) {
+				t.Errorf("task %s matches %q but the prefilter drops it", tk.ID, a)
+			}
+		}
+	}
+	if matched < 10 || dropped == 0 {
+		t.Errorf("%d matches, %d ruled out: the test reads too little", matched, dropped)
+	}
+}
+
+// TestTaskMatchLowerAgreesWithRegexp: the scanner that reads plain ASCII
+// titles for top tasks says what each task's regexp says.
+func TestTaskMatchLowerAgreesWithRegexp(t *testing.T) {
+	e := NewEngine(CurrentMethod())
+	abouts := taskAbouts(t, e)
+	for _, tk := range e.tasks { // near misses: joins, boundaries and cases
+		for _, w := range tk.Words {
+			for _, v := range []string{strings.ReplaceAll(w, " ", " - "), strings.ReplaceAll(w, " ", "\t\n"), strings.ReplaceAll(w, " ", "_"),
+				strings.ReplaceAll(w, " ", "--"), strings.ReplaceAll(w, " ", " \v "), strings.ToUpper(w), "x" + w, w + "s", w + "_", "_" + w, w + "9",
+				"(" + w + ")", w + "-", "-" + w, w[:len(w)-1], "a " + w + " b"} {
+				abouts = append(abouts, v)
+			}
+		}
+	}
+	matched, phrased := 0, 0
+	for _, a := range abouts {
+		lower, ascii := lowerIfASCII(a)
+		if !ascii {
+			continue
+		}
+		for _, tk := range e.tasks {
+			if tk.phrases == nil {
+				continue
+			}
+			phrased++
+			want := tk.re.MatchString(a)
+			if want {
+				matched++
+			}
+			if got := tk.matchLower(lower); got != want {
+				t.Errorf("task %s on %q: scanner %v, regexp %v", tk.ID, a, got, want)
+			}
+		}
+	}
+	if matched < 100 || phrased == 0 {
+		t.Errorf("%d matches of %d tries: the test reads too little", matched, phrased)
+	}
+}
+
+// taskAbouts are texts to read for top tasks: titles and addresses built
+// from the tasks' own words, and the shared pages' titles when present.
+func taskAbouts(t *testing.T, e *Engine) []string {
 	abouts := []string{"Bin collection days", "Pay your council tax", "council-tax/pay", "Report a pothole",
 		"Planning applications search", "Parking permits", "cabinet meeting", "Recycling_centres", "Housing benefit"}
 	for _, tk := range e.tasks { // every phrase of every task, as a title and as an address
@@ -567,23 +899,5 @@ func TestTaskPrefilterNeverDropsAMatch(t *testing.T) {
 		}
 		abouts = append(abouts, about)
 	}
-	matched, dropped := 0, 0
-	for _, a := range abouts {
-		lower, ascii := lowerIfASCII(a)
-		for _, tk := range e.tasks {
-			if !tk.re.MatchString(a) {
-				if ascii && !tk.mayMatchLower(lower) {
-					dropped++
-				}
-				continue
-			}
-			matched++
-			if ascii && !tk.mayMatchLower(lower) {
-				t.Errorf("task %s matches %q but the prefilter drops it", tk.ID, a)
-			}
-		}
-	}
-	if matched < 10 || dropped == 0 {
-		t.Errorf("%d matches, %d ruled out: the test reads too little", matched, dropped)
-	}
+	return abouts
 }

@@ -38,6 +38,66 @@ type taskMatcher struct {
 	// can only match re if it contains one of them (a cheap prefilter);
 	// nil means always try re.
 	firsts []string
+	// phrases are the task's words split at their spaces, for matchLower;
+	// nil when a word is not lower-case ASCII letters and single spaces.
+	phrases [][]string
+}
+
+// matchLower is re.MatchString for plain ASCII text, given lower-cased,
+// without the regexp (m.phrases must not be nil): one of the phrases, its
+// words joined by runs of white space or hyphens, between word boundaries.
+func (m taskMatcher) matchLower(lower string) bool {
+	for _, ws := range m.phrases {
+		for i := 0; i+len(ws[0]) <= len(lower); {
+			k := strings.Index(lower[i:], ws[0])
+			if k < 0 {
+				break
+			}
+			k += i
+			if (k == 0 || !isWordByte(lower[k-1])) && phraseAt(lower, k+len(ws[0]), ws[1:]) {
+				return true
+			}
+			i = k + 1
+		}
+	}
+	return false
+}
+
+// phraseAt reports whether the words ws follow at j in s, each after a run
+// of white space or hyphens ([\s\-]+), the last ending at a word boundary.
+func phraseAt(s string, j int, ws []string) bool {
+	for _, w := range ws {
+		k := j
+		for k < len(s) && (s[k] == ' ' || s[k] == '-' || s[k] == '\t' || s[k] == '\n' || s[k] == '\f' || s[k] == '\r') {
+			k++
+		}
+		if k == j || !strings.HasPrefix(s[k:], w) {
+			return false
+		}
+		j = k + len(w)
+	}
+	return j == len(s) || !isWordByte(s[j])
+}
+
+// taskPhrases splits words at their spaces for matchLower, or returns nil
+// when one is not lower-case ASCII letters and single spaces.
+func taskPhrases(words []string) [][]string {
+	var out [][]string
+	for _, w := range words {
+		ws := strings.Split(w, " ")
+		for _, x := range ws {
+			if x == "" {
+				return nil
+			}
+			for i := 0; i < len(x); i++ {
+				if x[i] < 'a' || x[i] > 'z' {
+					return nil
+				}
+			}
+		}
+		out = append(out, ws)
+	}
+	return out
 }
 
 // mayMatch is the prefilter of m.re.
@@ -126,7 +186,7 @@ func NewEngine(m Method) *Engine {
 		e.avoidBits.add(k)
 	}
 	for _, t := range Tasks() {
-		e.tasks = append(e.tasks, taskMatcher{Task: t, re: wordsRegexp(t.Words), firsts: firstTokens(t.Words)})
+		e.tasks = append(e.tasks, taskMatcher{Task: t, re: wordsRegexp(t.Words), firsts: firstTokens(t.Words), phrases: taskPhrases(t.Words)})
 	}
 	return e
 }
@@ -345,6 +405,12 @@ func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
 	}
 	aboutLower, ascii := lowerIfASCII(about)
 	for _, t := range e.tasks {
+		if ascii && t.phrases != nil {
+			if t.matchLower(aboutLower) {
+				s.Tasks = append(s.Tasks, t.ID)
+			}
+			continue
+		}
 		if ascii && !t.mayMatchLower(aboutLower) || !ascii && !t.mayMatch(about) {
 			continue
 		}
@@ -370,6 +436,15 @@ func (e *Engine) summarise(p *page, counts map[string]int) PageSummary {
 		}
 	}
 	if in.Depth == 0 {
+		n := 0
+		for li := range p.links {
+			if l := &p.links[li]; !l.hidden && l.abs != "" {
+				n++
+			}
+		}
+		if n > 0 {
+			s.HomeLinks = make([]LinkSummary, 0, n)
+		}
 		for li := range p.links {
 			l := &p.links[li]
 			if l.hidden || l.abs == "" {

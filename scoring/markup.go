@@ -88,20 +88,20 @@ func classFlagsOf(class string) classFlags {
 // chromeKind says of it).
 func classInfoOf(class string) (f classFlags, widget string, chrome int) {
 	for i := 0; i < len(class); {
-		if c := class[i]; c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' {
+		if classSpace[class[i]] {
 			i++
 			continue
 		}
-		j := i
-		for j < len(class) && class[j] != ' ' && class[j] != '\t' && class[j] != '\n' && class[j] != '\f' && class[j] != '\r' {
+		j := i + 1
+		for j < len(class) && !classSpace[class[j]] {
 			j++
 		}
 		t := class[i:j]
 		i = j
-		if widget == "" {
+		if widget == "" && widgetFirst[t[0]] {
 			widget = widgetToken(t)
 		}
-		if len(t) < len(classTokenLen) && classTokenLen[len(t)] && classTokenFirst[t[0]] {
+		if len(t) < len(classTokenFirst) && classTokenFirst[len(t)][t[0]] && classTokenLast[t[len(t)-1]] {
 			if v, ok := classTokenFlags[t]; ok {
 				f |= v
 				continue
@@ -110,7 +110,7 @@ func classInfoOf(class string) (f classFlags, widget string, chrome int) {
 		switch {
 		case iconToken(t):
 			f |= cIcon
-		case strings.HasPrefix(t, "govuk-tag--") || strings.HasPrefix(t, "nhsuk-tag--") || strings.HasPrefix(t, "badge-") || strings.HasPrefix(t, "label-"):
+		case badgeToken(t):
 			f |= cBadge
 		case dialogToken(t):
 			f |= cDialog
@@ -119,12 +119,44 @@ func classInfoOf(class string) (f classFlags, widget string, chrome int) {
 	return f, widget, chromeKind(class)
 }
 
-// classTokenFirst and classTokenLen are the first bytes and the lengths of
-// the names in classTokenFlags: a token that has neither is not looked up.
-var classTokenFirst, classTokenLen = func() (first [256]bool, lens [40]bool) {
+// badgeToken reports whether a lower-case class token is a variant of a
+// tag or badge component ("govuk-tag--grey", "badge-info", "label-default").
+func badgeToken(t string) bool {
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case 'g':
+		return strings.HasPrefix(t, "govuk-tag--")
+	case 'n':
+		return strings.HasPrefix(t, "nhsuk-tag--")
+	case 'b':
+		return strings.HasPrefix(t, "badge-")
+	case 'l':
+		return strings.HasPrefix(t, "label-")
+	}
+	return false
+}
+
+// classSpace are the bytes that separate the tokens of a class attribute.
+var classSpace = [256]bool{' ': true, '\t': true, '\n': true, '\f': true, '\r': true}
+
+// widgetFirst are the first bytes of the tokens widgetToken may name a
+// tool by (either case).
+var widgetFirst = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = len(widgetsByFirst[lowerByte(byte(c))]) > 0
+	}
+	return
+}()
+
+// classTokenFirst and classTokenLast are the first bytes (by length) and
+// the last bytes of the names in classTokenFlags (all shorter than 64
+// bytes): a token that does not fit them is not looked up.
+var classTokenFirst, classTokenLast = func() (first [64][256]bool, last [256]bool) {
 	for t := range classTokenFlags {
-		first[t[0]] = true
-		lens[len(t)] = true
+		first[len(t)][t[0]] = true
+		last[t[len(t)-1]] = true
 	}
 	return
 }()
@@ -216,7 +248,7 @@ func widgetOf(id, class string) string {
 }
 
 func widgetToken(t string) string {
-	if strings.EqualFold(t, "ccc") {
+	if len(t) == 3 && strings.EqualFold(t, "ccc") {
 		return "Civic Cookie Control"
 	}
 	if len(t) < 3 {

@@ -244,7 +244,7 @@ func (w *walker) classOf(class string) classInfo {
 		f, widget, chrome := classInfoOf(lowerASCII(class))
 		ci = classInfo{flags: f, widget: widget, chrome: chrome}
 		if w.classes == nil {
-			w.classes = make(map[string]classInfo, 64)
+			w.classes = make(map[string]classInfo, 128) // pages hold about a hundred
 		}
 		w.classes[class] = ci
 	}
@@ -277,19 +277,71 @@ var blockTags = map[string]bool{
 	"hr": true, "br": false, "option": true, "button": true, "tbody": true, "thead": true,
 }
 
-// blockAtoms and skipAtoms are blockTags and skipTags by atom (a cheaper
-// look-up for the elements the parser knows).
-var blockAtoms, skipAtoms = atomSet(blockTags), atomSet(skipTags)
+// Kinds of element: a block (blockTags) and one whose content is skipped
+// (skipTags).
+const (
+	ekBlock = 1 << iota
+	ekSkip
+)
 
-func atomSet(tags map[string]bool) map[atom.Atom]bool {
-	out := map[atom.Atom]bool{}
-	for t, v := range tags {
-		if a := atom.Lookup([]byte(t)); a != 0 {
-			out[a] = v
+// elemKind is what blockTags and skipTags say of n's tag, by its atom when
+// the parser knows it (a table look-up, cheaper than the maps).
+func elemKind(n *html.Node) uint8 {
+	if n.DataAtom != 0 {
+		return elemKinds.get(n.DataAtom)
+	}
+	var k uint8
+	if blockTags[n.Data] {
+		k |= ekBlock
+	}
+	if skipTags[n.Data] {
+		k |= ekSkip
+	}
+	return k
+}
+
+// atomTable maps atoms to small values: an open-addressed table, probed
+// from a multiplicative hash of the atom.
+type atomTable struct {
+	slots [512]struct {
+		a atom.Atom
+		v uint8
+	}
+}
+
+func (t *atomTable) slot(a atom.Atom) int { return int(uint32(a) * 0x9E3779B1 >> 23) }
+
+func (t *atomTable) get(a atom.Atom) uint8 {
+	for i := t.slot(a); ; i = (i + 1) % len(t.slots) {
+		switch t.slots[i].a {
+		case a:
+			return t.slots[i].v
+		case 0:
+			return 0
 		}
 	}
-	return out
 }
+
+func (t *atomTable) set(a atom.Atom, v uint8) {
+	i := t.slot(a)
+	for t.slots[i].a != 0 && t.slots[i].a != a {
+		i = (i + 1) % len(t.slots)
+	}
+	t.slots[i].a = a
+	t.slots[i].v |= v
+}
+
+var elemKinds = func() *atomTable {
+	t := &atomTable{}
+	for m, k := range map[*map[string]bool]uint8{&blockTags: ekBlock, &skipTags: ekSkip} {
+		for tag, v := range *m {
+			if a := atom.Lookup([]byte(tag)); a != 0 && v {
+				t.set(a, k)
+			}
+		}
+	}
+	return t
+}()
 
 var skipTags = map[string]bool{
 	"script": true, "style": true, "noscript": true, "template": true,
@@ -303,7 +355,10 @@ var skipTags = map[string]bool{
 // "sidebar" token), else 0. One pass, dispatching on each byte.
 func chromeKind(s string) int {
 	kind, tokens := 0, false
-	for i := 0; i < len(s); i++ {
+	for i := 0; i+1 < len(s); i++ { // every word has three letters or more
+		if m := chromeSecond[s[i]]; m == 0 || m&(1<<(lowerByte(s[i+1])&31)) == 0 {
+			continue // no word starts with these two letters
+		}
 		rest := s[i:]
 		switch lowerByte(s[i]) {
 		case 'c':
@@ -356,6 +411,17 @@ func chromeKind(s string) int {
 	return kind
 }
 
+// chromeSecond says, for the first letter (either case) of each word
+// chromeKind looks for, which second letters follow it: bit c&31 for the
+// lower-case letter c (a superset: other bytes share those bits).
+var chromeSecond = func() (t [256]uint32) {
+	for _, w := range []string{"cookie", "consent", "gdpr", "nav", "menu", "masthead", "breadcrumb", "browse", "footer", "accesskey", "skiplink", "skip-link", "sidebar", "header"} {
+		t[w[0]] |= 1 << (w[1] & 31)
+		t[w[0]-'a'+'A'] |= 1 << (w[1] & 31)
+	}
+	return
+}()
+
 // lowerByte lower-cases an ASCII letter.
 func lowerByte(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
@@ -397,10 +463,6 @@ func langSkipped(l string) bool {
 
 func newPage(in PageInput) *page {
 	p := &page{in: in, ids: map[string]*html.Node{}, labelFor: map[string]bool{}, ariaRefs: map[string]bool{}, selCache: map[*html.Node]string{}}
-	// Size the link list ahead from the body's length (the shared pages
-	// hold about one link per 600 bytes; a page with more grows the list):
-	// counting "<a" in the body cost more than the growing it saves.
-	p.links = make([]linkInfo, 0, min(len(in.Body)/512+16, 1<<14))
 	u := in.FinalURL
 	if u == "" {
 		u = in.URL
@@ -420,6 +482,11 @@ func parsePage(in PageInput) *page {
 		doc = goquery.NewDocumentFromNode(&html.Node{Type: html.DocumentNode})
 	}
 	p.doc = doc
+	// Size the link list ahead: counting the links of the parsed page costs
+	// less than growing the list (a page holds from none to thousands, not
+	// in proportion to its length).
+	links := linkCount(doc.Nodes[0], 0)
+	p.links = make([]linkInfo, 0, links)
 	w := &walker{p: p, brAt: -1}
 	p.blocks = make([]textBlock, 0, len(in.Body)/512+16) // about one block per 600 bytes of HTML
 	w.walk(doc.Nodes[0], 0, 0, false, false)
@@ -432,6 +499,7 @@ func parsePage(in PageInput) *page {
 		// box as content.
 		q := newPage(in)
 		q.doc = doc
+		q.links = make([]linkInfo, 0, links)
 		w = &walker{p: q, brAt: -1, notChrome: nav}
 		w.walk(doc.Nodes[0], 0, 0, false, false)
 		w.flush()
@@ -441,6 +509,26 @@ func parsePage(in PageInput) *page {
 		}
 	}
 	return p
+}
+
+// linkCount counts the a elements with an href under n, as deep as the
+// walker reads.
+func linkCount(n *html.Node, depth int) int {
+	k := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.A && c.Namespace == "" {
+			if _, ok := attr(c, "href"); ok {
+				k++
+			}
+		}
+		if c.FirstChild != nil && depth < maxDepth {
+			k += linkCount(c, depth+1)
+		}
+	}
+	return k
 }
 
 func (w *walker) flush() {
@@ -520,14 +608,26 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		}
 		return
 	}
-	// one pass over the attributes
+	// one pass over the attributes (the last of a repeated one counts,
+	// but for the ones of at, which are read as attr reads them: the first)
 	var id, class, lang, role string
 	hasLang, hid, modal, ctrl := false, false, false, false
+	var at elemAttrs
 	for _, a := range n.Attr {
 		if a.Namespace != "" {
 			continue
 		}
 		switch a.Key {
+		case "href":
+			at.set(&at.href, atHref, a.Val)
+		case "target":
+			at.set(&at.target, atTarget, a.Val)
+		case "title":
+			at.set(&at.title, atTitle, a.Val)
+		case "aria-label":
+			at.set(&at.ariaLabel, atAriaLabel, a.Val)
+		case "tabindex":
+			at.set(&at.tabindex, atTabindex, a.Val)
 		case "id":
 			id = a.Val
 		case "class":
@@ -550,6 +650,9 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		case "aria-expanded":
 			ctrl = true
 		case "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns":
+			if a.Key == "aria-labelledby" {
+				at.set(&at.ariaLabelledby, atAriaLabelledby, a.Val)
+			}
 			for _, r := range strings.Fields(a.Val) {
 				p.ariaRefs[r] = true
 			}
@@ -731,7 +834,8 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			p.resources = append(p.resources, s)
 		}
 	}
-	if n.DataAtom != 0 && skipAtoms[n.DataAtom] || n.DataAtom == 0 && skipTags[tag] {
+	kind := elemKind(n)
+	if kind&ekSkip != 0 {
 		if tag == "select" || tag == "textarea" {
 			w.control(n, zone, hidden)
 		}
@@ -743,7 +847,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	if isCell {
 		w.cells = append(w.cells, w.tables[len(w.tables)-1])
 	}
-	isBlock := n.DataAtom != 0 && blockAtoms[n.DataAtom] || n.DataAtom == 0 && blockTags[tag]
+	isBlock := kind&ekBlock != 0
 	var prevNode *html.Node
 	var prevTag string
 	var prevZone int
@@ -772,13 +876,13 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 	boldLen, boldFlushes, boldWords, cellCol := 0, 0, 0, 0
 	switch tag {
 	case "a":
-		if h, ok := attr(n, "href"); ok {
+		if at.has&atHref != 0 {
 			fr = w.newFrame(n)
 			wd := ""
 			if k := len(w.widgets); k > 0 {
 				wd = w.widgets[k-1]
 			}
-			p.links = append(p.links, linkInfo{node: n, href: h, target: attrv(n, "target"), zone: zone, hidden: hidden,
+			p.links = append(p.links, linkInfo{node: n, href: at.href, target: at.target, zone: zone, hidden: hidden,
 				control: ctrl || role == "tab" || role == "button" || role == "menuitem", widget: wd, blockAt: len(p.blocks), blockNode: w.blockNode})
 			linkPos = len(p.links) - 1
 		}
@@ -802,7 +906,7 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			p.imgs = append(p.imgs, elemInfo{node: n, tag: tag, zone: zone})
 		}
 	case "area":
-		if _, ok := attr(n, "href"); ok && !hidden {
+		if at.has&atHref != 0 && !hidden {
 			if strings.TrimSpace(attrv(n, "alt")) == "" && !hasAriaName(n) {
 				p.imgs = append(p.imgs, elemInfo{node: n, tag: tag, zone: zone})
 			}
@@ -905,8 +1009,8 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 		fr = w.newFrame(n)
 		isButton = true
 	}
-	if tv, ok := attr(n, "tabindex"); ok {
-		if v, err := strconv.Atoi(strings.TrimSpace(tv)); err == nil && v > 0 {
+	if at.has&atTabindex != 0 {
+		if v, err := strconv.Atoi(strings.TrimSpace(at.tabindex)); err == nil && v > 0 {
 			p.tabindex = append(p.tabindex, elemInfo{node: n, tag: tag, zone: zone, level: v, at: len(p.links), hidden: hidden})
 		}
 	}
@@ -941,10 +1045,10 @@ func (w *walker) walk(n *html.Node, depth, zone int, hidden, inLink bool) {
 			l := &p.links[linkPos]
 			l.text = text
 			l.imgAlt = alt
-			l.title = attrv(n, "title")
-			l.ariaLabel = hasAriaName(n)
+			l.title = at.title
+			l.ariaLabel = at.ariaName()
 			if l.ariaLabel {
-				l.aria = attrv(n, "aria-label")
+				l.aria = at.ariaLabel
 			}
 		case headPos >= 0:
 			h := &p.headings[headPos]
@@ -989,6 +1093,34 @@ func (w *walker) unwind(popWidget, popChrome bool) {
 	if popWidget {
 		w.widgets = w.widgets[:len(w.widgets)-1]
 	}
+}
+
+// elemAttrs are attributes of an element the walker reads, each as attr
+// reads it (the first of the name; has says which the element has).
+type elemAttrs struct {
+	has                                                      uint8
+	href, target, title, ariaLabel, ariaLabelledby, tabindex string
+}
+
+const (
+	atHref = 1 << iota
+	atTarget
+	atTitle
+	atAriaLabel
+	atAriaLabelledby
+	atTabindex
+)
+
+// set keeps v as *f (bit b of has) unless the element gave it already.
+func (a *elemAttrs) set(f *string, b uint8, v string) {
+	if a.has&b == 0 {
+		*f, a.has = v, a.has|b
+	}
+}
+
+// ariaName is hasAriaName of the element.
+func (a *elemAttrs) ariaName() bool {
+	return strings.TrimSpace(a.ariaLabel) != "" || strings.TrimSpace(a.ariaLabelledby) != ""
 }
 
 func (w *walker) control(n *html.Node, zone int, hidden bool) {
@@ -1073,18 +1205,20 @@ func (p *page) finish() {
 		p.useClass = kept*4 >= all
 	}
 	var sb strings.Builder
-	nMain := 0
+	nMain, size := 0, 0
 	for bi := range p.blocks {
 		if p.inMain(p.blocks[bi].zone) {
 			nMain++
+			size += len(p.blocks[bi].text) + 1
 		}
 	}
+	sb.Grow(size)
 	p.mainBlocks = make([]textBlock, 0, nMain)
 	for bi := range p.blocks {
 		if p.inMain(p.blocks[bi].zone) {
 			b := p.blocks[bi]
-			b.flags = blockFlags(b.text)
-			n := b.words()
+			f, n := blockFacts(b.text)
+			b.flags, b.nwords = f, n+1 // as b.words() counts them
 			p.mainBlocks = append(p.mainBlocks, b)
 			sb.WriteString(b.text)
 			sb.WriteString("\n")
@@ -1100,18 +1234,12 @@ func (p *page) finish() {
 // segments; the fragment is dropped. ok is false for anything else, which
 // url.Parse then resolves (TestResolvePlainAgreesWithParse).
 func (p *page) resolvePlain(h string) (string, bool) {
-	var prefix, rest string
+	k := 0 // where the path starts in h
 	switch {
-	case strings.HasPrefix(h, "https://") || strings.HasPrefix(h, "http://"):
-		k := strings.Index(h, "://") + 3
-		end := strings.IndexAny(h[k:], "/?#")
-		if end < 0 {
-			end = len(h) - k
-		}
-		if _, ok := plainHost(h[:k+end]); !ok || strings.IndexByte(h[k:k+end], ':') >= 0 {
-			return "", false
-		}
-		prefix, rest = h[:k+end], h[k+end:]
+	case strings.HasPrefix(h, "https://"):
+		k = len("https://")
+	case strings.HasPrefix(h, "http://"):
+		k = len("http://")
 	case len(h) > 0 && h[0] == '/' && (len(h) == 1 || h[1] != '/'):
 		if p.origin == "" {
 			if p.base.User != nil || p.base.Opaque != "" || p.base.Host == "" || strings.ContainsAny(p.base.Host, "%[") {
@@ -1119,38 +1247,54 @@ func (p *page) resolvePlain(h string) (string, bool) {
 			}
 			p.origin = p.base.Scheme + "://" + p.base.Host
 		}
-		prefix, rest = p.origin, h
 	default:
 		return "", false
 	}
-	if i := strings.IndexByte(rest, '#'); i >= 0 {
-		rest = rest[:i]
-	}
-	path, query, hasQuery := strings.Cut(rest, "?")
-	if strings.Contains(path, "/.") {
-		return "", false // dot segments are removed when resolving
-	}
-	for k := 0; k < len(path); k++ {
-		c := path[k]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/$&+,;=:@", c) >= 0) {
+	if k > 0 { // the host: letters, digits, dots, hyphens and underscores (no port)
+		for k < len(h) && plainHostByte[h[k]] {
+			k++
+		}
+		if k < len(h) && h[k] != '/' && h[k] != '?' && h[k] != '#' {
 			return "", false
 		}
 	}
-	for k := 0; k < len(query); k++ {
-		if c := query[k]; c <= ' ' || c >= 0x7f {
-			return "", false
+	i := k
+	for i < len(h) && plainPathByte[h[i]] {
+		i++
+	}
+	if i < len(h) && h[i] != '?' && h[i] != '#' || strings.Contains(h[k:i], "/.") {
+		return "", false // a byte to escape, or dot segments (removed when resolving)
+	}
+	if i < len(h) && h[i] == '?' {
+		for i++; i < len(h) && h[i] != '#'; i++ {
+			if c := h[i]; c <= ' ' || c >= 0x7f {
+				return "", false
+			}
 		}
 	}
-	if n := len(prefix) + len(path); hasQuery && n+1+len(query) == len(h) || !hasQuery && n == len(h) {
-		if prefix == h[:len(prefix)] {
-			return h, true // nothing dropped or added: the href is its own address
-		}
+	// h[i:] is the fragment (or nothing): dropped
+	if h[0] != '/' {
+		return h[:i], true // an absolute address is its own, up to the fragment
 	}
-	if hasQuery {
-		return prefix + path + "?" + query, true
-	}
-	return prefix + path, true
+	return p.origin + h[:i], true
 }
+
+// plainHostByte are the bytes of a plain host name (see plainHost).
+var plainHostByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_'
+	}
+	return
+}()
+
+// plainPathByte are the bytes of a path that url.Parse and URL.String
+// leave as they are: letters, digits and -._~/$&+,;=:@.
+var plainPathByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/$&+,;=:@", byte(c)) >= 0
+	}
+	return
+}()
 
 // articleHoldsContent reports whether the article elements hold a third or
 // more of the text outside the page's chrome: some templates wrap their
@@ -1219,15 +1363,26 @@ func collapse(s string) string { return collapseText(s) }
 // collapseText is collapse for text held as a string or as bytes (the
 // walker's buffer), so that bytes become a string in one allocation.
 func collapseText[T string | []byte](s T) string {
-	if len(s) == 0 {
+	// ASCII white space at the ends goes: many texts are only that (the
+	// white space between blocks), and the rest need less room
+	i, j := 0, len(s)
+	for i < j && spaceKind[s[i]] == skSpace {
+		i++
+	}
+	for j > i && spaceKind[s[j-1]] == skSpace {
+		j--
+	}
+	if i == j {
 		return ""
 	}
+	s = s[i:j]
 	k := firstUncollapsed(s)
 	if k < 0 {
 		return string(s)
 	}
 	// s[:k] is already collapsed: copy it as it is (a single space at its
-	// end is held back, as the loop below would) and fold the rest.
+	// end is held back, as the loop below would) and fold the rest, a run
+	// of plain ASCII at a time.
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
@@ -1235,47 +1390,83 @@ func collapseText[T string | []byte](s T) string {
 	if len(pre) > 0 && pre[len(pre)-1] == ' ' {
 		pre, space = pre[:len(pre)-1], true
 	}
-	switch v := any(pre).(type) {
-	case string:
-		sb.WriteString(v)
-	case []byte:
-		sb.Write(v)
-	}
+	writeText(&sb, pre)
 	for i := k; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf { // ASCII fast path
-			i++
-			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
-				space = true
-				continue
+		switch spaceKind[c] {
+		case skPlain:
+			j := i + 1
+			for j < len(s) && spaceKind[s[j]] == skPlain {
+				j++
 			}
 			if space && sb.Len() > 0 {
 				sb.WriteByte(' ')
 			}
 			space = false
-			sb.WriteByte(c)
+			writeText(&sb, s[i:j])
+			i = j
+			continue
+		case skSpace:
+			space = true
+			i++
+			for i < len(s) && spaceKind[s[i]] == skSpace {
+				i++
+			}
 			continue
 		}
 		var buf [utf8.UTFMax]byte
 		n := copy(buf[:], s[i:min(i+utf8.UTFMax, len(s))])
 		r, size := utf8.DecodeRune(buf[:n])
-		i += size
 		if unicode.IsSpace(r) || r == '\u00a0' {
 			space = true
+			i += size
 			continue
 		}
 		if space && sb.Len() > 0 {
 			sb.WriteByte(' ')
 		}
 		space = false
-		sb.WriteRune(r)
+		if r == utf8.RuneError && size == 1 {
+			sb.WriteRune(r) // an invalid byte becomes U+FFFD
+		} else {
+			writeText(&sb, s[i:i+size]) // a rune's own bytes are its encoding
+		}
+		i += size
 	}
 	return sb.String()
 }
 
+// writeText writes a string or bytes to sb.
+func writeText[T string | []byte](sb *strings.Builder, s T) {
+	switch v := any(s).(type) {
+	case string:
+		sb.WriteString(v)
+	case []byte:
+		sb.Write(v)
+	}
+}
+
+// spaceKind sorts the bytes for collapse: plain ASCII, ASCII white space,
+// or the first or a later byte of a multi-byte rune.
+const (
+	skPlain = iota
+	skSpace
+	skRune
+)
+
+var spaceKind = func() (t [256]uint8) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = skRune
+	}
+	for _, c := range []byte{' ', '\t', '\n', '\r', '\f', '\v'} {
+		t[c] = skSpace
+	}
+	return
+}()
+
 // firstUncollapsed returns the index of the first byte of s that collapse
-// may change (white space to fold or trim, or a non-ASCII byte, which the
-// full loop judges), or -1 when s is already collapsed.
+// may change (white space to fold or trim, or an invalid byte, which
+// becomes U+FFFD), or -1 when s is already collapsed.
 func firstUncollapsed[T string | []byte](s T) int {
 	prevSpace := false
 	for i := 0; i < len(s); i++ {
@@ -1286,8 +1477,17 @@ func firstUncollapsed[T string | []byte](s T) int {
 				return i
 			}
 			prevSpace = true
-		case c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c >= 0x80:
+		case c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
 			return i
+		case c >= utf8.RuneSelf:
+			var buf [utf8.UTFMax]byte
+			n := copy(buf[:], s[i:min(i+utf8.UTFMax, len(s))])
+			r, size := utf8.DecodeRune(buf[:n])
+			if r == utf8.RuneError && size == 1 || unicode.IsSpace(r) || r == '\u00a0' {
+				return i
+			}
+			prevSpace = false
+			i += size - 1
 		default:
 			prevSpace = false
 		}
@@ -1299,31 +1499,24 @@ func firstUncollapsed[T string | []byte](s T) int {
 }
 
 func countWords(s string) int {
-	n, in := 0, false
+	n := 0
+	var in uint8 // 1 inside a word
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf { // ASCII, by table
+		if c < utf8.RuneSelf { // ASCII, by table and without branches (see blockFacts)
+			alnum := asciiAlnum[c]
+			n += int(alnum &^ in)
+			in = alnum | asciiJoin[c]&in
 			i++
-			switch asciiClass[c] {
-			case 1:
-				if !in {
-					n++
-				}
-				in = true
-			case 0:
-				in = false
-			}
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if !in {
-				n++
-			}
-			in = true
+			n += int(1 &^ in)
+			in = 1
 		} else if r != '’' {
-			in = false
+			in = 0
 		}
 	}
 	return n
@@ -1345,6 +1538,9 @@ var asciiClass = func() (t [utf8.RuneSelf]uint8) {
 
 // trimSnippet shortens s to about max runes, on a word boundary.
 func trimSnippet(s string, max int) string {
+	if len(s) <= max && firstUncollapsed(s) < 0 {
+		return s // short and collapsed already (link and heading text)
+	}
 	if k := 4 * (max + 2); len(s) > k {
 		// a long text: its first max+2 runes are all that is read, and a
 		// prefix that still has them after collapsing gives the same cut
@@ -1362,15 +1558,24 @@ func trimSnippet(s string, max int) string {
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	r := []rune(s)
-	cut := max
-	for i := max; i > max*2/3; i-- {
-		if r[i] == ' ' {
-			cut = i
-			break
+	// cut before the last space among runes max*2/3+1 to max, else at rune
+	// max (s is valid UTF-8, as collapse leaves it: byte offsets stand for
+	// rune indices)
+	cut, at := -1, 0
+	for i, off := 0, 0; i <= max; i++ {
+		if i == max {
+			at = off
 		}
+		r, size := utf8.DecodeRuneInString(s[off:])
+		if i > max*2/3 && r == ' ' {
+			cut = off
+		}
+		off += size
 	}
-	return strings.TrimSpace(string(r[:cut])) + "…"
+	if cut < 0 {
+		cut = at
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
 }
 
 // around returns the text around s[i:j], trimmed to about 80 runes.

@@ -105,12 +105,63 @@ func (p *page) titleParts() titleParts {
 	return tp
 }
 
+// titleSepMatches finds what titleSep finds, in one pass: white space, a
+// separator (| - – — :: » · ~ /) and white space; or a bar with any white
+// space around it; or a colon and white space.
+func titleSepMatches(s string) [][]int {
+	var out [][]int
+	ws := func(i int) int { // end of the run of white space (\s) from i
+		for i < len(s) && isSpaceByte(s[i]) {
+			i++
+		}
+		return i
+	}
+	for i := 0; i < len(s); {
+		end := -1
+		switch c := s[i]; {
+		case isSpaceByte(c):
+			j := ws(i)
+			if n := titleSepAt(s[j:]); n > 0 {
+				if k := ws(j + n); k > j+n {
+					end = k // white space, a separator, white space
+				} else if s[j] == '|' {
+					end = k // white space and a bar
+				}
+			}
+		case c == '|':
+			end = ws(i + 1)
+		case c == ':':
+			if k := ws(i + 1); k > i+1 {
+				end = k
+			}
+		}
+		if end < 0 {
+			i++
+			continue
+		}
+		out = append(out, []int{i, end})
+		i = end
+	}
+	return out
+}
+
+// titleSepAt returns the length of the separator of titleSep's first
+// alternative at the start of s, or 0.
+func titleSepAt(s string) int {
+	for _, sep := range [...]string{"|", "-", "–", "—", "::", "»", "·", "~", "/"} {
+		if strings.HasPrefix(s, sep) {
+			return len(sep)
+		}
+	}
+	return 0
+}
+
 // splitTitle finds the site name at the end (or else the start) of title:
 // the part that names the organisation ("... Council", "London Borough of
 // ..."), the site's own address ("nuneatonandbedworth.gov.uk" for
 // "Nuneaton & Bedworth") or the page's declared site name.
 func splitTitle(title, host, siteName string) titleParts {
-	locs := titleSep.FindAllStringIndex(title, -1)
+	locs := titleSepMatches(title)
 	tp := titleParts{own: title}
 	if len(locs) == 0 {
 		return tp

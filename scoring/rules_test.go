@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"math/rand"
 	"net/url"
 	"strings"
 	"testing"
@@ -313,6 +314,73 @@ func TestAcronymMatchesRegexp(t *testing.T) {
 	}
 }
 
+// TestCouncilCapAndCompassMatchRegexps: the scanners lgd-council-capital
+// and lgd-compass use find what their regexps find, in texts built from
+// their words, near misses and joins.
+func TestCouncilCapAndCompassMatchRegexps(t *testing.T) {
+	r := newRegexps()
+	pieces := []string{"the", "The", "THE", "he", "xthe", "_the", " ", "  ", "\t", "\v", "-", "Council", "council", "Councils", "Councillor", "County", "District",
+		"Borough", "City", "Town", "Parish", "Cities", "North", "South", "East", "West", "Eastern", "Northwest", "NorthEast", "west", "é", "1", ".", "(", "_", "WestCouncil"}
+	caps, compass := 0, 0
+	rnd := rand.New(rand.NewSource(1))
+	for i := 0; i < 60000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+i%7; j++ {
+			sb.WriteString(pieces[rnd.Intn(len(pieces))])
+			if rnd.Intn(3) != 0 {
+				sb.WriteString(" ")
+			}
+		}
+		s := sb.String()
+		if i%2 == 0 { // a council, slot by slot
+			var cb strings.Builder
+			for _, sl := range [][]string{{"", "x", "_", "é", " ", "the Council "}, {"the", "The", "THE", "he", "tthe"}, {" ", "", "  ", "-"},
+				{"", "", "County ", "District ", "Borough ", "City ", "Town ", "Parish ", "Cities ", "County  "}, {"Council", "council", "Councils", "Council_", "Council1"},
+				{"", " ", ".", "é", "x", " the Council", " The City Council"}} {
+				cb.WriteString(sl[rnd.Intn(len(sl))])
+			}
+			s = cb.String()
+		}
+		want := r.councilCap.FindAllStringIndex(s, -1)
+		caps += len(want)
+		if got := councilCapMatches(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("councilCapMatches(%q) = %v, regexp says %v", s, got, want)
+		}
+		want = r.compass.FindAllStringIndex(s, -1)
+		compass += len(want)
+		if got := compassMatches(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("compassMatches(%q) = %v, regexp says %v", s, got, want)
+		}
+	}
+	t.Logf("%d council capitals, %d compass points", caps, compass)
+	if caps < 500 || compass < 500 {
+		t.Errorf("the mixes matched %d council capitals and %d compass points: too few to test", caps, compass)
+	}
+}
+
+// TestTitleSepMatchesRegexp: the scanner that splits titles finds what
+// titleSep finds.
+func TestTitleSepMatchesRegexp(t *testing.T) {
+	pieces := []string{"Bins", " ", "  ", "\t", "\v", "|", "-", "–", "—", ":", "::", "»", "·", "~", "/", "x", "é", "Council", "\u00a0", ".", ";"}
+	rnd := rand.New(rand.NewSource(2))
+	seps := 0
+	for i := 0; i < 50000; i++ {
+		var sb strings.Builder
+		for j := 0; j < 1+rnd.Intn(9); j++ {
+			sb.WriteString(pieces[rnd.Intn(len(pieces))])
+		}
+		s := sb.String()
+		want := titleSep.FindAllStringIndex(s, -1)
+		seps += len(want)
+		if got := titleSepMatches(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("titleSepMatches(%q) = %v, regexp says %v", s, got, want)
+		}
+	}
+	if seps < 10000 {
+		t.Errorf("only %d separators: the test reads too little", seps)
+	}
+}
+
 // TestDateMatchersMatchRegexps: the scanners lgd-date-format uses find what
 // its regexps find.
 func TestDateMatchersMatchRegexps(t *testing.T) {
@@ -416,7 +484,8 @@ func TestResolvePlainAgreesWithParse(t *testing.T) {
 		for _, h := range []string{"/", "/a/b", "/a b", "/a/../b", "/a/./b", "/a?q=1&r=2#top", "/a#", "/a?", "//cdn.x.com/a", "https://www.gov.uk/guidance/x",
 			"https://x.gov.uk", "https://x.gov.uk?q", "https://X.GOV.UK/A", "http://x.gov.uk:80/a", "https://user@x.gov.uk/", "https://x.gov.uk/%41",
 			"https://x.gov.uk/a(b)", "https://x.gov.uk/é", "relative/page", "?q=1", "#frag", "mailto:a@b.gov.uk", "javascript:void(0)", "/a?q=é", "/a?q=a b",
-			"https://x.gov.uk/a/..", "/~user/a-b_c.d/$&+,;=:@"} {
+			"https://x.gov.uk/a/..", "/~user/a-b_c.d/$&+,;=:@", "/a?b?c#d", "https://x.gov.uk#f", "https://x.gov.uk?#", "https://x_y.gov.uk/a",
+			"https://x.gov.uk/a?q=\x7f", "https:///a", "/a#b?c", "https://x.gov.uk/a.b/.c"} {
 			want := ""
 			if u, err := p.base.Parse(h); err == nil {
 				u.Fragment = ""
@@ -510,7 +579,7 @@ func TestTrimSnippetPrefix(t *testing.T) {
 		}
 		return strings.TrimSpace(string(r[:cut])) + "…"
 	}
-	pieces := []string{"word", " ", "      ", "\n\n", "é", "longerword", "日本", "x", "  \t "}
+	pieces := []string{"word", " ", "      ", "\n\n", "é", "longerword", "日本", "x", "  \t ", "\xff", "\u00a0"}
 	for i := 0; i < 3000; i++ {
 		var sb strings.Builder
 		for j := 0; j < 1+i%90; j++ {

@@ -27,22 +27,88 @@ const (
 	fRelated   // "related" in any case
 	fHand      // "hand" in any case
 	fEPrefix   // an e or E before a hyphen or a capital, or "mail": a candidate for lgd-e-prefix
+	fSlash     // /
+	fDigitP    // a digit followed by "p" ("4p")
+	fDigitSep  // a digit, a / . or - and a digit ("1/2", "2.5")
+	fCapRun    // a capital followed by a capital, ' or ’
+	fCouncil   // "ouncil"
+	fTel       // "Tel", "tel", "TEL", "Mob", "mob" or "MOB"
+	fCompass   // "North", "South", "East" or "West"
+	fDay       // "day"
+	fHr        // "hr" or "hour"
+	fOrm       // "orm"
+	fAuthorit  // "Authorit"
+	fMonth     // the start of a month name: "Jan", "Feb", ... "Dec"
+	fNonASCII  // a byte that is not ASCII
+	fDigitH    // a digit, at most one white space and an h in any case ("1730hrs", "10 Hours")
 )
 
-// blockFlags reads, in one pass, the facts about a block's text that the
-// text rules' prefilters test.
-func blockFlags(s string) uint32 {
-	var f uint32
-	prevUpper := false
-	for i := 0; i < len(s); i++ {
+// blockFacts reads, in one pass, the facts about a block's text that the
+// text rules' prefilters test, and counts its words (countWords). The pass
+// looks closer only at digits, capitals, some punctuation, non-ASCII runes
+// and the pairs of letters that start the words it looks for.
+func blockFacts(s string) (f uint32, words int) {
+	var in, prevUp uint8 // in a word; the byte before was a capital
+	for i := 0; i < len(s); {
 		c := s[i]
-		up := byteKind[c] == bkUpper
-		if up && prevUpper {
-			f |= fUpper2
+		if c >= utf8.RuneSelf {
+			f |= fNonASCII
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				words += int(1 &^ in)
+				in = 1
+			} else if r != '’' {
+				in = 0
+			}
+			prevUp = 0
+			switch {
+			case c == 0xC2:
+				if i+1 < len(s) && s[i+1] == 0xA3 { // £ in UTF-8
+					f |= fPound
+				}
+			case c == 0xE2:
+				if i+2 < len(s) && s[i+1] == 0x80 {
+					switch s[i+2] {
+					case 0x9C, 0x98: // “ ‘
+						f |= fQuote
+					case 0x93, 0x94: // – —
+						f |= fDash
+					}
+				}
+			}
+			i += size
+			continue
 		}
-		prevUpper = up
-		switch byteKind[c] {
-		case bkNone:
+		// words, without branches: a letter or digit starts one unless in
+		// one, an apostrophe or hyphen keeps the state, the rest ends it
+		alnum := asciiAlnum[c]
+		words += int(alnum &^ in)
+		in = alnum | asciiJoin[c]&in
+		k := asciiKind[c]
+		if k == bkNone {
+			prevUp = 0
+			if i+1 < len(s) && lowerPair[int(c)<<7|int(s[i+1]&0x7F)] {
+				f |= lowerWordAt(s[i:])
+			}
+			i++
+			continue
+		}
+		next := s[i+1:]
+		switch k {
+		case bkUpper:
+			if prevUp != 0 {
+				f |= fUpper2
+			}
+			if len(next) > 0 && (isUpperByte(next[0]) || next[0] == '\'') || strings.HasPrefix(next, "’") {
+				f |= fCapRun
+			}
+			if i > 0 && s[i-1]|0x20 == 'e' {
+				f |= fEPrefix // "eBusiness", "E-Mail"
+			}
+			f |= capitalWord(c, next)
+			prevUp = 1
+			i++
+			continue
 		case bkDigit:
 			f |= fDigit
 			if f&fClockAmPm == 0 && clockAmPmAt(s, i) {
@@ -51,25 +117,48 @@ func blockFlags(s string) uint32 {
 			if digitDashAt(s, i+1) {
 				f |= fDigitDash
 			}
-			if i+2 < len(s) && s[i+1] == ':' && s[i+2] >= '0' && s[i+2] <= '9' {
-				f |= fColonTime
-			}
-			if i+2 < len(s) {
-				switch s[i+1 : i+3] {
+			if len(next) >= 2 {
+				switch next[0] {
+				case ':':
+					if isDigitByte(next[1]) {
+						f |= fColonTime
+					}
+				case '/', '.', '-':
+					if isDigitByte(next[1]) {
+						f |= fDigitSep
+					}
+				}
+				switch next[:2] {
 				case "st", "nd", "rd", "th":
 					f |= fOrdinal
 				}
+			}
+			if len(next) > 0 && next[0] == 'p' {
+				f |= fDigitP
+			}
+			if len(next) > 0 && next[0]|0x20 == 'h' || len(next) > 1 && isSpaceByte(next[0]) && next[1]|0x20 == 'h' {
+				f |= fDigitH
+			}
+			// "am" or "pm" ending a word right after the digit, or after
+			// it and a space
+			if amPmAt(next) || len(next) > 0 && isSpaceByte(next[0]) && amPmAt(next[1:]) {
+				f |= fAmPm
 			}
 		case bkAmp:
 			f |= fAmp
 		case bkDash:
 			f |= fDash
+			if i > 0 && s[i-1]|0x20 == 'e' {
+				f |= fEPrefix // "e-mail"
+			}
 		case bkPercent:
 			f |= fPercent
 		case bkAt:
 			f |= fAt
 		case bkQuote:
 			f |= fQuote
+		case bkSlash:
+			f |= fSlash
 		case bkDot:
 			// "e.g." or "B.B.C.": letter, dot, letter, dot
 			if i >= 1 && i+2 < len(s) && isASCIILetter(s[i-1]) && isASCIILetter(s[i+1]) && s[i+2] == '.' {
@@ -78,77 +167,187 @@ func blockFlags(s string) uint32 {
 			if i >= 2 && (strings.EqualFold(s[i-2:i], "eg") || strings.EqualFold(s[i-2:i], "ie")) {
 				f |= fAbbrev
 			}
-		case bkC2:
-			if i+1 < len(s) && s[i+1] == 0xA3 { // £ in UTF-8
-				f |= fPound
-			}
-		case bkE2:
-			if i+2 < len(s) && s[i+1] == 0x80 {
-				switch s[i+2] {
-				case 0x9C, 0x98: // “ ‘
-					f |= fQuote
-				case 0x93, 0x94: // – —
-					f |= fDash
-				}
-			}
-		case bkUpper, bkLower:
-			switch c | 0x20 {
-			case 'a', 'p':
-				if i+1 < len(s) && s[i+1]|0x20 == 'm' && (i+2 == len(s) || !isWordByte(s[i+2])) &&
-					(i >= 1 && isDigitByte(s[i-1]) || i >= 2 && isSpaceByte(s[i-1]) && isDigitByte(s[i-2])) {
-					f |= fAmPm
-				}
-			case 'e':
-				if i+1 < len(s) && (s[i+1] == '-' || 'A' <= s[i+1] && s[i+1] <= 'Z') {
-					f |= fEPrefix
-				}
-			case 'm':
-				if strings.HasPrefix(s[i+1:], "ail") {
-					f |= fEPrefix
-				}
-			case 'l':
-				if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "link") {
-					f |= fLink
-				}
-			case 'r':
-				if i+7 <= len(s) && strings.EqualFold(s[i:i+7], "related") {
-					f |= fRelated
-				}
-			case 'h':
-				if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "hand") {
-					f |= fHand
-				}
-			}
 		}
+		prevUp = 0
+		i++
 	}
-	return f
+	return f, words
 }
 
-// byte kinds for blockFlags
+// amPmAt reports whether s starts with "am" or "pm" (any case) ending a
+// word.
+func amPmAt(s string) bool {
+	return len(s) >= 2 && (s[0]|0x20 == 'a' || s[0]|0x20 == 'p') && s[1]|0x20 == 'm' && (len(s) == 2 || !isWordByte(s[2]))
+}
+
+// lowerPair marks the first two bytes (the second's low seven bits) of the
+// words lowerWordAt looks for: the pass looks closer only there.
+var lowerPair = func() (t [128 * 128]bool) {
+	for _, w := range []string{"li", "lI", "re", "rE", "ha", "hA", "ma", "mo", "te", "ou", "or", "da", "hr", "ho"} {
+		t[int(w[0])<<7|int(w[1])] = true
+	}
+	return
+}()
+
+// lowerWordAt returns the flags of the word starting with a lower-case
+// letter at the start of s: link, related and hand (in any case), mail,
+// mob, tel, ouncil, orm, day, hr and hour.
+func lowerWordAt(s string) uint32 {
+	has := strings.HasPrefix
+	switch s[0] {
+	case 'l':
+		if len(s) >= 4 && strings.EqualFold(s[:4], "link") {
+			return fLink
+		}
+	case 'r':
+		if len(s) >= 7 && strings.EqualFold(s[:7], "related") {
+			return fRelated
+		}
+	case 'h':
+		switch {
+		case len(s) >= 4 && strings.EqualFold(s[:4], "hand"):
+			return fHand
+		case has(s, "hr") || has(s, "hour"):
+			return fHr
+		}
+	case 'm':
+		switch {
+		case has(s, "mail"):
+			return fEPrefix
+		case has(s, "mob"):
+			return fTel
+		}
+	case 't':
+		if has(s, "tel") {
+			return fTel
+		}
+	case 'o':
+		switch {
+		case has(s, "ouncil"):
+			return fCouncil
+		case has(s, "orm"):
+			return fOrm
+		}
+	case 'd':
+		if has(s, "day") {
+			return fDay
+		}
+	}
+	return 0
+}
+
+// capitalWord returns the flags of the words starting with the capital c
+// that next begins: Mail, Tel, TEL, Mob, MOB, the compass points, the
+// months and Authorit.
+func capitalWord(c byte, next string) uint32 {
+	has := strings.HasPrefix
+	switch c {
+	case 'M':
+		switch {
+		case has(next, "ail"):
+			return fEPrefix
+		case has(next, "ob") || has(next, "OB"):
+			return fTel
+		case has(next, "ar") || has(next, "ay"):
+			return fMonth
+		}
+	case 'T':
+		if has(next, "el") || has(next, "EL") {
+			return fTel
+		}
+	case 'N':
+		if has(next, "orth") {
+			return fCompass
+		} else if has(next, "ov") {
+			return fMonth
+		}
+	case 'S':
+		if has(next, "outh") {
+			return fCompass
+		} else if has(next, "ep") {
+			return fMonth
+		}
+	case 'E':
+		if has(next, "ast") {
+			return fCompass
+		}
+	case 'W':
+		if has(next, "est") {
+			return fCompass
+		}
+	case 'A':
+		if has(next, "pr") || has(next, "ug") {
+			return fMonth
+		} else if has(next, "uthorit") {
+			return fAuthorit
+		}
+	case 'J':
+		if has(next, "an") || has(next, "un") || has(next, "ul") {
+			return fMonth
+		}
+	case 'F':
+		if has(next, "eb") {
+			return fMonth
+		}
+	case 'O':
+		if has(next, "ct") {
+			return fMonth
+		}
+	case 'D':
+		if has(next, "ec") {
+			return fMonth
+		}
+	case 'L':
+		if len(next) >= 3 && strings.EqualFold(next[:3], "ink") {
+			return fLink
+		}
+	case 'R':
+		if len(next) >= 6 && strings.EqualFold(next[:6], "elated") {
+			return fRelated
+		}
+	case 'H':
+		if len(next) >= 3 && strings.EqualFold(next[:3], "and") {
+			return fHand
+		}
+	}
+	return 0
+}
+
+func isUpperByte(c byte) bool { return 'A' <= c && c <= 'Z' }
+
+// byte kinds for blockFacts: the bytes it looks closer at
 const (
 	bkNone = iota
-	bkDigit
 	bkUpper
-	bkLower
+	bkDigit
 	bkAmp
 	bkDash
 	bkPercent
 	bkAt
 	bkQuote
+	bkSlash
 	bkDot
-	bkC2 // first byte of £
-	bkE2 // first byte of “ ‘ – —
 )
 
-var byteKind = func() (t [256]uint8) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = bkDigit
+// asciiKind is each ASCII byte's kind for blockFacts; asciiAlnum and
+// asciiJoin its word class (asciiClass 1 and 2) as 0 or 1.
+var asciiKind, asciiAlnum, asciiJoin = func() (kind, alnum, join [utf8.RuneSelf]uint8) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		switch asciiClass[c] {
+		case 1:
+			alnum[c] = 1
+		case 2:
+			join[c] = 1
+		}
+		switch {
+		case isUpperByte(byte(c)):
+			kind[c] = bkUpper
+		case isDigitByte(byte(c)):
+			kind[c] = bkDigit
+		default:
+			kind[c] = map[byte]uint8{'&': bkAmp, '-': bkDash, '%': bkPercent, '@': bkAt, '"': bkQuote, '/': bkSlash, '.': bkDot}[byte(c)]
+		}
 	}
-	for c := 'A'; c <= 'Z'; c++ {
-		t[c] = bkUpper
-		t[c+'a'-'A'] = bkLower
-	}
-	t['&'], t['-'], t['%'], t['@'], t['"'], t['.'], t[0xC2], t[0xE2] = bkAmp, bkDash, bkPercent, bkAt, bkQuote, bkDot, bkC2, bkE2
 	return
 }()
 
@@ -197,29 +396,30 @@ func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <
 func wordSpans(s string) [][2]int {
 	out := make([][2]int, 0, len(s)/6+1) // about one word per six bytes of prose
 	start := -1
-	for i, r := range s {
-		var in bool
-		if r < utf8.RuneSelf { // ASCII, inline
-			in = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	for i := 0; i < len(s); {
+		c, size := s[i], 1
+		var in, joiner bool
+		if c < utf8.RuneSelf { // ASCII, by table
+			in, joiner = asciiAlnum[c] == 1, c == '-' || c == '\''
 		} else {
-			in = unicode.IsLetter(r) || unicode.IsDigit(r)
-		}
-		if !in && start >= 0 && (r == '-' || r == '\'' || r == '’') {
-			// keep inner hyphens and apostrophes when a letter follows
-			if j := i + utf8.RuneLen(r); j < len(s) {
-				n, _ := utf8.DecodeRuneInString(s[j:])
-				if unicode.IsLetter(n) {
-					continue
-				}
-			}
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			in, joiner = unicode.IsLetter(r) || unicode.IsDigit(r), r == '’'
 		}
 		switch {
-		case in && start < 0:
-			start = i
-		case !in && start >= 0:
+		case in:
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			// keep inner hyphens and apostrophes when a letter follows
+			if joiner && letterAt(s, i+size) {
+				break
+			}
 			out = append(out, [2]int{start, i})
 			start = -1
 		}
+		i += size
 	}
 	if start >= 0 {
 		out = append(out, [2]int{start, len(s)})
@@ -227,13 +427,27 @@ func wordSpans(s string) [][2]int {
 	return out
 }
 
+// letterAt reports whether a letter starts at s[j:].
+func letterAt(s string, j int) bool {
+	if j >= len(s) {
+		return false
+	}
+	if c := s[j]; c < utf8.RuneSelf {
+		return isASCIILetter(c)
+	}
+	r, _ := utf8.DecodeRuneInString(s[j:])
+	return unicode.IsLetter(r)
+}
+
 func onlySpace(s string) bool { return strings.TrimSpace(s) == "" }
 
 // avoidMatches finds words-to-avoid forms in s, as regexp-style index pairs.
-func (e *Engine) avoidMatches(s string, spans [][2]int) [][]int {
+// ascii says s is plain ASCII (the filter of the words then need not look
+// for other bytes).
+func (e *Engine) avoidMatches(s string, spans [][2]int, ascii bool) [][]int {
 	var out [][]int
 	for i, sp := range spans {
-		if !e.avoidBits.may(s[sp[0]:sp[1]]) {
+		if w := s[sp[0]:sp[1]]; ascii && !e.avoidBits.mayASCII(w) || !ascii && !e.avoidBits.may(w) {
 			continue
 		}
 		fs, _ := lowerLookup(e.avoidIndex, s[sp[0]:sp[1]])
@@ -279,6 +493,14 @@ func (b *wordBits) may(w string) bool {
 		if w[k] >= utf8.RuneSelf {
 			return true // lower-casing may change it: look it up
 		}
+	}
+	return b.mayASCII(w)
+}
+
+// mayASCII is may for a word known to be plain ASCII.
+func (b *wordBits) mayASCII(w string) bool {
+	if b.other || len(w) == 0 {
+		return true
 	}
 	if len(w) >= 16 {
 		return false
@@ -357,6 +579,11 @@ func passiveMatches(s string, spans [][2]int) [][]int {
 	for i := 0; i+1 < len(spans); i++ {
 		if n := spans[i][1] - spans[i][0]; n < 2 || n > 5 {
 			continue // the forms of "be" have 2 to 5 letters
+		}
+		switch c := s[spans[i][0]]; {
+		case c >= utf8.RuneSelf:
+		case lowerByte(c) != 'a' && lowerByte(c) != 'i' && lowerByte(c) != 'b' && lowerByte(c) != 'w':
+			continue // no form of "be" starts so
 		}
 		if be, _ := lowerLookup(beForms, s[spans[i][0]:spans[i][1]]); !be {
 			continue
