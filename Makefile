@@ -45,6 +45,8 @@ test: check-go clickhouse cluster
 
 ## bench: one scoreboard: crawl, scoring, dashboard, review posts and ClickHouse inserts, each beside its baseline; the scale phases (10,000 sites, one server against the local two-shard cluster)
 bench: build clickhouse cluster
+	@command -v wrk >/dev/null || { echo "bench: installing wrk (the dashboard load phases use it)"; \
+		s=""; [ "$$(id -u)" -eq 0 ] || s=sudo; $$s apt-get install -y -qq wrk >/dev/null; }
 	COUNCILDASH_CLICKHOUSE_ADDR=$$($(CH) ensure) ./$(BIN) bench --out bench/results.json --cluster-bench $(CLUSTER)@$$($(CHC) cluster-ensure)
 
 ## soak: the long reliability run (10 minutes)

@@ -108,6 +108,15 @@ func cmdBench(ctx context.Context, env *Env, args []string) error {
 		}
 		return false
 	}
+	// Tools a phase needs are looked for before any phase runs, so a
+	// missing one fails at once, not after the phases before it.
+	for _, p := range []string{"dashboard-cold", "scale-dashboard"} {
+		if want(p) {
+			if _, err := exec.LookPath("wrk"); err != nil {
+				return fmt.Errorf("phase %s needs wrk (apt install wrk), and it is not on PATH", p)
+			}
+		}
+	}
 	for _, p := range phases {
 		if !want(p) {
 			continue
