@@ -71,8 +71,9 @@ type Web struct {
 
 	handler  http.Handler   // route, counting handlers in flight
 	inflight sync.WaitGroup // handlers running
-	mu       sync.Mutex     // guards servers
+	mu       sync.Mutex     // guards servers and closed, and orders inflight.Add before Close's Wait
 	servers  []*http.Server // the plain listener and any TLS ones
+	closed   bool           // Close has begun: no handler starts any more
 }
 
 // NewWeb starts a web with the given options.
@@ -127,7 +128,17 @@ func NewWeb(opts Options) (*Web, error) {
 		hostile = append(hostile, h)
 	}
 	w.handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		// A handler is counted only while the web is open, under the lock
+		// Close takes before it waits: an Add racing Close's Wait (a
+		// request arriving as the web closes) would be a WaitGroup misuse.
+		w.mu.Lock()
+		if w.closed {
+			w.mu.Unlock()
+			http.Error(rw, "the web is closing", http.StatusServiceUnavailable)
+			return
+		}
 		w.inflight.Add(1)
+		w.mu.Unlock()
 		defer w.inflight.Done()
 		w.route(rw, r)
 	})
@@ -202,6 +213,7 @@ func (w *Web) Close() {
 	}
 	w.closers = nil
 	w.mu.Lock()
+	w.closed = true
 	servers := w.servers
 	w.servers = nil
 	w.mu.Unlock()
