@@ -70,11 +70,11 @@ func metricsText(t *testing.T, dash *dashboard.Server) string {
 	return rec.Body.String()
 }
 
-// exportBytes reads councildash_export_bytes_total.
-func exportBytes(t *testing.T, dash *dashboard.Server) float64 {
+// metricValue reads the value of a metric without labels.
+func metricValue(t *testing.T, dash *dashboard.Server, name string) float64 {
 	t.Helper()
 	for _, line := range strings.Split(metricsText(t, dash), "\n") {
-		if v, ok := strings.CutPrefix(line, "councildash_export_bytes_total "); ok {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil {
 				t.Fatal(err)
@@ -82,8 +82,13 @@ func exportBytes(t *testing.T, dash *dashboard.Server) float64 {
 			return f
 		}
 	}
-	t.Fatal("no councildash_export_bytes_total")
+	t.Fatal("no " + name)
 	return 0
+}
+
+// exportBytes reads councildash_export_bytes_total.
+func exportBytes(t *testing.T, dash *dashboard.Server) float64 {
+	return metricValue(t, dash, "councildash_export_bytes_total")
 }
 
 // serveReal serves a dashboard as `serve` does: its http.Server, with its
@@ -163,7 +168,7 @@ func TestExportSlowReaders(t *testing.T) {
 	// Each stalled export holds its slot until its chunk deadline cuts it
 	// short; on a busy machine the first may be cut before the stall is
 	// seen, so every one is either still in flight or counted cut short.
-	if in, cut := dash.ExportsInFlight(), cutShort(t, dash); in+cut != 4 {
+	if in, cut := dash.ExportsInFlight(), int(metricValue(t, dash, "councildash_exports_cut_short_total")); in+cut != 4 {
 		t.Fatalf("%d exports in flight and %d cut short once stalled, want 4 in all", in, cut)
 	}
 	t.Logf("four readers stalled after %.1f MB", last/1e6)
@@ -206,21 +211,6 @@ func TestExportSlowReaders(t *testing.T) {
 	if strings.Contains(logged, "127.0.0.1") || !strings.Contains(logged, "client=") {
 		t.Fatalf("the log names a client by address:\n%s", logged)
 	}
-}
-
-// cutShort is the count of exports cut short, from the metrics.
-func cutShort(t *testing.T, dash *dashboard.Server) int {
-	t.Helper()
-	for _, line := range strings.Split(metricsText(t, dash), "\n") {
-		if v, ok := strings.CutPrefix(line, "councildash_exports_cut_short_total "); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				t.Fatalf("exports cut short: %q", line)
-			}
-			return n
-		}
-	}
-	return 0
 }
 
 // TestServerTimeouts: a client that sends its headers, or its form, slower
